@@ -1,0 +1,336 @@
+package kpi
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+//go:embed plans/long-an-2022.toml
+var longAn2022 []byte
+
+// DefaultPlanName names the embedded plan in messages and errors.
+const DefaultPlanName = "long-an-2022.toml (embedded)"
+
+// Who reports an indicator.
+const (
+	ByUnits      = "units"      // every district-level unit
+	ByDepartment = "department" // the department alone
+)
+
+// How often an indicator is reported.
+const (
+	Monthly   = "monthly"
+	Quarterly = "quarterly"
+	OnEvent   = "event" // counts and milestones: when something happens
+)
+
+// Plan is one year's programme: who reports, what, against which targets.
+// A Plan returned by ParsePlan is valid: every reference in it resolves.
+type Plan struct {
+	ID         string      `toml:"id"`
+	Year       int         `toml:"year"`
+	Province   string      `toml:"province"`
+	TitleVI    string      `toml:"title_vi"`
+	TitleEN    string      `toml:"title_en"`
+	Source     string      `toml:"source"`
+	Approval   bool        `toml:"approval"`
+	Department Unit        `toml:"department"`
+	Units      []Unit      `toml:"units"`
+	Indicators []Indicator `toml:"indicators"`
+
+	units map[string]*Unit
+	inds  map[string]*Indicator
+}
+
+// Unit is a reporting unit: a district-level unit, or the department itself.
+type Unit struct {
+	ID      string   `toml:"id"`
+	Name    string   `toml:"name"`  // "Huyện Bến Lức"
+	Short   string   `toml:"short"` // "Bến Lức"
+	Aliases []string `toml:"aliases"`
+}
+
+// Stage is one step of a milestone's sequence.
+type Stage struct {
+	ID string `toml:"id"`
+	VI string `toml:"vi"`
+	EN string `toml:"en"`
+}
+
+// Indicator is one target of the plan (chỉ tiêu).
+type Indicator struct {
+	ID      string   `toml:"id"`
+	NameVI  string   `toml:"name_vi"`
+	NameEN  string   `toml:"name_en"`
+	Aliases []string `toml:"aliases"`
+	Kind    Kind     `toml:"kind"`
+	Measure Measure  `toml:"measure"`
+	// ScaleWord is how totals are shown: "billion" shows 6.4e9 USD as "6,4 tỉ USD".
+	ScaleWord string `toml:"scale"`
+	// Target, or TargetMin..TargetMax for a range; plain decimals in the measure.
+	TargetText    string   `toml:"target"`
+	TargetMinText string   `toml:"target_min"`
+	TargetMaxText string   `toml:"target_max"`
+	NoteVI        string   `toml:"note_vi"` // "theo giá so sánh năm 2010"
+	NoteEN        string   `toml:"note_en"`
+	Reporters     string   `toml:"reporters"`
+	Frequency     string   `toml:"frequency"`
+	DueDay        int      `toml:"due_day"` // day of the month after the period
+	Approval      *bool    `toml:"approval"`
+	Stages        []Stage  `toml:"stages"`
+	Examples      []string `toml:"examples"` // named items the source mentions
+
+	Target    Amount `toml:"-"`
+	TargetMin Amount `toml:"-"`
+	TargetMax Amount `toml:"-"`
+	Scale     Scale  `toml:"-"`
+}
+
+// IsRange reports whether the target is a range (GRDP 6,5–7%).
+func (ind *Indicator) IsRange() bool { return ind.TargetMax > ind.TargetMin }
+
+// NeedsApproval reports whether a reporter's figures wait for an editor.
+func (ind *Indicator) NeedsApproval(p *Plan) bool {
+	if ind.Approval != nil {
+		return *ind.Approval
+	}
+	return p.Approval
+}
+
+// Name returns the indicator's name in lang ("vi" or "en").
+func (ind *Indicator) Name(lang string) string {
+	if lang == "en" && ind.NameEN != "" {
+		return ind.NameEN
+	}
+	return ind.NameVI
+}
+
+// Note returns the indicator's note in lang.
+func (ind *Indicator) Note(lang string) string {
+	if lang == "en" {
+		return ind.NoteEN
+	}
+	return ind.NoteVI
+}
+
+// StageIndex returns the position of stage id in the sequence, or -1.
+func (ind *Indicator) StageIndex(id string) int {
+	for i, s := range ind.Stages {
+		if s.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// PlanError is a problem in a plan file: which file, where, what.
+type PlanError struct {
+	File    string
+	Place   string // "line 12, column 3" or "indicators[2] (xuat-khau).target"
+	Problem string
+}
+
+func (e *PlanError) Error() string {
+	return fmt.Sprintf("plan %s: %s: %s", e.File, e.Place, e.Problem)
+}
+
+// DefaultPlan returns the embedded Long An 2022 plan.
+func DefaultPlan() *Plan {
+	p, err := ParsePlan(DefaultPlanName, longAn2022)
+	if err != nil {
+		panic(err) // the embedded plan is tested; this cannot happen in a build that passed
+	}
+	return p
+}
+
+// LoadPlan reads and validates the plan file at path. Errors are *PlanError
+// (joined with errors.Join when there are several).
+func LoadPlan(path string) (*Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &PlanError{File: path, Place: "file", Problem: err.Error()}
+	}
+	return ParsePlan(path, data)
+}
+
+var scales = map[string]Scale{"": One, "one": One, "thousand": Thousand, "million": Million, "billion": Billion}
+
+// ParsePlan decodes and validates a plan. name is used in errors only.
+func ParsePlan(name string, data []byte) (*Plan, error) {
+	var p Plan
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&p)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &PlanError{File: name, Place: fmt.Sprintf("line %d, column %d", pe.Position.Line, pe.Position.Col), Problem: pe.Message}
+		}
+		return nil, &PlanError{File: name, Place: "file", Problem: err.Error()}
+	}
+	var errs []error
+	bad := func(place, format string, args ...any) {
+		errs = append(errs, &PlanError{File: name, Place: place, Problem: fmt.Sprintf(format, args...)})
+	}
+	for _, k := range md.Undecoded() {
+		bad(k.String(), "unknown key")
+	}
+	if p.ID == "" {
+		bad("id", "missing")
+	}
+	if p.Year < 2000 || p.Year > 2100 {
+		bad("year", "must be a year such as 2022, not %d", p.Year)
+	}
+	p.units = map[string]*Unit{}
+	p.inds = map[string]*Indicator{}
+	checkUnit := func(place string, u *Unit) {
+		switch {
+		case u.ID == "":
+			bad(place+".id", "missing")
+		case p.units[u.ID] != nil:
+			bad(place+".id", "%q is used twice", u.ID)
+		}
+		if u.Name == "" {
+			bad(place+".name", "missing")
+		}
+		if u.Short == "" {
+			u.Short = u.Name
+		}
+		p.units[u.ID] = u
+	}
+	if p.Department.ID != "" {
+		checkUnit("department", &p.Department)
+	}
+	if len(p.Units) == 0 {
+		bad("units", "a plan needs at least one reporting unit")
+	}
+	for i := range p.Units {
+		checkUnit(fmt.Sprintf("units[%d]", i), &p.Units[i])
+	}
+	if len(p.Indicators) == 0 {
+		bad("indicators", "a plan needs at least one indicator")
+	}
+	for i := range p.Indicators {
+		ind := &p.Indicators[i]
+		place := fmt.Sprintf("indicators[%d] (%s)", i, ind.ID)
+		switch {
+		case ind.ID == "":
+			bad(place+".id", "missing")
+		case p.inds[ind.ID] != nil:
+			bad(place+".id", "%q is used twice", ind.ID)
+		}
+		p.inds[ind.ID] = ind
+		if ind.NameVI == "" {
+			bad(place+".name_vi", "missing")
+		}
+		switch ind.Kind {
+		case Cumulative, Rate, Level, Count, Milestone:
+		default:
+			bad(place+".kind", "must be cumulative, rate, level, count or milestone, not %q", ind.Kind)
+		}
+		switch ind.Measure {
+		case USD, VND, Percent, MWp, Items, Stages:
+		default:
+			bad(place+".measure", "must be USD, VND, %%, MWp, item or stage, not %q", ind.Measure)
+		}
+		sc, ok := scales[ind.ScaleWord]
+		if !ok {
+			bad(place+".scale", "must be one, thousand, million or billion, not %q", ind.ScaleWord)
+		}
+		ind.Scale = sc
+		amount := func(field, text string) Amount {
+			if text == "" {
+				return 0
+			}
+			a, err := ParseDecimal(text)
+			if err != nil {
+				bad(place+"."+field, "%q is not a plain decimal such as 6400000000 or 99.97", text)
+			}
+			return a
+		}
+		ind.Target = amount("target", ind.TargetText)
+		ind.TargetMin = amount("target_min", ind.TargetMinText)
+		ind.TargetMax = amount("target_max", ind.TargetMaxText)
+		switch {
+		case ind.TargetText != "" && (ind.TargetMinText != "" || ind.TargetMaxText != ""):
+			bad(place+".target", "give either target or target_min and target_max, not both")
+		case ind.TargetText == "" && ind.TargetMinText != "" && ind.TargetMaxText != "":
+			if ind.TargetMax < ind.TargetMin {
+				bad(place+".target_max", "is below target_min")
+			}
+			ind.Target = ind.TargetMin
+		case ind.TargetText == "" && ind.Kind != Milestone:
+			bad(place+".target", "missing")
+		}
+		if ind.TargetText != "" {
+			ind.TargetMin, ind.TargetMax = ind.Target, ind.Target
+		}
+		switch ind.Reporters {
+		case ByUnits:
+		case ByDepartment:
+			if p.Department.ID == "" {
+				bad(place+".reporters", "is department, but the plan has no [department]")
+			}
+		default:
+			bad(place+".reporters", "must be units or department, not %q", ind.Reporters)
+		}
+		switch ind.Frequency {
+		case Monthly, Quarterly:
+			if ind.DueDay < 1 || ind.DueDay > 28 {
+				bad(place+".due_day", "must be a day from 1 to 28, not %d", ind.DueDay)
+			}
+		case OnEvent:
+		default:
+			bad(place+".frequency", "must be monthly, quarterly or event, not %q", ind.Frequency)
+		}
+		if ind.Kind == Milestone {
+			if len(ind.Stages) < 1 {
+				bad(place+".stages", "a milestone needs its stages")
+			}
+			seen := map[string]bool{}
+			for j, s := range ind.Stages {
+				if s.ID == "" || s.VI == "" || seen[s.ID] {
+					bad(fmt.Sprintf("%s.stages[%d]", place, j), "each stage needs a unique id and a vi name")
+				}
+				seen[s.ID] = true
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return &p, nil
+}
+
+// Indicator returns the indicator with id, or nil.
+func (p *Plan) Indicator(id string) *Indicator { return p.inds[id] }
+
+// Unit returns the unit with id (a district or the department), or nil.
+func (p *Plan) Unit(id string) *Unit { return p.units[id] }
+
+// ReportingUnits returns the units expected to report ind.
+func (p *Plan) ReportingUnits(ind *Indicator) []*Unit {
+	if ind.Reporters == ByDepartment {
+		return []*Unit{&p.Department}
+	}
+	out := make([]*Unit, len(p.Units))
+	for i := range p.Units {
+		out[i] = &p.Units[i]
+	}
+	return out
+}
+
+// Title returns the plan's title in lang.
+func (p *Plan) Title(lang string) string {
+	if lang == "en" && p.TitleEN != "" {
+		return p.TitleEN
+	}
+	return p.TitleVI
+}
+
+// String names the plan for logs.
+func (p *Plan) String() string { return strings.TrimSpace(p.ID) }

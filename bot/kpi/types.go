@@ -1,0 +1,136 @@
+package kpi
+
+import (
+	"fmt"
+	"time"
+)
+
+// Kind says how an indicator's progress is computed (design §1).
+type Kind string
+
+// The kinds of indicator.
+const (
+	// Cumulative values add up over units and months (exports, retail).
+	Cumulative Kind = "cumulative"
+	// Rate is a growth rate; the latest value counts (GRDP growth, IIP).
+	Rate Kind = "rate"
+	// Level is a state; the latest value counts (households with electricity).
+	Level Kind = "level"
+	// Count counts named items achieved (new industrial clusters, stores).
+	Count Kind = "count"
+	// Milestone follows a named sequence of stages (a solar plant).
+	Milestone Kind = "milestone"
+)
+
+// Measure is the base unit an indicator's amounts are held in.
+type Measure string
+
+// The measures a plan may use.
+const (
+	USD     Measure = "USD"
+	VND     Measure = "VND"
+	Percent Measure = "%"
+	MWp     Measure = "MWp"
+	Items   Measure = "item"
+	Stages  Measure = "stage"
+)
+
+// Scale is a power-of-ten multiplier words stand for ("tỉ" = 1e9).
+type Scale int
+
+// The scales people write.
+const (
+	One      Scale = 0
+	Thousand Scale = 3
+	Million  Scale = 6
+	Billion  Scale = 9
+)
+
+// Period is a span of whole months of one year, From..To inclusive: a month
+// (3..3), a quarter (4..6), a year-to-date total (1..5), the first half (1..6).
+type Period struct {
+	Year int
+	From int
+	To   int
+}
+
+// Month returns the period of one month.
+func Month(year, m int) Period { return Period{Year: year, From: m, To: m} }
+
+// YearToDate returns the period from January to month m.
+func YearToDate(year, m int) Period { return Period{Year: year, From: 1, To: m} }
+
+// Quarter returns the period of quarter q (1..4).
+func Quarter(year, q int) Period { return Period{Year: year, From: 3*q - 2, To: 3 * q} }
+
+// Valid reports whether p is a non-empty span inside one year.
+func (p Period) Valid() bool {
+	return p.Year > 0 && p.From >= 1 && p.To <= 12 && p.From <= p.To
+}
+
+// IsZero reports whether p is the zero Period (no period given).
+func (p Period) IsZero() bool { return p == Period{} }
+
+// IsMonth reports whether p is a single month.
+func (p Period) IsMonth() bool { return p.From == p.To }
+
+// Months is the number of months p covers.
+func (p Period) Months() int { return p.To - p.From + 1 }
+
+// Key is the stable storage form: "2022-03" for a month, "2022-01..05" otherwise.
+func (p Period) Key() string {
+	if p.IsMonth() {
+		return fmt.Sprintf("%04d-%02d", p.Year, p.From)
+	}
+	return fmt.Sprintf("%04d-%02d..%02d", p.Year, p.From, p.To)
+}
+
+// ParsePeriodKey reads what Key wrote.
+func ParsePeriodKey(s string) (Period, error) {
+	var p Period
+	if n, _ := fmt.Sscanf(s, "%04d-%02d..%02d", &p.Year, &p.From, &p.To); n == 3 && p.Valid() {
+		return p, nil
+	}
+	p = Period{}
+	if n, _ := fmt.Sscanf(s, "%04d-%02d", &p.Year, &p.From); n == 2 {
+		p.To = p.From
+		if p.Valid() && len(s) == 7 {
+			return p, nil
+		}
+	}
+	return Period{}, fmt.Errorf("kpi: bad period key %q", s)
+}
+
+// End returns the first instant after the period, in loc.
+func (p Period) End(loc *time.Location) time.Time {
+	return time.Date(p.Year, time.Month(p.To)+1, 1, 0, 0, 0, 0, loc)
+}
+
+// Report is one figure for (indicator, unit, period), or for count and
+// milestone indicators one named item or stage. Sending a report with the same
+// Slot again replaces it: that is what keeps totals from doubling.
+type Report struct {
+	Indicator string
+	Unit      string
+	Period    Period // cumulative, rate, level
+	Value     Amount // cumulative, rate, level; for counts, how many (usually 1)
+	// Item is the named thing for a count ("CCN Hựu Thạnh") or the stage id
+	// for a milestone ("dong-dien").
+	Item string
+	// Date is when the item or stage happened (civil date, midnight local).
+	Date time.Time
+
+	By     int64     // Telegram user id of who reported it
+	ByName string    // their display name when they reported
+	At     time.Time // when it was confirmed
+	Via    string    // the message it came from ("chat:message")
+}
+
+// Slot identifies what a report replaces: the same indicator, unit and
+// period, or the same indicator and item for counts and milestones.
+func (r Report) Slot() string {
+	if r.Item != "" {
+		return r.Unit + "|item|" + Fold(r.Item)
+	}
+	return r.Unit + "|" + r.Period.Key()
+}
