@@ -1,0 +1,264 @@
+// Package bot is the application: it wires configuration, the plan, Redis,
+// the handlers and Telegram together and runs them until the context ends —
+// long polling against the Bot API, or, with no token, a chat in the
+// terminal against an in-process Bot API on loopback.
+package bot
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
+
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+	"tiendo/bot/store"
+	"tiendo/bot/telegramtest"
+	"tiendo/handlers"
+	"tiendo/locales"
+)
+
+// Timings of the update loop.
+const (
+	pollTimeout  = 25 * time.Second // long-poll wait asked of Telegram
+	claimLease   = 2 * time.Minute  // a crashed copy's update is retried after this
+	keepDone     = 24 * time.Hour   // Telegram redelivers within a day at most
+	startTimeout = 10 * time.Second
+	workers      = 8
+)
+
+// LocalUserID is the terminal chat's user when TIENDO_ADMINS names nobody.
+const LocalUserID = 1000001
+
+// IO is the program's standard streams.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// Option changes how Run runs, for tests.
+type Option func(*runOptions)
+
+type runOptions struct {
+	now        func() time.Time
+	pollWait   time.Duration
+	onReady    func(*handlers.App)
+	terminalAs int64
+}
+
+// WithClock makes the bot read the time from now.
+func WithClock(now func() time.Time) Option { return func(o *runOptions) { o.now = now } }
+
+// WithPollTimeout changes the long-poll wait asked of the Bot API.
+func WithPollTimeout(d time.Duration) Option { return func(o *runOptions) { o.pollWait = d } }
+
+// WithReady is called once the bot is about to take updates.
+func WithReady(f func(*handlers.App)) Option { return func(o *runOptions) { o.onReady = f } }
+
+// Run runs the bot until ctx ends (or, in the terminal chat, until the end of
+// input). It returns an error when start-up fails: the plan, Redis, Telegram.
+func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
+	o := runOptions{now: time.Now, pollWait: pollTimeout}
+	for _, f := range opts {
+		f(&o)
+	}
+	terminal := cfg.Token == ""
+	log := newLogger(cfg, stdio.Err, terminal)
+
+	plan := kpi.DefaultPlan()
+	if cfg.PlanPath != "" {
+		var err error
+		if plan, err = kpi.LoadPlan(cfg.PlanPath); err != nil {
+			return err
+		}
+	}
+
+	rdb, closeRedis, err := openRedis(ctx, cfg, stdio.Err)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	st := store.New(rdb, cfg.KeyPrefix)
+
+	token, apiURL := cfg.Token.Reveal(), cfg.APIURL
+	var local telegramtest.From
+	var srv *telegramtest.Server
+	admins := cfg.Admins
+	if terminal {
+		srv = telegramtest.New()
+		defer srv.Close()
+		token, apiURL = srv.Token(), srv.URL()
+		local = telegramtest.From{UserID: LocalUserID, FirstName: "Admin", LanguageCode: "vi"}
+		if len(admins) > 0 {
+			local.UserID = admins[0]
+		} else {
+			admins = []int64{LocalUserID}
+		}
+	}
+	sctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	if err := st.EnsureAdmins(sctx, admins, o.now()); err != nil {
+		return fmt.Errorf("redis: set up admins: %w", err)
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	cat.Missing = func(lang, id string, err error) { log.Error("locale message", "lang", lang, "id", id, "err", err) }
+
+	b, err := tg.New(token,
+		tg.WithServerURL(apiURL),
+		tg.WithSkipGetMe(),
+		tg.WithErrorsHandler(func(err error) { log.Error("telegram", "err", redact(err.Error(), token)) }),
+		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute}),
+	)
+	if err != nil {
+		return fmt.Errorf("telegram: %w", err)
+	}
+	me, err := b.GetMe(sctx)
+	if err != nil {
+		return fmt.Errorf("telegram: the Bot API at %s did not accept the token (getMe): %s", apiURL, redact(err.Error(), token))
+	}
+	// A webhook left over from another deployment makes getUpdates fail with 409.
+	if _, err := b.DeleteWebhook(sctx, &tg.DeleteWebhookParams{}); err != nil {
+		return fmt.Errorf("telegram: deleteWebhook: %s", redact(err.Error(), token))
+	}
+
+	app := &handlers.App{
+		Plan: plan, Store: st, Cat: cat,
+		Policy: access.Policy{Public: cfg.Public},
+		Now:    o.now, Loc: cfg.Loc, Log: log,
+		BotUsername: me.Username, UndoWindow: cfg.UndoWindow,
+	}
+	setMenus(sctx, b, app, log)
+	log.Info("started", "bot", me.Username, "plan", plan.ID, "terminal", terminal)
+	if o.onReady != nil {
+		o.onReady(app)
+	}
+
+	out := sender{b: b}
+	p := &poller{
+		url:     apiURL + "/bot" + token,
+		client:  &http.Client{Timeout: o.pollWait + 30*time.Second},
+		timeout: o.pollWait,
+		workers: workers,
+		log:     log,
+		handle: func(ctx context.Context, u *models.Update) {
+			handleUpdate(ctx, app, st, out, log, u)
+		},
+	}
+	if !terminal {
+		p.run(ctx)
+		log.Info("stopped")
+		return nil
+	}
+	p.timeout = time.Second
+	p.client.Timeout = 30 * time.Second
+	pctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { p.run(pctx); close(done) }()
+	term := &telegramtest.Terminal{Server: srv, In: stdio.In, Out: stdio.Out, User: local}
+	err = term.Run(ctx)
+	stop()
+	<-done
+	return err
+}
+
+// handleUpdate runs one update once: the update log in Redis makes a
+// redelivered update (same update_id) a no-op, and lets it through again if
+// the copy that took it died before finishing.
+func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, out handlers.Sender, log *slog.Logger, u *models.Update) {
+	req, ok := request(u)
+	if !ok {
+		return
+	}
+	claimed, err := st.ClaimUpdate(ctx, u.ID, claimLease)
+	switch {
+	case err != nil:
+		// Redis is down: answer anyway; the handler will say "temporarily unavailable".
+		log.Warn("update log unavailable", "update_id", u.ID, "err", err)
+	case !claimed:
+		log.Info("duplicate update skipped", "update_id", u.ID)
+		return
+	}
+	if herr := app.Handle(ctx, out, req); herr != nil {
+		log.Error("handle", "update_id", u.ID, "chat_id", req.ChatID, "user_id", req.UserID, "err", herr)
+	}
+	// The user has been answered, even if only with an apology: a
+	// redelivery must not answer again.
+	if err := st.DoneUpdate(ctx, u.ID, keepDone); err != nil {
+		log.Warn("update log", "update_id", u.ID, "err", err)
+	}
+}
+
+// setMenus publishes the command menu in Vietnamese (also the default) and English.
+func setMenus(ctx context.Context, b *tg.Bot, app *handlers.App, log *slog.Logger) {
+	for _, lang := range []string{"", "vi", "en"} {
+		menuLang := lang
+		if menuLang == "" {
+			menuLang = "vi"
+		}
+		var cmds []models.BotCommand
+		for _, m := range app.Menu(menuLang) {
+			cmds = append(cmds, models.BotCommand{Command: m.Command, Description: m.Description})
+		}
+		if _, err := b.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: lang}); err != nil {
+			log.Warn("setMyCommands", "lang", lang, "err", err)
+		}
+	}
+}
+
+// openRedis connects to REDIS_URL, or starts the embedded in-memory Redis.
+func openRedis(ctx context.Context, cfg Config, stderr io.Writer) (redis.UniversalClient, func(), error) {
+	if cfg.RedisURL == "" {
+		mr := miniredis.NewMiniRedis()
+		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
+			return nil, nil, fmt.Errorf("embedded redis: %w", err)
+		}
+		fmt.Fprintln(stderr, "warning: REDIS_URL is not set: using an embedded in-memory Redis; nothing survives a restart")
+		rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{mr.Addr()}})
+		return rdb, func() { _ = rdb.Close(); mr.Close() }, nil
+	}
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	rdb := redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs: []string{opt.Addr}, DB: opt.DB, Username: opt.Username, Password: opt.Password, TLSConfig: opt.TLSConfig,
+		DialTimeout: 3 * time.Second, ReadTimeout: 3 * time.Second, WriteTimeout: 3 * time.Second,
+	})
+	pctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		_ = rdb.Close()
+		return nil, nil, fmt.Errorf("redis: cannot reach %s: %v", opt.Addr, err)
+	}
+	return rdb, func() { _ = rdb.Close() }, nil
+}
+
+func newLogger(cfg Config, w io.Writer, terminal bool) *slog.Logger {
+	if terminal {
+		// The terminal is a chat: only problems go to stderr.
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// redact removes the token from a message (the client's errors carry URLs).
+func redact(msg, token string) string {
+	if token == "" {
+		return msg
+	}
+	return strings.ReplaceAll(msg, token, "[redacted]")
+}

@@ -1,0 +1,164 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh must load on minimal images too
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Secret is a value that must never reach a log: its String and LogValue are redacted.
+type Secret string
+
+func (s Secret) String() string { return "[redacted]" }
+
+// LogValue keeps the token out of structured logs.
+func (s Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
+
+// Reveal returns the secret itself, for the one place that sends it.
+func (s Secret) Reveal() string { return string(s) }
+
+// Config is what the environment says (design §4). A Config returned by
+// LoadConfig is valid.
+type Config struct {
+	Token      Secret         // TELEGRAM_BOT_TOKEN; empty: terminal chat
+	APIURL     string         // TELEGRAM_API_URL
+	RedisURL   string         // REDIS_URL; empty: embedded in-memory Redis
+	Admins     []int64        // TIENDO_ADMINS
+	PlanPath   string         // TIENDO_PLAN; empty: the embedded plan
+	Loc        *time.Location // TIENDO_TZ
+	QuietHours string         // TIENDO_QUIET_HOURS, checked here, used by reminders
+	Public     bool           // TIENDO_PUBLIC
+	UndoWindow time.Duration  // TIENDO_UNDO_WINDOW
+	LogFormat  string         // TIENDO_LOG: json or text
+	KeyPrefix  string         // TIENDO_REDIS_PREFIX
+}
+
+// Defaults of design §4.
+const (
+	DefaultAPIURL     = "https://api.telegram.org"
+	DefaultTZ         = "Asia/Ho_Chi_Minh"
+	DefaultQuietHours = "20:00-07:00"
+	DefaultUndoWindow = 24 * time.Hour
+	DefaultKeyPrefix  = "tiendo"
+)
+
+// LoadConfig reads the configuration through getenv. Every problem is
+// reported, one line each, joined with errors.Join; the token is never part
+// of a message.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	c := Config{
+		Token:      Secret(strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN"))),
+		APIURL:     strings.TrimRight(strings.TrimSpace(getenv("TELEGRAM_API_URL")), "/"),
+		RedisURL:   strings.TrimSpace(getenv("REDIS_URL")),
+		PlanPath:   strings.TrimSpace(getenv("TIENDO_PLAN")),
+		QuietHours: strings.TrimSpace(getenv("TIENDO_QUIET_HOURS")),
+		LogFormat:  strings.TrimSpace(getenv("TIENDO_LOG")),
+		KeyPrefix:  strings.TrimSpace(getenv("TIENDO_REDIS_PREFIX")),
+		UndoWindow: DefaultUndoWindow,
+	}
+	if c.Token != "" {
+		id, _, ok := strings.Cut(string(c.Token), ":")
+		if _, err := strconv.ParseInt(id, 10, 64); !ok || err != nil || strings.ContainsAny(string(c.Token), " \t/") {
+			bad("TELEGRAM_BOT_TOKEN: not a bot token (expected <digits>:<letters> from BotFather)")
+		}
+	}
+	if c.APIURL == "" {
+		c.APIURL = DefaultAPIURL
+	} else if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("TELEGRAM_API_URL: %q is not an http(s) URL", c.APIURL)
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			bad("REDIS_URL: %s (expected redis://[user:pass@]host:port/db or rediss://…)", redactURL(c.RedisURL, err))
+		}
+	}
+	if s := strings.TrimSpace(getenv("TIENDO_ADMINS")); s != "" {
+		for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil || id <= 0 {
+				bad("TIENDO_ADMINS: %q is not a Telegram user id (comma-separated numbers)", f)
+				continue
+			}
+			c.Admins = append(c.Admins, id)
+		}
+	}
+	tz := strings.TrimSpace(getenv("TIENDO_TZ"))
+	if tz == "" {
+		tz = DefaultTZ
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		bad("TIENDO_TZ: unknown time zone %q (e.g. Asia/Ho_Chi_Minh)", tz)
+	}
+	c.Loc = loc
+	if c.QuietHours == "" {
+		c.QuietHours = DefaultQuietHours
+	}
+	if err := checkQuiet(c.QuietHours); err != nil {
+		bad("TIENDO_QUIET_HOURS: %v", err)
+	}
+	switch p := strings.ToLower(strings.TrimSpace(getenv("TIENDO_PUBLIC"))); p {
+	case "", "false", "0", "no", "off":
+	case "true", "1", "yes", "on":
+		c.Public = true
+	default:
+		bad("TIENDO_PUBLIC: %q is not true or false", p)
+	}
+	if s := strings.TrimSpace(getenv("TIENDO_UNDO_WINDOW")); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			bad("TIENDO_UNDO_WINDOW: %q is not a duration such as 24h", s)
+		}
+		c.UndoWindow = d
+	}
+	switch c.LogFormat {
+	case "":
+		c.LogFormat = "json"
+	case "json", "text":
+	default:
+		bad("TIENDO_LOG: %q is not json or text", c.LogFormat)
+	}
+	if c.KeyPrefix == "" {
+		c.KeyPrefix = DefaultKeyPrefix
+	} else if strings.ContainsAny(c.KeyPrefix, "{}: ") {
+		bad("TIENDO_REDIS_PREFIX: %q may not contain braces, colons or spaces", c.KeyPrefix)
+	}
+	return c, errors.Join(errs...)
+}
+
+// checkQuiet accepts "HH:MM-HH:MM" or "off".
+func checkQuiet(s string) error {
+	if strings.EqualFold(s, "off") {
+		return nil
+	}
+	from, to, ok := strings.Cut(s, "-")
+	if !ok {
+		return fmt.Errorf("%q is not HH:MM-HH:MM or off", s)
+	}
+	for _, t := range []string{from, to} {
+		if _, err := time.Parse("15:04", strings.TrimSpace(t)); err != nil {
+			return fmt.Errorf("%q is not HH:MM-HH:MM or off", s)
+		}
+	}
+	return nil
+}
+
+// redactURL keeps a password in REDIS_URL out of an error line.
+func redactURL(raw string, err error) string {
+	msg := err.Error()
+	if u, perr := url.Parse(raw); perr == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok && p != "" {
+			msg = strings.ReplaceAll(msg, p, "***")
+		}
+	}
+	return msg
+}

@@ -1,0 +1,211 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"tiendo/handlers"
+)
+
+// MaxText is Telegram's limit on a message's text, in UTF-16 code units.
+const MaxText = 4096
+
+// maxReplyWait bounds how long an interactive reply waits on a 429: a user
+// waiting longer would rather be told nothing than a minute late.
+const maxReplyWait = 10 * time.Second
+
+// sender is handlers.Sender over go-telegram/bot: HTML parse mode, long texts
+// split on line boundaries, one retry after Telegram's retry_after on 429.
+type sender struct {
+	b *tg.Bot
+}
+
+var _ handlers.Sender = sender{}
+
+func keyboard(kb [][]handlers.Button) models.ReplyMarkup {
+	if len(kb) == 0 {
+		return nil
+	}
+	rows := make([][]models.InlineKeyboardButton, 0, len(kb))
+	for _, r := range kb {
+		if len(r) == 0 {
+			continue
+		}
+		row := make([]models.InlineKeyboardButton, len(r))
+		for i, btn := range r {
+			row[i] = models.InlineKeyboardButton{Text: btn.Text, CallbackData: btn.Data, URL: btn.URL}
+		}
+		rows = append(rows, row)
+	}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
+var noPreview = &models.LinkPreviewOptions{IsDisabled: tg.True()}
+
+func (s sender) Send(ctx context.Context, chatID int64, text string, kb [][]handlers.Button) (int, error) {
+	parts := Split(text, MaxText)
+	id := 0
+	for i, p := range parts {
+		params := &tg.SendMessageParams{ChatID: chatID, Text: p, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
+		if i == len(parts)-1 {
+			params.ReplyMarkup = keyboard(kb)
+		}
+		var m *models.Message
+		err := retry429(ctx, func() error {
+			var err error
+			m, err = s.b.SendMessage(ctx, params)
+			return err
+		})
+		if err != nil {
+			return 0, fmt.Errorf("telegram: send to chat %d: %w", chatID, err)
+		}
+		id = m.ID
+	}
+	return id, nil
+}
+
+func (s sender) Edit(ctx context.Context, chatID int64, messageID int, text string, kb [][]handlers.Button) error {
+	parts := Split(text, MaxText)
+	params := &tg.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: parts[0], ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
+	if mk := keyboard(kb); mk != nil {
+		params.ReplyMarkup = mk
+	} else {
+		params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
+	}
+	err := retry429(ctx, func() error {
+		_, err := s.b.EditMessageText(ctx, params)
+		return err
+	})
+	if err != nil && !strings.Contains(err.Error(), "message is not modified") {
+		return fmt.Errorf("telegram: edit message %d in chat %d: %w", messageID, chatID, err)
+	}
+	for _, p := range parts[1:] {
+		if _, err := s.Send(ctx, chatID, p, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s sender) Answer(ctx context.Context, callbackID, text string) error {
+	if callbackID == "" {
+		return nil
+	}
+	_, err := s.b.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: text})
+	if err != nil {
+		return fmt.Errorf("telegram: answer callback: %w", err)
+	}
+	return nil
+}
+
+// retry429 runs f, and once more after Telegram's retry_after when it
+// answers 429 and the wait is short enough for someone waiting for a reply.
+func retry429(ctx context.Context, f func() error) error {
+	err := f()
+	var tm *tg.TooManyRequestsError
+	if !errors.As(err, &tm) {
+		return err
+	}
+	wait := time.Duration(tm.RetryAfter) * time.Second
+	if wait > maxReplyWait {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(wait):
+	}
+	return f()
+}
+
+// utf16Len counts what Telegram counts.
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+
+var tagRe = regexp.MustCompile(`<[^>]*>`)
+
+// Split cuts an HTML text into parts of at most limit UTF-16 units, on line
+// boundaries so that no tag is cut (each line of our replies closes its own
+// tags). A single line longer than limit loses its markup and is cut by runes.
+func Split(text string, limit int) []string {
+	if utf16Len(text) <= limit {
+		return []string{text}
+	}
+	var parts []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			parts = append(parts, strings.TrimRight(cur.String(), "\n"))
+			cur.Reset()
+		}
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if utf16Len(line) > limit {
+			flush()
+			plain := html.UnescapeString(tagRe.ReplaceAllString(line, ""))
+			var chunk []rune
+			n := 0
+			for _, r := range plain {
+				esc := html.EscapeString(string(r))
+				if n+utf16Len(esc) > limit {
+					parts = append(parts, string(chunk))
+					chunk, n = nil, 0
+				}
+				chunk = append(chunk, []rune(esc)...)
+				n += utf16Len(esc)
+			}
+			if len(chunk) > 0 {
+				cur.WriteString(string(chunk) + "\n")
+			}
+			continue
+		}
+		if cur.Len() > 0 && utf16Len(cur.String())+utf16Len(line) > limit {
+			flush()
+		}
+		cur.WriteString(line + "\n")
+	}
+	flush()
+	return parts
+}
+
+// request takes what the handlers need out of a Telegram update; ok is false
+// for updates the bot does not act on (edits, channel posts, other bots).
+func request(u *models.Update) (handlers.Request, bool) {
+	switch {
+	case u.Message != nil && u.Message.From != nil && !u.Message.From.IsBot:
+		m := u.Message
+		text := m.Text
+		if text == "" {
+			text = m.Caption
+		}
+		return handlers.Request{
+			UpdateID: u.ID, ChatID: m.Chat.ID, ChatType: string(m.Chat.Type), MessageID: m.ID,
+			UserID: m.From.ID, UserName: displayName(m.From), LangCode: m.From.LanguageCode, Text: text,
+		}, true
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
+		q := u.CallbackQuery
+		m := q.Message.Message
+		return handlers.Request{
+			UpdateID: u.ID, ChatID: m.Chat.ID, ChatType: string(m.Chat.Type), MessageID: m.ID,
+			UserID: q.From.ID, UserName: displayName(&q.From), LangCode: q.From.LanguageCode,
+			CallbackID: q.ID, Data: q.Data,
+		}, true
+	}
+	return handlers.Request{}, false
+}
+
+func displayName(u *models.User) string {
+	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
+	if name == "" && u.Username != "" {
+		name = "@" + u.Username
+	}
+	return name
+}

@@ -1,0 +1,91 @@
+// Package handlers holds one file per use case of Tiến Độ. A handler turns a
+// Request (a message or a button press, already taken out of Telegram's
+// update by package bot) into a domain call, and the domain's answer into a
+// localized HTML reply sent through a Sender. Nothing here knows Telegram's
+// wire format; nothing below here knows Telegram exists.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+	"tiendo/bot/store"
+	"tiendo/locales"
+)
+
+// Request is one thing a user did: a message, or a press of one of the bot's buttons.
+type Request struct {
+	UpdateID  int64
+	ChatID    int64
+	ChatType  string // "private", "group", "supergroup"
+	MessageID int    // the user's message, or the bot's message whose button was pressed
+	UserID    int64
+	UserName  string // first name and last name, or @username
+	LangCode  string // Telegram's language_code
+	Text      string
+	// CallbackID and Data are set for a button press.
+	CallbackID string
+	Data       string
+}
+
+// IsGroup reports whether the request came from a group chat.
+func (r Request) IsGroup() bool { return r.ChatType == "group" || r.ChatType == "supergroup" }
+
+// Button is an inline keyboard button: Data for a callback, or URL.
+type Button struct {
+	Text string
+	Data string
+	URL  string
+}
+
+// Sender delivers replies. Texts are Telegram HTML; the Sender splits texts
+// longer than Telegram allows.
+type Sender interface {
+	// Send posts a message and returns the id of its last part.
+	Send(ctx context.Context, chatID int64, html string, kb [][]Button) (int, error)
+	// Edit replaces a message's text and keyboard (nil kb removes the buttons).
+	Edit(ctx context.Context, chatID int64, messageID int, html string, kb [][]Button) error
+	// Answer answers a button press, with a short notice when text is not empty.
+	Answer(ctx context.Context, callbackID, text string) error
+}
+
+// App is the bot's use cases and what they need.
+type App struct {
+	Plan        *kpi.Plan
+	Store       *store.Store
+	Cat         *locales.Catalog
+	Policy      access.Policy
+	Now         func() time.Time
+	Loc         *time.Location
+	Log         *slog.Logger
+	BotUsername string        // for deep links and /cmd@bot in groups
+	UndoWindow  time.Duration // how long /hoantac may revert a change
+}
+
+// session is one request with who made it and in which language to answer.
+type session struct {
+	*App
+	Request
+	out  Sender
+	user access.User
+	lang string
+	// known is false for a user the bot has no record of.
+	known bool
+}
+
+func (s *session) t(id string, kv ...any) string { return s.Cat.T(s.lang, id, kv...) }
+
+func (s *session) n(id string, count int, kv ...any) string {
+	return s.Cat.N(s.lang, id, count, kv...)
+}
+
+// reply sends html to the request's chat.
+func (s *session) reply(ctx context.Context, html string, kb ...[]Button) error {
+	_, err := s.out.Send(ctx, s.ChatID, html, kb)
+	return err
+}
+
+func (s *session) now() time.Time { return s.Now().In(s.Loc) }

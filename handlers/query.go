@@ -1,0 +1,257 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"html"
+	"strings"
+	"time"
+
+	"tiendo/bot/kpi"
+	"tiendo/locales"
+)
+
+// progress answers "tiến độ xuất khẩu [Bến Lức] [quý 1]".
+func (s *session) progress(ctx context.Context, args string) error {
+	q, err := s.Plan.ParseQuestion(args)
+	if err != nil {
+		var ke *kpi.Error
+		if errors.As(err, &ke) && ke.ID == "ErrNoIndicator" {
+			return s.overview(ctx, "")
+		}
+		// In a group, plain talk that names no indicator is not for the bot.
+		if s.IsGroup() && !strings.HasPrefix(s.Text, "/") && errors.As(err, &ke) && ke.ID == "ErrUnknownIndicator" {
+			return nil
+		}
+		return err
+	}
+	reports, err := s.Store.Reports(ctx, s.Plan.ID, q.Indicator.ID)
+	if err != nil {
+		return err
+	}
+	f := kpi.Filter{Period: q.Period}
+	if q.Unit != nil {
+		f.Unit = q.Unit.ID
+	}
+	p := kpi.Compute(s.Plan, q.Indicator, reports, f, s.now())
+	return s.reply(ctx, s.renderProgress(q, p))
+}
+
+// renderProgress is the full answer for one indicator.
+func (s *session) renderProgress(q kpi.Question, p kpi.Progress) string {
+	ind := q.Indicator
+	scope := ""
+	if q.Unit != nil {
+		scope = q.Unit.Short
+	}
+	period := s.t("YearLabel", "Year", s.Plan.Year)
+	if !q.Period.IsZero() {
+		period = q.Period.Label(s.lang)
+	}
+	lines := []string{s.t("ProgressTitle", "Name", ind.Name(s.lang), "Scope", scope, "Period", period)}
+	if note := ind.Note(s.lang); note != "" {
+		lines = append(lines, "<i>"+html.EscapeString(note)+"</i>")
+	}
+	if !p.HasData {
+		lines = append(lines, s.t("ProgressNoData", "Target", ind.FormatTarget(s.lang), "Year", s.Plan.Year))
+		if len(p.Missing) > 0 && ind.Frequency != kpi.OnEvent && q.Unit == nil {
+			lines = append(lines, s.n("ProgressNobodyYet", len(p.Missing)))
+		}
+		return strings.Join(lines, "\n")
+	}
+	switch ind.Kind {
+	case kpi.Cumulative:
+		lines = append(lines, s.cumulativeLines(q, p)...)
+	case kpi.Rate, kpi.Level:
+		lines = append(lines, s.rateLines(p)...)
+	case kpi.Count:
+		lines = append(lines, s.countLines(p)...)
+	case kpi.Milestone:
+		lines = append(lines, s.milestoneLines(p)...)
+	}
+	if p.Latest != nil {
+		lines = append(lines, s.asOf(p.Latest))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *session) cumulativeLines(q kpi.Question, p kpi.Progress) []string {
+	ind := q.Indicator
+	lines := []string{s.t("ProgressCumulative",
+		"Total", ind.FormatAmount(p.Total, s.lang),
+		"Target", ind.FormatTarget(s.lang),
+		"Percent", kpi.FormatPercent(p.Percent, 1, s.lang))}
+	if p.YearShare > 0 {
+		id := "PaceOn"
+		switch {
+		case p.PacePoints <= -0.05:
+			id = "PaceBehind"
+		case p.PacePoints >= 0.05:
+			id = "PaceAhead"
+		}
+		pts := p.PacePoints
+		if pts < 0 {
+			pts = -pts
+		}
+		lines = append(lines, s.t(id,
+			"Month", p.Through,
+			"Share", kpi.FormatPercent(p.YearShare, 1, s.lang),
+			"Points", kpi.FormatPercent(pts, 1, s.lang)))
+	}
+	if len(p.Missing) > 0 && p.Through > 0 {
+		lines = append(lines, s.n("ProgressMissing", len(p.Missing),
+			"Month", p.Through, "Units", s.unitNames(p.Missing)))
+	}
+	return lines
+}
+
+func (s *session) rateLines(p kpi.Progress) []string {
+	ind := p.Indicator
+	verdict := s.t("VerdictMet")
+	switch {
+	case p.AboveRange:
+		verdict = s.t("VerdictAbove")
+	case !p.Met:
+		gap := (ind.TargetMin - p.Value).Float()
+		verdict = s.t("VerdictBelow", "Points", kpi.FormatDecimal(floatRat(gap), 2, s.lang))
+	}
+	lines := []string{s.t("ProgressLatest",
+		"Value", ind.FormatAmount(p.Value, s.lang),
+		"Period", p.Period.Label(s.lang),
+		"Target", ind.FormatTarget(s.lang),
+		"Verdict", locales.HTML(verdict))}
+	if len(p.Missing) > 0 {
+		lines = append(lines, s.n("ProgressMissingPeriod", len(p.Missing), "Units", s.unitNames(p.Missing)))
+	}
+	return lines
+}
+
+func (s *session) countLines(p kpi.Progress) []string {
+	ind := p.Indicator
+	lines := []string{s.t("ProgressCount", "Achieved", p.Achieved, "Target", ind.FormatTarget(s.lang))}
+	for _, it := range p.Items {
+		unit := ""
+		if u := s.Plan.Unit(it.Unit); u != nil {
+			unit = u.Short
+		}
+		lines = append(lines, s.t("ProgressItem", "Item", it.Item, "Unit", unit, "Date", s.date(it.Date)))
+	}
+	return lines
+}
+
+func (s *session) milestoneLines(p kpi.Progress) []string {
+	ind := p.Indicator
+	var lines []string
+	if p.Stage >= 0 {
+		st := ind.Stages[p.Stage]
+		lines = append(lines, s.t("ProgressStage", "Stage", stageName(st, s.lang), "Date", s.date(p.StageDates[p.Stage]), "Goal", ind.FormatTarget(s.lang)))
+	}
+	for i, st := range ind.Stages {
+		if i < len(p.StageDates) && !p.StageDates[i].IsZero() {
+			lines = append(lines, s.t("StageDone", "Stage", stageName(st, s.lang), "Date", s.date(p.StageDates[i])))
+		} else {
+			lines = append(lines, s.t("StageOpen", "Stage", stageName(st, s.lang)))
+		}
+	}
+	return lines
+}
+
+func stageName(st kpi.Stage, lang string) string {
+	if lang == "en" && st.EN != "" {
+		return st.EN
+	}
+	return st.VI
+}
+
+// asOf says when the latest counted figure came and from whom.
+func (s *session) asOf(r *kpi.Report) string {
+	unit := ""
+	if u := s.Plan.Unit(r.Unit); u != nil {
+		unit = u.Short
+	}
+	by := r.ByName
+	if by == "" {
+		by = "#" + itoa(r.By)
+	}
+	return s.t("AsOf", "At", r.At.In(s.Loc).Format(s.t("LayoutDateTime")), "By", by, "Unit", unit)
+}
+
+func (s *session) date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(s.Loc).Format(s.t("LayoutDate"))
+}
+
+func (s *session) unitNames(us []*kpi.Unit) string {
+	names := make([]string, len(us))
+	for i, u := range us {
+		names[i] = u.Short
+	}
+	return strings.Join(names, ", ")
+}
+
+// overview shows every indicator on one screen, behind-pace ones marked.
+func (s *session) overview(ctx context.Context, _ string) error {
+	ids := make([]string, len(s.Plan.Indicators))
+	for i := range s.Plan.Indicators {
+		ids[i] = s.Plan.Indicators[i].ID
+	}
+	all, err := s.Store.AllReports(ctx, s.Plan.ID, ids)
+	if err != nil {
+		return err
+	}
+	return s.reply(ctx, s.Overview(s.lang, all))
+}
+
+// Overview renders every indicator's progress in lang from all reports.
+func (a *App) Overview(lang string, all map[string][]kpi.Report) string {
+	now := a.Now().In(a.Loc)
+	t := func(id string, kv ...any) string { return a.Cat.T(lang, id, kv...) }
+	lines := []string{t("OverviewTitle", "Title", a.Plan.Title(lang), "Now", now.Format(t("LayoutDateTime"))), ""}
+	behind := 0
+	for i := range a.Plan.Indicators {
+		ind := &a.Plan.Indicators[i]
+		p := kpi.Compute(a.Plan, ind, all[ind.ID], kpi.Filter{}, now)
+		mark := "▫️"
+		switch {
+		case p.Behind:
+			mark = "⚠️"
+			behind++
+		case p.HasData:
+			mark = "✅"
+		}
+		lines = append(lines, t("OverviewLine", "Mark", mark, "Name", ind.Name(lang), "Summary", locales.HTML(a.summary(lang, ind, p))))
+	}
+	lines = append(lines, "", a.Cat.N(lang, "OverviewFooter", behind))
+	return strings.Join(lines, "\n")
+}
+
+// summary is the short form of one indicator's progress for the overview.
+func (a *App) summary(lang string, ind *kpi.Indicator, p kpi.Progress) string {
+	t := func(id string, kv ...any) string { return a.Cat.T(lang, id, kv...) }
+	if !p.HasData {
+		return t("SummaryNoData", "Target", ind.FormatTarget(lang))
+	}
+	switch ind.Kind {
+	case kpi.Cumulative:
+		pts := p.PacePoints
+		id := "SummaryCumulativeAhead"
+		if pts < 0 {
+			id, pts = "SummaryCumulativeBehind", -pts
+		}
+		return t(id, "Total", ind.FormatAmount(p.Total, lang), "Target", ind.FormatTarget(lang),
+			"Percent", kpi.FormatPercent(p.Percent, 1, lang), "Points", kpi.FormatPercent(pts, 1, lang))
+	case kpi.Rate, kpi.Level:
+		return t("SummaryLatest", "Value", ind.FormatAmount(p.Value, lang), "Period", p.Period.Label(lang), "Target", ind.FormatTarget(lang))
+	case kpi.Count:
+		return t("SummaryCount", "Achieved", p.Achieved, "Target", ind.FormatTarget(lang))
+	case kpi.Milestone:
+		st := ""
+		if p.Stage >= 0 {
+			st = stageName(ind.Stages[p.Stage], lang)
+		}
+		return t("SummaryStage", "Stage", st, "Goal", ind.FormatTarget(lang))
+	}
+	return ""
+}

@@ -1,0 +1,89 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"syscall"
+
+	"tiendo/bot/kpi"
+)
+
+// fail is the one place an error becomes words. A *kpi.Error is a refusal
+// the user should read, in their language; an unreachable Redis is
+// "temporarily unavailable"; anything else is logged and answered with the
+// generic apology. It returns err for the caller's log, nil for refusals.
+func (s *session) fail(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ke *kpi.Error
+	if errors.As(err, &ke) {
+		msg := s.refusal(ke)
+		if s.CallbackID != "" {
+			_ = s.out.Answer(ctx, s.CallbackID, "")
+		}
+		if rerr := s.reply(ctx, msg); rerr != nil {
+			return rerr
+		}
+		return nil
+	}
+	id := "ErrInternal"
+	if Unavailable(err) {
+		id = "ErrUnavailable"
+	}
+	if s.CallbackID != "" {
+		_ = s.out.Answer(ctx, s.CallbackID, "")
+	}
+	_ = s.reply(ctx, s.t(id))
+	return err
+}
+
+// refusal renders a domain refusal. Data that names indicators by id (the
+// suggestions) is turned into names in the user's language here.
+func (s *session) refusal(e *kpi.Error) string {
+	kv := make([]any, 0, 2*len(e.Data))
+	for k, v := range e.Data {
+		if k == "suggest" {
+			var names []string
+			for _, id := range strings.Split(v, ",") {
+				if ind := s.Plan.Indicator(strings.TrimSpace(id)); ind != nil {
+					names = append(names, ind.Name(s.lang))
+				}
+			}
+			v = strings.Join(names, "; ")
+		}
+		kv = append(kv, fieldName(k), v)
+	}
+	return s.t(e.ID, kv...)
+}
+
+// fieldName turns a domain data key ("plan_year") into a template field ("PlanYear").
+func fieldName(k string) string {
+	parts := strings.Split(k, "_")
+	for i, p := range parts {
+		if p != "" {
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// Unavailable reports whether err means Redis (or the network to it) is
+// unreachable, as opposed to a bug.
+func Unavailable(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	msg := err.Error()
+	for _, m := range []string{"connection pool timeout", "EOF", "i/o timeout", "LOADING", "broken pipe", "connection refused", "context deadline exceeded"} {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
+}
+

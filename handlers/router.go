@@ -1,0 +1,179 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+	"tiendo/bot/store"
+	"tiendo/locales"
+)
+
+// command is one bot command with its Vietnamese and English names.
+type command struct {
+	names []string // first is the Vietnamese name shown in menus, then aliases
+	// words start a plain-text message that means this command (folded).
+	words []string
+	need  access.Role // access.None: anyone
+	// public commands run for strangers when TIENDO_PUBLIC is on.
+	public bool
+	run    func(s *session, ctx context.Context, args string) error
+	// menu says whether setMyCommands lists it, and for which least role.
+	menu bool
+}
+
+func (a *App) commands() []command {
+	return []command{
+		{names: []string{"start"}, run: (*session).start},
+		{names: []string{"trogiup", "help"}, words: []string{"tro giup", "giup do", "help"}, run: (*session).help, menu: true},
+		{names: []string{"tiendo", "progress"}, words: []string{"tien do", "progress"}, need: access.Viewer, public: true, run: (*session).progress, menu: true},
+		{names: []string{"tongquan", "overview"}, words: []string{"tong quan", "overview"}, need: access.Viewer, public: true, run: (*session).overview, menu: true},
+		{names: []string{"nguoidung", "users"}, need: access.Admin, run: (*session).users, menu: true},
+		{names: []string{"ngonngu", "lang", "language"}, words: []string{"ngon ngu", "language"}, run: (*session).language, menu: true},
+	}
+}
+
+// MenuEntry is one line of Telegram's command menu.
+type MenuEntry struct{ Command, Description string }
+
+// Menu returns the command menu in lang, for setMyCommands.
+func (a *App) Menu(lang string) []MenuEntry {
+	var out []MenuEntry
+	for _, c := range a.commands() {
+		if !c.menu {
+			continue
+		}
+		name := c.names[0]
+		if lang == "en" && len(c.names) > 1 {
+			name = c.names[1]
+		}
+		out = append(out, MenuEntry{Command: name, Description: a.Cat.T(lang, "Menu_"+c.names[0])})
+	}
+	return out
+}
+
+// Handle answers one request. It never panics: a panic is logged with its
+// stack and the user gets the generic apology. The error it returns is for
+// the caller's log only; the user has already been answered.
+func (a *App) Handle(ctx context.Context, out Sender, req Request) (err error) {
+	s := &session{App: a, Request: req, out: out, lang: locales.Lang(req.LangCode)}
+	defer func() {
+		if p := recover(); p != nil {
+			a.Log.Error("handler panic", "panic", fmt.Sprint(p), "update_id", req.UpdateID, "stack", string(debug.Stack()))
+			err = fmt.Errorf("handlers: panic: %v", p)
+			_ = s.reply(ctx, s.t("ErrInternal"))
+		}
+	}()
+	if err := s.identify(ctx); err != nil {
+		return s.fail(ctx, err)
+	}
+	if req.Data != "" {
+		return s.fail(ctx, s.callback(ctx))
+	}
+	return s.fail(ctx, s.text(ctx))
+}
+
+// identify loads the user and picks the answer's language: the user's
+// choice, else Telegram's language_code, else Vietnamese.
+func (s *session) identify(ctx context.Context) error {
+	u, err := s.Store.User(ctx, s.UserID)
+	switch {
+	case err == nil:
+		s.user, s.known = u, true
+		if u.Lang != "" {
+			s.lang = u.Lang
+		}
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		s.user = access.User{ID: s.UserID, Name: s.UserName}
+		lang, err := s.Store.Lang(ctx, s.UserID)
+		if err != nil {
+			return err
+		}
+		if lang != "" {
+			s.lang = lang
+		}
+		return nil
+	default:
+		return err
+	}
+}
+
+func (s *session) text(ctx context.Context) error {
+	text := strings.TrimSpace(s.Text)
+	if text == "" {
+		return nil
+	}
+	cmds := s.commands()
+	if strings.HasPrefix(text, "/") {
+		name, args, forUs := splitCommand(text, s.BotUsername)
+		if !forUs {
+			return nil
+		}
+		for i := range cmds {
+			for _, n := range cmds[i].names {
+				if n == name {
+					return s.run(ctx, &cmds[i], args)
+				}
+			}
+		}
+		if s.IsGroup() {
+			return nil // another bot's command, most likely
+		}
+		return s.reply(ctx, s.t("ErrUnknownCommand", "Command", "/"+name))
+	}
+	folded := kpi.Fold(text)
+	for i := range cmds {
+		for _, w := range cmds[i].words {
+			if folded == w || strings.HasPrefix(folded, w+" ") {
+				return s.run(ctx, &cmds[i], text)
+			}
+		}
+	}
+	// Anything else is read as a question about an indicator.
+	return s.run(ctx, &cmds[2], text)
+}
+
+// run checks the user's role for c, then runs it.
+func (s *session) run(ctx context.Context, c *command, args string) error {
+	switch {
+	case c.need == access.None:
+	case c.public && s.Policy.CanView(s.user):
+	case s.user.Role.AtLeast(c.need):
+	case !s.known:
+		return s.stranger(ctx)
+	default:
+		return s.reply(ctx, s.t("ErrNotAllowed"))
+	}
+	return c.run(s, ctx, args)
+}
+
+// splitCommand reads "/name@bot args": the name lower-cased, the rest, and
+// whether the command is for this bot (no @, or @ our own name).
+func splitCommand(text, botUsername string) (name, args string, forUs bool) {
+	head, rest, _ := strings.Cut(text[1:], " ")
+	if i := strings.IndexAny(head, "\n\t"); i >= 0 {
+		rest = head[i+1:] + " " + rest
+		head = head[:i]
+	}
+	name, at, hasAt := strings.Cut(head, "@")
+	forUs = !hasAt || strings.EqualFold(at, botUsername)
+	return strings.ToLower(name), strings.TrimSpace(rest), forUs
+}
+
+// callback routes a button press by the prefix of its data ("lang:en").
+func (s *session) callback(ctx context.Context) error {
+	kind, arg, _ := strings.Cut(s.Data, ":")
+	switch kind {
+	case "lang":
+		if err := s.setLanguage(ctx, arg); err != nil {
+			return err
+		}
+		return s.out.Answer(ctx, s.CallbackID, s.t("LangSet"))
+	}
+	return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+}

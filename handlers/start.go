@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"context"
+	"strings"
+
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+	"tiendo/locales"
+)
+
+// start greets; a stranger learns their Telegram id and how to ask for access.
+func (s *session) start(ctx context.Context, args string) error {
+	if !s.known {
+		return s.stranger(ctx)
+	}
+	return s.reply(ctx, s.t("Welcome", "Name", s.UserName, "Role", s.t("Role_"+string(s.user.Role)))+"\n\n"+s.helpText())
+}
+
+// stranger tells someone the bot does not know their id and what to do.
+func (s *session) stranger(ctx context.Context) error {
+	return s.reply(ctx, s.t("Stranger", "Name", s.UserName, "ID", s.UserID))
+}
+
+func (s *session) help(ctx context.Context, _ string) error {
+	if !s.known && !s.Policy.Public {
+		return s.stranger(ctx)
+	}
+	return s.reply(ctx, s.helpText())
+}
+
+// helpText lists what this user may do, strongest role last.
+func (s *session) helpText() string {
+	parts := []string{s.t("HelpAsk")}
+	if s.user.Role.AtLeast(access.Reporter) {
+		parts = append(parts, s.t("HelpReport"))
+	}
+	if s.user.Role.AtLeast(access.Admin) {
+		parts = append(parts, s.t("HelpAdmin"))
+	}
+	parts = append(parts, s.t("HelpLang"))
+	return strings.Join(parts, "\n\n")
+}
+
+// language sets the user's language: "/ngonngu en", or buttons when no argument.
+func (s *session) language(ctx context.Context, args string) error {
+	arg := kpi.Fold(args)
+	if arg == "" {
+		return s.reply(ctx, s.t("LangChoose"), []Button{{Text: "Tiếng Việt", Data: "lang:vi"}, {Text: "English", Data: "lang:en"}})
+	}
+	lang := ""
+	switch arg {
+	case "vi", "tieng viet", "viet", "vietnamese":
+		lang = "vi"
+	case "en", "english", "tieng anh", "anh":
+		lang = "en"
+	default:
+		return s.reply(ctx, s.t("LangUsage"))
+	}
+	if err := s.setLanguage(ctx, lang); err != nil {
+		return err
+	}
+	return s.reply(ctx, s.t("LangSet"))
+}
+
+func (s *session) setLanguage(ctx context.Context, lang string) error {
+	lang = locales.Lang(lang)
+	if s.known {
+		s.user.Lang = lang
+		if err := s.Store.PutUser(ctx, s.user); err != nil {
+			return err
+		}
+	} else if err := s.Store.SetLang(ctx, s.UserID, lang); err != nil {
+		return err
+	}
+	s.lang = lang
+	return nil
+}

@@ -1,0 +1,83 @@
+package locales
+
+import (
+	"strings"
+	"testing"
+)
+
+// Both languages hold the same ids, and every message renders in both,
+// plural ones with counts 0, 1 and 2, without go-i18n reporting an error.
+func TestEveryMessageInEveryLanguage(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failures []string
+	c.Missing = func(lang, id string, err error) { failures = append(failures, lang+" "+id+": "+err.Error()) }
+	vi, err := IDs("vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := IDs("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(vi, " ") != strings.Join(en, " ") {
+		t.Fatalf("ids differ:\nvi %v\nen %v", diff(vi, en), diff(en, vi))
+	}
+	for _, lang := range Languages {
+		for _, id := range vi {
+			if IsPlural(lang, id) {
+				for _, n := range []int{0, 1, 2} {
+					if s := c.N(lang, id, n); s == "" || strings.HasPrefix(s, "[") {
+						t.Errorf("%s %s count %d rendered %q", lang, id, n, s)
+					}
+				}
+				continue
+			}
+			if s := c.T(lang, id); s == "" || strings.HasPrefix(s, "["+id) {
+				t.Errorf("%s %s rendered %q", lang, id, s)
+			}
+		}
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
+}
+
+// Data is escaped: a name with markup cannot inject HTML into a reply.
+func TestDataIsEscaped(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.T("vi", "Stranger", "Name", "<b>Bob</b> & co", "ID", 42)
+	if strings.Contains(got, "<b>Bob") || !strings.Contains(got, "&lt;b&gt;Bob&lt;/b&gt; &amp; co") {
+		t.Errorf("not escaped: %s", got)
+	}
+	if got := c.T("en", "OverviewLine", "Mark", "", "Name", "x", "Summary", HTML("<i>kept</i>")); !strings.Contains(got, "<i>kept</i>") {
+		t.Errorf("trusted HTML was escaped: %s", got)
+	}
+}
+
+func TestLang(t *testing.T) {
+	for code, want := range map[string]string{"vi": "vi", "en": "en", "en-US": "en", "EN": "en", "fr": "vi", "": "vi"} {
+		if got := Lang(code); got != want {
+			t.Errorf("Lang(%q) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+func diff(a, b []string) []string {
+	in := map[string]bool{}
+	for _, x := range b {
+		in[x] = true
+	}
+	var out []string
+	for _, x := range a {
+		if !in[x] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
