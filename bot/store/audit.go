@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tiendo/bot/kpi"
+)
+
+// The scripts live in .lua files so they can be read (and run with
+// redis-cli --eval) on their own. redis.NewScript runs EVALSHA and falls
+// back to EVAL, so a restarted Redis that lost its script cache still works.
+var (
+	//go:embed confirm.lua
+	confirmLua    string
+	confirmScript = redis.NewScript(confirmLua)
+
+	//go:embed undo.lua
+	undoLua    string
+	undoScript = redis.NewScript(undoLua)
+
+	//go:embed swap.lua
+	swapLua    string
+	swapScript = redis.NewScript(swapLua)
+)
+
+// UndoDepth is how many of a user's changes per plan can be undone, newest
+// first; older ones fall off the list.
+const UndoDepth = 50
+
+// historyScan bounds how many audit entries History reads to find n matches,
+// so a question about a rarely reported indicator cannot read the whole
+// stream.
+const historyScan = 5000
+
+// retries bounds the read-then-script loops, which repeat only when the same
+// pending submission or undo list changed between the read and the script.
+const retries = 5
+
+// The audit actions.
+const (
+	ActionSet     = "set"
+	ActionUndo    = "undo"
+	ActionApprove = "approve"
+	ActionReturn  = "return"
+)
+
+// Change is one entry of a plan's audit trail.
+type Change struct {
+	ID        string // audit stream entry id; also orders changes
+	At        time.Time
+	By        int64
+	ByName    string
+	Action    string // ActionSet, ActionUndo, ActionApprove, ActionReturn
+	Indicator string
+	Unit      string
+	Period    string // kpi.Period.Key(), "" for items
+	Item      string
+	Old, New  *kpi.Report // nil: the slot was / became empty
+	Via       string      // the message it came from ("chat:message")
+	Reason    string      // for "return": why
+}
+
+func periodKey(p kpi.Period) string {
+	if p.IsZero() {
+		return ""
+	}
+	return p.Key()
+}
+
+// Confirm stores the reports of pending submission pendingID in planID, as
+// confirmed by user by (byName) at at from message via, and returns the
+// changes written, one per report with the value actually replaced. In one
+// Lua script it writes every report, an audit entry and an undo entry per
+// report, and deletes the pending submission: all of it or nothing. It returns
+// ErrExpired, having written nothing, when the submission is gone (TTL run
+// out, already confirmed: a second press or a redelivered update, or
+// cancelled), and an error when Redis fails. NeedsSecond is not checked here:
+// the caller asks twice before calling Confirm.
+func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64, byName string, at time.Time, via string) ([]Change, error) {
+	pkey := s.keys.pending(pendingID)
+	for range retries {
+		raw, p, err := s.pending(ctx, pendingID)
+		if err != nil {
+			return nil, err
+		}
+		keys := []string{pkey, s.keys.audit(planID), s.keys.undo(planID, by)}
+		args := []any{raw, len(p.Reports), at.UnixMilli(), by, byName, via, UndoDepth}
+		news := make([]kpi.Report, len(p.Reports))
+		for i, r := range p.Reports {
+			r.By, r.ByName, r.At, r.Via = by, byName, at, via
+			js, err := encodeReport(r)
+			if err != nil {
+				return nil, fmt.Errorf("store: confirm %s: report %d: %w", pkey, i, err)
+			}
+			news[i] = r
+			keys = append(keys, s.keys.reports(planID, r.Indicator))
+			args = append(args, r.Slot(), js, r.Indicator, r.Unit, periodKey(r.Period), r.Item)
+		}
+		res, err := confirmScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+		if err != nil {
+			return nil, fmt.Errorf("store: confirm %s: %w", pkey, err)
+		}
+		switch {
+		case len(res) == 1 && res[0] == "expired":
+			return nil, ErrExpired
+		case len(res) == 1 && res[0] == "changed":
+			continue // UpdatePending ran meanwhile: confirm what is there now
+		case len(res) != 1+2*len(news) || res[0] != "ok":
+			return nil, fmt.Errorf("store: confirm %s: unexpected script answer %q", pkey, res)
+		}
+		changes := make([]Change, len(news))
+		for i, r := range news {
+			old, err := decodeReportPtr(res[2+2*i])
+			if err != nil {
+				return nil, fmt.Errorf("store: confirm %s: previous value: %w", pkey, err)
+			}
+			nr := r
+			changes[i] = Change{
+				ID: res[1+2*i], At: at, By: by, ByName: byName, Action: ActionSet,
+				Indicator: r.Indicator, Unit: r.Unit, Period: periodKey(r.Period), Item: r.Item,
+				Old: old, New: &nr, Via: via,
+			}
+		}
+		return changes, nil
+	}
+	return nil, fmt.Errorf("store: confirm %s: it kept changing: %w", pkey, ErrConflict)
+}
+
+// History returns up to n changes of indicator in planID ("" for every
+// indicator), newest first, only those of unit when unit is not "". It reads
+// at most the newest 5000 audit entries of the plan. It returns an error when
+// Redis fails or an entry cannot be read.
+func (s *Store) History(ctx context.Context, planID, indicator string, unit string, n int) ([]Change, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	key := s.keys.audit(planID)
+	var out []Change
+	end := "+"
+	for scanned := 0; scanned < historyScan && len(out) < n; {
+		page := min(int64(200), int64(historyScan-scanned))
+		msgs, err := s.rdb.XRevRangeN(ctx, key, end, "-", page).Result()
+		if err != nil {
+			return nil, fmt.Errorf("store: read history %s: %w", key, err)
+		}
+		for _, m := range msgs {
+			c, err := changeFromMessage(m)
+			if err != nil {
+				return nil, fmt.Errorf("store: read history %s: %w", key, err)
+			}
+			if (indicator == "" || c.Indicator == indicator) && (unit == "" || c.Unit == unit) {
+				out = append(out, c)
+				if len(out) == n {
+					break
+				}
+			}
+		}
+		if int64(len(msgs)) < page {
+			break
+		}
+		scanned += len(msgs)
+		end = "(" + msgs[len(msgs)-1].ID
+	}
+	return out, nil
+}
+
+// Undo reverts the last change userID confirmed in planID, if it was made
+// within window of now (window <= 0: no limit): the slot gets back its
+// previous value, or is emptied when there was none, and an "undo" audit
+// entry by userID (byName) is written, in one Lua script. Repeated calls walk
+// back through the user's last 50 changes. It returns the undo's change,
+// ErrNotFound when the user has no change to undo within window, ErrConflict
+// when someone has changed that slot since (nothing is reverted, and the
+// change stays next in line, so a second press cannot revert an older change
+// the user did not mean), or an error when Redis fails.
+func (s *Store) Undo(ctx context.Context, planID string, userID int64, window time.Duration, now time.Time, byName string) (Change, error) {
+	ukey, akey := s.keys.undo(planID, userID), s.keys.audit(planID)
+	for range retries {
+		id, err := s.rdb.LIndex(ctx, ukey, 0).Result()
+		if errors.Is(err, redis.Nil) {
+			return Change{}, ErrNotFound
+		}
+		if err != nil {
+			return Change{}, fmt.Errorf("store: undo %s: %w", ukey, err)
+		}
+		msgs, err := s.rdb.XRange(ctx, akey, id, id).Result()
+		if err != nil {
+			return Change{}, fmt.Errorf("store: undo %s: read %s %s: %w", ukey, akey, id, err)
+		}
+		if len(msgs) == 0 {
+			// The audit stream is never trimmed; an entry missing means
+			// someone deleted it by hand, and there is nothing to revert to.
+			return Change{}, ErrNotFound
+		}
+		c, err := changeFromMessage(msgs[0])
+		if err != nil {
+			return Change{}, fmt.Errorf("store: undo %s: %w", ukey, err)
+		}
+		if window > 0 && now.Sub(c.At) > window {
+			return Change{}, ErrNotFound
+		}
+		v := msgs[0].Values
+		res, err := undoScript.Run(ctx, s.rdb,
+			[]string{ukey, akey, s.keys.reports(planID, c.Indicator)},
+			id, str(v, "slot"), str(v, "new"), str(v, "old"), now.UnixMilli(), userID, byName,
+			c.Indicator, c.Unit, c.Period, c.Item,
+		).StringSlice()
+		if err != nil {
+			return Change{}, fmt.Errorf("store: undo %s: %w", ukey, err)
+		}
+		switch {
+		case len(res) == 1 && res[0] == "moved":
+			continue
+		case len(res) == 1 && res[0] == "conflict":
+			return Change{}, ErrConflict
+		case len(res) != 2 || res[0] != "ok":
+			return Change{}, fmt.Errorf("store: undo %s: unexpected script answer %q", ukey, res)
+		}
+		return Change{
+			ID: res[1], At: now, By: userID, ByName: byName, Action: ActionUndo,
+			Indicator: c.Indicator, Unit: c.Unit, Period: c.Period, Item: c.Item,
+			Old: c.New, New: c.Old,
+		}, nil
+	}
+	return Change{}, fmt.Errorf("store: undo %s: it kept changing: %w", ukey, ErrConflict)
+}
+
+func str(v map[string]any, k string) string {
+	s, _ := v[k].(string)
+	return s
+}
+
+func changeFromMessage(m redis.XMessage) (Change, error) {
+	v := m.Values
+	ms, err := strconv.ParseInt(str(v, "at"), 10, 64)
+	if err != nil {
+		return Change{}, fmt.Errorf("audit entry %s: at: %w", m.ID, err)
+	}
+	by, err := strconv.ParseInt(str(v, "by"), 10, 64)
+	if err != nil {
+		return Change{}, fmt.Errorf("audit entry %s: by: %w", m.ID, err)
+	}
+	old, err := decodeReportPtr(str(v, "old"))
+	if err != nil {
+		return Change{}, fmt.Errorf("audit entry %s: old: %w", m.ID, err)
+	}
+	nw, err := decodeReportPtr(str(v, "new"))
+	if err != nil {
+		return Change{}, fmt.Errorf("audit entry %s: new: %w", m.ID, err)
+	}
+	return Change{
+		ID: m.ID, At: time.UnixMilli(ms), By: by, ByName: str(v, "by_name"),
+		Action: str(v, "action"), Indicator: str(v, "indicator"), Unit: str(v, "unit"),
+		Period: str(v, "period"), Item: str(v, "item"), Old: old, New: nw,
+		Via: str(v, "via"), Reason: str(v, "reason"),
+	}, nil
+}

@@ -1,0 +1,69 @@
+-- Confirm: store a pending submission's reports with their audit entries,
+-- atomically. Runs the same on Redis 7 and on miniredis (gopher-lua): it uses
+-- no cjson (JSON is built and read in Go, where int64 amounts stay exact) and
+-- no server time except XADD's own ids.
+--
+-- KEYS[1]   pending submission (string)
+-- KEYS[2]   audit stream of the plan
+-- KEYS[3]   undo list of the confirming user
+-- KEYS[3+i] report hash of report i
+-- ARGV[1]   the pending JSON the caller read: if the key holds anything else
+--           it was confirmed, dropped or changed meanwhile
+-- ARGV[2]   n, the number of reports
+-- ARGV[3]   at (unix ms)   ARGV[4] by (user id)   ARGV[5] by_name
+-- ARGV[6]   via            ARGV[7] undo list length kept
+-- then 6 values per report i, from ARGV[8 + 6*(i-1)]:
+--           slot, new JSON, indicator, unit, period, item
+--
+-- Returns {'expired'} or {'changed'} having written nothing, or
+-- {'ok', id1, old1, id2, old2, ...}: the audit entry id and the previous JSON
+-- ('' for an empty slot) of each report, in order.
+
+local raw = redis.call('GET', KEYS[1])
+if not raw then
+  return {'expired'}
+end
+if raw ~= ARGV[1] then
+  return {'changed'}
+end
+
+local n = tonumber(ARGV[2])
+
+-- Read every old value before the first write: a script that fails half way
+-- is not rolled back by Redis. Two reports of one submission may share a
+-- slot; the second one's old value is then the first one's new value.
+local olds = {}
+local written = {}
+for i = 1, n do
+  local b = 8 + 6 * (i - 1)
+  local slot = ARGV[b]
+  local wk = KEYS[3 + i] .. '\n' .. slot
+  local old = written[wk]
+  if old == nil then
+    old = redis.call('HGET', KEYS[3 + i], slot)
+    if not old then
+      old = ''
+    end
+  end
+  olds[i] = old
+  written[wk] = ARGV[b + 1]
+end
+
+local out = {'ok'}
+for i = 1, n do
+  local b = 8 + 6 * (i - 1)
+  redis.call('HSET', KEYS[3 + i], ARGV[b], ARGV[b + 1])
+  local id = redis.call('XADD', KEYS[2], '*',
+    'at', ARGV[3], 'by', ARGV[4], 'by_name', ARGV[5], 'action', 'set',
+    'indicator', ARGV[b + 2], 'unit', ARGV[b + 3], 'period', ARGV[b + 4],
+    'item', ARGV[b + 5], 'slot', ARGV[b], 'old', olds[i], 'new', ARGV[b + 1],
+    'via', ARGV[6], 'reason', '')
+  redis.call('LPUSH', KEYS[3], id)
+  out[#out + 1] = id
+  out[#out + 1] = olds[i]
+end
+if n > 0 then
+  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[7]) - 1)
+end
+redis.call('DEL', KEYS[1])
+return out

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+)
+
+// DefaultPrefix is the key prefix New uses when given "".
+const DefaultPrefix = "tiendo"
+
+// Every key of the bot lives under one hash tag, "{prefix}". On a Redis
+// Cluster the tag puts all of them on one slot, which is what makes the Lua
+// scripts legal there: Confirm touches a pending submission, report hashes,
+// the audit stream and an undo list at once, Undo three of them, and both
+// must stay atomic. One slot is affordable because a department's data is
+// small (a few thousand reports a year, tens of users); spreading it over the
+// cluster would buy nothing and cost the atomicity the design asks for.
+//
+// Layout ({p} is "{tiendo}" by default):
+//
+//	{p}:users                 hash  user id -> user record (JSON)
+//	{p}:lang                  hash  user id -> "vi" / "en", for anyone
+//	{p}:r:<plan>:<indicator>  hash  Report.Slot() -> report record (JSON)
+//	{p}:audit:<plan>          stream of changes (set, undo, approve, return)
+//	{p}:undo:<plan>:<user>    list  audit entry ids of the user's own sets, newest first
+//	{p}:pending:<id>          string pending submission (JSON), with a TTL
+//	{p}:upd:<update id>       string "claimed" / "done", with a TTL
+//	{p}:<parts...>            whatever other packages build with Key
+
+// keys builds every key the store uses. It is a value so a Store and the
+// tests can share one without global state.
+type keys struct {
+	tag string // "{prefix}"
+}
+
+func newKeys(prefix string) keys {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	// A brace inside the prefix would end the hash tag early and scatter the
+	// keys over slots; it cannot be meant, so it is replaced.
+	prefix = strings.NewReplacer("{", "_", "}", "_").Replace(prefix)
+	return keys{tag: "{" + prefix + "}"}
+}
+
+func (k keys) join(parts ...string) string {
+	return k.tag + ":" + strings.Join(parts, ":")
+}
+
+func (k keys) users() string { return k.join("users") }
+func (k keys) lang() string  { return k.join("lang") }
+
+func (k keys) reports(planID, indicator string) string {
+	return k.join("r", planID, indicator)
+}
+
+func (k keys) audit(planID string) string { return k.join("audit", planID) }
+
+func (k keys) undo(planID string, userID int64) string {
+	return k.join("undo", planID, strconv.FormatInt(userID, 10))
+}
+
+func (k keys) pending(id string) string { return k.join("pending", id) }
+
+func (k keys) update(updateID int64) string {
+	return k.join("upd", strconv.FormatInt(updateID, 10))
+}
+
+// Key returns a key under the store's prefix and hash tag, for packages that
+// keep their own data next to the store's (reminders, locks): Key("remind",
+// "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
+// with the store's own names (users, lang, r, audit, undo, pending, upd).
+// It cannot fail.
+func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }

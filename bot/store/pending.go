@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tiendo/bot/kpi"
+)
+
+// Pending is a submission the bot has read back to its author and that waits
+// for the Confirm / Cancel button. Nothing of it counts until Confirm.
+type Pending struct {
+	// ID is the short id in the buttons' callback_data ("ok:<id>"); set by
+	// PutPending.
+	ID        string
+	UserID    int64 // who submitted
+	ChatID    int64 // where the read-back was sent
+	MessageID int   // the read-back message, to edit once answered
+	Reports   []kpi.Report
+	// Old holds, per report, the value its slot held when it was read back
+	// (nil: empty), as shown to the user. Confirm reports the value actually
+	// replaced, which may differ if someone wrote meanwhile.
+	Old     []*kpi.Report
+	Lang    string
+	Created time.Time
+	// NeedsSecond asks for a second confirmation (a value far outside the
+	// indicator's history). The store only keeps it: the caller clears it
+	// with UpdatePending on the first press and calls Confirm on the second.
+	NeedsSecond bool
+}
+
+// pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus
+// it is 15 bytes, far below callback_data's 64, and 72 random bits make a
+// collision among a few live submissions practically impossible.
+const pendingIDBytes = 9
+
+func newPendingID() (string, error) {
+	b := make([]byte, pendingIDBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func jsonString(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// PutPending stores p under a new random id for ttl (p.ID is ignored) and
+// returns that id: at most 12 characters of [A-Za-z0-9_-]. It returns an
+// error when ttl is not positive or Redis fails.
+func (s *Store) PutPending(ctx context.Context, p Pending, ttl time.Duration) (id string, err error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("store: save pending: ttl %v must be positive", ttl)
+	}
+	val, err := jsonString(toPendingRecord(p))
+	if err != nil {
+		return "", fmt.Errorf("store: save pending: %w", err)
+	}
+	for range 3 {
+		if id, err = newPendingID(); err != nil {
+			return "", fmt.Errorf("store: save pending: %w", err)
+		}
+		ok, err := s.rdb.SetNX(ctx, s.keys.pending(id), val, ttl).Result()
+		if err != nil {
+			return "", fmt.Errorf("store: save pending %s: %w", id, err)
+		}
+		if ok {
+			return id, nil
+		}
+	}
+	return "", fmt.Errorf("store: save pending: no free id after 3 tries")
+}
+
+// Pending returns the pending submission id. It returns ErrExpired when it is
+// gone: its TTL ran out, or it was confirmed or dropped.
+func (s *Store) Pending(ctx context.Context, id string) (Pending, error) {
+	_, p, err := s.pending(ctx, id)
+	return p, err
+}
+
+// pending also returns the raw JSON, which Confirm hands to its script to
+// detect a change between the read and the write.
+func (s *Store) pending(ctx context.Context, id string) (string, Pending, error) {
+	key := s.keys.pending(id)
+	raw, err := s.rdb.Get(ctx, key).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", Pending{}, ErrExpired
+	}
+	if err != nil {
+		return "", Pending{}, fmt.Errorf("store: read pending %s: %w", key, err)
+	}
+	p, err := decodePending(id, raw)
+	if err != nil {
+		return "", Pending{}, fmt.Errorf("store: read pending %s: %w", key, err)
+	}
+	return raw, p, nil
+}
+
+// UpdatePending replaces the pending submission p.ID with p and gives it ttl
+// again. It returns ErrExpired when it is gone (it is not recreated: a
+// confirmed submission must stay confirmed), and an error when ttl is not
+// positive or Redis fails.
+func (s *Store) UpdatePending(ctx context.Context, p Pending, ttl time.Duration) error {
+	if ttl <= 0 {
+		return fmt.Errorf("store: update pending %s: ttl %v must be positive", p.ID, ttl)
+	}
+	if p.ID == "" {
+		return ErrExpired
+	}
+	key := s.keys.pending(p.ID)
+	val, err := jsonString(toPendingRecord(p))
+	if err != nil {
+		return fmt.Errorf("store: update pending %s: %w", key, err)
+	}
+	ok, err := s.rdb.SetXX(ctx, key, val, ttl).Result()
+	if err != nil {
+		return fmt.Errorf("store: update pending %s: %w", key, err)
+	}
+	if !ok {
+		return ErrExpired
+	}
+	return nil
+}
+
+// DropPending forgets the pending submission id (the Cancel button). Dropping
+// one that is already gone is not an error, so a second press is harmless.
+// It returns an error when Redis fails.
+func (s *Store) DropPending(ctx context.Context, id string) error {
+	if err := s.rdb.Del(ctx, s.keys.pending(id)).Err(); err != nil {
+		return fmt.Errorf("store: drop pending %s: %w", s.keys.pending(id), err)
+	}
+	return nil
+}

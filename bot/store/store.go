@@ -1,0 +1,390 @@
+// Package store is Tiến Độ's go-redis adapter: users, languages, reports,
+// pending submissions, the audit trail and update de-duplication. Every key is
+// built in keys.go under one hash tag, records are private JSON structs mapped
+// to the domain types (kpi, access) at the boundary, and redis.Nil becomes
+// ErrNotFound or ErrExpired. Writes that must happen together (a confirmed
+// figure and its audit entry, an undo) are single Lua scripts.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+)
+
+// The errors callers branch on. Everything else the store returns is an
+// infrastructure failure, wrapped with what was being done.
+var (
+	// ErrNotFound: no such user, no change to undo.
+	ErrNotFound = errors.New("store: not found")
+	// ErrExpired: the pending submission is gone (its TTL ran out, or it was
+	// confirmed or dropped already: a second press of the button).
+	ErrExpired = errors.New("store: expired")
+	// ErrConflict: someone changed the data since the caller read it (Undo of
+	// a figure that another user has overwritten since).
+	ErrConflict = errors.New("store: conflict")
+)
+
+// Store is the Redis adapter. It is safe for concurrent use, also by several
+// copies of the bot on one Redis.
+type Store struct {
+	rdb  redis.UniversalClient
+	keys keys
+}
+
+// New returns a Store on rdb with every key under prefix ("" means
+// DefaultPrefix). It does not contact Redis: call Ping to check it is there.
+func New(rdb redis.UniversalClient, prefix string) *Store {
+	return &Store{rdb: rdb, keys: newKeys(prefix)}
+}
+
+// Client returns the underlying client, for packages that keep their own
+// keys (built with Key) or hand Redis to asynq. It cannot fail.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Ping returns an error when Redis does not answer.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// ---- users ----
+
+// User returns the user with Telegram id id, with Lang from SetLang. It
+// returns ErrNotFound when the bot does not know them.
+func (s *Store) User(ctx context.Context, id int64) (access.User, error) {
+	field := strconv.FormatInt(id, 10)
+	var userCmd, langCmd *redis.StringCmd
+	_, _ = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		userCmd = p.HGet(ctx, s.keys.users(), field)
+		langCmd = p.HGet(ctx, s.keys.lang(), field)
+		return nil
+	})
+	// Each command carries its own error (a network failure reaches all of
+	// them); the pipeline's error is only the first of those.
+	if err := userCmd.Err(); errors.Is(err, redis.Nil) {
+		return access.User{}, ErrNotFound
+	} else if err != nil {
+		return access.User{}, fmt.Errorf("store: read user %d: %w", id, err)
+	}
+	if err := langCmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
+		return access.User{}, fmt.Errorf("store: read user %d: language: %w", id, err)
+	}
+	u, err := decodeUser(userCmd.Val(), langCmd.Val())
+	if err != nil {
+		return access.User{}, fmt.Errorf("store: read user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// PutUser creates or replaces u. A non-empty u.Lang is also saved as the
+// user's language; an empty one leaves the language alone (use SetLang to
+// clear it). It returns an error only when Redis fails.
+func (s *Store) PutUser(ctx context.Context, u access.User) error {
+	rec, err := jsonString(toUserRecord(u))
+	if err != nil {
+		return fmt.Errorf("store: save user %d: %w", u.ID, err)
+	}
+	field := strconv.FormatInt(u.ID, 10)
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.keys.users(), field, rec)
+		if u.Lang != "" {
+			p.HSet(ctx, s.keys.lang(), field, u.Lang)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: save user %d: %w", u.ID, err)
+	}
+	return nil
+}
+
+// DeleteUser removes the user with id id; their language choice stays, as it
+// does for any stranger. It returns ErrNotFound when there was no such user.
+func (s *Store) DeleteUser(ctx context.Context, id int64) error {
+	n, err := s.rdb.HDel(ctx, s.keys.users(), strconv.FormatInt(id, 10)).Result()
+	if err != nil {
+		return fmt.Errorf("store: delete user %d: %w", id, err)
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// roleOrder sorts the strongest role first; unknown roles go last.
+func roleOrder(r access.Role) int {
+	switch r {
+	case access.Admin:
+		return 0
+	case access.Editor:
+		return 1
+	case access.Reporter:
+		return 2
+	case access.Viewer:
+		return 3
+	}
+	return 4
+}
+
+// Users returns every known user, strongest role first, then by id. It
+// returns an error when Redis fails or a record cannot be read.
+func (s *Store) Users(ctx context.Context) ([]access.User, error) {
+	var usersCmd, langCmd *redis.MapStringStringCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		usersCmd = p.HGetAll(ctx, s.keys.users())
+		langCmd = p.HGetAll(ctx, s.keys.lang())
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	langs := langCmd.Val()
+	out := make([]access.User, 0, len(usersCmd.Val()))
+	for field, raw := range usersCmd.Val() {
+		u, err := decodeUser(raw, langs[field])
+		if err != nil {
+			return nil, fmt.Errorf("store: list users: user %s: %w", field, err)
+		}
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if a, b := roleOrder(out[i].Role), roleOrder(out[j].Role); a != b {
+			return a < b
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// EnsureAdmins makes every id in ids an admin (TIENDO_ADMINS): an unknown id
+// is created as admin, added at now; a known one is promoted and keeps its
+// name and unit. It never demotes anyone. It is safe when several copies of
+// the bot start at once (optimistic transaction on the users hash). It
+// returns an error when Redis fails or keeps changing under it.
+func (s *Store) EnsureAdmins(ctx context.Context, ids []int64, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	key := s.keys.users()
+	fields := make([]string, len(ids))
+	for i, id := range ids {
+		fields[i] = strconv.FormatInt(id, 10)
+	}
+	txf := func(tx *redis.Tx) error {
+		cur, err := tx.HMGet(ctx, key, fields...).Result()
+		if err != nil {
+			return err
+		}
+		set := map[string]any{}
+		for i, v := range cur {
+			raw, _ := v.(string)
+			var u access.User
+			if raw == "" {
+				u = access.User{ID: ids[i], Role: access.Admin, AddedAt: now}
+			} else {
+				if u, err = decodeUser(raw, ""); err != nil {
+					return err
+				}
+				if u.Role == access.Admin {
+					continue
+				}
+				u.Role = access.Admin
+			}
+			rec, err := jsonString(toUserRecord(u))
+			if err != nil {
+				return err
+			}
+			set[fields[i]] = rec
+		}
+		if len(set) == 0 {
+			return nil
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.HSet(ctx, key, set)
+			return nil
+		})
+		return err
+	}
+	var err error
+	for range 10 {
+		if err = s.rdb.Watch(ctx, txf, key); !errors.Is(err, redis.TxFailedErr) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("store: ensure admins %v: %w", ids, err)
+	}
+	return nil
+}
+
+// SetLang saves the language of userID, registered or not ("" clears it). It
+// returns an error only when Redis fails.
+func (s *Store) SetLang(ctx context.Context, userID int64, lang string) error {
+	field := strconv.FormatInt(userID, 10)
+	var err error
+	if lang == "" {
+		err = s.rdb.HDel(ctx, s.keys.lang(), field).Err()
+	} else {
+		err = s.rdb.HSet(ctx, s.keys.lang(), field, lang).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("store: set language of %d: %w", userID, err)
+	}
+	return nil
+}
+
+// Lang returns the language userID chose, or "" when they never chose one.
+// It returns an error only when Redis fails.
+func (s *Store) Lang(ctx context.Context, userID int64) (string, error) {
+	lang, err := s.rdb.HGet(ctx, s.keys.lang(), strconv.FormatInt(userID, 10)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: read language of %d: %w", userID, err)
+	}
+	return lang, nil
+}
+
+// ---- reports ----
+
+// PutReport stores r in its slot (plan, indicator, r.Slot()), replacing what
+// was there, and returns the previous report (nil when the slot was empty).
+// It writes no audit entry: figures from people go through Confirm. It
+// returns an error when Redis fails.
+func (s *Store) PutReport(ctx context.Context, planID string, r kpi.Report) (old *kpi.Report, err error) {
+	key := s.keys.reports(planID, r.Indicator)
+	val, err := encodeReport(r)
+	if err != nil {
+		return nil, fmt.Errorf("store: save report %s: %w", key, err)
+	}
+	prev, err := swapScript.Run(ctx, s.rdb, []string{key}, r.Slot(), val).Text()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("store: save report %s: %w", key, err)
+	}
+	if old, err = decodeReportPtr(prev); err != nil {
+		return nil, fmt.Errorf("store: save report %s: previous value: %w", key, err)
+	}
+	return old, nil
+}
+
+// Reports returns every report of one indicator in planID, ordered by unit,
+// then period, then item. It returns an empty slice when there are none and
+// an error when Redis fails or a record cannot be read.
+func (s *Store) Reports(ctx context.Context, planID, indicator string) ([]kpi.Report, error) {
+	key := s.keys.reports(planID, indicator)
+	m, err := s.rdb.HGetAll(ctx, key).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: read reports %s: %w", key, err)
+	}
+	out, err := decodeReports(m)
+	if err != nil {
+		return nil, fmt.Errorf("store: read reports %s: %w", key, err)
+	}
+	return out, nil
+}
+
+// AllReports returns the reports of every listed indicator, in one round trip
+// (a pipeline), keyed by indicator id; every listed id is in the map, with an
+// empty slice when it has no report. It returns an error when Redis fails or
+// a record cannot be read.
+func (s *Store) AllReports(ctx context.Context, planID string, indicators []string) (map[string][]kpi.Report, error) {
+	cmds := make([]*redis.MapStringStringCmd, len(indicators))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, ind := range indicators {
+			cmds[i] = p.HGetAll(ctx, s.keys.reports(planID, ind))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: read reports of plan %s: %w", planID, err)
+	}
+	out := make(map[string][]kpi.Report, len(indicators))
+	for i, ind := range indicators {
+		rs, err := decodeReports(cmds[i].Val())
+		if err != nil {
+			return nil, fmt.Errorf("store: read reports %s: %w", s.keys.reports(planID, ind), err)
+		}
+		out[ind] = rs
+	}
+	return out, nil
+}
+
+func decodeReports(m map[string]string) ([]kpi.Report, error) {
+	out := make([]kpi.Report, 0, len(m))
+	for slot, raw := range m {
+		r, err := decodeReport(raw)
+		if err != nil {
+			return nil, fmt.Errorf("slot %s: %w", slot, err)
+		}
+		out = append(out, r)
+	}
+	slices.SortFunc(out, compareReports)
+	return out, nil
+}
+
+func compareReports(a, b kpi.Report) int {
+	switch {
+	case a.Unit != b.Unit:
+		return cmpString(a.Unit, b.Unit)
+	case a.Period.Year != b.Period.Year:
+		return a.Period.Year - b.Period.Year
+	case a.Period.From != b.Period.From:
+		return a.Period.From - b.Period.From
+	case a.Period.To != b.Period.To:
+		return a.Period.To - b.Period.To
+	}
+	return cmpString(a.Item, b.Item)
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// ---- Telegram updates ----
+
+const (
+	updateClaimed = "claimed"
+	updateDone    = "done"
+)
+
+// ClaimUpdate marks updateID as being handled for lease (SET NX PX). It
+// returns true when the caller got it; false when another copy of the bot is
+// handling it or it was done already (Telegram delivered it twice). A
+// handler that crashes leaves only the lease behind, so the redelivery after
+// it runs out is handled. It returns an error when Redis fails.
+func (s *Store) ClaimUpdate(ctx context.Context, updateID int64, lease time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.keys.update(updateID), updateClaimed, lease).Result()
+	if err != nil {
+		return false, fmt.Errorf("store: claim update %d: %w", updateID, err)
+	}
+	return ok, nil
+}
+
+// DoneUpdate marks updateID as handled for keep (24 h is Telegram's horizon),
+// so later copies of it are refused by ClaimUpdate. It returns an error when
+// Redis fails.
+func (s *Store) DoneUpdate(ctx context.Context, updateID int64, keep time.Duration) error {
+	if err := s.rdb.Set(ctx, s.keys.update(updateID), updateDone, keep).Err(); err != nil {
+		return fmt.Errorf("store: mark update %d done: %w", updateID, err)
+	}
+	return nil
+}
