@@ -72,6 +72,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	terminal := cfg.Token == ""
 	log := newLogger(cfg, stdio.Err, terminal)
+	redis.SetLogger(redisLogger{log})
 
 	plan := kpi.DefaultPlan()
 	if cfg.PlanPath != "" {
@@ -136,7 +137,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		Plan: plan, Store: st, Cat: cat,
 		Policy: access.Policy{Public: cfg.Public},
 		Now:    o.now, Loc: cfg.Loc, Log: log,
-		BotUsername: me.Username, UndoWindow: cfg.UndoWindow,
+		BotUsername: me.Username, UndoWindow: cfg.UndoWindow, Admins: admins,
 	}
 	setMenus(sctx, b, app, log)
 	log.Info("started", "bot", me.Username, "plan", plan.ID, "terminal", terminal)
@@ -261,4 +262,13 @@ func redact(msg, token string) string {
 		return msg
 	}
 	return strings.ReplaceAll(msg, token, "[redacted]")
+}
+
+// redisLogger sends go-redis's own messages (reconnects, pool dial failures)
+// to our log at debug level: the errors that matter reach a handler anyway,
+// and a Redis outage must not flood the terminal chat.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }

@@ -63,6 +63,8 @@ type App struct {
 	Log         *slog.Logger
 	BotUsername string        // for deep links and /cmd@bot in groups
 	UndoWindow  time.Duration // how long /hoantac may revert a change
+	// Admins are TIENDO_ADMINS: always admins, even if their record is lost.
+	Admins []int64
 }
 
 // session is one request with who made it and in which language to answer.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"tiendo/bot/access"
@@ -88,6 +89,12 @@ func (s *session) identify(ctx context.Context) error {
 			s.lang = u.Lang
 		}
 		return nil
+	case errors.Is(err, store.ErrNotFound) && slices.Contains(s.Admins, s.UserID):
+		// A configured admin whose record is gone (a Redis without
+		// persistence restarted): restore it rather than lock them out.
+		s.user = access.User{ID: s.UserID, Name: s.UserName, Role: access.Admin, AddedAt: s.now()}
+		s.known = true
+		return s.Store.PutUser(ctx, s.user)
 	case errors.Is(err, store.ErrNotFound):
 		s.user = access.User{ID: s.UserID, Name: s.UserName}
 		lang, err := s.Store.Lang(ctx, s.UserID)

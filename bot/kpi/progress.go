@@ -43,7 +43,10 @@
 //
 // With Filter.Unit only that unit counts. With Filter.Period a cumulative
 // indicator shows the value over that period, Through(To) - Through(From-1),
-// summed over the units where both are known; the others are Missing. Percent
+// summed over the units where both are known, or the sum of the counted
+// reports inside the period when they cover all of it ("tháng 3" asked,
+// "tháng 3" sent); a unit that sent only part of the period adds that part
+// and is listed in Missing. Percent
 // is still of the full-year target; YearShare is To/12·100 for a year-to-date
 // period (From 1) and 0 otherwise, where PacePoints is 0 and nothing is behind.
 //
@@ -238,19 +241,46 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 		pr.YearShare = yearShare(pr.Through)
 	} else {
 		for _, u := range units {
-			ut, _ := unitPosition(u.ID, byUnit[u.ID])
+			ut, w := unitPosition(u.ID, byUnit[u.ID])
 			ut.Total = 0
+			// The counted reports that lie inside the period: exact when
+			// they cover all of it ("tháng 3" asked, "tháng 3" sent).
+			var inside []Report
+			covered := 0
+			var sum Amount
+			for _, r := range w.used {
+				if r.Period.From >= per.From && r.Period.To <= per.To {
+					inside = append(inside, r)
+					covered += r.Period.Months()
+					sum += r.Value
+				}
+			}
 			hi := walkFigures(byUnit[u.ID], per.To)
 			lo := walkFigures(byUnit[u.ID], per.From-1)
-			if per.Valid() && hi.through == per.To && lo.through == per.From-1 {
+			switch {
+			case !per.Valid():
+				pr.Missing = append(pr.Missing, u)
+			case covered == per.Months():
+				ut.Total = sum
+				pr.HasData = true
+				pr.noteLatest(inside)
+			case hi.through == per.To && lo.through == per.From-1:
+				// Year-to-date differences ("lũy kế 3 tháng" minus "lũy kế 2 tháng").
 				ut.Total = hi.total - lo.total
-				pr.Total += ut.Total
 				pr.HasData = true
 				pr.noteLatest(hi.used)
 				pr.noteLatest(lo.used)
-			} else {
+			default:
+				// Part of the period is known: show it, and name the unit
+				// as not having reported all of it.
+				ut.Total = sum
+				if len(inside) > 0 {
+					pr.HasData = true
+					pr.noteLatest(inside)
+				}
 				pr.Missing = append(pr.Missing, u)
 			}
+			pr.Total += ut.Total
 			pr.Units = append(pr.Units, ut)
 		}
 		if pr.HasData {

@@ -1,0 +1,140 @@
+package kpi
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Error IDs of the question reader.
+const (
+	ErrNoIndicator      = "ErrNoIndicator"      // no Data
+	ErrUnknownIndicator = "ErrUnknownIndicator" // Data: query, suggest
+)
+
+// Question is what a user asked about: one indicator, optionally for one
+// unit and one period.
+type Question struct {
+	Indicator *Indicator
+	Unit      *Unit  // nil: all units
+	Period    Period // zero: year to date
+}
+
+// commandPrefix is a leading Telegram command, with the bot's name when the
+// user picked it from a group's menu ("/tiendo@TienDoBot").
+var commandPrefix = regexp.MustCompile(`^\s*/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?`)
+
+// questionFillers are the words around a question that name nothing:
+// written with their marks, so that "của" (of) is a filler and "cửa" (in
+// "cửa hàng") is not, while "cua" typed without marks matches both.
+var questionFillers = func() []phrase {
+	words := []string{
+		// Vietnamese
+		"tiến độ", "tiendo", "của", "là", "bao nhiêu", "thế nào", "như thế nào", "ra sao", "như nào",
+		"đạt", "đạt được", "được", "đã", "rồi", "chưa", "hiện nay", "hiện tại", "cho tôi", "cho mình",
+		"xem", "xin", "ơi", "vậy", "nhé", "ạ", "về", "chỉ tiêu", "số liệu", "kết quả", "tình hình",
+		"thực hiện", "tỉnh", "toàn tỉnh", "so với kế hoạch", "kế hoạch", "ở", "tại", "trong", "lũy kế",
+		"đến nay", "tới nay", "từ đầu năm",
+		// English
+		"progress", "how", "is", "are", "the", "doing", "of", "what", "whats", "what s", "show", "me",
+		"for", "in", "at", "on", "please", "status", "so far", "our", "current", "ytd", "year to date",
+		"against", "target", "plan", "going",
+	}
+	out := make([]phrase, len(words))
+	for i, w := range words {
+		out[i] = newPhrase(w)
+	}
+	// Longest first, so that "như thế nào" goes before "thế nào".
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].words) > len(out[j].words) })
+	return out
+}()
+
+// matchFiller reports whether filler ph stands at token i, with its marks
+// when the user wrote marks.
+func matchFiller(toks []token, i int, ph phrase) bool {
+	if i+len(ph.words) > len(toks) {
+		return false
+	}
+	for k, w := range ph.words {
+		if !sameWord(toks[i+k], w, ph.marks[k], true) {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseQuestion reads what a user asked: "tiến độ xuất khẩu?", "TIẾN ĐỘ XK",
+// "/tiendo@TienDoBot xk", "xuất khẩu Bến Lức quý 1", "xk t3 ben luc", "how
+// are exports doing?", in NFC or NFD. It strips a leading command, reads the
+// period (ParsePeriod, for the plan year), then the indicator (MatchIndicator,
+// whose words win over a unit's: "TTC Đức Huệ 2" is the solar plant, not a
+// question about Đức Huệ), then a unit in what is left, ignoring filler words.
+//
+// A Question returned without error always has an Indicator. It fails with
+// *Error ErrNoIndicator when nothing but fillers, a unit or a period is
+// left; ErrUnknownIndicator (Data "query": the question as written, trimmed;
+// "suggest": up to three comma-separated indicator ids from Suggest) when
+// words are left that name no indicator; and ParsePeriod's errors.
+func (p *Plan) ParseQuestion(text string) (Question, error) {
+	body := strings.TrimSpace(commandPrefix.ReplaceAllString(text, ""))
+	per, rest, _, err := ParsePeriod(body, p.Year)
+	if err != nil {
+		return Question{}, err
+	}
+	toks := foldMap(rest, "").tokens(true)
+	used := make([]bool, len(toks))
+	q := Question{Period: per}
+
+	im, found := p.matchIndicator(toks, nil)
+	if found {
+		q.Indicator = im.Indicator
+		for i, t := range toks {
+			if t.start >= im.Start && t.end <= im.End {
+				used[i] = true
+			}
+		}
+	}
+	fillers := append([]phrase{}, questionFillers...)
+	if p.Province != "" {
+		fillers = append([]phrase{newPhrase(p.Province)}, fillers...)
+	}
+	for i := range toks {
+		for _, f := range fillers {
+			if used[i] || !matchFiller(toks, i, f) {
+				continue
+			}
+			free := true
+			for k := i; k < i+len(f.words); k++ {
+				free = free && !used[k]
+			}
+			if free {
+				for k := i; k < i+len(f.words); k++ {
+					used[k] = true
+				}
+			}
+		}
+	}
+	if u, from, to, ok := p.matchUnit(toks, func(i int) bool { return used[i] }); ok {
+		q.Unit = u
+		for k := from; k < to; k++ {
+			used[k] = true
+		}
+	}
+	if found {
+		return q, nil
+	}
+	var left []string
+	for i, t := range toks {
+		if !used[i] {
+			left = append(left, t.text)
+		}
+	}
+	if len(left) == 0 {
+		return Question{}, Fail(ErrNoIndicator)
+	}
+	var ids []string
+	for _, ind := range p.Suggest(strings.Join(left, " "), 3) {
+		ids = append(ids, ind.ID)
+	}
+	return Question{}, Fail(ErrUnknownIndicator, "query", clip(body), "suggest", strings.Join(ids, ","))
+}

@@ -1,0 +1,397 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"tiendo/bot"
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+	"tiendo/bot/store"
+	"tiendo/bot/store/storetest"
+	"tiendo/bot/telegramtest"
+	"tiendo/handlers"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// The newcomer's first minute: no token, no Redis; a question on standard
+// input; the export target on standard output, and a clean exit at EOF.
+func TestTerminalChatAnswersTheExportQuestion(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := map[string]string{}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code := run(ctx, []string{"tiendo"}, func(k string) string { return env[k] }, strings.NewReader("tien do xuat khau\n"), &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, errb.String())
+	}
+	got := out.String()
+	for _, want := range []string{"Kim ngạch xuất khẩu", "6,4 tỉ USD", "Chưa có số liệu"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("terminal output lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "<b>") || strings.Contains(got, "&lt;") {
+		t.Errorf("terminal output shows markup:\n%s", got)
+	}
+	if !strings.Contains(errb.String(), "nothing survives a restart") {
+		t.Errorf("no warning about the embedded Redis on stderr: %q", errb.String())
+	}
+}
+
+func TestBadConfigurationIsOneLineEach(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := map[string]string{
+		"TELEGRAM_BOT_TOKEN": "secret-token-without-colon",
+		"TIENDO_ADMINS":      "12,abc",
+		"TIENDO_TZ":          "Mars/Olympus",
+		"TIENDO_QUIET_HOURS": "late",
+		"TIENDO_PUBLIC":      "maybe",
+	}
+	code := run(context.Background(), []string{"tiendo"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+	if len(lines) != 5 {
+		t.Errorf("%d lines, want one per problem (5):\n%s", len(lines), errb.String())
+	}
+	for _, want := range []string{"TELEGRAM_BOT_TOKEN", "TIENDO_ADMINS: \"abc\"", "TIENDO_TZ", "TIENDO_QUIET_HOURS", "TIENDO_PUBLIC"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("no line about %s:\n%s", want, errb.String())
+		}
+	}
+	if strings.Contains(errb.String(), "secret-token") {
+		t.Error("the token was printed")
+	}
+}
+
+func TestUnreachableRedisStopsTheStart(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := map[string]string{"REDIS_URL": "redis://127.0.0.1:1/0"}
+	code := run(context.Background(), []string{"tiendo"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "redis: cannot reach 127.0.0.1:1") {
+		t.Fatalf("exit %d, stderr %q; want 1 and a line naming Redis", code, errb.String())
+	}
+}
+
+func TestMalformedPlanNamesFilePlaceProblem(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/plan.toml"
+	if err := writeFile(path, "id = \"x\"\nyear = 2022\n[[units]]\nid = \"a\"\nname = \"A\"\n[[indicators]]\nid = \"xk\"\nname_vi = \"XK\"\nkind = \"cumulative\"\nmeasure = \"USD\"\ntarget = \"6,4\"\nreporters = \"units\"\nfrequency = \"monthly\"\ndue_day = 20\n"); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	env := map[string]string{"TIENDO_PLAN": path}
+	code := run(context.Background(), []string{"tiendo"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "plan "+path+": indicators[0] (xk).target") {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// harness runs the whole program against the in-process Bot API and a real Redis.
+type harness struct {
+	t      *testing.T
+	api    *telegramtest.Server
+	rdb    redis.UniversalClient
+	store  *store.Store
+	prefix string
+	app    *handlers.App
+	stop   func()
+	seen   int
+}
+
+var prefixN struct {
+	sync.Mutex
+	n int
+}
+
+func start(t *testing.T, env map[string]string, opts ...bot.Option) *harness {
+	t.Helper()
+	rdb := storetest.Redis(t)
+	addr := rdb.(*redis.Client).Options().Addr
+	prefixN.Lock()
+	prefixN.n++
+	prefix := fmt.Sprintf("e2e%d%d", time.Now().UnixNano()%1e6, prefixN.n)
+	prefixN.Unlock()
+	api := telegramtest.New()
+	h := &harness{t: t, api: api, rdb: rdb, prefix: prefix, store: store.New(rdb, prefix)}
+	full := map[string]string{
+		"TELEGRAM_BOT_TOKEN":  api.Token(),
+		"TELEGRAM_API_URL":    api.URL(),
+		"REDIS_URL":           "redis://" + addr + "/0",
+		"TIENDO_ADMINS":       "1",
+		"TIENDO_REDIS_PREFIX": prefix,
+		"TIENDO_LOG":          "text",
+	}
+	for k, v := range env {
+		full[k] = v
+	}
+	ready := make(chan *handlers.App, 1)
+	opts = append(opts, bot.WithPollTimeout(time.Second), bot.WithReady(func(a *handlers.App) { ready <- a }))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var errb safeBuffer
+	go func() {
+		done <- run(ctx, []string{"tiendo"}, func(k string) string { return full[k] }, strings.NewReader(""), &safeBuffer{}, &errb, opts...)
+	}()
+	select {
+	case h.app = <-ready:
+	case code := <-done:
+		t.Fatalf("bot exited %d at start:\n%s", code, errb.String())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("bot did not start:\n%s", errb.String())
+	}
+	h.stop = func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Errorf("bot did not stop")
+		}
+		api.Close()
+	}
+	t.Cleanup(h.stop)
+	return h
+}
+
+// say sends text as from and returns the bot's new messages in that chat.
+func (h *harness) say(from telegramtest.From, text string) []telegramtest.Sent {
+	h.t.Helper()
+	before := len(h.api.Sent())
+	h.api.SendText(from, text)
+	return h.waitNew(before)
+}
+
+func (h *harness) waitNew(before int) []telegramtest.Sent {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := h.api.WaitSent(ctx, before+1); err != nil {
+		h.t.Fatalf("the bot did not answer: %v", err)
+	}
+	if err := h.api.WaitIdle(ctx, 150*time.Millisecond); err != nil {
+		h.t.Fatalf("the bot did not go quiet: %v", err)
+	}
+	return h.api.Sent()[before:]
+}
+
+func texts(ss []telegramtest.Sent) string {
+	var b strings.Builder
+	for _, s := range ss {
+		if s.Text != "" {
+			b.WriteString(telegramtest.Render(s.Text) + "\n")
+		}
+	}
+	return b.String()
+}
+
+var (
+	admin    = telegramtest.From{UserID: 1, FirstName: "Lan", LanguageCode: "vi"}
+	stranger = telegramtest.From{UserID: 777, FirstName: "Minh", LanguageCode: "vi"}
+	english  = telegramtest.From{UserID: 42, FirstName: "Anna", LanguageCode: "en"}
+)
+
+func mustContain(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("reply lacks %q:\n%s", w, got)
+		}
+	}
+}
+
+func TestQuestionsEndToEnd(t *testing.T) {
+	h := start(t, nil)
+	ctx := context.Background()
+	at := time.Date(2022, 4, 15, 9, 30, 0, 0, time.FixedZone("ICT", 7*3600))
+	for _, r := range []kpi.Report{
+		{Indicator: "xuat-khau", Unit: "ben-luc", Period: kpi.Month(2022, 3), Value: 520_000_000 * kpi.AmountScale, By: 5, ByName: "Hùng", At: at},
+		{Indicator: "grdp", Unit: "so-cong-thuong", Period: kpi.Quarter(2022, 1), Value: 6_200, By: 1, ByName: "Lan", At: at},
+	} {
+		if _, err := h.store.PutReport(ctx, "long-an-2022", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("vietnamese with and without marks", func(t *testing.T) {
+		for _, q := range []string{"tiến độ xuất khẩu?", "tien do xuat khau", "TIẾN ĐỘ XK", "/tiendo xk", "/tiendo@TienDoBot xk", "xuat kau"} {
+			got := texts(h.say(admin, q))
+			mustContain(t, got, "Kim ngạch xuất khẩu", "0,52 tỉ USD", "6,4 tỉ USD", "8,1%", "tháng 3", "Bến Lức", "Hùng")
+		}
+	})
+	t.Run("english user gets english", func(t *testing.T) {
+		if err := h.store.PutUser(ctx, access.User{ID: 42, Role: access.Viewer}); err != nil {
+			t.Fatal(err)
+		}
+		got := texts(h.say(english, "export progress"))
+		mustContain(t, got, "Export turnover", "0.52 billion USD", "6.4 billion USD", "8.1%")
+	})
+	t.Run("stranger learns the id and sees nothing", func(t *testing.T) {
+		got := texts(h.say(stranger, "tiến độ xuất khẩu"))
+		mustContain(t, got, "777", "quản trị")
+		if strings.Contains(got, "6,4") || strings.Contains(got, "0,52") {
+			t.Errorf("a stranger saw figures:\n%s", got)
+		}
+	})
+	t.Run("unit and period filters", func(t *testing.T) {
+		got := texts(h.say(admin, "xuất khẩu Cần Giuộc"))
+		mustContain(t, got, "Cần Giuộc", "Chưa có số liệu")
+		got = texts(h.say(admin, "xuất khẩu quý 1"))
+		mustContain(t, got, "quý 1", "0,52 tỉ USD")
+	})
+	t.Run("rate against a range", func(t *testing.T) {
+		got := texts(h.say(admin, "tăng trưởng GRDP"))
+		mustContain(t, got, "6,2%", "6,5–7%", "chưa đạt")
+	})
+	t.Run("nothing matches: suggestions", func(t *testing.T) {
+		got := texts(h.say(admin, "tiến độ xuất khẩu gạo sang châu Âu abcdef"))
+		if !strings.Contains(got, "Kim ngạch xuất khẩu") {
+			t.Errorf("no suggestion:\n%s", got)
+		}
+		got = texts(h.say(admin, "thời tiết hôm nay"))
+		if !strings.Contains(strings.ToLower(got), "không") {
+			t.Errorf("no refusal:\n%s", got)
+		}
+	})
+	t.Run("overview marks behind pace", func(t *testing.T) {
+		got := texts(h.say(admin, "/tongquan"))
+		mustContain(t, got, "Tổng quan", "⚠️", "Kim ngạch xuất khẩu", "Nhà máy điện mặt trời TTC Đức Huệ 2")
+		if n := strings.Count(got, "\n"); n < 10 {
+			t.Errorf("overview has %d lines, want every indicator", n)
+		}
+	})
+}
+
+func TestUsersAndLanguage(t *testing.T) {
+	h := start(t, nil)
+	got := texts(h.say(admin, "/nguoidung them 555 bao cao Bến Lức"))
+	mustContain(t, got, "555", "báo cáo", "Bến Lức")
+	got = texts(h.say(admin, "/nguoidung them 556 chuyên viên"))
+	mustContain(t, got, "556", "chuyên viên")
+	got = texts(h.say(admin, "/nguoidung them 557 boss"))
+	mustContain(t, got, "boss", "quantri, chuyenvien, baocao, xem")
+	got = texts(h.say(admin, "/nguoidung them 558 baocao"))
+	mustContain(t, got, "đơn vị")
+	got = texts(h.say(admin, "/nguoidung"))
+	mustContain(t, got, "555", "556", "Bến Lức")
+	got = texts(h.say(admin, "/nguoidung sua 555 xem"))
+	mustContain(t, got, "555", "xem")
+	got = texts(h.say(admin, "/nguoidung xoa 1"))
+	mustContain(t, got, "cuối cùng")
+	got = texts(h.say(admin, "/nguoidung xoa 556"))
+	mustContain(t, got, "556")
+	u := telegramtest.From{UserID: 555, FirstName: "Hùng"}
+	got = texts(h.say(u, "/nguoidung"))
+	mustContain(t, got, "không có quyền")
+	got = texts(h.say(u, "/lang en"))
+	mustContain(t, got, "English")
+	got = texts(h.say(u, "/help"))
+	mustContain(t, got, "Ask for progress")
+	got = texts(h.say(admin, "/users add 600 reporter Ben Luc"))
+	mustContain(t, got, "600", "Bến Lức")
+}
+
+func TestRepeatedUpdateIsHandledOnce(t *testing.T) {
+	h := start(t, nil)
+	before := len(h.api.Sent())
+	id := h.api.SendText(admin, "/tongquan")
+	h.waitNew(before)
+	h.api.Redeliver(id)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = h.api.WaitIdle(ctx, 500*time.Millisecond)
+	n := 0
+	for _, s := range h.api.Sent()[before:] {
+		if s.Method == "sendMessage" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d answers to one update delivered twice, want 1", n)
+	}
+}
+
+// HTML in what users write never reaches a reply as markup.
+func TestUserTextIsEscaped(t *testing.T) {
+	h := start(t, nil)
+	got := h.say(telegramtest.From{UserID: 900, FirstName: "<b>X</b>"}, "/start")
+	for _, s := range got {
+		if strings.Contains(s.Text, "<b>X</b>") {
+			t.Errorf("name injected as HTML: %s", s.Text)
+		}
+	}
+	got = h.say(admin, "/nguoidung them <i>1</i> xem")
+	for _, s := range got {
+		if strings.Contains(s.Text, "<i>1</i>") {
+			t.Errorf("argument injected as HTML: %s", s.Text)
+		}
+	}
+}
+
+func TestMenusInBothLanguages(t *testing.T) {
+	h := start(t, nil)
+	cmds := h.api.Commands()
+	if len(cmds["vi"]) == 0 || len(cmds["en"]) == 0 {
+		t.Fatalf("menus: %v", cmds)
+	}
+	names := func(lang string) string {
+		var s []string
+		for _, c := range cmds[lang] {
+			s = append(s, c.Command)
+		}
+		return strings.Join(s, " ")
+	}
+	mustContain(t, names("vi"), "tiendo", "tongquan", "trogiup")
+	mustContain(t, names("en"), "progress", "overview", "help")
+}
+
+// Redis lost while running: the user is told, the bot lives, and recovers.
+func TestRedisLostWhileRunning(t *testing.T) {
+	if storetest.IsMiniredis(t) {
+		t.Skip("needs a real redis-server to stop and start")
+	}
+	h := start(t, nil)
+	got := texts(h.say(admin, "tiến độ xuất khẩu"))
+	mustContain(t, got, "6,4 tỉ USD")
+	storetest.Stop(t)
+	got = texts(h.say(admin, "tiến độ xuất khẩu"))
+	mustContain(t, got, "tạm thời")
+	storetest.Start(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got = texts(h.say(admin, "tiến độ xuất khẩu"))
+		if strings.Contains(got, "6,4 tỉ USD") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	mustContain(t, got, "6,4 tỉ USD")
+}
+
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *safeBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *safeBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o644) }
