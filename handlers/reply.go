@@ -86,4 +86,3 @@ func Unavailable(err error) bool {
 	}
 	return false
 }
-
