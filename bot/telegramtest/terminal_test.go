@@ -1,0 +1,199 @@
+package telegramtest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// menuBot echoes text, offers buttons on "menu" and confirms on a press.
+func menuBot(e *errs) bot.HandlerFunc {
+	return func(ctx context.Context, b *bot.Bot, u *models.Update) {
+		switch {
+		case u.Message != nil && u.Message.Text == "menu":
+			_, err := b.SendMessage(ctx, &bot.SendMessageParams{
+				ChatID: u.Message.Chat.ID, Text: "<b>Ghi</b> 520 triệu USD?", ParseMode: models.ParseModeHTML,
+				ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
+					{{Text: "Xác nhận", CallbackData: "c"}, {Text: "Hủy", CallbackData: "x"}},
+					{{Text: "Kế hoạch", URL: "https://congthuong.longan.gov.vn"}},
+				}},
+			})
+			e.add(err)
+		case u.Message != nil:
+			_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: u.Message.Chat.ID, Text: u.Message.Text})
+			e.add(err)
+		case u.CallbackQuery != nil && u.CallbackQuery.Data == "c":
+			cq := u.CallbackQuery
+			_, err := b.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: cq.ID, Text: "Đã ghi"})
+			e.add(err)
+			_, err = b.EditMessageText(ctx, &bot.EditMessageTextParams{
+				ChatID: cq.Message.Message.Chat.ID, MessageID: cq.Message.Message.ID,
+				Text: "Đã ghi nhận:\n<i>520 triệu USD</i>", ParseMode: models.ParseModeHTML,
+			})
+			e.add(err)
+		}
+	}
+}
+
+func TestTerminalTranscript(t *testing.T) {
+	srv := newServer(t)
+	var e errs
+	startBot(t, srv, menuBot(&e))
+	var out strings.Builder
+	term := &Terminal{
+		Server: srv, In: strings.NewReader("xin chào\n\n   \nmenu\n3\n1\n5\n"), Out: &out,
+		User: From{UserID: 1, FirstName: "Admin"}, Echo: true, Quiet: 250 * time.Millisecond,
+	}
+	if err := term.Run(ctxFor(t, 10*time.Second)); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	want := `> xin chào
+» xin chào
+
+> menu
+» Ghi 520 triệu USD?
+  [1] Xác nhận   [2] Hủy
+  [3] Kế hoạch ↗
+
+> 3
+↗ https://congthuong.longan.gov.vn
+
+> 1
+ⓘ Đã ghi
+
+✎ Đã ghi nhận:
+  520 triệu USD
+
+> 5
+» 5
+
+`
+	if out.String() != want {
+		t.Errorf("transcript:\n%s\nwant:\n%s", out.String(), want)
+	}
+	e.check(t)
+	noRefusals(t, srv)
+}
+
+// syncBuffer is an io.Writer the test can read while Run writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestTerminalPrintsWhatTheBotSendsOnItsOwn(t *testing.T) {
+	srv := newServer(t)
+	b := newClient(t, srv)
+	in, feed := io.Pipe()
+	var out syncBuffer
+	term := &Terminal{Server: srv, In: in, Out: &out, User: From{UserID: 1}, Quiet: 50 * time.Millisecond}
+	done := make(chan error, 1)
+	go func() { done <- term.Run(context.Background()) }()
+
+	ctx := ctxFor(t, 5*time.Second)
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 99, Text: "cho người khác"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: 1, Caption: "Báo cáo",
+		Document: &models.InputFileUpload{Filename: "t3.xlsx", Data: strings.NewReader("12345")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 1, Text: "Nhắc: hạn báo cáo 20/3\n\nCòn 2 ngày"}); err != nil {
+		t.Fatal(err)
+	}
+	want := "» 📎 t3.xlsx (5 B)\n  Báo cáo\n\n» Nhắc: hạn báo cáo 20/3\n\n  Còn 2 ngày\n\n"
+	deadline := time.Now().Add(3 * time.Second)
+	for out.String() != want && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if out.String() != want {
+		t.Errorf("output %q, want %q", out.String(), want)
+	}
+	feed.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run at end of input: %v", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Run did not return at end of input")
+	}
+}
+
+func TestTerminalStops(t *testing.T) {
+	t.Run("context", func(t *testing.T) {
+		srv := newServer(t)
+		in, _ := io.Pipe()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- (&Terminal{Server: srv, In: in, Out: io.Discard, User: From{UserID: 1}}).Run(ctx) }()
+		cancel()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("Run = %v, want context.Canceled", err)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatal("Run ignored its context")
+		}
+	})
+	t.Run("server closed", func(t *testing.T) {
+		srv := New()
+		in, _ := io.Pipe()
+		done := make(chan error, 1)
+		go func() {
+			done <- (&Terminal{Server: srv, In: in, Out: io.Discard, User: From{UserID: 1}}).Run(context.Background())
+		}()
+		srv.Close()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrClosed) {
+				t.Errorf("Run = %v, want ErrClosed", err)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatal("Run did not notice the server closing")
+		}
+	})
+}
+
+func TestNthButton(t *testing.T) {
+	kb := [][]Button{{{Text: "a"}, {Text: "b"}}, {{Text: "c"}}}
+	cases := []struct {
+		name string
+		n    int
+		want string
+		ok   bool
+	}{
+		{"first", 1, "a", true},
+		{"second row", 3, "c", true},
+		{"zero", 0, "", false},
+		{"past the end", 4, "", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b, ok := nthButton(kb, tc.n)
+			if ok != tc.ok || b.Text != tc.want {
+				t.Errorf("nthButton(%d) = %q %v, want %q %v", tc.n, b.Text, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
