@@ -25,6 +25,7 @@ const DefaultPrefix = "tiendo"
 //	{p}:undo:<plan>:<user>    list  audit entry ids of the user's own sets, newest first
 //	{p}:pending:<id>          string pending submission (JSON), with a TTL
 //	{p}:upd:<update id>       string "claimed" / "done", with a TTL
+//	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
 //	{p}:<parts...>            whatever other packages build with Key
 
 // keys builds every key the store uses. It is a value so a Store and the
@@ -62,6 +63,8 @@ func (k keys) undo(planID string, userID int64) string {
 
 func (k keys) pending(id string) string { return k.join("pending", id) }
 
+func (k keys) invite(code string) string { return k.join("invite", code) }
+
 func (k keys) update(updateID int64) string {
 	return k.join("upd", strconv.FormatInt(updateID, 10))
 }
@@ -69,6 +72,6 @@ func (k keys) update(updateID int64) string {
 // Key returns a key under the store's prefix and hash tag, for packages that
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
-// with the store's own names (users, lang, r, audit, undo, pending, upd).
+// with the store's own names (users, lang, r, audit, undo, pending, upd, invite).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
