@@ -20,6 +20,8 @@ import (
 
 	"tiendo/bot/access"
 	"tiendo/bot/kpi"
+	"tiendo/bot/outbox"
+	"tiendo/bot/remind"
 	"tiendo/bot/store"
 	"tiendo/bot/telegramtest"
 	"tiendo/handlers"
@@ -48,11 +50,18 @@ type IO struct {
 type Option func(*runOptions)
 
 type runOptions struct {
-	now        func() time.Time
-	pollWait   time.Duration
-	onReady    func(*handlers.App)
-	terminalAs int64
+	now      func() time.Time
+	pollWait time.Duration
+	onReady  func(*handlers.App)
+	remind   func(*remind.Config)
+	limits   outbox.Limits
 }
+
+// WithReminders adjusts the reminder jobs' configuration (queue, polling).
+func WithReminders(f func(*remind.Config)) Option { return func(o *runOptions) { o.remind = f } }
+
+// WithLimits sets the outbox's sending rates.
+func WithLimits(l outbox.Limits) Option { return func(o *runOptions) { o.limits = l } }
 
 // WithClock makes the bot read the time from now.
 func WithClock(now func() time.Time) Option { return func(o *runOptions) { o.now = now } }
@@ -133,13 +142,46 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		return fmt.Errorf("telegram: deleteWebhook: %s", redact(err.Error(), token))
 	}
 
+	quiet, err := remind.ParseQuiet(cfg.QuietHours)
+	if err != nil {
+		return err
+	}
 	app := &handlers.App{
 		Plan: plan, Store: st, Cat: cat,
 		Policy: access.Policy{Public: cfg.Public},
 		Now:    o.now, Loc: cfg.Loc, Log: log,
 		BotUsername: me.Username, UndoWindow: cfg.UndoWindow, Admins: admins,
+		Quiet: quiet,
 	}
 	setMenus(sctx, b, app, log)
+
+	// Reminders: asynq jobs on the same Redis, sent through the outbox.
+	ob := outbox.New(func(ctx context.Context, chatID int64, html string, kb [][]outbox.Button) error {
+		_, err := b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML,
+			LinkPreviewOptions: noPreview, ReplyMarkup: outboxKeyboard(kb)})
+		return err
+	}, o.limits)
+	rcfg := remind.Config{
+		Redis: rdb, Store: st, Plan: plan, Loc: cfg.Loc, Quiet: quiet, Now: o.now, Logger: log,
+		Notifier: &handlers.Notifier{App: app, Out: ob, Sent: func(ctx context.Context, key string) (bool, error) {
+			return st.MarkSent(ctx, key)
+		}},
+		Reported: func(ctx context.Context, unit, indicator, period string) (bool, error) {
+			return st.Reported(ctx, plan.ID, unit, indicator, period)
+		},
+	}
+	if o.remind != nil {
+		o.remind(&rcfg)
+	}
+	rem, err := remind.New(rcfg)
+	if err != nil {
+		return err
+	}
+	if err := rem.Start(ctx); err != nil {
+		return err
+	}
+	defer rem.Shutdown()
+	app.Reminders = rem
 	log.Info("started", "bot", me.Username, "plan", plan.ID, "terminal", terminal)
 	if o.onReady != nil {
 		o.onReady(app)
@@ -271,4 +313,14 @@ type redisLogger struct{ log *slog.Logger }
 
 func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
 	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+func outboxKeyboard(kb [][]outbox.Button) models.ReplyMarkup {
+	rows := make([][]handlers.Button, len(kb))
+	for i, r := range kb {
+		for _, b := range r {
+			rows[i] = append(rows[i], handlers.Button{Text: b.Text, Data: b.Data, URL: b.URL})
+		}
+	}
+	return keyboard(rows)
 }

@@ -12,6 +12,7 @@ import (
 
 	"tiendo/bot/access"
 	"tiendo/bot/kpi"
+	"tiendo/bot/remind"
 	"tiendo/bot/store"
 	"tiendo/locales"
 )
@@ -65,6 +66,9 @@ type App struct {
 	UndoWindow  time.Duration // how long /hoantac may revert a change
 	// Admins are TIENDO_ADMINS: always admins, even if their record is lost.
 	Admins []int64
+	// Reminders schedules one-off deadlines and snoozes; nil disables them.
+	Reminders Scheduler
+	Quiet     remind.Quiet
 }
 
 // session is one request with who made it and in which language to answer.

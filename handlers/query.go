@@ -204,11 +204,19 @@ func (s *session) overview(ctx context.Context, _ string) error {
 	return s.reply(ctx, s.Overview(s.lang, all))
 }
 
-// Overview renders every indicator's progress in lang from all reports.
+// Overview renders every indicator's progress in lang from all reports, in
+// plan order.
 func (a *App) Overview(lang string, all map[string][]kpi.Report) string {
+	return a.overview(lang, all, false)
+}
+
+// overview renders the overview; behindFirst puts behind-pace indicators
+// first (the weekly digest).
+func (a *App) overview(lang string, all map[string][]kpi.Report, behindFirst bool) string {
 	now := a.Now().In(a.Loc)
 	t := func(id string, kv ...any) string { return a.Cat.T(lang, id, kv...) }
-	lines := []string{t("OverviewTitle", "Title", a.Plan.Title(lang), "Now", now.Format(t("LayoutDateTime"))), ""}
+	head := []string{t("OverviewTitle", "Title", a.Plan.Title(lang), "Now", now.Format(t("LayoutDateTime"))), ""}
+	var behindLines, otherLines []string
 	behind := 0
 	for i := range a.Plan.Indicators {
 		ind := &a.Plan.Indicators[i]
@@ -217,12 +225,20 @@ func (a *App) Overview(lang string, all map[string][]kpi.Report) string {
 		switch {
 		case p.Behind:
 			mark = "⚠️"
-			behind++
 		case p.HasData:
 			mark = "✅"
 		}
-		lines = append(lines, t("OverviewLine", "Mark", mark, "Name", ind.Name(lang), "Summary", locales.HTML(a.summary(lang, ind, p))))
+		line := t("OverviewLine", "Mark", mark, "Name", ind.Name(lang), "Summary", locales.HTML(a.summary(lang, ind, p)))
+		if p.Behind {
+			behind++
+		}
+		if p.Behind && behindFirst {
+			behindLines = append(behindLines, line)
+		} else {
+			otherLines = append(otherLines, line)
+		}
 	}
+	lines := append(append(head, behindLines...), otherLines...)
 	lines = append(lines, "", a.Cat.N(lang, "OverviewFooter", behind))
 	return strings.Join(lines, "\n")
 }

@@ -33,7 +33,12 @@ func (a *App) commands() []command {
 		{names: []string{"trogiup", "help"}, words: []string{"tro giup", "giup do", "help"}, run: (*session).help, menu: true},
 		{names: []string{"tiendo", "progress"}, words: []string{"tien do", "progress"}, need: access.Viewer, public: true, run: (*session).progress, menu: true},
 		{names: []string{"tongquan", "overview"}, words: []string{"tong quan", "overview"}, need: access.Viewer, public: true, run: (*session).overview, menu: true},
+		{names: []string{"capnhat", "update"}, words: []string{"cap nhat", "update"}, run: (*session).update, menu: true},
+		{names: []string{"lichsu", "history"}, words: []string{"lich su", "history"}, need: access.Viewer, run: (*session).history, menu: true},
+		{names: []string{"hoantac", "undo"}, words: []string{"hoan tac", "undo"}, need: access.Reporter, run: (*session).undo, menu: true},
 		{names: []string{"nguoidung", "users"}, need: access.Admin, run: (*session).users, menu: true},
+		{names: []string{"moi", "invite"}, need: access.Admin, run: (*session).invite, menu: true},
+		{names: []string{"hanchot", "deadlines"}, words: []string{"han chot", "deadlines"}, run: (*session).deadlines, menu: true},
 		{names: []string{"ngonngu", "lang", "language"}, words: []string{"ngon ngu", "language"}, run: (*session).language, menu: true},
 	}
 }
@@ -88,6 +93,11 @@ func (s *session) identify(ctx context.Context) error {
 		if u.Lang != "" {
 			s.lang = u.Lang
 		}
+		if u.Blocked {
+			// They write to the bot again: they unblocked it.
+			s.user.Blocked = false
+			return s.Store.PutUser(ctx, s.user)
+		}
 		return nil
 	case errors.Is(err, store.ErrNotFound) && slices.Contains(s.Admins, s.UserID):
 		// A configured admin whose record is gone (a Redis without
@@ -141,8 +151,19 @@ func (s *session) text(ctx context.Context) error {
 			}
 		}
 	}
+	// A bare figure after "report now" on a reminder is that report.
+	if s.user.Role.AtLeast(access.Reporter) {
+		if ok, err := s.expected(ctx, text); ok || err != nil {
+			return err
+		}
+	}
 	// Anything else is read as a question about an indicator.
-	return s.run(ctx, &cmds[2], text)
+	for i := range cmds {
+		if cmds[i].names[0] == "tiendo" {
+			return s.run(ctx, &cmds[i], text)
+		}
+	}
+	return nil
 }
 
 // run checks the user's role for c, then runs it.
@@ -176,6 +197,16 @@ func splitCommand(text, botUsername string) (name, args string, forUs bool) {
 func (s *session) callback(ctx context.Context) error {
 	kind, arg, _ := strings.Cut(s.Data, ":")
 	switch kind {
+	case cbConfirm:
+		return s.confirm(ctx, arg)
+	case cbDone:
+		return s.doneDeadline(ctx, arg, true)
+	case cbSnooze:
+		return s.snooze(ctx, arg)
+	case cbReportNow:
+		return s.reportNow(ctx, arg)
+	case cbCancel:
+		return s.cancel(ctx, arg)
 	case "lang":
 		if err := s.setLanguage(ctx, arg); err != nil {
 			return err
@@ -183,4 +214,27 @@ func (s *session) callback(ctx context.Context) error {
 		return s.out.Answer(ctx, s.CallbackID, s.t("LangSet"))
 	}
 	return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+}
+
+// expected turns a bare figure into the report a reminder's "report now"
+// asked for. ok is false when nothing was expected or text has no number.
+func (s *session) expected(ctx context.Context, text string) (bool, error) {
+	if _, err := kpi.ParseQuantity(text, s.lang); err != nil {
+		return false, nil
+	}
+	if _, named := s.Plan.MatchIndicator(text); named {
+		return false, nil // a question or a full report: leave the expectation
+	}
+	what, err := s.Store.TakeExpect(ctx, s.UserID)
+	if err != nil || what == "" {
+		return false, err
+	}
+	id, key, _ := strings.Cut(what, "|")
+	ind := s.Plan.Indicator(id)
+	per, perr := kpi.ParsePeriodKey(key)
+	if ind == nil || perr != nil {
+		return false, nil
+	}
+	s.Text = "cập nhật " + ind.NameVI + " " + per.Label("vi") + ": " + text
+	return true, s.update(ctx, s.Text)
 }

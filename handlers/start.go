@@ -11,6 +11,9 @@ import (
 
 // start greets; a stranger learns their Telegram id and how to ask for access.
 func (s *session) start(ctx context.Context, args string) error {
+	if code := strings.TrimSpace(args); code != "" {
+		return s.redeem(ctx, code)
+	}
 	if !s.known {
 		return s.stranger(ctx)
 	}

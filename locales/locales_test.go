@@ -81,3 +81,28 @@ func diff(a, b []string) []string {
 	}
 	return out
 }
+
+// Vietnamese "one" covers 0 as well as 1 (CLDR: i = 0 or n = 1): a plural
+// message must not print a count it was not given.
+func TestVietnameseOneFormCoversZero(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := IDs("vi")
+	for _, id := range ids {
+		if !IsPlural("vi", id) {
+			continue
+		}
+		for _, n := range []int{0, 1} {
+			s := c.N("vi", id, n)
+			other := "1"
+			if n == 1 {
+				other = "0"
+			}
+			if strings.Contains(s, " "+other+" ") {
+				t.Errorf("vi %s with count %d says %q: %s", id, n, other, s)
+			}
+		}
+	}
+}

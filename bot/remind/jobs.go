@@ -30,6 +30,13 @@ const (
 	TypeCatchUp = "remind:catchup"    // payload: []Occurrence, what asynq folded from one group
 	TypeSummary = "remind:summary"    // the overdue summary to the admins and the leaders
 	TypeSync    = "remind:sync"       // schedule the plan's deadlines for the coming weeks
+	TypeDigest  = "remind:digest"     // the weekly overview to the leaders' group
+)
+
+// The weekly digest goes out on DigestDay at DigestHour, local time.
+const (
+	DigestDay  = time.Monday
+	DigestHour = 8
 )
 
 // DefaultQueue is the asynq queue reminders use unless configured.
@@ -97,6 +104,9 @@ type Notifier interface {
 	// Overdue sends the summary of who is late to the admins and the
 	// leaders' group; late is earliest due first.
 	Overdue(ctx context.Context, late []Late) error
+	// Digest sends the weekly overview to the leaders' group, with what is
+	// late now (earliest due first).
+	Digest(ctx context.Context, late []Late) error
 }
 
 // Item is a reminder with its deadline.
@@ -222,6 +232,7 @@ func (r *Reminders) Start(ctx context.Context) error {
 	mux.HandleFunc(TypeCatchUp, r.handleCatchUp)
 	mux.HandleFunc(TypeSummary, r.handleSummary)
 	mux.HandleFunc(TypeSync, func(ctx context.Context, _ *asynq.Task) error { return r.Sync(ctx) })
+	mux.HandleFunc(TypeDigest, r.handleDigest)
 	// TypeLate tasks are never run: they wait in a group until aggregated.
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("remind: start worker: %w", err)
@@ -294,13 +305,52 @@ func (r *Reminders) Sync(ctx context.Context) error {
 			ds = append(ds, d)
 		}
 	}
-	var first error
+	first := r.scheduleDigest(ctx, now)
 	for _, d := range ds {
 		if err := r.Schedule(ctx, d); err != nil && first == nil {
 			first = err
 		}
 	}
 	return first
+}
+
+// NextDigest returns the first DigestDay DigestHour:00 in loc after now.
+func NextDigest(now time.Time, loc *time.Location) time.Time {
+	l := now.In(loc)
+	at := time.Date(l.Year(), l.Month(), l.Day(), DigestHour, 0, 0, 0, loc)
+	for at.Weekday() != DigestDay || !at.After(l) {
+		at = at.AddDate(0, 0, 1)
+	}
+	return at
+}
+
+// scheduleDigest enqueues the next weekly digest; its task id is its date, so
+// every copy's hourly sync adds it once.
+func (r *Reminders) scheduleDigest(ctx context.Context, now time.Time) error {
+	at := NextDigest(now, r.cfg.Loc)
+	id := "digest:" + at.Format("2006-01-02")
+	_, err := r.client.EnqueueContext(ctx, asynq.NewTask(TypeDigest, nil), asynq.TaskID(id),
+		asynq.ProcessAt(at), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(MaxRetry),
+		asynq.Retention(8*Day))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return fmt.Errorf("remind: schedule digest %s: %w", id, err)
+	}
+	return nil
+}
+
+// handleDigest sends the weekly digest, once per week across every copy.
+func (r *Reminders) handleDigest(ctx context.Context, _ *asynq.Task) error {
+	now := r.cfg.Now()
+	late, err := r.Overdue(ctx, now)
+	if err != nil {
+		return err
+	}
+	key := "digest@" + now.In(r.cfg.Loc).Format("2006-01-02")
+	err = r.send(ctx, []string{key}, func() error { return r.cfg.Notifier.Digest(ctx, late) })
+	if errors.Is(err, errNotYet) {
+		return nil
+	}
+	return err
 }
 
 // Schedule enqueues every reminder of d (Occurrences) and the overdue summary

@@ -104,6 +104,8 @@ func (n *notifier) Overdue(_ context.Context, late []remind.Late) error {
 	return nil
 }
 
+func (n *notifier) Digest(context.Context, []remind.Late) error { return nil }
+
 func (n *notifier) delivered() map[string]int {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -452,8 +454,9 @@ func TestSyncSchedulesThePlanOnce(t *testing.T) {
 	// monthly figures (iip by the department, three indicators by 15 units:
 	// 46 assignments each) and the second quarter's two department
 	// indicators; 4 reminders each (5 days, 1 day, due, overdue), plus the two
-	// overdue summaries (20 June and 20 July, 18:00).
-	if got, want := count(), (46+46+2)*4+2; got != want {
+	// overdue summaries (20 June and 20 July, 18:00), plus the next weekly
+	// digest (Monday 20 June, 08:00).
+	if got, want := count(), (46+46+2)*4+2+1; got != want {
 		t.Errorf("%d tasks after two syncs, want %d", got, want)
 	}
 	xk := remind.PlanDeadlineID("xuat-khau", kpi.Month(2022, 5))

@@ -292,3 +292,19 @@ func TestFold(t *testing.T) {
 		})
 	}
 }
+
+func TestNextDigestIsMondayEightLocal(t *testing.T) {
+	loc := hcm(t)
+	cases := []struct{ now, want string }{
+		{"2022-06-15 10:00", "2022-06-20 08:00"}, // Wednesday -> next Monday
+		{"2022-06-20 07:59", "2022-06-20 08:00"}, // Monday before eight
+		{"2022-06-20 08:00", "2022-06-27 08:00"}, // Monday at eight: the next one
+		{"2022-12-31 23:00", "2023-01-02 08:00"},
+	}
+	for _, c := range cases {
+		now, _ := time.ParseInLocation("2006-01-02 15:04", c.now, loc)
+		if got := NextDigest(now, loc).Format("2006-01-02 15:04"); got != c.want {
+			t.Errorf("NextDigest(%s) = %s, want %s", c.now, got, c.want)
+		}
+	}
+}

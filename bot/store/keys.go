@@ -26,6 +26,7 @@ const DefaultPrefix = "tiendo"
 //	{p}:pending:<id>          string pending submission (JSON), with a TTL
 //	{p}:upd:<update id>       string "claimed" / "done", with a TTL
 //	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
+//	{p}:expect:<user>         string "indicator|period" the user's next bare figure is for (expect.go)
 //	{p}:<parts...>            whatever other packages build with Key
 
 // keys builds every key the store uses. It is a value so a Store and the
@@ -72,6 +73,6 @@ func (k keys) update(updateID int64) string {
 // Key returns a key under the store's prefix and hash tag, for packages that
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
-// with the store's own names (users, lang, r, audit, undo, pending, upd, invite).
+// with the store's own names (users, lang, r, audit, undo, pending, upd, invite, expect).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }

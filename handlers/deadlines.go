@@ -1,0 +1,273 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+	"tiendo/bot/remind"
+	"tiendo/bot/store"
+)
+
+// Scheduler is what the deadline commands need of the reminder jobs.
+type Scheduler interface {
+	Schedule(ctx context.Context, d remind.Deadline) error
+	Snooze(ctx context.Context, o remind.Occurrence, delay time.Duration) error
+}
+
+// Sub-command words of /hanchot, folded.
+var (
+	deadlineAddWords    = []string{"them", "add"}
+	deadlineDoneWords   = []string{"xong", "done"}
+	deadlineRemoveWords = []string{"xoa", "remove", "delete"}
+	deadlineGroupWords  = []string{"nhom", "group", "leaders"}
+)
+
+// deadlines lists, adds, closes and removes deadlines:
+//
+//	/hanchot
+//	/hanchot them 30/06/2022 17:00 | Nghiệm thu đóng điện TTC Đức Huệ 2 | Đức Huệ | 7d,1d
+//	/hanchot xong 12
+//	/hanchot xoa 12
+//	/hanchot nhom            (in the leaders' group)
+func (s *session) deadlines(ctx context.Context, args string) error {
+	if !s.known {
+		return s.stranger(ctx)
+	}
+	verb, rest, _ := strings.Cut(strings.TrimSpace(args), " ")
+	v := kpi.Fold(verb)
+	switch {
+	case v == "":
+		return s.listDeadlines(ctx)
+	case in(v, deadlineAddWords):
+		if !s.Policy.CanManageDeadlines(s.user) {
+			return kpi.Fail("ErrDeadlineEditorsOnly")
+		}
+		return s.addDeadline(ctx, rest)
+	case in(v, deadlineDoneWords):
+		return s.doneDeadline(ctx, strings.TrimSpace(rest), false)
+	case in(v, deadlineRemoveWords):
+		if !s.Policy.CanManageDeadlines(s.user) {
+			return kpi.Fail("ErrDeadlineEditorsOnly")
+		}
+		return s.removeDeadline(ctx, strings.TrimSpace(rest))
+	case in(v, deadlineGroupWords):
+		if s.user.Role != access.Admin {
+			return kpi.Fail("ErrNotAllowedAdmin")
+		}
+		if !s.IsGroup() {
+			return kpi.Fail("ErrLeadersNotGroup")
+		}
+		if err := s.Store.SetLeadersChat(ctx, s.ChatID); err != nil {
+			return err
+		}
+		return s.reply(ctx, s.t("LeadersSet"))
+	}
+	return s.reply(ctx, s.t("DeadlinesUsage"))
+}
+
+func (s *session) addDeadline(ctx context.Context, text string) error {
+	now := s.now()
+	draft, err := remind.ParseAdd(text, s.Loc, now)
+	if err != nil {
+		return err
+	}
+	users, err := s.Store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	known := func(id int64) bool {
+		for _, u := range users {
+			if u.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	who, err := remind.ResolveWho(s.Plan, draft.Who, s.ChatID, s.IsGroup(), known)
+	if err != nil {
+		return err
+	}
+	id, err := s.Store.NextDeadlineID(ctx)
+	if err != nil {
+		return err
+	}
+	d := draft.Deadline(id, who, s.UserID, now)
+	if err := s.Store.PutDeadline(ctx, d); err != nil {
+		return err
+	}
+	// Saved first: if scheduling fails now, the hourly sync schedules it.
+	if s.Reminders != nil {
+		if err := s.Reminders.Schedule(ctx, d); err != nil {
+			s.Log.Warn("schedule deadline", "deadline", d.ID, "err", err)
+		}
+	}
+	var names []string
+	for _, a := range who {
+		names = append(names, s.assigneeName(s.lang, a))
+	}
+	var when []string
+	for _, l := range d.Leads {
+		when = append(when, s.Quiet.Hold(d.Due.Add(-l), s.Loc).In(s.Loc).Format(s.t("LayoutDateTime")))
+	}
+	when = append(when, d.Due.In(s.Loc).Format(s.t("LayoutDateTime")))
+	return s.reply(ctx, s.t("DeadlineAdded", "ID", d.ID, "Title", d.Title,
+		"Due", d.Due.In(s.Loc).Format(s.t("LayoutDateTime")), "Who", strings.Join(names, ", "),
+		"When", strings.Join(when, "; ")))
+}
+
+// listDeadlines shows the user's open deadlines (all of them for editors
+// and admins) with their ids, and the plan's reporting deadlines their unit
+// still has to meet.
+func (s *session) listDeadlines(ctx context.Context) error {
+	ds, err := s.Store.Deadlines(ctx)
+	if err != nil {
+		return err
+	}
+	all := s.user.Role.AtLeast(access.Editor)
+	lines := []string{s.t("DeadlinesTitle")}
+	n := 0
+	for _, d := range ds {
+		if !all && !d.Concerns(s.UserID, s.user.Unit) && !(s.IsGroup() && d.Assigned(remind.Assignee{ChatID: s.ChatID})) {
+			continue
+		}
+		var open []string
+		for _, a := range d.Assignees {
+			if !d.IsDone(a) {
+				open = append(open, s.assigneeName(s.lang, a))
+			}
+		}
+		lines = append(lines, s.t("DeadlineLine", "ID", d.ID, "Title", d.Title,
+			"Due", d.Due.In(s.Loc).Format(s.t("LayoutDateTime")), "Who", strings.Join(open, ", ")))
+		n++
+	}
+	// The unit's next reporting deadlines, not yet met.
+	if s.user.Unit != "" {
+		now := s.now()
+		for _, d := range remind.PlanDeadlines(s.Plan, s.Loc, now, now.AddDate(0, 1, 0)) {
+			a := remind.Assignee{Unit: s.user.Unit}
+			if !d.Assigned(a) {
+				continue
+			}
+			if ok, err := s.Store.Reported(ctx, s.Plan.ID, s.user.Unit, d.Indicator, d.Period); err != nil {
+				return err
+			} else if ok {
+				continue
+			}
+			lines = append(lines, s.t("PlanDeadlineLine", "Title", s.title(s.lang, d),
+				"Due", d.Due.In(s.Loc).Format(s.t("LayoutDateTime"))))
+			n++
+		}
+	}
+	if n == 0 {
+		lines = append(lines, s.t("DeadlinesNone"))
+	}
+	if s.Policy.CanManageDeadlines(s.user) {
+		lines = append(lines, "", s.t("DeadlinesUsage"))
+	}
+	return s.reply(ctx, strings.Join(lines, "\n"))
+}
+
+// myKeys are the assignee keys a press or a "xong" by this user stands for.
+func (s *session) myKeys() []remind.Assignee {
+	as := []remind.Assignee{{UserID: s.UserID}}
+	if s.user.Unit != "" {
+		as = append(as, remind.Assignee{Unit: s.user.Unit})
+	}
+	if s.IsGroup() {
+		as = append(as, remind.Assignee{ChatID: s.ChatID})
+	}
+	return as
+}
+
+// doneDeadline marks a deadline done for the user (their unit, this group);
+// an editor or admin who is not an assignee closes it for everyone.
+func (s *session) doneDeadline(ctx context.Context, id string, pressed bool) error {
+	if id == "" {
+		return kpi.Fail("ErrDeadlineID")
+	}
+	d, err := s.Store.Deadline(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return kpi.Fail("ErrDeadlineNotFound", "id", id)
+	} else if err != nil {
+		return err
+	}
+	var mine []remind.Assignee
+	for _, a := range s.myKeys() {
+		if d.Assigned(a) {
+			mine = append(mine, a)
+		}
+	}
+	if len(mine) == 0 {
+		if !s.Policy.CanManageDeadlines(s.user) {
+			return kpi.Fail("ErrDeadlineNotYours", "id", id)
+		}
+		mine = d.Assignees
+	}
+	for _, a := range mine {
+		if err := s.Store.MarkDone(ctx, id, a.Key(), s.now()); err != nil {
+			return err
+		}
+	}
+	text := s.t("DeadlineDone", "ID", id, "Title", d.Title)
+	if pressed {
+		if err := s.out.Edit(ctx, s.ChatID, s.MessageID, text, nil); err != nil {
+			return err
+		}
+		return s.out.Answer(ctx, s.CallbackID, s.t("DeadlineDoneShort"))
+	}
+	return s.reply(ctx, text)
+}
+
+func (s *session) removeDeadline(ctx context.Context, id string) error {
+	if id == "" {
+		return kpi.Fail("ErrDeadlineID")
+	}
+	d, err := s.Store.Deadline(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return kpi.Fail("ErrDeadlineNotFound", "id", id)
+	} else if err != nil {
+		return err
+	}
+	if err := s.Store.DeleteDeadline(ctx, id); err != nil {
+		return err
+	}
+	return s.reply(ctx, s.t("DeadlineRemoved", "ID", id, "Title", d.Title))
+}
+
+// snooze answers "remind me in 1 hour" on a reminder.
+func (s *session) snooze(ctx context.Context, arg string) error {
+	id, key, ok := strings.Cut(arg, "|")
+	a, okA := remind.ParseAssigneeKey(key)
+	if !ok || !okA || s.Reminders == nil {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
+	now := s.now()
+	o := remind.Occurrence{DeadlineID: id, Assignee: a, Kind: remind.KindSnooze, Nominal: now, At: now}
+	if err := s.Reminders.Snooze(ctx, o, SnoozeFor); err != nil {
+		return err
+	}
+	at := s.Quiet.Hold(now.Add(SnoozeFor), s.Loc)
+	return s.out.Answer(ctx, s.CallbackID, s.t("Snoozed", "At", at.In(s.Loc).Format("15:04")))
+}
+
+// reportNow answers "report now" on a plan reminder: the line to send, and
+// the next message with only a figure is taken for that indicator and period.
+func (s *session) reportNow(ctx context.Context, id string) error {
+	d, ok := remind.PlanDeadline(s.Plan, s.Loc, id)
+	ind := s.Plan.Indicator(d.Indicator)
+	per, err := kpi.ParsePeriodKey(d.Period)
+	if !ok || ind == nil || err != nil {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
+	if err := s.Store.SetExpect(ctx, s.UserID, d.Indicator+"|"+d.Period, PendingTTL); err != nil {
+		return err
+	}
+	if err := s.out.Answer(ctx, s.CallbackID, ""); err != nil {
+		return err
+	}
+	return s.reply(ctx, s.t("ReportNowHint", "Indicator", ind.Name(s.lang), "Period", per.Label(s.lang)))
+}

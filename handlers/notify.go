@@ -1,0 +1,322 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+	"tiendo/bot/outbox"
+	"tiendo/bot/remind"
+	"tiendo/locales"
+)
+
+// Callback data of the reminder buttons. Ids are ASCII, so the longest,
+// "sz:l:plan:ho-dung-dien:2022-01..03:unit:so-cong-thuong", stays under
+// Telegram's 64 bytes; a button that would not is left out.
+const (
+	cbReportNow = "rn" // rn:<deadline id>
+	cbDone      = "dn" // dn:<deadline id>
+	cbSnooze    = "sz" // sz:<deadline id>|<assignee key>
+	maxCallback = 64
+)
+
+// SnoozeFor is how much later "remind me later" reminds.
+const SnoozeFor = time.Hour
+
+// Notifier sends what the reminder jobs decided, through the outbox (the one
+// rate-limited path for messages nobody asked for). It implements
+// remind.Notifier.
+type Notifier struct {
+	App *App
+	Out *outbox.Outbox
+	// Sent records that one recipient got one reminder (remind's sent log,
+	// per recipient), so a retry after a partial failure does not send twice.
+	Sent func(ctx context.Context, key string) (first bool, err error)
+}
+
+var _ remind.Notifier = (*Notifier)(nil)
+
+// recipient is one chat a reminder goes to, in its language.
+type recipient struct {
+	chatID int64
+	lang   string
+	user   *access.User // nil for a group
+}
+
+// recipients resolves an assignee: a unit's reporters, a user, a group.
+// Users who blocked the bot are left out.
+func (n *Notifier) recipients(ctx context.Context, a remind.Assignee) ([]recipient, error) {
+	if a.ChatID != 0 {
+		return []recipient{{chatID: a.ChatID, lang: locales.Languages[0]}}, nil
+	}
+	users, err := n.App.Store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []recipient
+	for i := range users {
+		u := &users[i]
+		if u.Blocked {
+			continue
+		}
+		if (a.UserID != 0 && u.ID == a.UserID) || (a.Unit != "" && u.Unit == a.Unit && u.Role == access.Reporter) {
+			out = append(out, recipient{chatID: u.ID, lang: langOr(u.Lang), user: u})
+		}
+	}
+	return out, nil
+}
+
+func langOr(l string) string {
+	if l == "" {
+		return locales.Languages[0]
+	}
+	return l
+}
+
+// title names a deadline in lang: a plan deadline is "Báo cáo <indicator>
+// <period>", a one-off its own title.
+func (a *App) title(lang string, d remind.Deadline) string {
+	if !d.Plan {
+		return d.Title
+	}
+	ind := a.Plan.Indicator(d.Indicator)
+	per, err := kpi.ParsePeriodKey(d.Period)
+	if ind == nil || err != nil {
+		return d.Title
+	}
+	return a.Cat.T(lang, "PlanDeadlineTitle", "Indicator", ind.Name(lang), "Period", per.Label(lang))
+}
+
+// Remind sends one reminder to every recipient of its assignee.
+func (n *Notifier) Remind(ctx context.Context, o remind.Occurrence, d remind.Deadline) error {
+	rs, err := n.recipients(ctx, o.Assignee)
+	if err != nil {
+		return err
+	}
+	now := n.App.Now()
+	delivered, blocked := 0, 0
+	for _, r := range rs {
+		t := func(id string, kv ...any) string { return n.App.Cat.T(r.lang, id, kv...) }
+		due := d.Due.In(n.App.Loc).Format(t("LayoutDateTime"))
+		title := n.App.title(r.lang, d)
+		var text string
+		switch o.Kind {
+		case remind.KindOverdue:
+			text = t("ReminderOverdue", "Title", title, "Due", due, "Late", n.App.duration(r.lang, now.Sub(d.Due)))
+		case remind.KindDue:
+			text = t("ReminderDue", "Title", title, "Due", due)
+		default:
+			text = t("ReminderLead", "Title", title, "Due", due, "Left", n.App.duration(r.lang, d.Due.Sub(now)))
+		}
+		if o.Assignee.Unit != "" {
+			text += "\n" + t("ReminderUnit", "Unit", n.App.unitName(o.Assignee.Unit))
+		}
+		err := n.deliver(ctx, o.TaskID(), r, text, n.App.reminderButtons(r.lang, d, o.Assignee))
+		switch {
+		case errors.Is(err, outbox.ErrBlocked):
+			blocked++
+		case err != nil:
+			return err
+		default:
+			delivered++
+		}
+	}
+	if blocked > 0 && delivered == 0 {
+		return fmt.Errorf("%w: every recipient blocked the bot", remind.ErrUndeliverable)
+	}
+	return nil
+}
+
+// deliver sends to one recipient once per task, and handles a 403.
+func (n *Notifier) deliver(ctx context.Context, task string, r recipient, text string, kb [][]outbox.Button) error {
+	key := task + "#" + fmt.Sprint(r.chatID)
+	if n.Sent != nil {
+		// Marked before sending: a crash in between loses this one
+		// recipient's reminder rather than doubling it on every retry.
+		first, err := n.Sent(ctx, key)
+		if err != nil {
+			return err
+		}
+		if !first {
+			return nil
+		}
+	}
+	err := n.Out.Send(ctx, r.chatID, text, kb)
+	if errors.Is(err, outbox.ErrBlocked) && r.user != nil {
+		n.blocked(ctx, *r.user)
+	}
+	return err
+}
+
+// blocked stops reminders to a user who blocked the bot and tells the admins, once.
+func (n *Notifier) blocked(ctx context.Context, u access.User) {
+	if u.Blocked {
+		return
+	}
+	u.Blocked = true
+	if err := n.App.Store.PutUser(ctx, u); err != nil {
+		n.App.Log.Warn("mark blocked", "user_id", u.ID, "err", err)
+		return
+	}
+	n.toAdmins(ctx, func(lang string) string {
+		return n.App.Cat.T(lang, "UserBlockedBot", "ID", u.ID, "Name", u.Name, "Unit", n.App.unitName(u.Unit))
+	})
+}
+
+// toAdmins sends a message to every admin who has not blocked the bot.
+func (n *Notifier) toAdmins(ctx context.Context, text func(lang string) string) {
+	users, err := n.App.Store.Users(ctx)
+	if err != nil {
+		n.App.Log.Warn("admins", "err", err)
+		return
+	}
+	for _, u := range users {
+		if u.Role != access.Admin || u.Blocked {
+			continue
+		}
+		if err := n.Out.Send(ctx, u.ID, text(langOr(u.Lang)), nil); err != nil {
+			n.App.Log.Warn("notify admin", "user_id", u.ID, "err", err)
+		}
+	}
+}
+
+// CatchUp folds reminders more than a day late into one message.
+func (n *Notifier) CatchUp(ctx context.Context, a remind.Assignee, items []remind.Item) error {
+	rs, err := n.recipients(ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		lines := []string{n.App.Cat.N(r.lang, "CatchUpTitle", len(items))}
+		for _, it := range items {
+			due := it.Deadline.Due.In(n.App.Loc).Format(n.App.Cat.T(r.lang, "LayoutDateTime"))
+			lines = append(lines, n.App.Cat.T(r.lang, "CatchUpLine", "Title", n.App.title(r.lang, it.Deadline), "Due", due))
+		}
+		task := "catchup"
+		if len(items) > 0 {
+			task += ":" + items[0].Occurrence.TaskID()
+		}
+		if err := n.deliver(ctx, task, r, strings.Join(lines, "\n"), nil); err != nil && !errors.Is(err, outbox.ErrBlocked) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Overdue sends the summary of who is late to the admins and the leaders' group.
+func (n *Notifier) Overdue(ctx context.Context, late []remind.Late) error {
+	render := func(lang string) string {
+		lines := []string{n.App.Cat.N(lang, "OverdueTitle", len(late))}
+		lines = append(lines, n.App.lateLines(lang, late)...)
+		return strings.Join(lines, "\n")
+	}
+	n.toAdmins(ctx, render)
+	if chat, err := n.App.Store.LeadersChat(ctx); err == nil && chat != 0 {
+		return n.Out.Send(ctx, chat, render(locales.Languages[0]), nil)
+	}
+	return nil
+}
+
+// lateLines lists late deadlines with who has not finished them.
+func (a *App) lateLines(lang string, late []remind.Late) []string {
+	var lines []string
+	for _, l := range late {
+		var who []string
+		for _, as := range l.Assignees {
+			who = append(who, a.assigneeName(lang, as))
+		}
+		due := l.Deadline.Due.In(a.Loc).Format(a.Cat.T(lang, "LayoutDateTime"))
+		lines = append(lines, a.Cat.T(lang, "OverdueLine", "Title", a.title(lang, l.Deadline), "Due", due, "Who", strings.Join(who, ", ")))
+	}
+	return lines
+}
+
+// Digest sends the weekly overview, behind-pace indicators first, and the
+// late units, to the leaders' group.
+func (n *Notifier) Digest(ctx context.Context, late []remind.Late) error {
+	chat, err := n.App.Store.LeadersChat(ctx)
+	if err != nil || chat == 0 {
+		n.App.Log.Info("weekly digest skipped: no leaders' group (/hanchot nhom)")
+		return nil
+	}
+	ids := make([]string, len(n.App.Plan.Indicators))
+	for i := range n.App.Plan.Indicators {
+		ids[i] = n.App.Plan.Indicators[i].ID
+	}
+	all, err := n.App.Store.AllReports(ctx, n.App.Plan.ID, ids)
+	if err != nil {
+		return err
+	}
+	lang := locales.Languages[0]
+	text := n.App.Cat.T(lang, "DigestTitle") + "\n\n" + n.App.overview(lang, all, true)
+	if len(late) > 0 {
+		text += "\n\n" + n.App.Cat.N(lang, "DigestLate", len(late)) + "\n" + strings.Join(n.App.lateLines(lang, late), "\n")
+	}
+	return n.Out.Send(ctx, chat, text, nil)
+}
+
+func (a *App) unitName(id string) string {
+	if u := a.Plan.Unit(id); u != nil {
+		return u.Short
+	}
+	return id
+}
+
+func (a *App) assigneeName(lang string, as remind.Assignee) string {
+	switch {
+	case as.Unit != "":
+		return a.unitName(as.Unit)
+	case as.UserID != 0:
+		return "#" + itoa(as.UserID)
+	}
+	return a.Cat.T(lang, "ThisGroup")
+}
+
+// reminderButtons: report now (plan deadlines) or done (one-off), and later.
+func (a *App) reminderButtons(lang string, d remind.Deadline, as remind.Assignee) [][]outbox.Button {
+	var row []outbox.Button
+	if d.Plan {
+		row = append(row, outbox.Button{Text: a.Cat.T(lang, "ButtonReportNow"), Data: cbReportNow + ":" + d.ID})
+	} else {
+		row = append(row, outbox.Button{Text: a.Cat.T(lang, "ButtonDone"), Data: cbDone + ":" + d.ID})
+	}
+	if sz := cbSnooze + ":" + d.ID + "|" + as.Key(); len(sz) <= maxCallback {
+		row = append(row, outbox.Button{Text: a.Cat.T(lang, "ButtonLater"), Data: sz})
+	}
+	for i := range row {
+		if len(row[i].Data) > maxCallback {
+			row = append(row[:i], row[i+1:]...)
+			break
+		}
+	}
+	return [][]outbox.Button{row}
+}
+
+// duration says how long d is in words: "2 ngày 3 giờ", "45 phút".
+func (a *App) duration(lang string, d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	d = d.Round(time.Minute)
+	days := int(d / (24 * time.Hour))
+	hours := int(d % (24 * time.Hour) / time.Hour)
+	mins := int(d % time.Hour / time.Minute)
+	var parts []string
+	if days > 0 {
+		parts = append(parts, a.Cat.N(lang, "DurDays", days))
+	}
+	if hours > 0 {
+		parts = append(parts, a.Cat.N(lang, "DurHours", hours))
+	}
+	if mins > 0 && days == 0 {
+		parts = append(parts, a.Cat.N(lang, "DurMinutes", mins))
+	}
+	if len(parts) == 0 {
+		return a.Cat.N(lang, "DurMinutes", 0)
+	}
+	return strings.Join(parts, " ")
+}

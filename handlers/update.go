@@ -1,0 +1,286 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+	"tiendo/bot/store"
+)
+
+// PendingTTL is how long a read-back waits for Xác nhận / Hủy.
+const PendingTTL = 30 * time.Minute
+
+// Outlier thresholds: a figure this many times its unit's usual month (or
+// this far from the latest rate) asks for a second confirmation.
+const (
+	outlierRatio  = 10.0
+	outlierPoints = 10.0 // percentage points, for rates and levels
+)
+
+// Callback data prefixes of the submission buttons. With a 12-character
+// pending id they stay far below Telegram's 64 bytes.
+const (
+	cbConfirm = "ok"
+	cbCancel  = "no"
+)
+
+// update reads a submission back to its author with Xác nhận / Hủy buttons.
+// Nothing is stored until Xác nhận.
+func (s *session) update(ctx context.Context, _ string) error {
+	if !s.user.Role.AtLeast(access.Reporter) {
+		if !s.known {
+			return s.stranger(ctx)
+		}
+		return kpi.Fail("ErrNotReporter", "id", itoa(s.UserID))
+	}
+	var own *kpi.Unit
+	if s.user.Role == access.Reporter {
+		if own = s.Plan.Unit(s.user.Unit); own == nil {
+			return kpi.Fail("ErrReporterNeedsUnit", "id", itoa(s.UserID))
+		}
+	}
+	reports, err := s.Plan.ParseUpdate(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
+	if err != nil {
+		return err
+	}
+	via := fmt.Sprintf("%d:%d", s.ChatID, s.MessageID)
+	ids := map[string]bool{}
+	for i := range reports {
+		r := &reports[i]
+		if !s.Policy.CanReport(s.user, r.Unit) {
+			ownName := ""
+			if own != nil {
+				ownName = own.Short
+			}
+			return kpi.Fail("ErrUnitScope", "unit", s.unitShort(r.Unit), "own", ownName)
+		}
+		r.Via = via
+		ids[r.Indicator] = true
+	}
+	list := make([]string, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	all, err := s.Store.AllReports(ctx, s.Plan.ID, list)
+	if err != nil {
+		return err
+	}
+	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Lang: s.lang, Created: s.now()}
+	var warnings []string
+	for _, r := range reports {
+		old := findSlot(all[r.Indicator], r.Slot())
+		p.Old = append(p.Old, old)
+		if w := s.outlier(r, all[r.Indicator]); w != "" {
+			p.NeedsSecond = true
+			warnings = append(warnings, w)
+		}
+	}
+	id, err := s.Store.PutPending(ctx, p, PendingTTL)
+	if err != nil {
+		return err
+	}
+	text := s.readBack(p, "ReadBackTitle")
+	if len(warnings) > 0 {
+		text += "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t("ReadBackTwice")
+	} else {
+		text += "\n\n" + s.t("ReadBackAsk")
+	}
+	return s.reply(ctx, text, s.confirmButtons(id))
+}
+
+func (s *session) confirmButtons(id string) []Button {
+	return []Button{
+		{Text: s.t("ButtonConfirm"), Data: cbConfirm + ":" + id},
+		{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id},
+	}
+}
+
+func findSlot(rs []kpi.Report, slot string) *kpi.Report {
+	for i := range rs {
+		if rs[i].Slot() == slot {
+			r := rs[i]
+			return &r
+		}
+	}
+	return nil
+}
+
+// readBack lists what the bot understood, old → new where a value exists.
+func (s *session) readBack(p store.Pending, titleID string) string {
+	lines := []string{s.t(titleID)}
+	for i, r := range p.Reports {
+		var old *kpi.Report
+		if i < len(p.Old) {
+			old = p.Old[i]
+		}
+		lines = append(lines, s.reportLine(r, old))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// reportLine is one figure as the user should check it.
+func (s *session) reportLine(r kpi.Report, old *kpi.Report) string {
+	ind := s.Plan.Indicator(r.Indicator)
+	if ind == nil {
+		return ""
+	}
+	what := s.value(ind, r)
+	args := []any{"Name", ind.Name(s.lang), "Unit", s.unitShort(r.Unit), "Value", what}
+	switch ind.Kind {
+	case kpi.Count, kpi.Milestone:
+		args = append(args, "Period", s.date(r.Date))
+	default:
+		args = append(args, "Period", r.Period.Label(s.lang))
+	}
+	if old != nil && (ind.Kind != kpi.Count) {
+		return s.t("ReportLineChange", append(args, "Old", s.value(ind, *old))...)
+	}
+	return s.t("ReportLine", args...)
+}
+
+// value shows a report's value the way the user wrote it: "520 triệu USD",
+// "6,8%", the item's name, or the stage.
+func (s *session) value(ind *kpi.Indicator, r kpi.Report) string {
+	switch ind.Kind {
+	case kpi.Count:
+		return r.Item
+	case kpi.Milestone:
+		if i := ind.StageIndex(r.Item); i >= 0 {
+			return stageName(ind.Stages[i], s.lang)
+		}
+		return r.Item
+	case kpi.Cumulative:
+		return kpi.FormatNatural(r.Value, ind.Measure, s.lang)
+	}
+	return ind.FormatAmount(r.Value, s.lang)
+}
+
+func (s *session) unitShort(id string) string {
+	if u := s.Plan.Unit(id); u != nil {
+		return u.Short
+	}
+	return id
+}
+
+// outlier returns a warning when r is far outside its indicator's history
+// for the unit: ten times the unit's usual month (or a tenth of it), or a
+// rate ten points away from the latest one.
+func (s *session) outlier(r kpi.Report, history []kpi.Report) string {
+	ind := s.Plan.Indicator(r.Indicator)
+	switch ind.Kind {
+	case kpi.Cumulative:
+		var sum kpi.Amount
+		months := 0
+		for _, h := range history {
+			if h.Unit == r.Unit && h.Slot() != r.Slot() && h.Period.Valid() {
+				sum += h.Value
+				months += h.Period.Months()
+			}
+		}
+		if months == 0 || sum <= 0 {
+			return ""
+		}
+		usual := sum.Float() / float64(months)
+		now := r.Value.Float() / float64(r.Period.Months())
+		if now > usual*outlierRatio || now < usual/outlierRatio {
+			return s.t("OutlierMonth", "Name", ind.Name(s.lang),
+				"Value", kpi.FormatNatural(r.Value, ind.Measure, s.lang),
+				"Usual", ind.FormatAmount(kpi.Amount(usual*kpi.AmountScale), s.lang))
+		}
+	case kpi.Rate, kpi.Level:
+		var last *kpi.Report
+		for i, h := range history {
+			if h.Slot() != r.Slot() && h.Period.Valid() && (last == nil || h.Period.To > last.Period.To) {
+				last = &history[i]
+			}
+		}
+		over100 := ind.Kind == kpi.Level && r.Value > 100*kpi.AmountScale
+		if over100 || (last != nil && abs(r.Value.Float()-last.Value.Float()) > outlierPoints) {
+			lastText := ""
+			if last != nil {
+				lastText = ind.FormatAmount(last.Value, s.lang)
+			}
+			return s.t("OutlierRate", "Name", ind.Name(s.lang), "Value", ind.FormatAmount(r.Value, s.lang), "Last", lastText)
+		}
+	}
+	return ""
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// confirm stores a pending submission, once: the store's script deletes the
+// pending record in the same step, so a second press or a redelivered
+// update finds nothing to do.
+func (s *session) confirm(ctx context.Context, id string) error {
+	p, err := s.Store.Pending(ctx, id)
+	if errors.Is(err, store.ErrExpired) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
+	} else if err != nil {
+		return err
+	}
+	if p.UserID != s.UserID {
+		return s.out.Answer(ctx, s.CallbackID, s.t("NotYours"))
+	}
+	if p.NeedsSecond {
+		p.NeedsSecond = false
+		if err := s.Store.UpdatePending(ctx, p, PendingTTL); err != nil {
+			return err
+		}
+		text := s.readBack(p, "ReadBackTitle") + "\n\n" + s.t("ReadBackSecond")
+		if err := s.out.Edit(ctx, s.ChatID, s.MessageID, text, [][]Button{s.confirmButtons(id)}); err != nil {
+			return err
+		}
+		return s.out.Answer(ctx, s.CallbackID, "")
+	}
+	via := ""
+	if len(p.Reports) > 0 {
+		via = p.Reports[0].Via
+	}
+	changes, err := s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via)
+	if errors.Is(err, store.ErrExpired) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
+	} else if err != nil {
+		return err
+	}
+	lines := []string{s.t("Recorded")}
+	for _, c := range changes {
+		lines = append(lines, s.reportLine(*c.New, c.Old))
+	}
+	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, strings.Join(lines, "\n"), nil); err != nil {
+		// Stored already: say so in a new message rather than fail.
+		if _, serr := s.out.Send(ctx, s.ChatID, strings.Join(lines, "\n"), nil); serr != nil {
+			return serr
+		}
+	}
+	return s.out.Answer(ctx, s.CallbackID, s.t("RecordedShort"))
+}
+
+// cancel drops a pending submission.
+func (s *session) cancel(ctx context.Context, id string) error {
+	p, err := s.Store.Pending(ctx, id)
+	if errors.Is(err, store.ErrExpired) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
+	} else if err != nil {
+		return err
+	}
+	if p.UserID != s.UserID {
+		return s.out.Answer(ctx, s.CallbackID, s.t("NotYours"))
+	}
+	if err := s.Store.DropPending(ctx, id); err != nil {
+		return err
+	}
+	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.t("Cancelled"), nil); err != nil {
+		return err
+	}
+	return s.out.Answer(ctx, s.CallbackID, "")
+}
