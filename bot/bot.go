@@ -53,12 +53,19 @@ type runOptions struct {
 	now      func() time.Time
 	pollWait time.Duration
 	onReady  func(*handlers.App)
-	remind   func(*remind.Config)
+	remind   []func(*remind.Config)
+	noRemind bool
 	limits   outbox.Limits
 }
 
-// WithReminders adjusts the reminder jobs' configuration (queue, polling).
-func WithReminders(f func(*remind.Config)) Option { return func(o *runOptions) { o.remind = f } }
+// WithoutReminders runs the bot without its reminder jobs (tests of other things).
+func WithoutReminders() Option { return func(o *runOptions) { o.noRemind = true } }
+
+// WithReminders adjusts the reminder jobs' configuration (queue, polling);
+// several apply in order.
+func WithReminders(f func(*remind.Config)) Option {
+	return func(o *runOptions) { o.remind = append(o.remind, f) }
+}
 
 // WithLimits sets the outbox's sending rates.
 func WithLimits(l outbox.Limits) Option { return func(o *runOptions) { o.limits = l } }
@@ -170,17 +177,19 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			return st.Reported(ctx, plan.ID, unit, indicator, period)
 		},
 	}
-	if o.remind != nil {
-		o.remind(&rcfg)
+	for _, f := range o.remind {
+		f(&rcfg)
 	}
 	rem, err := remind.New(rcfg)
 	if err != nil {
 		return err
 	}
-	if err := rem.Start(ctx); err != nil {
-		return err
+	if !o.noRemind {
+		if err := rem.Start(ctx); err != nil {
+			return err
+		}
+		defer rem.Shutdown()
 	}
-	defer rem.Shutdown()
 	app.Reminders = rem
 	log.Info("started", "bot", me.Username, "plan", plan.ID, "terminal", terminal)
 	if o.onReady != nil {

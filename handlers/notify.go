@@ -104,10 +104,15 @@ func (n *Notifier) Remind(ctx context.Context, o remind.Occurrence, d remind.Dea
 		due := d.Due.In(n.App.Loc).Format(t("LayoutDateTime"))
 		title := n.App.title(r.lang, d)
 		var text string
-		switch o.Kind {
-		case remind.KindOverdue:
+		// The wording follows the real time, not the kind: a reminder that
+		// goes out late (the bot was down) must not say "7 days left" after
+		// the deadline.
+		switch {
+		case o.Kind == remind.KindOverdue:
 			text = t("ReminderOverdue", "Title", title, "Due", due, "Late", n.App.duration(r.lang, now.Sub(d.Due)))
-		case remind.KindDue:
+		case now.Sub(d.Due) >= time.Minute:
+			text = t("ReminderLate", "Title", title, "Due", due, "Late", n.App.duration(r.lang, now.Sub(d.Due)))
+		case o.Kind == remind.KindDue || !now.Before(d.Due.Add(-time.Minute)):
 			text = t("ReminderDue", "Title", title, "Due", due)
 		default:
 			text = t("ReminderLead", "Title", title, "Due", due, "Left", n.App.duration(r.lang, d.Due.Sub(now)))

@@ -41,22 +41,34 @@ func (s *session) fail(ctx context.Context, err error) error {
 }
 
 // refusal renders a domain refusal. Data that names indicators by id (the
-// suggestions) is turned into names in the user's language here.
+// suggestions, "indicator", "indicators") is turned into names in the user's
+// language here, and a refusal about one line of a longer message says which.
 func (s *session) refusal(e *kpi.Error) string {
 	kv := make([]any, 0, 2*len(e.Data))
 	for k, v := range e.Data {
-		if k == "suggest" {
+		switch k {
+		case "suggest", "indicator", "indicators":
 			var names []string
 			for _, id := range strings.Split(v, ",") {
 				if ind := s.Plan.Indicator(strings.TrimSpace(id)); ind != nil {
 					names = append(names, ind.Name(s.lang))
 				}
 			}
-			v = strings.Join(names, "; ")
+			if len(names) > 0 {
+				sep := "; "
+				if k == "indicators" {
+					sep = ", "
+				}
+				v = strings.Join(names, sep)
+			}
 		}
 		kv = append(kv, fieldName(k), v)
 	}
-	return s.t(e.ID, kv...)
+	msg := s.t(e.ID, kv...)
+	if line := e.Data["line"]; line != "" {
+		msg = s.t("LinePrefix", "Line", line) + msg
+	}
+	return msg
 }
 
 // fieldName turns a domain data key ("plan_year") into a template field ("PlanYear").

@@ -144,11 +144,14 @@ type Config struct {
 	// FoldWait is how long late reminders of one assignee are gathered before
 	// their catch-up message goes out (asynq's group grace period): 10 s,
 	// at least 1 s.
-	FoldWait        time.Duration
-	SyncEvery       time.Duration // how often the plan's deadlines are scheduled: 1 h
-	Horizon         time.Duration // how far ahead they are scheduled: 35 days
-	Lookback        time.Duration // how far back deadlines are scheduled again: 7 days
-	RetryBase       time.Duration // first retry delay, doubled up to MaxRetryDelay: 30 s
+	FoldWait  time.Duration
+	SyncEvery time.Duration // how often the plan's deadlines are scheduled: 1 h
+	Horizon   time.Duration // how far ahead they are scheduled: 35 days
+	Lookback  time.Duration // how far back deadlines are scheduled again: 7 days
+	RetryBase time.Duration // first retry delay, doubled up to MaxRetryDelay: 30 s
+	// EarlyRetry is how soon a task that came up before its time (by Now) is
+	// tried again: EarlySlack. Tests with a clock they move set it small.
+	EarlyRetry      time.Duration
 	ShutdownTimeout time.Duration // how long Shutdown waits for a send in progress: 8 s
 	Logger          *slog.Logger  // slog.Default()
 }
@@ -186,6 +189,7 @@ func New(cfg Config) (*Reminders, error) {
 	def(&cfg.Horizon, 35*Day)
 	def(&cfg.Lookback, 7*Day)
 	def(&cfg.RetryBase, 30*time.Second)
+	def(&cfg.EarlyRetry, EarlySlack)
 	def(&cfg.ShutdownTimeout, 8*time.Second)
 	if cfg.Queue == "" {
 		cfg.Queue = DefaultQueue
@@ -329,7 +333,7 @@ func NextDigest(now time.Time, loc *time.Location) time.Time {
 func (r *Reminders) scheduleDigest(ctx context.Context, now time.Time) error {
 	at := NextDigest(now, r.cfg.Loc)
 	id := "digest:" + at.Format("2006-01-02")
-	_, err := r.client.EnqueueContext(ctx, asynq.NewTask(TypeDigest, nil), asynq.TaskID(id),
+	_, err := r.client.EnqueueContext(ctx, asynq.NewTask(TypeDigest, timePayload(at)), asynq.TaskID(id),
 		asynq.ProcessAt(at), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(MaxRetry),
 		asynq.Retention(8*Day))
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
@@ -339,8 +343,11 @@ func (r *Reminders) scheduleDigest(ctx context.Context, now time.Time) error {
 }
 
 // handleDigest sends the weekly digest, once per week across every copy.
-func (r *Reminders) handleDigest(ctx context.Context, _ *asynq.Task) error {
+func (r *Reminders) handleDigest(ctx context.Context, t *asynq.Task) error {
 	now := r.cfg.Now()
+	if early(t, now) {
+		return errNotYet
+	}
 	late, err := r.Overdue(ctx, now)
 	if err != nil {
 		return err
@@ -370,7 +377,7 @@ func (r *Reminders) Schedule(ctx context.Context, d Deadline) error {
 	}
 	for _, at := range summaries {
 		id := "summary:" + strconv.FormatInt(at.Unix(), 10)
-		_, err := r.client.EnqueueContext(ctx, asynq.NewTask(TypeSummary, nil), asynq.TaskID(id),
+		_, err := r.client.EnqueueContext(ctx, asynq.NewTask(TypeSummary, timePayload(at)), asynq.TaskID(id),
 			asynq.ProcessAt(at), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(MaxRetry),
 			asynq.Retention(r.cfg.Lookback+Day))
 		if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
@@ -404,13 +411,27 @@ func (r *Reminders) enqueue(ctx context.Context, o Occurrence, due time.Time) er
 	return nil
 }
 
+// timePayload is the payload of a task that must not run before at (the
+// summary, the digest): asynq runs it on its own clock, the decision is on
+// Config.Now.
+func timePayload(at time.Time) []byte {
+	return []byte(strconv.FormatInt(at.Unix(), 10))
+}
+
+// early reports whether a task with a timePayload came up before its time.
+// A task without one (enqueued by an older version) is never early.
+func early(t *asynq.Task, now time.Time) bool {
+	sec, err := strconv.ParseInt(string(t.Payload()), 10, 64)
+	return err == nil && now.Before(time.Unix(sec, 0).Add(-EarlySlack))
+}
+
 // errNotYet asks asynq to try a task again later without counting a failure:
 // it came up early, or another worker holds its send lease.
 var errNotYet = errors.New("remind: not yet")
 
 func (r *Reminders) retryDelay(n int, err error, _ *asynq.Task) time.Duration {
 	if errors.Is(err, errNotYet) {
-		return EarlySlack
+		return r.cfg.EarlyRetry
 	}
 	d := r.cfg.RetryBase
 	for i := 0; i < n && d < MaxRetryDelay; i++ {
@@ -668,6 +689,9 @@ func (r *Reminders) handleCatchUp(ctx context.Context, t *asynq.Task) error {
 // assignees who have neither finished nor reported.
 func (r *Reminders) handleSummary(ctx context.Context, t *asynq.Task) error {
 	now := r.cfg.Now()
+	if early(t, now) {
+		return errNotYet
+	}
 	if held, err := r.holdIfQuiet(ctx, t, now); held || err != nil {
 		return err
 	}

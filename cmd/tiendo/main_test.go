@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -15,13 +17,24 @@ import (
 	"tiendo/bot"
 	"tiendo/bot/access"
 	"tiendo/bot/kpi"
+	"tiendo/bot/remind"
 	"tiendo/bot/store"
 	"tiendo/bot/store/storetest"
 	"tiendo/bot/telegramtest"
 	"tiendo/handlers"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+// TestMain doubles as the program itself when TIENDO_TEST_AS_MAIN is set, so
+// tests can run the bot as a separate process and kill -9 it.
+func TestMain(m *testing.M) {
+	if os.Getenv("TIENDO_TEST_AS_MAIN") == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, []string{"tiendo"}, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	storetest.Main(m)
+}
 
 // The newcomer's first minute: no token, no Redis; a question on standard
 // input; the export target on standard output, and a clean exit at EOF.
@@ -100,14 +113,15 @@ func TestMalformedPlanNamesFilePlaceProblem(t *testing.T) {
 
 // harness runs the whole program against the in-process Bot API and a real Redis.
 type harness struct {
-	t      *testing.T
-	api    *telegramtest.Server
-	rdb    redis.UniversalClient
-	store  *store.Store
-	prefix string
-	app    *handlers.App
-	stop   func()
-	seen   int
+	t       *testing.T
+	api     *telegramtest.Server
+	rdb     redis.UniversalClient
+	store   *store.Store
+	prefix  string
+	app     *handlers.App
+	stop    func() // the bot and the Bot API
+	stopBot func() // the bot only
+	seen    int
 }
 
 var prefixN struct {
@@ -118,25 +132,43 @@ var prefixN struct {
 func start(t *testing.T, env map[string]string, opts ...bot.Option) *harness {
 	t.Helper()
 	rdb := storetest.Redis(t)
-	addr := rdb.(*redis.Client).Options().Addr
 	prefixN.Lock()
 	prefixN.n++
 	prefix := fmt.Sprintf("e2e%d%d", time.Now().UnixNano()%1e6, prefixN.n)
 	prefixN.Unlock()
 	api := telegramtest.New()
 	h := &harness{t: t, api: api, rdb: rdb, prefix: prefix, store: store.New(rdb, prefix)}
+	h.app, h.stopBot = h.launch(env, opts...)
+	h.stop = func() {
+		h.stopBot()
+		api.Close()
+	}
+	t.Cleanup(h.stop)
+	return h
+}
+
+// launch runs one copy of the bot on the harness's Bot API and Redis, and
+// returns its App and a function that stops it.
+func (h *harness) launch(env map[string]string, opts ...bot.Option) (*handlers.App, func()) {
+	t := h.t
+	t.Helper()
+	addr := h.rdb.(*redis.Client).Options().Addr
 	full := map[string]string{
-		"TELEGRAM_BOT_TOKEN":  api.Token(),
-		"TELEGRAM_API_URL":    api.URL(),
+		"TELEGRAM_BOT_TOKEN":  h.api.Token(),
+		"TELEGRAM_API_URL":    h.api.URL(),
 		"REDIS_URL":           "redis://" + addr + "/0",
 		"TIENDO_ADMINS":       "1",
-		"TIENDO_REDIS_PREFIX": prefix,
+		"TIENDO_REDIS_PREFIX": h.prefix,
 		"TIENDO_LOG":          "text",
 	}
 	for k, v := range env {
 		full[k] = v
 	}
 	ready := make(chan *handlers.App, 1)
+	// Each test gets its own reminder queue: tests share one Redis.
+	opts = append([]bot.Option{bot.WithReminders(func(c *remind.Config) {
+		c.Queue, c.Poll, c.FoldWait = h.prefix, 100*time.Millisecond, time.Second
+	})}, opts...)
 	opts = append(opts, bot.WithPollTimeout(time.Second), bot.WithReady(func(a *handlers.App) { ready <- a }))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -144,32 +176,49 @@ func start(t *testing.T, env map[string]string, opts ...bot.Option) *harness {
 	go func() {
 		done <- run(ctx, []string{"tiendo"}, func(k string) string { return full[k] }, strings.NewReader(""), &safeBuffer{}, &errb, opts...)
 	}()
+	var app *handlers.App
 	select {
-	case h.app = <-ready:
+	case app = <-ready:
 	case code := <-done:
 		t.Fatalf("bot exited %d at start:\n%s", code, errb.String())
 	case <-time.After(20 * time.Second):
 		t.Fatalf("bot did not start:\n%s", errb.String())
 	}
-	h.stop = func() {
+	stopped := false
+	return app, func() {
+		if stopped {
+			return
+		}
+		stopped = true
 		cancel()
 		select {
 		case <-done:
 		case <-time.After(20 * time.Second):
 			t.Errorf("bot did not stop")
 		}
-		api.Close()
 	}
-	t.Cleanup(h.stop)
-	return h
 }
 
-// say sends text as from and returns the bot's new messages in that chat.
+// say sends text as from and returns what the bot then did in from's chat.
 func (h *harness) say(from telegramtest.From, text string) []telegramtest.Sent {
 	h.t.Helper()
 	before := len(h.api.Sent())
 	h.api.SendText(from, text)
-	return h.waitNew(before)
+	return inChat(from, h.waitNew(before))
+}
+
+func inChat(from telegramtest.From, ss []telegramtest.Sent) []telegramtest.Sent {
+	chat := from.ChatID
+	if chat == 0 {
+		chat = from.UserID
+	}
+	var out []telegramtest.Sent
+	for _, s := range ss {
+		if s.ChatID == chat || s.Method == "answerCallbackQuery" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (h *harness) waitNew(before int) []telegramtest.Sent {

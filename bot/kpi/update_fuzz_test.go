@@ -1,0 +1,91 @@
+package kpi
+
+import (
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// significantDigits returns the digits of |a| in base units without leading
+// and trailing zeros: 520000000 USD gives "52", 2,51 tỉ "251", -2,5% "25".
+// Scale words only add zeros, so these digits were typed, in this order.
+func significantDigits(a Amount) string {
+	r := new(big.Rat).Abs(a.Rat())
+	d := digitsOnly(FormatDecimal(r, 3, "en"))
+	return strings.Trim(d, "0")
+}
+
+// FuzzParseUpdate: never panics; every refusal is a *kpi.Error; at most
+// MaxReportsPerUpdate reports, each for an indicator and unit of the plan;
+// every figure accepted is made of digits the user typed; periods are
+// finished, dates not in the future, items named, stages real.
+func FuzzParseUpdate(f *testing.F) {
+	for _, c := range updateCases {
+		for _, text := range []string{c.text, norm.NFD.String(c.text)} {
+			f.Add(text, c.lang == "en", c.unit != "")
+		}
+	}
+	for _, s := range []string{
+		"", "/capnhat", "/capnhat@Bot\n\n", "cập nhật", "kim ngạch: 520 triệu USD", "xuất khẩu tháng 13: 5 triệu USD",
+		"IIP: −2%", "IIP giảm -2%", "xk t3 -520 trieu usd", "CCN: 2", "CCN 31/02/2022", "CCN 1/1/1",
+		"điện mặt trời hoàn thành", "xuất khẩu 520 triệu USD, nhập khẩu 410 triệu USD", "\xff\n\xfe",
+		"TTC Đức Huệ 2 đóng điện 30/06/22", "xk t3 9.999.999.999.999 tỉ USD", "tháng 3\n\n\nBến Lức\nxk 1 tỉ USD",
+	} {
+		f.Add(s, false, true)
+		f.Add(s, true, false)
+	}
+	p := DefaultPlan()
+	f.Fuzz(func(t *testing.T, text string, en, reporter bool) {
+		o := UpdateOptions{Lang: "vi", Now: july15}
+		if en {
+			o.Lang = "en"
+		}
+		if reporter {
+			o.Unit = p.Unit("ben-luc")
+		}
+		rs, err := p.ParseUpdate(text, o)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("ParseUpdate(%q): %v is not a *kpi.Error", text, err)
+			}
+			if rs != nil {
+				t.Fatalf("ParseUpdate(%q) returned reports with %v", text, err)
+			}
+			return
+		}
+		if len(rs) == 0 || len(rs) > MaxReportsPerUpdate {
+			t.Fatalf("ParseUpdate(%q) gave %d reports", text, len(rs))
+		}
+		typed := digitsOnly(text)
+		for _, r := range rs {
+			ind := p.Indicator(r.Indicator)
+			if ind == nil || p.Unit(r.Unit) == nil {
+				t.Fatalf("ParseUpdate(%q) gave %+v: indicator or unit not in the plan", text, r)
+			}
+			switch ind.Kind {
+			case Cumulative, Rate, Level:
+				if !r.Period.Valid() || r.Period.Year != p.Year || r.Period.End(zoneICT).After(dateICT(2022, 7, 1)) {
+					t.Fatalf("ParseUpdate(%q) gave period %+v", text, r.Period)
+				}
+				if r.Value < 0 && ind.Kind != Rate {
+					t.Fatalf("ParseUpdate(%q) gave a negative %s", text, r.Value)
+				}
+				if d := significantDigits(r.Value); !strings.Contains(typed, d) {
+					t.Fatalf("ParseUpdate(%q) gave %s (digits %s): not digits of the input", text, r.Value, d)
+				}
+			case Count:
+				if strings.TrimSpace(r.Item) == "" || r.Value != AmountScale || r.Date.After(july15) {
+					t.Fatalf("ParseUpdate(%q) gave count %+v", text, r)
+				}
+			case Milestone:
+				if ind.StageIndex(r.Item) < 0 || r.Date.After(july15) {
+					t.Fatalf("ParseUpdate(%q) gave milestone %+v", text, r)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tiendo/bot"
+	"tiendo/bot/access"
+	"tiendo/bot/remind"
+	"tiendo/bot/telegramtest"
+)
+
+// clock is a time the test sets; the bot reads it through bot.WithClock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// eventPlan writes the Long An plan with no periodic reporting (only event
+// indicators), so that a reminder test hears only its own deadline.
+func eventPlan(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../../bot/kpi/plans/long-an-2022.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := regexp.MustCompile(`frequency = "(monthly|quarterly)"`).ReplaceAllString(string(data), `frequency = "event"`)
+	s = regexp.MustCompile(`(?m)^due_day = \d+\n`).ReplaceAllString(s, "")
+	path := filepath.Join(t.TempDir(), "plan.toml")
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// count is how many messages the bot sent to chat containing all of words.
+func (h *harness) count(chat int64, words ...string) int {
+	n := 0
+	for _, s := range h.api.Sent() {
+		if s.Method != "sendMessage" || s.ChatID != chat {
+			continue
+		}
+		ok := true
+		for _, w := range words {
+			ok = ok && strings.Contains(telegramtest.Render(s.Text), w)
+		}
+		if ok {
+			n++
+		}
+	}
+	return n
+}
+
+// eventually waits until cond holds, then lets the bot run a little longer
+// so that a second, wrong message would have arrived too.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(1500 * time.Millisecond)
+}
+
+// The issue's acceptance: with the clock in June 2022, an admin adds the TTC
+// Đức Huệ 2 deadline; both Đức Huệ reporters are reminded 7 days and 1 day
+// before, once each, with two copies of the bot running and with the bot
+// down at the second moment; pressing done stops the rest.
+func TestDeadlineRemindersOnceThroughDowntimeAndTwoCopies(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, hcm)}
+	env := map[string]string{"TIENDO_PLAN": eventPlan(t)}
+	opts := []bot.Option{bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) { c.EarlyRetry = 200 * time.Millisecond })}
+	h := start(t, env, opts...)
+	r1 := telegramtest.From{UserID: 601, FirstName: "Tâm"}
+	r2 := telegramtest.From{UserID: 602, FirstName: "Phúc"}
+	other := telegramtest.From{UserID: 603, FirstName: "Hùng"}
+	h.addUser(r1.UserID, access.Reporter, "duc-hue")
+	h.addUser(r2.UserID, access.Reporter, "duc-hue")
+	h.addUser(other.UserID, access.Reporter, "ben-luc")
+
+	got := texts(h.say(admin, "/hanchot them 30/06/2022 17:00 | Nghiệm thu đóng điện TTC Đức Huệ 2 | Đức Huệ | 7d,1d"))
+	mustContain(t, got, "Nghiệm thu đóng điện TTC Đức Huệ 2", "Đức Huệ", "23/06/2022 17:00; 29/06/2022 17:00; 30/06/2022 17:00")
+
+	// A second copy of the bot on the same Redis.
+	_, stop2 := h.launch(env, opts...)
+
+	const title = "Nghiệm thu đóng điện TTC Đức Huệ 2"
+	clk.Set(time.Date(2022, 6, 23, 17, 0, 30, 0, hcm))
+	eventually(t, "the 7-day reminders", func() bool {
+		return h.count(r1.UserID, "Nhắc hạn", title) >= 1 && h.count(r2.UserID, "Nhắc hạn", title) >= 1
+	})
+	for _, r := range []telegramtest.From{r1, r2} {
+		if n := h.count(r.UserID, "Nhắc hạn", title); n != 1 {
+			t.Errorf("reporter %d got the 7-day reminder %d times", r.UserID, n)
+		}
+	}
+	mustContain(t, texts(h.api.Messages(r1.UserID)), "còn 7 ngày")
+
+	// Both copies down when the 1-day reminder is due; one comes back an hour later.
+	stop2()
+	h.stopBot()
+	clk.Set(time.Date(2022, 6, 29, 18, 0, 0, 0, hcm))
+	_, stop1 := h.launch(env, opts...)
+	h.stopBot = stop1
+	eventually(t, "the late 1-day reminders", func() bool {
+		return h.count(r1.UserID, "Nhắc hạn", title) >= 2 && h.count(r2.UserID, "Nhắc hạn", title) >= 2
+	})
+	for _, r := range []telegramtest.From{r1, r2} {
+		if n := h.count(r.UserID, "Nhắc hạn", title); n != 2 {
+			t.Errorf("reporter %d got %d reminders by 29 June, want 2", r.UserID, n)
+		}
+	}
+	if n := h.count(other.UserID, title); n != 0 {
+		t.Errorf("a Bến Lức reporter got %d reminders of a Đức Huệ deadline", n)
+	}
+
+	// Done, pressed on the reminder: no due-time reminder, no overdue notice.
+	var reminder telegramtest.Sent
+	for _, m := range h.api.Messages(r1.UserID) {
+		if strings.Contains(m.Text, title) && len(m.Keyboard) > 0 {
+			reminder = m
+		}
+	}
+	h.press(r1, reminder, "dn:")
+	mustContain(t, h.current(r1.UserID, reminder.MessageID), "Đã đánh dấu xong")
+	clk.Set(time.Date(2022, 6, 30, 18, 30, 0, 0, hcm))
+	time.Sleep(3 * time.Second)
+	for _, r := range []telegramtest.From{r1, r2} {
+		if n := h.count(r.UserID, title); n != 2 {
+			t.Errorf("reporter %d got %d messages about the deadline after it was done, want the 2 reminders", r.UserID, n)
+		}
+	}
+	if n := h.count(admin.UserID, "Quá hạn"); n != 0 {
+		t.Errorf("admins were told a finished deadline is overdue")
+	}
+}
+
+// A deadline nobody finishes: the due-time reminder, the overdue notice to
+// the assignee, and one summary to the admins.
+func TestOverdueNoticeAndSummary(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, hcm)}
+	env := map[string]string{"TIENDO_PLAN": eventPlan(t)}
+	h := start(t, env, bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) { c.EarlyRetry = 200 * time.Millisecond }))
+	r1 := telegramtest.From{UserID: 601, FirstName: "Tâm"}
+	h.addUser(r1.UserID, access.Reporter, "duc-hue")
+	h.say(admin, "/hanchot them 21/06/2022 09:00 | Gửi báo cáo quý | Đức Huệ | 1h")
+	defer func() {
+		if t.Failed() {
+			for _, s := range h.api.Sent() {
+				t.Logf("%s %d %q", s.Method, s.ChatID, telegramtest.Render(s.Text))
+			}
+		}
+	}()
+	clk.Set(time.Date(2022, 6, 21, 8, 0, 30, 0, hcm))
+	eventually(t, "the 1-hour reminder", func() bool { return h.count(r1.UserID, "Nhắc hạn", "còn 1 giờ") >= 1 })
+	clk.Set(time.Date(2022, 6, 21, 9, 0, 30, 0, hcm))
+	eventually(t, "the due-time reminder", func() bool { return h.count(r1.UserID, "Đến hạn") >= 1 })
+	clk.Set(time.Date(2022, 6, 21, 10, 0, 30, 0, hcm))
+	eventually(t, "the overdue notice and summary", func() bool {
+		return h.count(r1.UserID, "Quá hạn", "Gửi báo cáo quý") >= 1 && h.count(admin.UserID, "Quá hạn", "Đức Huệ") >= 1
+	})
+	for what, n := range map[string]int{
+		"1-hour reminders": h.count(r1.UserID, "Nhắc hạn"), "due-time reminders": h.count(r1.UserID, "Đến hạn"),
+		"overdue notices": h.count(r1.UserID, "Quá hạn"), "summaries to the admin": h.count(admin.UserID, "Quá hạn"),
+	} {
+		if n != 1 {
+			t.Errorf("%d %s, want 1", n, what)
+		}
+	}
+}
+
+func TestDeadlineCommandsRefuseWithExamples(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, hcm)}
+	h := start(t, map[string]string{"TIENDO_PLAN": eventPlan(t)}, bot.WithClock(clk.Now))
+	rep := telegramtest.From{UserID: 601, FirstName: "Tâm"}
+	h.addUser(rep.UserID, access.Reporter, "duc-hue")
+	for _, c := range []struct {
+		from       telegramtest.From
+		text, want string
+	}{
+		{admin, "/hanchot them 31/02/2022 17:00 | X | Đức Huệ", "Không đọc được ngày giờ"},
+		{admin, "/hanchot them 01/06/2022 17:00 | X | Đức Huệ", "đã qua"},
+		{admin, "/hanchot them 30/06/2022 17:00 | X | Hà Nội", "Không tìm thấy «Hà Nội»"},
+		{admin, "/hanchot them 30/06/2022 17:00 | X | Đức Huệ | bảy ngày", "7d,1d,2h,30m"},
+		{admin, "/hanchot them mai nhé", "/hanchot them"},
+		{rep, "/hanchot them 30/06/2022 17:00 | X | Đức Huệ", "Chỉ chuyên viên"},
+		{admin, "/hanchot xong 999", "Không có hạn chót"},
+	} {
+		mustContain(t, texts(h.say(c.from, c.text)), c.want)
+	}
+	got := texts(h.say(admin, "/hanchot them 30/06/2022 17:00 | Báo cáo CCN | Đức Huệ, 601 | 1d"))
+	mustContain(t, got, "Báo cáo CCN", "Đức Huệ, #601")
+	mustContain(t, texts(h.say(rep, "/hanchot")), "Báo cáo CCN")
+	mustContain(t, texts(h.say(rep, "/hanchot xong 1")), "Đã đánh dấu xong")
+	mustContain(t, texts(h.say(admin, "/hanchot xoa 1")), "Đã xóa")
+	if got := texts(h.say(admin, "/hanchot")); strings.Contains(got, "Báo cáo CCN") {
+		t.Errorf("a removed deadline is still listed:\n%s", got)
+	}
+	_ = context.Background()
+}
