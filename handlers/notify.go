@@ -11,6 +11,7 @@ import (
 	"tiendo/bot/kpi"
 	"tiendo/bot/outbox"
 	"tiendo/bot/remind"
+	"tiendo/bot/store"
 	"tiendo/locales"
 )
 
@@ -52,6 +53,18 @@ type recipient struct {
 func (n *Notifier) recipients(ctx context.Context, a remind.Assignee) ([]recipient, error) {
 	if a.ChatID != 0 {
 		return []recipient{{chatID: a.ChatID, lang: locales.Languages[0]}}, nil
+	}
+	if a.UserID != 0 {
+		u, err := n.App.Store.User(ctx, a.UserID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return nil, nil // removed since: nobody to remind
+		case err != nil:
+			return nil, err
+		case u.Blocked:
+			return nil, nil
+		}
+		return []recipient{{chatID: u.ID, lang: langOr(u.Lang), user: &u}}, nil
 	}
 	users, err := n.App.Store.Users(ctx)
 	if err != nil {

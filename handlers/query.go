@@ -34,7 +34,16 @@ func (s *session) progress(ctx context.Context, args string) error {
 		f.Unit = q.Unit.ID
 	}
 	p := kpi.Compute(s.Plan, q.Indicator, reports, f, s.now())
-	return s.reply(ctx, s.renderProgress(q, p))
+	text := s.renderProgress(q, p)
+	// Figures awaiting approval, marked, below the official ones (approval.go).
+	extra, err := s.awaitingProgress(ctx, q, reports, f)
+	if err != nil {
+		return err
+	}
+	if extra != "" {
+		text += "\n" + extra
+	}
+	return s.reply(ctx, text)
 }
 
 // renderProgress is the full answer for one indicator.
@@ -201,7 +210,11 @@ func (s *session) overview(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, s.Overview(s.lang, all))
+	awaiting, err := s.Store.AllAwaiting(ctx, s.Plan.ID, ids) // approval.go
+	if err != nil {
+		return err
+	}
+	return s.reply(ctx, s.overviewWith(s.lang, all, awaiting, false))
 }
 
 // Overview renders every indicator's progress in lang from all reports, in
@@ -213,6 +226,12 @@ func (a *App) Overview(lang string, all map[string][]kpi.Report) string {
 // overview renders the overview; behindFirst puts behind-pace indicators
 // first (the weekly digest).
 func (a *App) overview(lang string, all map[string][]kpi.Report, behindFirst bool) string {
+	return a.overviewWith(lang, all, nil, behindFirst)
+}
+
+// overviewWith is overview with, when awaiting is not nil, each indicator's
+// figures awaiting approval marked after its official summary.
+func (a *App) overviewWith(lang string, all, awaiting map[string][]kpi.Report, behindFirst bool) string {
 	now := a.Now().In(a.Loc)
 	t := func(id string, kv ...any) string { return a.Cat.T(lang, id, kv...) }
 	head := []string{t("OverviewTitle", "Title", a.Plan.Title(lang), "Now", now.Format(t("LayoutDateTime"))), ""}
@@ -229,6 +248,9 @@ func (a *App) overview(lang string, all map[string][]kpi.Report, behindFirst boo
 			mark = "✅"
 		}
 		line := t("OverviewLine", "Mark", mark, "Name", ind.Name(lang), "Summary", locales.HTML(a.summary(lang, ind, p)))
+		if aw := awaiting[ind.ID]; len(aw) > 0 { // approval.go
+			line += " " + a.awaitingSummary(lang, ind, all[ind.ID], aw, now)
+		}
 		if p.Behind {
 			behind++
 		}

@@ -143,6 +143,10 @@ func (s *session) text(ctx context.Context) error {
 		}
 		return s.reply(ctx, s.t("ErrUnknownCommand", "Command", "/"+name))
 	}
+	// An editor who pressed Trả lại writes the reason next (approval.go).
+	if ok, err := s.returnReason(ctx, text); ok || err != nil {
+		return err
+	}
 	folded := kpi.Fold(text)
 	for i := range cmds {
 		for _, w := range cmds[i].words {
@@ -207,6 +211,10 @@ func (s *session) callback(ctx context.Context) error {
 		return s.reportNow(ctx, arg)
 	case cbCancel:
 		return s.cancel(ctx, arg)
+	case cbApprove: // approval.go
+		return s.approve(ctx, arg)
+	case cbReturn: // approval.go
+		return s.askReason(ctx, arg)
 	case "lang":
 		if err := s.setLanguage(ctx, arg); err != nil {
 			return err

@@ -71,6 +71,7 @@ func (s *session) update(ctx context.Context, _ string) error {
 		return err
 	}
 	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Lang: s.lang, Created: s.now()}
+	p.Awaiting = s.needsApproval(reports) // approval.go
 	var warnings []string
 	for _, r := range reports {
 		old := findSlot(all[r.Indicator], r.Slot())
@@ -119,6 +120,9 @@ func (s *session) readBack(p store.Pending, titleID string) string {
 			old = p.Old[i]
 		}
 		lines = append(lines, s.reportLine(r, old))
+	}
+	if p.Awaiting { // approval.go
+		lines = append(lines, s.t("ReadBackAwaiting"))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -251,6 +255,9 @@ func (s *session) confirm(ctx context.Context, id string) error {
 		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
 	} else if err != nil {
 		return err
+	}
+	if p.Awaiting { // approval.go: the figures wait for an editor
+		return s.submitted(ctx, p, changes)
 	}
 	lines := []string{s.t("Recorded")}
 	for _, c := range changes {

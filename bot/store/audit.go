@@ -45,7 +45,11 @@ const retries = 5
 
 // The audit actions.
 const (
-	ActionSet     = "set"
+	ActionSet = "set"
+	// ActionSubmit is a confirmed figure that waits for approval: it went
+	// to the awaiting hash, not the official one (Old is what that awaiting
+	// slot held).
+	ActionSubmit  = "submit"
 	ActionUndo    = "undo"
 	ActionApprove = "approve"
 	ActionReturn  = "return"
@@ -57,7 +61,7 @@ type Change struct {
 	At        time.Time
 	By        int64
 	ByName    string
-	Action    string // ActionSet, ActionUndo, ActionApprove, ActionReturn
+	Action    string // ActionSet, ActionSubmit, ActionUndo, ActionApprove, ActionReturn
 	Indicator string
 	Unit      string
 	Period    string // kpi.Period.Key(), "" for items
@@ -78,7 +82,10 @@ func periodKey(p kpi.Period) string {
 // confirmed by user by (byName) at at from message via, and returns the
 // changes written, one per report with the value actually replaced. In one
 // Lua script it writes every report, an audit entry and an undo entry per
-// report, and deletes the pending submission: all of it or nothing. It returns
+// report, and deletes the pending submission: all of it or nothing. A
+// submission with Awaiting set goes to the awaiting hashes instead of the
+// official ones, audited as ActionSubmit, and counts only once Approve moves
+// it; each change's Old is then what the awaiting slot held. It returns
 // ErrExpired, having written nothing, when the submission is gone (TTL run
 // out, already confirmed: a second press or a redelivered update, or
 // cancelled), and an error when Redis fails. NeedsSecond is not checked here:
@@ -91,7 +98,11 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 			return nil, err
 		}
 		keys := []string{pkey, s.keys.audit(planID), s.keys.undo(planID, by)}
-		args := []any{raw, len(p.Reports), at.UnixMilli(), by, byName, via, UndoDepth}
+		action, hash := ActionSet, s.keys.reports
+		if p.Awaiting {
+			action, hash = ActionSubmit, s.keys.awaiting
+		}
+		args := []any{raw, len(p.Reports), at.UnixMilli(), by, byName, via, UndoDepth, action}
 		news := make([]kpi.Report, len(p.Reports))
 		for i, r := range p.Reports {
 			r.By, r.ByName, r.At, r.Via = by, byName, at, via
@@ -100,7 +111,7 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 				return nil, fmt.Errorf("store: confirm %s: report %d: %w", pkey, i, err)
 			}
 			news[i] = r
-			keys = append(keys, s.keys.reports(planID, r.Indicator))
+			keys = append(keys, hash(planID, r.Indicator))
 			args = append(args, r.Slot(), js, r.Indicator, r.Unit, periodKey(r.Period), r.Item)
 		}
 		res, err := confirmScript.Run(ctx, s.rdb, keys, args...).StringSlice()
@@ -123,7 +134,7 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 			}
 			nr := r
 			changes[i] = Change{
-				ID: res[1+2*i], At: at, By: by, ByName: byName, Action: ActionSet,
+				ID: res[1+2*i], At: at, By: by, ByName: byName, Action: action,
 				Indicator: r.Indicator, Unit: r.Unit, Period: periodKey(r.Period), Item: r.Item,
 				Old: old, New: &nr, Via: via,
 			}
@@ -175,7 +186,12 @@ func (s *Store) History(ctx context.Context, planID, indicator string, unit stri
 // within window of now (window <= 0: no limit): the slot gets back its
 // previous value, or is emptied when there was none, and an "undo" audit
 // entry by userID (byName) is written, in one Lua script. Repeated calls walk
-// back through the user's last 50 changes. It returns the undo's change,
+// back through the user's last 50 changes. A change still awaiting approval
+// (ActionSubmit) is undone in the awaiting hash it went to: the submission is
+// withdrawn (or the one it replaced there comes back), and the official
+// figure is untouched; once an editor approved or returned it, the awaiting
+// slot no longer holds it and the undo is ErrConflict, so a reporter cannot
+// revert an approved figure. It returns the undo's change,
 // ErrNotFound when the user has no change to undo within window, ErrConflict
 // when someone has changed that slot since (nothing is reverted, and the
 // change stays next in line, so a second press cannot revert an older change
@@ -207,8 +223,12 @@ func (s *Store) Undo(ctx context.Context, planID string, userID int64, window ti
 			return Change{}, ErrNotFound
 		}
 		v := msgs[0].Values
+		hash := s.keys.reports(planID, c.Indicator)
+		if c.Action == ActionSubmit {
+			hash = s.keys.awaiting(planID, c.Indicator)
+		}
 		res, err := undoScript.Run(ctx, s.rdb,
-			[]string{ukey, akey, s.keys.reports(planID, c.Indicator)},
+			[]string{ukey, akey, hash},
 			id, str(v, "slot"), str(v, "new"), str(v, "old"), now.UnixMilli(), userID, byName,
 			c.Indicator, c.Unit, c.Period, c.Item,
 		).StringSlice()

@@ -6,13 +6,15 @@
 -- KEYS[1]   pending submission (string)
 -- KEYS[2]   audit stream of the plan
 -- KEYS[3]   undo list of the confirming user
--- KEYS[3+i] report hash of report i
+-- KEYS[3+i] hash report i goes to: the official one, or the awaiting one
+--           for a submission that waits for approval
 -- ARGV[1]   the pending JSON the caller read: if the key holds anything else
 --           it was confirmed, dropped or changed meanwhile
 -- ARGV[2]   n, the number of reports
 -- ARGV[3]   at (unix ms)   ARGV[4] by (user id)   ARGV[5] by_name
 -- ARGV[6]   via            ARGV[7] undo list length kept
--- then 6 values per report i, from ARGV[8 + 6*(i-1)]:
+-- ARGV[8]   audit action: 'set', or 'submit' for figures awaiting approval
+-- then 6 values per report i, from ARGV[9 + 6*(i-1)]:
 --           slot, new JSON, indicator, unit, period, item
 --
 -- Returns {'expired'} or {'changed'} having written nothing, or
@@ -35,7 +37,7 @@ local n = tonumber(ARGV[2])
 local olds = {}
 local written = {}
 for i = 1, n do
-  local b = 8 + 6 * (i - 1)
+  local b = 9 + 6 * (i - 1)
   local slot = ARGV[b]
   local wk = KEYS[3 + i] .. '\n' .. slot
   local old = written[wk]
@@ -51,10 +53,10 @@ end
 
 local out = {'ok'}
 for i = 1, n do
-  local b = 8 + 6 * (i - 1)
+  local b = 9 + 6 * (i - 1)
   redis.call('HSET', KEYS[3 + i], ARGV[b], ARGV[b + 1])
   local id = redis.call('XADD', KEYS[2], '*',
-    'at', ARGV[3], 'by', ARGV[4], 'by_name', ARGV[5], 'action', 'set',
+    'at', ARGV[3], 'by', ARGV[4], 'by_name', ARGV[5], 'action', ARGV[8],
     'indicator', ARGV[b + 2], 'unit', ARGV[b + 3], 'period', ARGV[b + 4],
     'item', ARGV[b + 5], 'slot', ARGV[b], 'old', olds[i], 'new', ARGV[b + 1],
     'via', ARGV[6], 'reason', '')

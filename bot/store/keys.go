@@ -20,13 +20,17 @@ const DefaultPrefix = "tiendo"
 //
 //	{p}:users                 hash  user id -> user record (JSON)
 //	{p}:lang                  hash  user id -> "vi" / "en", for anyone
-//	{p}:r:<plan>:<indicator>  hash  Report.Slot() -> report record (JSON)
-//	{p}:audit:<plan>          stream of changes (set, undo, approve, return)
+//	{p}:r:<plan>:<indicator>  hash  Report.Slot() -> report record (JSON): the official figures
+//	{p}:a:<plan>:<indicator>  hash  Report.Slot() -> report record (JSON): confirmed figures
+//	                          awaiting an editor's approval; they count only once moved to r (approval.go)
+//	{p}:audit:<plan>          stream of changes (set, submit, undo, approve, return)
 //	{p}:undo:<plan>:<user>    list  audit entry ids of the user's own sets, newest first
 //	{p}:pending:<id>          string pending submission (JSON), with a TTL
 //	{p}:upd:<update id>       string "claimed" / "done", with a TTL
 //	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
 //	{p}:expect:<user>         string "indicator|period" the user's next bare figure is for (expect.go)
+//	{p}:approval:<id>         string what an editor's Duyệt / Trả lại buttons act on (JSON), with a TTL
+//	{p}:reason:<user>         string approval id whose return reason the editor's next message is, with a TTL
 //	{p}:<parts...>            whatever other packages build with Key
 
 // keys builds every key the store uses. It is a value so a Store and the
@@ -56,6 +60,18 @@ func (k keys) reports(planID, indicator string) string {
 	return k.join("r", planID, indicator)
 }
 
+// awaiting holds the confirmed figures of one indicator that wait for an
+// editor; same slots as reports, so approving one is a move between hashes.
+func (k keys) awaiting(planID, indicator string) string {
+	return k.join("a", planID, indicator)
+}
+
+func (k keys) approval(id string) string { return k.join("approval", id) }
+
+func (k keys) reason(userID int64) string {
+	return k.join("reason", strconv.FormatInt(userID, 10))
+}
+
 func (k keys) audit(planID string) string { return k.join("audit", planID) }
 
 func (k keys) undo(planID string, userID int64) string {
@@ -73,6 +89,7 @@ func (k keys) update(updateID int64) string {
 // Key returns a key under the store's prefix and hash tag, for packages that
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
-// with the store's own names (users, lang, r, audit, undo, pending, upd, invite, expect).
+// with the store's own names (users, lang, r, a, audit, undo, pending, upd,
+// invite, expect, approval, reason).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }

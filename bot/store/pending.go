@@ -34,6 +34,11 @@ type Pending struct {
 	// indicator's history). The store only keeps it: the caller clears it
 	// with UpdatePending on the first press and calls Confirm on the second.
 	NeedsSecond bool
+	// Awaiting makes Confirm put the reports in the awaiting hashes, where
+	// they wait for an editor's Approve instead of counting at once (a
+	// reporter's figures for an indicator that needs approval). The caller
+	// decides; the store only obeys.
+	Awaiting bool
 }
 
 // pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus

@@ -165,6 +165,7 @@ type pendingRecord struct {
 	Lang        string          `json:"lang,omitempty"`
 	Created     *time.Time      `json:"created,omitempty"`
 	NeedsSecond bool            `json:"needs_second,omitempty"`
+	Awaiting    bool            `json:"awaiting,omitempty"`
 }
 
 func toPendingRecord(p Pending) pendingRecord {
@@ -176,6 +177,7 @@ func toPendingRecord(p Pending) pendingRecord {
 		Lang:        p.Lang,
 		Created:     timePtr(p.Created),
 		NeedsSecond: p.NeedsSecond,
+		Awaiting:    p.Awaiting,
 	}
 	for i, r := range p.Reports {
 		rec.Reports[i] = toReportRecord(r)
@@ -202,6 +204,7 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 		Lang:        rec.Lang,
 		Created:     timeVal(rec.Created),
 		NeedsSecond: rec.NeedsSecond,
+		Awaiting:    rec.Awaiting,
 	}
 	for i, r := range rec.Reports {
 		d, err := r.toDomain()
@@ -232,4 +235,57 @@ func decodePending(id, s string) (Pending, error) {
 		return Pending{}, fmt.Errorf("decode pending: %w", err)
 	}
 	return rec.toDomain(id)
+}
+
+type approvalRecord struct {
+	Reporter     int64           `json:"reporter"`
+	ReporterName string          `json:"reporter_name,omitempty"`
+	Lang         string          `json:"lang,omitempty"`
+	Reports      []reportRecord  `json:"reports"`
+	Messages     []messageRecord `json:"messages,omitempty"`
+	Created      *time.Time      `json:"created,omitempty"`
+}
+
+type messageRecord struct {
+	ChatID    int64 `json:"chat"`
+	MessageID int   `json:"message"`
+}
+
+func toApprovalRecord(a Approval) approvalRecord {
+	rec := approvalRecord{
+		Reporter:     a.Reporter,
+		ReporterName: a.ReporterName,
+		Lang:         a.Lang,
+		Reports:      make([]reportRecord, len(a.Reports)),
+		Created:      timePtr(a.Created),
+	}
+	for i, r := range a.Reports {
+		rec.Reports[i] = toReportRecord(r)
+	}
+	for _, m := range a.Messages {
+		rec.Messages = append(rec.Messages, messageRecord(m))
+	}
+	return rec
+}
+
+func (rec approvalRecord) toDomain(id string) (Approval, error) {
+	a := Approval{
+		ID:           id,
+		Reporter:     rec.Reporter,
+		ReporterName: rec.ReporterName,
+		Lang:         rec.Lang,
+		Reports:      make([]kpi.Report, len(rec.Reports)),
+		Created:      timeVal(rec.Created),
+	}
+	for i, r := range rec.Reports {
+		d, err := r.toDomain()
+		if err != nil {
+			return Approval{}, err
+		}
+		a.Reports[i] = d
+	}
+	for _, m := range rec.Messages {
+		a.Messages = append(a.Messages, SentMessage(m))
+	}
+	return a, nil
 }

@@ -1,7 +1,9 @@
 -- Undo: revert the user's last confirmed change, atomically. Like
 -- confirm.lua it uses no cjson and runs on Redis 7 and on miniredis.
 --
--- KEYS[1] undo list of the user   KEYS[2] audit stream   KEYS[3] report hash
+-- KEYS[1] undo list of the user   KEYS[2] audit stream
+-- KEYS[3] the hash the change wrote: the official report hash, or the
+--         awaiting hash for a 'submit' (a figure still waiting for approval)
 -- ARGV[1] audit id the caller read at the head of the undo list
 -- ARGV[2] slot   ARGV[3] JSON the user wrote   ARGV[4] JSON before it ('' = empty slot)
 -- ARGV[5] at (unix ms)   ARGV[6] by   ARGV[7] by_name

@@ -1,0 +1,32 @@
+-- Approve: move one figure from the awaiting hash to the official one, with
+-- its audit entry, atomically. Like confirm.lua it uses no cjson and runs on
+-- Redis 7 and on miniredis.
+--
+-- KEYS[1] awaiting hash   KEYS[2] official report hash   KEYS[3] audit stream
+-- ARGV[1] slot   ARGV[2] the awaiting JSON the caller read
+-- ARGV[3] at (unix ms)   ARGV[4] by   ARGV[5] by_name
+-- ARGV[6] indicator   ARGV[7] unit   ARGV[8] period   ARGV[9] item
+--
+-- Returns {'gone'} when the slot awaits nothing (approved or returned
+-- already: a second press, or another editor), {'changed'} when it awaits
+-- another figure than the caller read (a resubmission meanwhile), both having
+-- written nothing; else {'ok', audit id, official JSON replaced ('' = none)}.
+
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not cur then
+  return {'gone'}
+end
+if cur ~= ARGV[2] then
+  return {'changed'}
+end
+local old = redis.call('HGET', KEYS[2], ARGV[1])
+if not old then
+  old = ''
+end
+redis.call('HSET', KEYS[2], ARGV[1], cur)
+redis.call('HDEL', KEYS[1], ARGV[1])
+local id = redis.call('XADD', KEYS[3], '*',
+  'at', ARGV[3], 'by', ARGV[4], 'by_name', ARGV[5], 'action', 'approve',
+  'indicator', ARGV[6], 'unit', ARGV[7], 'period', ARGV[8], 'item', ARGV[9],
+  'slot', ARGV[1], 'old', old, 'new', cur, 'via', '', 'reason', '')
+return {'ok', id, old}

@@ -1,0 +1,443 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+	"tiendo/bot/store"
+)
+
+// Approval, where the plan asks for it (design §2): a reporter's confirmed
+// figures for an indicator that needs approval wait in the store's awaiting
+// hash. Every editor and admin gets one message per submission with Duyệt /
+// Trả lại buttons; Duyệt makes every figure of it that still awaits unchanged
+// official, Trả lại asks the editor for a reason (their next message) and
+// drops them. Either way the reporter is told, and the other approvers'
+// copies are edited so their buttons go. Editors' and admins' own figures
+// count at once: they are the approvers.
+//
+// Progress shows the official figures as before and, marked, those awaiting:
+// kpi.Compute stays pure and is simply run a second time on the official
+// reports with the awaiting ones put in their slots (what the total would be
+// once approved), and the awaiting figures are listed.
+
+// Callback data of the approval buttons: with a 12-character approval id
+// they stay far below Telegram's 64 bytes.
+const (
+	cbApprove = "ap" // ap:<approval id>
+	cbReturn  = "rt" // rt:<approval id>
+)
+
+// ApprovalTTL is how long the editors' buttons work. Figures that wait longer
+// stay awaiting (and shown as such) but can no longer be approved from that
+// message.
+const ApprovalTTL = 90 * 24 * time.Hour
+
+// ReasonTTL is how long the bot takes an editor's next message as the reason
+// for the Trả lại they pressed.
+const ReasonTTL = 30 * time.Minute
+
+// maxAwaitingLines bounds the awaiting figures listed under a progress answer.
+const maxAwaitingLines = 10
+
+// needsApproval reports whether a submission of reports by the session's user
+// waits for an editor: a reporter's, when any of its indicators needs
+// approval. The whole submission then waits, so one confirmation stays one
+// decision.
+func (s *session) needsApproval(reports []kpi.Report) bool {
+	if s.user.Role != access.Reporter {
+		return false
+	}
+	for _, r := range reports {
+		if ind := s.Plan.Indicator(r.Indicator); ind != nil && ind.NeedsApproval(s.Plan) {
+			return true
+		}
+	}
+	return false
+}
+
+// in returns a copy of the session that speaks lang, to write to another
+// person (an editor, the reporter) in their language.
+func (s *session) in(lang string) *session {
+	c := *s
+	c.lang = langOr(lang)
+	return &c
+}
+
+// submitted finishes the confirmation of a submission that now awaits
+// approval: the reporter's read-back says so, and the approvers are asked.
+func (s *session) submitted(ctx context.Context, p store.Pending, changes []store.Change) error {
+	lines := []string{s.t("RecordedAwaiting")}
+	for i, c := range changes {
+		var old *kpi.Report
+		if i < len(p.Old) {
+			old = p.Old[i]
+		}
+		lines = append(lines, s.reportLine(*c.New, old))
+	}
+	lines = append(lines, s.t("RecordedAwaitingNote"))
+	text := strings.Join(lines, "\n")
+	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, text, nil); err != nil {
+		if _, serr := s.out.Send(ctx, s.ChatID, text, nil); serr != nil {
+			return serr
+		}
+	}
+	if err := s.out.Answer(ctx, s.CallbackID, s.t("RecordedAwaitingShort")); err != nil {
+		return err
+	}
+	// The figures are stored and the reporter told: a failure to ask the
+	// approvers is logged, not shown to the reporter as if nothing happened.
+	if err := s.askApprovers(ctx, changes); err != nil {
+		s.Log.Error("ask approvers", "err", err, "user_id", s.UserID, "update_id", s.UpdateID)
+	}
+	return nil
+}
+
+// askApprovers sends every editor and admin who has not blocked the bot the
+// submission, official old → new, with Duyệt / Trả lại.
+func (s *session) askApprovers(ctx context.Context, changes []store.Change) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	reports := make([]kpi.Report, len(changes))
+	inds := map[string]bool{}
+	for i, c := range changes {
+		reports[i] = *c.New
+		inds[c.Indicator] = true
+	}
+	id, err := s.Store.PutApproval(ctx, store.Approval{
+		Reporter: s.UserID, ReporterName: s.UserName, Lang: s.lang, Reports: reports, Created: s.now(),
+	}, ApprovalTTL)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(inds))
+	for ind := range inds {
+		ids = append(ids, ind)
+	}
+	official, err := s.Store.AllReports(ctx, s.Plan.ID, ids)
+	if err != nil {
+		return err
+	}
+	users, err := s.Store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	var sent []store.SentMessage
+	for _, u := range users {
+		if u.Blocked || (u.Role != access.Editor && u.Role != access.Admin) || u.ID == s.UserID {
+			continue
+		}
+		as := s.in(u.Lang)
+		lines := []string{as.t("ApprovalRequest", "Who", s.reporterName(s.UserName, s.UserID),
+			"Unit", s.unitShort(reports[0].Unit), "At", s.now().Format(as.t("LayoutDateTime")))}
+		for _, r := range reports {
+			lines = append(lines, as.reportLine(r, findSlot(official[r.Indicator], r.Slot())))
+		}
+		lines = append(lines, as.t("ApprovalAsk"))
+		mid, err := s.out.Send(ctx, u.ID, strings.Join(lines, "\n"), [][]Button{{
+			{Text: as.t("ButtonApprove"), Data: cbApprove + ":" + id},
+			{Text: as.t("ButtonReturn"), Data: cbReturn + ":" + id},
+		}})
+		if err != nil {
+			// One approver out of reach (blocked the bot) must not keep
+			// the others from being asked.
+			s.Log.Warn("ask approver", "err", err, "chat_id", u.ID)
+			continue
+		}
+		sent = append(sent, store.SentMessage{ChatID: u.ID, MessageID: mid})
+	}
+	if len(sent) == 0 {
+		s.Log.Warn("no approver could be asked", "user_id", s.UserID)
+		return nil
+	}
+	return s.Store.SetApprovalMessages(ctx, id, sent)
+}
+
+func (s *session) reporterName(name string, id int64) string {
+	if name != "" {
+		return name
+	}
+	return "#" + itoa(id)
+}
+
+// stillAwaiting returns the reports of a that still await exactly as the
+// editors were shown them: a figure approved, returned, withdrawn or replaced
+// by a newer submission since is left out, so an old message can never
+// approve a value its reader did not see.
+func (s *session) stillAwaiting(ctx context.Context, a store.Approval) ([]kpi.Report, error) {
+	byInd := map[string][]kpi.Report{}
+	var out []kpi.Report
+	for _, r := range a.Reports {
+		aw, ok := byInd[r.Indicator]
+		if !ok {
+			var err error
+			if aw, err = s.Store.Awaiting(ctx, s.Plan.ID, r.Indicator); err != nil {
+				return nil, err
+			}
+			byInd[r.Indicator] = aw
+		}
+		cur := findSlot(aw, r.Slot())
+		if cur != nil && cur.Value == r.Value && cur.By == r.By && cur.At.Equal(r.At) && cur.Date.Equal(r.Date) && cur.Item == r.Item {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// approvalFor loads the approval a button names, for an editor or admin. ok is
+// false when the press has been answered already (not allowed, or gone).
+func (s *session) approvalFor(ctx context.Context, id string) (a store.Approval, ok bool, err error) {
+	if !s.user.Role.AtLeast(access.Editor) {
+		return a, false, s.out.Answer(ctx, s.CallbackID, s.t("NotApprover"))
+	}
+	a, err = s.Store.Approval(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return a, false, s.out.Answer(ctx, s.CallbackID, s.t("ApprovalHandled"))
+	}
+	return a, err == nil, err
+}
+
+// approve is the Duyệt button.
+func (s *session) approve(ctx context.Context, id string) error {
+	a, ok, err := s.approvalFor(ctx, id)
+	if !ok {
+		return err
+	}
+	todo, err := s.stillAwaiting(ctx, a)
+	if err != nil {
+		return err
+	}
+	var done []store.Change
+	for _, r := range todo {
+		c, err := s.Store.Approve(ctx, s.Plan.ID, r.Indicator, r.Slot(), s.UserID, s.UserName, s.now())
+		if errors.Is(err, store.ErrNotFound) {
+			continue // another editor was faster
+		} else if err != nil {
+			return err
+		}
+		done = append(done, c)
+	}
+	if len(done) == 0 {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ApprovalHandled"))
+	}
+	s.closeApproval(ctx, a, "ApprovedBy", done, "")
+	rs := s.in(s.reporterLang(ctx, a))
+	lines := []string{rs.t("ApprovedReporter", "By", s.reporterName(s.UserName, s.UserID))}
+	for _, c := range done {
+		lines = append(lines, rs.reportLine(*c.New, c.Old))
+	}
+	if _, err := s.out.Send(ctx, a.Reporter, strings.Join(lines, "\n"), nil); err != nil {
+		s.Log.Warn("tell reporter: approved", "err", err, "chat_id", a.Reporter)
+	}
+	return s.out.Answer(ctx, s.CallbackID, s.t("ApprovedShort"))
+}
+
+// askReason is the Trả lại button: the editor's next message is the reason.
+func (s *session) askReason(ctx context.Context, id string) error {
+	a, ok, err := s.approvalFor(ctx, id)
+	if !ok {
+		return err
+	}
+	todo, err := s.stillAwaiting(ctx, a)
+	if err != nil {
+		return err
+	}
+	if len(todo) == 0 {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ApprovalHandled"))
+	}
+	if err := s.Store.ExpectReason(ctx, s.UserID, id, ReasonTTL); err != nil {
+		return err
+	}
+	if err := s.out.Answer(ctx, s.CallbackID, ""); err != nil {
+		return err
+	}
+	return s.reply(ctx, s.t("ReturnAskReason",
+		"Who", s.reporterName(a.ReporterName, a.Reporter), "Unit", s.unitShort(todo[0].Unit),
+		"Minutes", int(ReasonTTL.Minutes())))
+}
+
+// returnReason takes an editor's message as the reason for the Trả lại they
+// pressed, if they did: the figures are returned and the reporter told. ok is
+// false when no reason was expected (the message is then handled as usual).
+func (s *session) returnReason(ctx context.Context, text string) (ok bool, err error) {
+	if s.IsGroup() || !s.user.Role.AtLeast(access.Editor) {
+		return false, nil
+	}
+	id, err := s.Store.TakeReason(ctx, s.UserID)
+	if err != nil || id == "" {
+		return false, err
+	}
+	a, err := s.Store.Approval(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return true, s.reply(ctx, s.t("ApprovalHandled"))
+	} else if err != nil {
+		return true, err
+	}
+	todo, err := s.stillAwaiting(ctx, a)
+	if err != nil {
+		return true, err
+	}
+	var done []store.Change
+	for _, r := range todo {
+		c, err := s.Store.Return(ctx, s.Plan.ID, r.Indicator, r.Slot(), s.UserID, s.UserName, text, s.now())
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return true, err
+		}
+		done = append(done, c)
+	}
+	if len(done) == 0 {
+		return true, s.reply(ctx, s.t("ApprovalHandled"))
+	}
+	s.closeApproval(ctx, a, "ReturnedBy", done, text)
+	rs := s.in(s.reporterLang(ctx, a))
+	lines := []string{rs.t("ReturnedReporter", "By", s.reporterName(s.UserName, s.UserID))}
+	for _, c := range done {
+		lines = append(lines, rs.reportLine(*c.Old, nil))
+	}
+	first := *done[0].Old
+	period := ""
+	if first.Period.Valid() {
+		period = first.Period.Label(rs.lang)
+	}
+	name := ""
+	if ind := s.Plan.Indicator(first.Indicator); ind != nil {
+		name = ind.Name(rs.lang)
+	}
+	lines = append(lines, rs.t("ReturnReasonLine", "Reason", text), rs.t("ReturnedHint", "Name", name, "Period", period))
+	if _, err := s.out.Send(ctx, a.Reporter, strings.Join(lines, "\n"), nil); err != nil {
+		s.Log.Warn("tell reporter: returned", "err", err, "chat_id", a.Reporter)
+	}
+	return true, s.reply(ctx, s.t("ReturnDone", "Who", s.reporterName(a.ReporterName, a.Reporter)))
+}
+
+// reporterLang is the reporter's language now, else when they submitted.
+func (s *session) reporterLang(ctx context.Context, a store.Approval) string {
+	if u, err := s.Store.User(ctx, a.Reporter); err == nil && u.Lang != "" {
+		return u.Lang
+	}
+	return a.Lang
+}
+
+// closeApproval edits every approver's copy of a to say who decided what,
+// without buttons, each in its reader's language. Failures are logged: the
+// decision is stored, and a stale button only answers "already handled".
+func (s *session) closeApproval(ctx context.Context, a store.Approval, titleID string, done []store.Change, reason string) {
+	langs := map[int64]string{}
+	if users, err := s.Store.Users(ctx); err == nil {
+		for _, u := range users {
+			langs[u.ID] = u.Lang
+		}
+	}
+	msgs := a.Messages
+	if s.CallbackID != "" && !containsMessage(msgs, s.ChatID, s.MessageID) {
+		msgs = append(msgs, store.SentMessage{ChatID: s.ChatID, MessageID: s.MessageID})
+	}
+	for _, m := range msgs {
+		as := s.in(langs[m.ChatID])
+		lines := []string{as.t(titleID,
+			"By", s.reporterName(s.UserName, s.UserID), "At", s.now().Format(as.t("LayoutDateTime")),
+			"Who", s.reporterName(a.ReporterName, a.Reporter), "Unit", s.unitShort(done[0].Unit))}
+		for _, c := range done {
+			if c.Action == store.ActionApprove {
+				lines = append(lines, as.reportLine(*c.New, c.Old))
+			} else {
+				lines = append(lines, as.reportLine(*c.Old, nil))
+			}
+		}
+		if reason != "" {
+			lines = append(lines, as.t("ReturnReasonLine", "Reason", reason))
+		}
+		if err := s.out.Edit(ctx, m.ChatID, m.MessageID, strings.Join(lines, "\n"), nil); err != nil {
+			s.Log.Warn("close approval message", "err", err, "chat_id", m.ChatID)
+		}
+	}
+}
+
+func containsMessage(ms []store.SentMessage, chatID int64, messageID int) bool {
+	for _, m := range ms {
+		if m.ChatID == chatID && m.MessageID == messageID {
+			return true
+		}
+	}
+	return false
+}
+
+// withAwaiting returns the official reports with the awaiting ones in their
+// slots: what counts once they are approved.
+func withAwaiting(official, awaiting []kpi.Report) []kpi.Report {
+	out := make([]kpi.Report, 0, len(official)+len(awaiting))
+	replaced := map[string]bool{}
+	for _, r := range awaiting {
+		replaced[r.Slot()] = true
+	}
+	for _, r := range official {
+		if !replaced[r.Slot()] {
+			out = append(out, r)
+		}
+	}
+	return append(out, awaiting...)
+}
+
+// awaitingProgress is what a progress answer adds for the figures awaiting
+// approval within the question's unit and period: for a cumulative indicator
+// the total once they are approved, then each figure. It is "" when none
+// await.
+func (s *session) awaitingProgress(ctx context.Context, q kpi.Question, official []kpi.Report, f kpi.Filter) (string, error) {
+	aw, err := s.Store.Awaiting(ctx, s.Plan.ID, q.Indicator.ID)
+	if err != nil || len(aw) == 0 {
+		return "", err
+	}
+	var shown []kpi.Report
+	for _, r := range aw {
+		if q.Unit != nil && r.Unit != q.Unit.ID {
+			continue
+		}
+		if !q.Period.IsZero() && r.Period.Valid() && (r.Period.To < q.Period.From || r.Period.From > q.Period.To) {
+			continue
+		}
+		shown = append(shown, r)
+	}
+	if len(shown) == 0 {
+		return "", nil
+	}
+	ind := q.Indicator
+	var lines []string
+	if ind.Kind == kpi.Cumulative {
+		p := kpi.Compute(s.Plan, ind, withAwaiting(official, aw), f, s.now())
+		lines = append(lines, s.n("ProgressAwaitingTotal", len(shown),
+			"Total", ind.FormatAmount(p.Total, s.lang), "Percent", kpi.FormatPercent(p.Percent, 1, s.lang)))
+	} else {
+		lines = append(lines, s.n("ProgressAwaiting", len(shown)))
+	}
+	for i, r := range shown {
+		if i == maxAwaitingLines {
+			lines = append(lines, "…")
+			break
+		}
+		period := r.Period.Label(s.lang)
+		if ind.Kind == kpi.Count || ind.Kind == kpi.Milestone {
+			period = s.date(r.Date)
+		}
+		lines = append(lines, s.t("AwaitingLine", "Unit", s.unitShort(r.Unit), "Period", period,
+			"Value", s.value(ind, r), "By", s.reporterName(r.ByName, r.By)))
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// awaitingSummary is the overview's mark for an indicator with figures
+// awaiting approval: how many, and for a cumulative one the total once
+// approved.
+func (a *App) awaitingSummary(lang string, ind *kpi.Indicator, official, awaiting []kpi.Report, now time.Time) string {
+	if ind.Kind == kpi.Cumulative {
+		p := kpi.Compute(a.Plan, ind, withAwaiting(official, awaiting), kpi.Filter{}, now)
+		return a.Cat.N(lang, "SummaryAwaitingTotal", len(awaiting), "Total", ind.FormatAmount(p.Total, lang))
+	}
+	return a.Cat.N(lang, "SummaryAwaiting", len(awaiting))
+}
