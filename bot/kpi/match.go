@@ -315,6 +315,15 @@ func (m IndicatorMatch) better(o IndicatorMatch) bool {
 // phrases returns the folded phrases an indicator is known by: its id, its
 // names and its aliases.
 func (ind *Indicator) phrases() []phrase {
+	if ind.phr != nil {
+		return ind.phr
+	}
+	return ind.buildPhrases()
+}
+
+// buildPhrases folds the indicator's names once; ParsePlan keeps the result
+// (phr), since every question and report line matches against all of them.
+func (ind *Indicator) buildPhrases() []phrase {
 	out := []phrase{newPhrase(ind.ID), newPhrase(ind.NameVI)}
 	if ind.NameEN != "" {
 		out = append(out, newPhrase(ind.NameEN))
@@ -415,6 +424,13 @@ var unitPrefixes = []phrase{
 // phrases returns the phrases a unit is known by: id, name, short name and
 // aliases. Prefixes ("huyện") are made optional by matchUnit, not here.
 func (u *Unit) phrases() []phrase {
+	if u.phr != nil {
+		return u.phr
+	}
+	return u.buildPhrases()
+}
+
+func (u *Unit) buildPhrases() []phrase {
 	out := []phrase{newPhrase(u.ID), newPhrase(u.Name), newPhrase(u.Short)}
 	for _, a := range u.Aliases {
 		out = append(out, newPhrase(a))

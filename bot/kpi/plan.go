@@ -54,6 +54,8 @@ type Unit struct {
 	Name    string   `toml:"name"`  // "Huyện Bến Lức"
 	Short   string   `toml:"short"` // "Bến Lức"
 	Aliases []string `toml:"aliases"`
+
+	phr []phrase // folded names, built once by ParsePlan
 }
 
 // Stage is one step of a milestone's sequence.
@@ -90,6 +92,8 @@ type Indicator struct {
 	TargetMin Amount `toml:"-"`
 	TargetMax Amount `toml:"-"`
 	Scale     Scale  `toml:"-"`
+
+	phr []phrase // folded names and aliases, built once by ParsePlan
 }
 
 // IsRange reports whether the target is a range (GRDP 6,5–7%).
@@ -302,6 +306,14 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	// Fold every name once: a plan is read-only from here on.
+	p.Department.phr = p.Department.buildPhrases()
+	for i := range p.Units {
+		p.Units[i].phr = p.Units[i].buildPhrases()
+	}
+	for i := range p.Indicators {
+		p.Indicators[i].phr = p.Indicators[i].buildPhrases()
 	}
 	return &p, nil
 }

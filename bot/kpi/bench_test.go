@@ -1,0 +1,47 @@
+package kpi
+
+import (
+	"testing"
+	"time"
+)
+
+// The parsers run on every message; progress on every question. Numbers in
+// the README come from: go test -run '^$' -bench . -benchmem ./bot/kpi
+
+func BenchmarkParseQuestion(b *testing.B) {
+	p := DefaultPlan()
+	for b.Loop() {
+		if _, err := p.ParseQuestion("tiến độ xuất khẩu Bến Lức quý 1?"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseUpdateThreeLines(b *testing.B) {
+	p := DefaultPlan()
+	o := UpdateOptions{Lang: "vi", Now: time.Date(2022, 4, 15, 9, 0, 0, 0, time.UTC)}
+	text := "cập nhật tháng 3/2022 Bến Lức\nxuất khẩu: 520 triệu USD\nnhập khẩu: 410 triệu USD\nbán lẻ: 2.150 tỉ đồng"
+	for b.Loop() {
+		if rs, err := p.ParseUpdate(text, o); err != nil || len(rs) != 3 {
+			b.Fatal(rs, err)
+		}
+	}
+}
+
+// A full year of monthly exports from all 15 units.
+func BenchmarkComputeCumulativeYear(b *testing.B) {
+	p := DefaultPlan()
+	ind := p.Indicator("xuat-khau")
+	var rs []Report
+	for _, u := range p.Units {
+		for m := 1; m <= 12; m++ {
+			rs = append(rs, Report{Indicator: ind.ID, Unit: u.ID, Period: Month(2022, m), Value: 500_000_000 * AmountScale})
+		}
+	}
+	now := time.Date(2023, 1, 10, 0, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		if pr := Compute(p, ind, rs, Filter{}, now); pr.Through != 12 {
+			b.Fatal(pr.Through)
+		}
+	}
+}
