@@ -444,3 +444,23 @@ func (b *safeBuffer) String() string {
 }
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o644) }
+
+// The token never reaches the logs, even in the client's own errors (which
+// carry the request URL, token included).
+func TestTokenNeverLogged(t *testing.T) {
+	const token = "987654:SECRETsecretSECRET"
+	api := telegramtest.New()
+	api.Close() // nothing answers there
+	var out, errb bytes.Buffer
+	env := map[string]string{"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": api.URL()}
+	code := run(context.Background(), []string{"tiendo"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	if strings.Contains(errb.String()+out.String(), "SECRET") {
+		t.Errorf("the token was printed:\n%s", errb.String())
+	}
+	if !strings.Contains(errb.String(), "getMe") {
+		t.Errorf("no clear line about Telegram:\n%s", errb.String())
+	}
+}
