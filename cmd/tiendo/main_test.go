@@ -113,7 +113,7 @@ func TestMalformedPlanNamesFilePlaceProblem(t *testing.T) {
 
 // harness runs the whole program against the in-process Bot API and a real Redis.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	api     *telegramtest.Server
 	rdb     redis.UniversalClient
 	store   *store.Store
@@ -129,7 +129,7 @@ var prefixN struct {
 	n int
 }
 
-func start(t *testing.T, env map[string]string, opts ...bot.Option) *harness {
+func start(t testing.TB, env map[string]string, opts ...bot.Option) *harness {
 	t.Helper()
 	rdb := storetest.Redis(t)
 	prefixN.Lock()
