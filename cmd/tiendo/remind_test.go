@@ -219,3 +219,112 @@ func TestDeadlineCommandsRefuseWithExamples(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+// "Báo cáo ngay" on a reporting reminder: the next bare figure is that
+// report; "Nhắc lại sau 1 giờ" reminds again an hour later.
+func TestReportNowAndSnooze(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 4, 15, 16, 59, 0, 0, hcm)}
+	h := start(t, nil, bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) { c.EarlyRetry = 200 * time.Millisecond }))
+	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
+	// March's exports are due 20 April 17:00: the 5-day reminder is at 15 April 17:00.
+	clk.Set(time.Date(2022, 4, 15, 17, 0, 30, 0, hcm))
+	eventually(t, "the 5-day reminder", func() bool {
+		return h.count(benLuc.UserID, "Nhắc hạn", "Kim ngạch xuất khẩu tháng 3/2022") >= 1
+	})
+	var reminder telegramtest.Sent
+	for _, m := range h.api.Messages(benLuc.UserID) {
+		if strings.Contains(m.Text, "Kim ngạch xuất khẩu tháng 3/2022") && len(m.Keyboard) > 0 {
+			reminder = m
+		}
+	}
+	got := texts(inChat(benLuc, h.press(benLuc, reminder, "rn:")))
+	mustContain(t, got, "chỉ cần viết số")
+	got = texts(h.say(benLuc, "520 triệu USD"))
+	mustContain(t, got, "Kim ngạch xuất khẩu", "tháng 3/2022", "520 triệu USD")
+	h.press(benLuc, h.lastButtons(benLuc), "ok:")
+	if rs := h.reports("xuat-khau"); len(rs) != 1 || rs[0].Unit != "ben-luc" {
+		t.Fatalf("after report now: %+v", rs)
+	}
+
+	// Snooze the import reminder of the same moment.
+	for _, m := range h.api.Messages(benLuc.UserID) {
+		if strings.Contains(m.Text, "Kim ngạch nhập khẩu tháng 3/2022") && len(m.Keyboard) > 0 {
+			reminder = m
+		}
+	}
+	before := h.count(benLuc.UserID, "Nhắc hạn", "Kim ngạch nhập khẩu tháng 3/2022")
+	var answer string
+	for _, s := range h.press(benLuc, reminder, "sz:") {
+		if s.Method == "answerCallbackQuery" {
+			answer = s.Text
+		}
+	}
+	if !strings.Contains(answer, "18:00") {
+		t.Errorf("snooze answered %q", answer)
+	}
+	clk.Set(time.Date(2022, 4, 15, 18, 1, 0, 0, hcm))
+	eventually(t, "the snoozed reminder", func() bool { return h.count(benLuc.UserID, "Nhắc hạn", "Kim ngạch nhập khẩu tháng 3/2022") > before })
+	if n := h.count(benLuc.UserID, "Nhắc hạn", "Kim ngạch nhập khẩu tháng 3/2022"); n != before+1 {
+		t.Errorf("%d reminders after snoozing, want %d", n, before+1)
+	}
+	if n := h.count(benLuc.UserID, "Nhắc hạn", "Kim ngạch xuất khẩu tháng 3/2022"); n != 1 {
+		t.Errorf("exports reminded %d times, want once: the unit reported", n)
+	}
+}
+
+// A user who blocked the bot: reminders stop, the admins are told once.
+func TestBlockedUserStopsRemindersAdminsToldOnce(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, hcm)}
+	h := start(t, map[string]string{"TIENDO_PLAN": eventPlan(t)}, bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) { c.EarlyRetry = 200 * time.Millisecond }))
+	r1 := telegramtest.From{UserID: 601, FirstName: "Tâm"}
+	h.addUser(r1.UserID, access.Reporter, "duc-hue")
+	h.say(admin, "/hanchot them 25/06/2022 17:00 | Gửi hồ sơ | Đức Huệ | 3d,2d,1d")
+	h.api.Block(r1.UserID)
+	clk.Set(time.Date(2022, 6, 22, 17, 0, 30, 0, hcm))
+	eventually(t, "the admins told", func() bool { return h.count(admin.UserID, "chặn bot") >= 1 })
+	clk.Set(time.Date(2022, 6, 23, 17, 0, 30, 0, hcm))
+	time.Sleep(2 * time.Second)
+	if n := h.count(admin.UserID, "chặn bot"); n != 1 {
+		t.Errorf("admins told %d times, want once", n)
+	}
+	if n := h.api.Calls("sendMessage"); n > 3 { // the add reply, one refused reminder, the notice
+		t.Errorf("%d sendMessage calls: reminders went on to a blocked user", n)
+	}
+	// Writing to the bot again lifts it.
+	h.api.Unblock(r1.UserID)
+	h.say(r1, "/hanchot")
+	clk.Set(time.Date(2022, 6, 24, 17, 0, 30, 0, hcm))
+	eventually(t, "reminders again", func() bool { return h.count(r1.UserID, "Gửi hồ sơ", "Nhắc hạn") >= 1 })
+}
+
+// Monday 08:00: the digest to the leaders' group, behind-pace indicators first.
+func TestWeeklyDigestToLeadersGroup(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 19, 10, 0, 0, 0, hcm)} // a Sunday
+	h := start(t, map[string]string{"TIENDO_PLAN": eventPlan(t)}, bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) { c.EarlyRetry = 200 * time.Millisecond }))
+	leaders := admin
+	leaders.ChatID, leaders.ChatType, leaders.ChatTitle = -100777, "supergroup", "Lãnh đạo Sở"
+	mustContain(t, texts(h.say(leaders, "/hanchot nhom")), "nhóm lãnh đạo")
+	if _, err := h.store.PutReport(context.Background(), "long-an-2022", kpiReport("xuat-khau", "ben-luc", 5, 520_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	if n := h.count(leaders.ChatID, "Bản tin tuần"); n != 0 {
+		t.Fatalf("digest sent on Sunday")
+	}
+	clk.Set(time.Date(2022, 6, 20, 8, 0, 30, 0, hcm))
+	eventually(t, "the digest", func() bool { return h.count(leaders.ChatID, "Bản tin tuần") >= 1 })
+	if n := h.count(leaders.ChatID, "Bản tin tuần"); n != 1 {
+		t.Errorf("%d digests, want 1", n)
+	}
+	var digest string
+	for _, s := range h.api.Sent() {
+		if s.ChatID == leaders.ChatID && strings.Contains(s.Text, "Bản tin tuần") {
+			digest = telegramtest.Render(s.Text)
+		}
+	}
+	xk := strings.Index(digest, "Kim ngạch xuất khẩu")
+	grdp := strings.Index(digest, "Tốc độ tăng trưởng")
+	if xk < 0 || grdp < 0 || xk > grdp {
+		t.Errorf("behind-pace exports are not first:\n%s", digest)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -354,4 +355,27 @@ func TestRedisRestartBetweenReadBackAndConfirm(t *testing.T) {
 	if n := strings.Count(hist, "520 triệu USD"); n != 1 {
 		t.Errorf("%d audit entries:\n%s", n, hist)
 	}
+}
+
+func kpiReport(ind, unit string, month int, usd int64) kpi.Report {
+	return kpi.Report{Indicator: ind, Unit: unit, Period: kpi.Month(2022, month), Value: kpi.Amount(usd) * kpi.AmountScale, At: april15()}
+}
+
+// An invite registers exactly one person with its role and unit.
+func TestInviteLink(t *testing.T) {
+	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
+	got := texts(h.say(admin, "/moi baocao Bến Lức"))
+	m := regexp.MustCompile(`https://t\.me/TienDoBot\?start=([A-Za-z0-9_-]+)`).FindStringSubmatch(got)
+	if m == nil {
+		t.Fatalf("no deep link:\n%s", got)
+	}
+	newcomer := telegramtest.From{UserID: 880, FirstName: "Thảo"}
+	got = texts(h.say(newcomer, "/start "+m[1]))
+	mustContain(t, got, "Chào mừng Thảo", "báo cáo", "Bến Lức")
+	got = texts(h.say(newcomer, "cập nhật xuất khẩu tháng 3: 520 triệu USD"))
+	mustContain(t, got, "Bến Lức", "520 triệu USD")
+	late := telegramtest.From{UserID: 881, FirstName: "Khoa"}
+	got = texts(h.say(late, "/start "+m[1]))
+	mustContain(t, got, "đã được dùng hoặc đã hết hạn", "881")
+	mustContain(t, texts(h.say(admin, "/moi baocao")), "cần một đơn vị")
 }
