@@ -27,7 +27,7 @@ func (f *fakeSender) Send(_ context.Context, _ int64, html string, _ [][]Button)
 }
 
 func (f *fakeSender) Edit(context.Context, int64, int, string, [][]Button) error { return nil }
-func (f *fakeSender) Answer(context.Context, string, string) error            { return nil }
+func (f *fakeSender) Answer(context.Context, string, string) error               { return nil }
 
 // A handler that panics (here: no store at all) answers the generic apology
 // and returns an error; the process lives on.

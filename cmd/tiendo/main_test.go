@@ -121,7 +121,6 @@ type harness struct {
 	app     *handlers.App
 	stop    func() // the bot and the Bot API
 	stopBot func() // the bot only
-	seen    int
 }
 
 var prefixN struct {

@@ -263,7 +263,9 @@ func TestReportNowAndSnooze(t *testing.T) {
 		t.Errorf("snooze answered %q", answer)
 	}
 	clk.Set(time.Date(2022, 4, 15, 18, 1, 0, 0, hcm))
-	eventually(t, "the snoozed reminder", func() bool { return h.count(benLuc.UserID, "Nhắc hạn", "Kim ngạch nhập khẩu tháng 3/2022") > before })
+	eventually(t, "the snoozed reminder", func() bool {
+		return h.count(benLuc.UserID, "Nhắc hạn", "Kim ngạch nhập khẩu tháng 3/2022") > before
+	})
 	if n := h.count(benLuc.UserID, "Nhắc hạn", "Kim ngạch nhập khẩu tháng 3/2022"); n != before+1 {
 		t.Errorf("%d reminders after snoozing, want %d", n, before+1)
 	}
