@@ -186,13 +186,8 @@ func (s *session) myKeys() []remind.Assignee {
 // doneDeadline marks a deadline done for the user (their unit, this group);
 // an editor or admin who is not an assignee closes it for everyone.
 func (s *session) doneDeadline(ctx context.Context, id string, pressed bool) error {
-	if id == "" {
-		return kpi.Fail("ErrDeadlineID")
-	}
-	d, err := s.Store.Deadline(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return kpi.Fail("ErrDeadlineNotFound", "id", id)
-	} else if err != nil {
+	d, err := s.deadline(ctx, id)
+	if err != nil {
 		return err
 	}
 	var mine []remind.Assignee
@@ -223,13 +218,8 @@ func (s *session) doneDeadline(ctx context.Context, id string, pressed bool) err
 }
 
 func (s *session) removeDeadline(ctx context.Context, id string) error {
-	if id == "" {
-		return kpi.Fail("ErrDeadlineID")
-	}
-	d, err := s.Store.Deadline(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return kpi.Fail("ErrDeadlineNotFound", "id", id)
-	} else if err != nil {
+	d, err := s.deadline(ctx, id)
+	if err != nil {
 		return err
 	}
 	if err := s.Store.DeleteDeadline(ctx, id); err != nil {
@@ -270,4 +260,17 @@ func (s *session) reportNow(ctx context.Context, id string) error {
 		return err
 	}
 	return s.reply(ctx, s.t("ReportNowHint", "Indicator", ind.Name(s.lang), "Period", per.Label(s.lang)))
+}
+
+// deadline loads the one-off deadline id names, refusing a missing or
+// unknown id with what to write.
+func (s *session) deadline(ctx context.Context, id string) (remind.Deadline, error) {
+	if id == "" {
+		return remind.Deadline{}, kpi.Fail("ErrDeadlineID")
+	}
+	d, err := s.Store.Deadline(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return d, kpi.Fail("ErrDeadlineNotFound", "id", id)
+	}
+	return d, err
 }

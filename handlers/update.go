@@ -226,14 +226,9 @@ func abs(f float64) float64 {
 // pending record in the same step, so a second press or a redelivered
 // update finds nothing to do.
 func (s *session) confirm(ctx context.Context, id string) error {
-	p, err := s.Store.Pending(ctx, id)
-	if errors.Is(err, store.ErrExpired) {
-		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
-	} else if err != nil {
+	p, ok, err := s.ownPending(ctx, id)
+	if !ok {
 		return err
-	}
-	if p.UserID != s.UserID {
-		return s.out.Answer(ctx, s.CallbackID, s.t("NotYours"))
 	}
 	if p.NeedsSecond {
 		p.NeedsSecond = false
@@ -274,14 +269,8 @@ func (s *session) confirm(ctx context.Context, id string) error {
 
 // cancel drops a pending submission.
 func (s *session) cancel(ctx context.Context, id string) error {
-	p, err := s.Store.Pending(ctx, id)
-	if errors.Is(err, store.ErrExpired) {
-		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
-	} else if err != nil {
+	if _, ok, err := s.ownPending(ctx, id); !ok {
 		return err
-	}
-	if p.UserID != s.UserID {
-		return s.out.Answer(ctx, s.CallbackID, s.t("NotYours"))
 	}
 	if err := s.Store.DropPending(ctx, id); err != nil {
 		return err
@@ -290,4 +279,21 @@ func (s *session) cancel(ctx context.Context, id string) error {
 		return err
 	}
 	return s.out.Answer(ctx, s.CallbackID, "")
+}
+
+// ownPending loads the pending submission a button is for. ok is false when
+// the press is answered already: the submission is gone (recorded, cancelled,
+// expired) or belongs to someone else (a group); err is set only when Redis
+// fails.
+func (s *session) ownPending(ctx context.Context, id string) (p store.Pending, ok bool, err error) {
+	p, err = s.Store.Pending(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrExpired):
+		return p, false, s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
+	case err != nil:
+		return p, false, err
+	case p.UserID != s.UserID:
+		return p, false, s.out.Answer(ctx, s.CallbackID, s.t("NotYours"))
+	}
+	return p, true, nil
 }
