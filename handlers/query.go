@@ -105,7 +105,7 @@ func (s *session) cumulativeLines(q kpi.Question, p kpi.Progress) []string {
 		lines = append(lines, s.t(id,
 			"Month", p.Through,
 			"Share", kpi.FormatPercent(p.YearShare, 1, s.lang),
-			"Points", kpi.FormatPercent(pts, 1, s.lang)))
+			"Points", kpi.FormatDecimal(floatRat(pts), 1, s.lang)))
 	}
 	if len(p.Missing) > 0 && p.Through > 0 {
 		lines = append(lines, s.n("ProgressMissing", len(p.Missing),
@@ -279,7 +279,7 @@ func (a *App) summary(lang string, ind *kpi.Indicator, p kpi.Progress) string {
 			id, pts = "SummaryCumulativeBehind", -pts
 		}
 		return t(id, "Total", ind.FormatAmount(p.Total, lang), "Target", ind.FormatTarget(lang),
-			"Percent", kpi.FormatPercent(p.Percent, 1, lang), "Points", kpi.FormatPercent(pts, 1, lang))
+			"Percent", kpi.FormatPercent(p.Percent, 1, lang), "Points", kpi.FormatDecimal(floatRat(pts), 1, lang))
 	case kpi.Rate, kpi.Level:
 		return t("SummaryLatest", "Value", ind.FormatAmount(p.Value, lang), "Period", p.Period.Label(lang), "Target", ind.FormatTarget(lang))
 	case kpi.Count:

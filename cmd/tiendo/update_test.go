@@ -110,7 +110,7 @@ func TestSubmitConfirmCorrectUndo(t *testing.T) {
 		}
 	}
 	got = texts(h.say(admin, "tiến độ xuất khẩu"))
-	mustContain(t, got, "0,52 tỉ USD", "8,1%", "Hùng", "Bến Lức")
+	mustContain(t, got, "0,52 tỉ USD", "8,1%", "Hùng", "Bến Lức", "tháng 3 (25% thời gian của năm)", "chậm 16,9 điểm")
 
 	// The same button pressed again, and the same update delivered again: nothing more.
 	h.press(benLuc, readBack, "ok:")
