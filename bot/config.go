@@ -11,6 +11,8 @@ import (
 	_ "time/tzdata" // Asia/Ho_Chi_Minh must load on minimal images too
 
 	"github.com/redis/go-redis/v9"
+
+	"tiendo/bot/remind"
 )
 
 // Secret is a value that must never reach a log: its String and LogValue are redacted.
@@ -103,8 +105,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.QuietHours == "" {
 		c.QuietHours = DefaultQuietHours
 	}
-	if err := checkQuiet(c.QuietHours); err != nil {
-		bad("TIENDO_QUIET_HOURS: %v", err)
+	if _, err := remind.ParseQuiet(c.QuietHours); err != nil {
+		bad("TIENDO_QUIET_HOURS: %q is not HH:MM-HH:MM or off", c.QuietHours)
 	}
 	switch p := strings.ToLower(strings.TrimSpace(getenv("TIENDO_PUBLIC"))); p {
 	case "", "false", "0", "no", "off":
@@ -133,23 +135,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		bad("TIENDO_REDIS_PREFIX: %q may not contain braces, colons or spaces", c.KeyPrefix)
 	}
 	return c, errors.Join(errs...)
-}
-
-// checkQuiet accepts "HH:MM-HH:MM" or "off".
-func checkQuiet(s string) error {
-	if strings.EqualFold(s, "off") {
-		return nil
-	}
-	from, to, ok := strings.Cut(s, "-")
-	if !ok {
-		return fmt.Errorf("%q is not HH:MM-HH:MM or off", s)
-	}
-	for _, t := range []string{from, to} {
-		if _, err := time.Parse("15:04", strings.TrimSpace(t)); err != nil {
-			return fmt.Errorf("%q is not HH:MM-HH:MM or off", s)
-		}
-	}
-	return nil
 }
 
 // redactURL keeps a password in REDIS_URL out of an error line.

@@ -93,9 +93,16 @@ func (s *session) identify(ctx context.Context) error {
 		if u.Lang != "" {
 			s.lang = u.Lang
 		}
+		changed := false
 		if u.Blocked {
 			// They write to the bot again: they unblocked it.
-			s.user.Blocked = false
+			s.user.Blocked, changed = false, true
+		}
+		if s.UserName != "" && u.Name != s.UserName {
+			// Users added by id get their name once they write.
+			s.user.Name, changed = s.UserName, true
+		}
+		if changed {
 			return s.Store.PutUser(ctx, s.user)
 		}
 		return nil
