@@ -163,11 +163,15 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	setMenus(sctx, b, app, log)
 
 	// Reminders: asynq jobs on the same Redis, sent through the outbox.
+	limits := cfg.Limits
+	if o.limits != (outbox.Limits{}) {
+		limits = o.limits
+	}
 	ob := outbox.New(func(ctx context.Context, chatID int64, html string, kb [][]outbox.Button) error {
 		_, err := b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML,
 			LinkPreviewOptions: noPreview, ReplyMarkup: outboxKeyboard(kb)})
 		return err
-	}, o.limits)
+	}, limits)
 	rcfg := remind.Config{
 		Redis: rdb, Store: st, Plan: plan, Loc: cfg.Loc, Quiet: quiet, Now: o.now, Logger: log,
 		Notifier: &handlers.Notifier{App: app, Out: ob, Sent: func(ctx context.Context, key string) (bool, error) {

@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh must load on minimal images too
 
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/time/rate"
 
+	"tiendo/bot/outbox"
 	"tiendo/bot/remind"
 )
 
@@ -40,6 +43,10 @@ type Config struct {
 	UndoWindow time.Duration  // TIENDO_UNDO_WINDOW
 	LogFormat  string         // TIENDO_LOG: json or text
 	KeyPrefix  string         // TIENDO_REDIS_PREFIX
+	// Limits are the outbox's rates: TIENDO_RATE_TOTAL (messages/s),
+	// TIENDO_RATE_CHAT (messages/s to one chat), TIENDO_RATE_GROUP
+	// (messages/min to one group).
+	Limits outbox.Limits
 }
 
 // Defaults of design §4.
@@ -129,6 +136,27 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		bad("TIENDO_LOG: %q is not json or text", c.LogFormat)
 	}
+	c.Limits = outbox.DefaultLimits
+	for _, l := range []struct {
+		name string
+		per  float64 // seconds the variable's figure is per
+		into *rate.Limit
+	}{
+		{"TIENDO_RATE_TOTAL", 1, &c.Limits.Global},
+		{"TIENDO_RATE_CHAT", 1, &c.Limits.PerChat},
+		{"TIENDO_RATE_GROUP", 60, &c.Limits.PerGroup},
+	} {
+		v := strings.TrimSpace(getenv(l.name))
+		if v == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || f > 10000 {
+			bad("%s: %q is not a positive number of messages", l.name, v)
+			continue
+		}
+		*l.into = rate.Limit(f / l.per)
+	}
 	if c.KeyPrefix == "" {
 		c.KeyPrefix = DefaultKeyPrefix
 	} else if strings.ContainsAny(c.KeyPrefix, "{}: ") {
@@ -137,13 +165,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-// redactURL keeps a password in REDIS_URL out of an error line.
-func redactURL(raw string, err error) string {
-	msg := err.Error()
-	if u, perr := url.Parse(raw); perr == nil && u.User != nil {
-		if p, ok := u.User.Password(); ok && p != "" {
-			msg = strings.ReplaceAll(msg, p, "***")
-		}
-	}
-	return msg
+// redactURL keeps a password in REDIS_URL out of an error line, even when
+// the URL is too malformed to parse.
+func redactURL(_ string, err error) string {
+	return userinfo.ReplaceAllString(err.Error(), "://***@")
 }
+
+var userinfo = regexp.MustCompile(`://[^/@\s"]*@`)

@@ -16,24 +16,6 @@ import (
 	"tiendo/bot/remind"
 )
 
-// Reminder keys, all under Key("remind", …) and so under the store's hash tag:
-//
-//	{p}:remind:deadline:<id>  string one-off deadline record (JSON), without Done
-//	{p}:remind:done:<id>      hash   Assignee.Key() -> RFC 3339 time it was marked done
-//	{p}:remind:open           set    ids of one-off deadlines
-//	{p}:remind:seq            string the last deadline id handed out (INCR)
-//	{p}:remind:sent:<task>    string "sending" (a lease) or "sent", with a TTL
-//	{p}:remind:leaders        string the leaders' group chat id
-//
-// Plan deadlines are not stored: remind.PlanDeadline computes them from the
-// plan, and what closes them is a report.
-func (s *Store) deadlineKey(id string) string { return s.Key("remind", "deadline", id) }
-func (s *Store) doneKey(id string) string     { return s.Key("remind", "done", id) }
-func (s *Store) openKey() string              { return s.Key("remind", "open") }
-func (s *Store) seqKey() string               { return s.Key("remind", "seq") }
-func (s *Store) sentKey(task string) string   { return s.Key("remind", "sent", task) }
-func (s *Store) leadersKey() string           { return s.Key("remind", "leaders") }
-
 // Store is what the reminder jobs keep in Redis.
 var _ remind.Store = (*Store)(nil)
 
@@ -117,7 +99,7 @@ func notFoundDeadline(id string) error {
 // NextDeadlineID returns a new one-off deadline id: "1", "2", … short enough
 // to type in "/hanchot xong 12". It returns an error when Redis fails.
 func (s *Store) NextDeadlineID(ctx context.Context) (string, error) {
-	n, err := s.rdb.Incr(ctx, s.seqKey()).Result()
+	n, err := s.rdb.Incr(ctx, s.keys.seq()).Result()
 	if err != nil {
 		return "", fmt.Errorf("store: new deadline id: %w", err)
 	}
@@ -137,10 +119,10 @@ func (s *Store) PutDeadline(ctx context.Context, d remind.Deadline) error {
 		return fmt.Errorf("store: save deadline %s: %w", d.ID, err)
 	}
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, s.deadlineKey(d.ID), rec, 0)
-		p.SAdd(ctx, s.openKey(), d.ID)
+		p.Set(ctx, s.keys.deadline(d.ID), rec, 0)
+		p.SAdd(ctx, s.keys.open(), d.ID)
 		for k, at := range d.Done {
-			p.HSetNX(ctx, s.doneKey(d.ID), k, at.Format(time.RFC3339Nano))
+			p.HSetNX(ctx, s.keys.done(d.ID), k, at.Format(time.RFC3339Nano))
 		}
 		return nil
 	})
@@ -157,8 +139,8 @@ func (s *Store) Deadline(ctx context.Context, id string) (remind.Deadline, error
 	var recCmd *redis.StringCmd
 	var doneCmd *redis.MapStringStringCmd
 	_, _ = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		recCmd = p.Get(ctx, s.deadlineKey(id))
-		doneCmd = p.HGetAll(ctx, s.doneKey(id))
+		recCmd = p.Get(ctx, s.keys.deadline(id))
+		doneCmd = p.HGetAll(ctx, s.keys.done(id))
 		return nil
 	})
 	if err := recCmd.Err(); errors.Is(err, redis.Nil) {
@@ -188,7 +170,7 @@ func decodeDeadline(raw string, done map[string]string) (remind.Deadline, error)
 // it done), earliest due first, in two round trips. It returns an error when
 // Redis fails or a record cannot be read.
 func (s *Store) Deadlines(ctx context.Context) ([]remind.Deadline, error) {
-	ids, err := s.rdb.SMembers(ctx, s.openKey()).Result()
+	ids, err := s.rdb.SMembers(ctx, s.keys.open()).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: list deadlines: %w", err)
 	}
@@ -198,8 +180,8 @@ func (s *Store) Deadlines(ctx context.Context) ([]remind.Deadline, error) {
 	// and redis.Nil for a deadline deleted meanwhile is no failure.
 	_, _ = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
-			recs[i] = p.Get(ctx, s.deadlineKey(id))
-			dones[i] = p.HGetAll(ctx, s.doneKey(id))
+			recs[i] = p.Get(ctx, s.keys.deadline(id))
+			dones[i] = p.HGetAll(ctx, s.keys.done(id))
 		}
 		return nil
 	})
@@ -246,7 +228,7 @@ return 1`)
 // (and remind.ErrNoDeadline) when there is no such one-off deadline, and an
 // error when Redis fails. Which assignees may mark is the caller's policy.
 func (s *Store) MarkDone(ctx context.Context, id, assigneeKey string, at time.Time) error {
-	n, err := markDoneScript.Run(ctx, s.rdb, []string{s.deadlineKey(id), s.doneKey(id)},
+	n, err := markDoneScript.Run(ctx, s.rdb, []string{s.keys.deadline(id), s.keys.done(id)},
 		assigneeKey, at.Format(time.RFC3339Nano)).Int()
 	if err != nil {
 		return fmt.Errorf("store: mark deadline %s done: %w", id, err)
@@ -264,9 +246,9 @@ func (s *Store) MarkDone(ctx context.Context, id, assigneeKey string, at time.Ti
 func (s *Store) DeleteDeadline(ctx context.Context, id string) error {
 	var del *redis.IntCmd
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		del = p.Del(ctx, s.deadlineKey(id))
-		p.Del(ctx, s.doneKey(id))
-		p.SRem(ctx, s.openKey(), id)
+		del = p.Del(ctx, s.keys.deadline(id))
+		p.Del(ctx, s.keys.done(id))
+		p.SRem(ctx, s.keys.open(), id)
 		return nil
 	})
 	if err != nil {
@@ -284,7 +266,7 @@ func (s *Store) DeleteDeadline(ctx context.Context, id string) error {
 // caller got it, remind.SendDone when it went out already, remind.SendBusy
 // when another worker holds the lease, and an error when Redis fails.
 func (s *Store) ClaimSend(ctx context.Context, task string, lease time.Duration) (remind.SendState, error) {
-	key := s.sentKey(task)
+	key := s.keys.sent(task)
 	ok, err := s.rdb.SetNX(ctx, key, sending, lease).Result()
 	if err != nil {
 		return 0, fmt.Errorf("store: claim sending %s: %w", task, err)
@@ -308,7 +290,7 @@ func (s *Store) ClaimSend(ctx context.Context, task string, lease time.Duration)
 // recorded it first, false when it was recorded already, and an error when
 // Redis fails.
 func (s *Store) MarkSent(ctx context.Context, task string) (bool, error) {
-	prev, err := s.rdb.SetArgs(ctx, s.sentKey(task), sent, redis.SetArgs{TTL: SentTTL, Get: true}).Result()
+	prev, err := s.rdb.SetArgs(ctx, s.keys.sent(task), sent, redis.SetArgs{TTL: SentTTL, Get: true}).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return false, fmt.Errorf("store: mark %s sent: %w", task, err)
 	}
@@ -325,7 +307,7 @@ return 0`)
 // once instead of waiting for the lease to run out. A task already marked
 // sent stays so. It returns an error when Redis fails.
 func (s *Store) ReleaseSend(ctx context.Context, task string) error {
-	if err := releaseScript.Run(ctx, s.rdb, []string{s.sentKey(task)}, sending).Err(); err != nil && !errors.Is(err, redis.Nil) {
+	if err := releaseScript.Run(ctx, s.rdb, []string{s.keys.sent(task)}, sending).Err(); err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("store: release %s: %w", task, err)
 	}
 	return nil
@@ -335,7 +317,7 @@ func (s *Store) ReleaseSend(ctx context.Context, task string) error {
 // overdue summaries and the weekly digest. It returns an error when Redis
 // fails.
 func (s *Store) SetLeadersChat(ctx context.Context, chatID int64) error {
-	if err := s.rdb.Set(ctx, s.leadersKey(), chatID, 0).Err(); err != nil {
+	if err := s.rdb.Set(ctx, s.keys.leaders(), chatID, 0).Err(); err != nil {
 		return fmt.Errorf("store: set leaders' chat: %w", err)
 	}
 	return nil
@@ -344,7 +326,7 @@ func (s *Store) SetLeadersChat(ctx context.Context, chatID int64) error {
 // LeadersChat returns the leaders' group chat id. It returns ErrNotFound when
 // none is registered and an error when Redis fails.
 func (s *Store) LeadersChat(ctx context.Context) (int64, error) {
-	id, err := s.rdb.Get(ctx, s.leadersKey()).Int64()
+	id, err := s.rdb.Get(ctx, s.keys.leaders()).Int64()
 	if errors.Is(err, redis.Nil) {
 		return 0, ErrNotFound
 	}

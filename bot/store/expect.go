@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -30,8 +29,4 @@ func (s *Store) TakeExpect(ctx context.Context, userID int64) (string, error) {
 		return "", fmt.Errorf("store: take expect %d: %w", userID, err)
 	}
 	return v, nil
-}
-
-func (k keys) expect(userID int64) string {
-	return k.join("expect", strconv.FormatInt(userID, 10))
 }

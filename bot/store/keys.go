@@ -29,6 +29,15 @@ const DefaultPrefix = "tiendo"
 //	{p}:upd:<update id>       string "claimed" / "done", with a TTL
 //	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
 //	{p}:expect:<user>         string "indicator|period" the user's next bare figure is for (expect.go)
+//	{p}:remind:deadline:<id>  string one-off deadline record (JSON), without Done
+//	{p}:remind:done:<id>      hash   Assignee.Key() -> RFC 3339 time it was marked done
+//	{p}:remind:open           set    ids of one-off deadlines
+//	{p}:remind:seq            string the last deadline id handed out (INCR)
+//	{p}:remind:sent:<task>    string "sending" (a lease) or "sent", with a TTL
+//	{p}:remind:leaders        string the leaders' group chat id
+//
+// Plan deadlines are not stored: remind.PlanDeadline computes them from the
+// plan, and what closes them is a report.
 //	{p}:approval:<id>         string what an editor's Duyệt / Trả lại buttons act on (JSON), with a TTL
 //	{p}:reason:<user>         string approval id whose return reason the editor's next message is, with a TTL
 //	{p}:<parts...>            whatever other packages build with Key
@@ -93,3 +102,14 @@ func (k keys) update(updateID int64) string {
 // invite, expect, approval, reason).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
+
+func (k keys) expect(userID int64) string {
+	return k.join("expect", strconv.FormatInt(userID, 10))
+}
+
+func (k keys) deadline(id string) string { return k.join("remind", "deadline", id) }
+func (k keys) done(id string) string     { return k.join("remind", "done", id) }
+func (k keys) open() string              { return k.join("remind", "open") }
+func (k keys) seq() string               { return k.join("remind", "seq") }
+func (k keys) sent(task string) string   { return k.join("remind", "sent", task) }
+func (k keys) leaders() string           { return k.join("remind", "leaders") }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	tgbot "github.com/go-telegram/bot"
 	"github.com/redis/go-redis/v9"
 
 	"tiendo/bot"
@@ -462,4 +463,25 @@ func TestTokenNeverLogged(t *testing.T) {
 	if !strings.Contains(errb.String(), "getMe") {
 		t.Errorf("no clear line about Telegram:\n%s", errb.String())
 	}
+}
+
+// A webhook left over from another deployment is deleted at start; without
+// that, getUpdates would get 409 for ever.
+func TestLeftoverWebhookIsDeleted(t *testing.T) {
+	api := telegramtest.New()
+	defer api.Close()
+	c, err := tgbot.New(api.Token(), tgbot.WithServerURL(api.URL()), tgbot.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SetWebhook(context.Background(), &tgbot.SetWebhookParams{URL: "http://127.0.0.1:1/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	rdb := storetest.Redis(t)
+	prefix := fmt.Sprintf("wh%d", time.Now().UnixNano()%1e9)
+	h := &harness{t: t, api: api, rdb: rdb, prefix: prefix, store: store.New(rdb, prefix)}
+	var stop func()
+	h.app, stop = h.launch(nil, bot.WithoutReminders())
+	defer stop()
+	mustContain(t, texts(h.say(admin, "tiến độ xuất khẩu")), "6,4 tỉ USD")
 }
