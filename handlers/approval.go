@@ -214,7 +214,7 @@ func (s *session) approve(ctx context.Context, id string) error {
 	}
 	var done []store.Change
 	for _, r := range todo {
-		c, err := s.Store.Approve(ctx, s.Plan.ID, r.Indicator, r.Slot(), s.UserID, s.UserName, s.now())
+		c, err := s.Store.Approve(ctx, s.Plan.ID, r.Indicator, r.Slot(), &r, s.UserID, s.UserName, s.now())
 		if errors.Is(err, store.ErrNotFound) {
 			continue // another editor was faster
 		} else if err != nil {

@@ -77,14 +77,18 @@ func (s *Store) AllAwaiting(ctx context.Context, planID string, indicators []str
 // entry whose Old is the official value replaced. The report keeps its
 // reporter and confirmation time. It returns the change; ErrNotFound, having
 // written nothing, when nothing awaits in that slot (approved or returned
-// already, by this editor or another, or withdrawn with /hoantac); and an
-// error when Redis fails.
-func (s *Store) Approve(ctx context.Context, planID, indicator, slot string, by int64, byName string, at time.Time) (Change, error) {
+// already, by this editor or another, or withdrawn with /hoantac) or, with
+// expect set, when what awaits is not that figure (resubmitted since the
+// editor was shown it); and an error when Redis fails.
+func (s *Store) Approve(ctx context.Context, planID, indicator, slot string, expect *kpi.Report, by int64, byName string, at time.Time) (Change, error) {
 	akey, rkey := s.keys.awaiting(planID, indicator), s.keys.reports(planID, indicator)
 	for range retries {
 		raw, r, err := s.awaitingSlot(ctx, akey, slot)
 		if err != nil {
 			return Change{}, err
+		}
+		if expect != nil && !sameFigure(r, *expect) {
+			return Change{}, ErrNotFound // not what the editor was shown
 		}
 		res, err := approveScript.Run(ctx, s.rdb, []string{akey, rkey, s.keys.audit(planID)},
 			slot, raw, at.UnixMilli(), by, byName, indicator, r.Unit, periodKey(r.Period), r.Item,
@@ -95,6 +99,8 @@ func (s *Store) Approve(ctx context.Context, planID, indicator, slot string, by 
 		switch {
 		case len(res) == 1 && res[0] == "gone":
 			return Change{}, ErrNotFound
+		case len(res) == 1 && res[0] == "changed" && expect != nil:
+			return Change{}, ErrNotFound // resubmitted meanwhile: not what the editor saw
 		case len(res) == 1 && res[0] == "changed":
 			continue // resubmitted meanwhile: approve what awaits now
 		case len(res) != 3 || res[0] != "ok":
@@ -290,4 +296,10 @@ func (s *Store) TakeReason(ctx context.Context, userID int64) (string, error) {
 		return "", fmt.Errorf("store: take reason of %d: %w", userID, err)
 	}
 	return v, nil
+}
+
+// sameFigure reports whether a and b are the same submission of a figure:
+// same value, item, reporter and confirmation time.
+func sameFigure(a, b kpi.Report) bool {
+	return a.Value == b.Value && a.Item == b.Item && a.Period == b.Period && a.By == b.By && a.At.Equal(b.At)
 }

@@ -115,7 +115,7 @@ func TestApprove(t *testing.T) {
 			}
 			submit(t, s, 20, t0, monthly("xuat-khau", "ben-luc", 3, 520))
 			at := t0.Add(time.Hour)
-			c, err := s.Approve(ctx, plan, "xuat-khau", slot3, 30, "Quang", at)
+			c, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 30, "Quang", at)
 			if err != nil {
 				t.Fatalf("Approve: %v", err)
 			}
@@ -134,7 +134,7 @@ func TestApprove(t *testing.T) {
 			}
 
 			// A second press, or another editor: nothing happens.
-			if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, 31, "Mai", at); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 31, "Mai", at); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("second Approve: err = %v, want ErrNotFound", err)
 			}
 			if _, err := s.Return(ctx, plan, "xuat-khau", slot3, 31, "Mai", "sai", at); !errors.Is(err, store.ErrNotFound) {
@@ -147,7 +147,7 @@ func TestApprove(t *testing.T) {
 			if len(h) != 2 || h[0].Action != store.ActionApprove || h[0].ID != c.ID || h[0].Old.Value != 500*kpi.AmountScale || h[1].Action != store.ActionSubmit {
 				t.Errorf("history = %+v, want approve (500 → 520) over submit, nothing more", h)
 			}
-			if _, err := s.Approve(ctx, plan, "xuat-khau", "duc-hoa|2022-03", 30, "Quang", at); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.Approve(ctx, plan, "xuat-khau", "duc-hoa|2022-03", nil, 30, "Quang", at); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("Approve of a slot that never awaited: err = %v, want ErrNotFound", err)
 			}
 		})
@@ -182,7 +182,7 @@ func TestReturn(t *testing.T) {
 			if _, err := s.Return(ctx, plan, "xuat-khau", slot3, 30, "Quang", reason, t0); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("second Return: err = %v, want ErrNotFound", err)
 			}
-			if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, 31, "Mai", t0); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 31, "Mai", t0); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("Approve after Return: err = %v, want ErrNotFound", err)
 			}
 			h, _ := s.History(ctx, plan, "xuat-khau", "", 10)
@@ -213,9 +213,9 @@ func TestApproveConcurrent(t *testing.T) {
 			var err error
 			switch i % 3 {
 			case 0:
-				c, err = s.Approve(ctx, plan, "xuat-khau", slot3, 30, "Quang", t0)
+				c, err = s.Approve(ctx, plan, "xuat-khau", slot3, nil, 30, "Quang", t0)
 			case 1:
-				c, err = s.Approve(ctx, plan, "xuat-khau", slot3, 31, "Mai", t0)
+				c, err = s.Approve(ctx, plan, "xuat-khau", slot3, nil, 31, "Mai", t0)
 			default:
 				c, err = s.Return(ctx, plan, "xuat-khau", slot3, 32, "Tâm", "sai", t0)
 			}
@@ -288,7 +288,7 @@ func TestUndoSubmit(t *testing.T) {
 			t.Run("an approved figure cannot be undone by its reporter", func(t *testing.T) {
 				s, _ := b.open(t)
 				submit(t, s, 20, t0, monthly("xuat-khau", "ben-luc", 3, 520))
-				if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, 30, "Quang", t0); err != nil {
+				if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 30, "Quang", t0); err != nil {
 					t.Fatal(err)
 				}
 				if _, err := s.Undo(ctx, plan, 20, 0, t0, "Hùng"); !errors.Is(err, store.ErrConflict) {
@@ -385,5 +385,39 @@ func TestApprovalKeysOneSlot(t *testing.T) {
 	}
 	if len(found) != 3 {
 		t.Errorf("keys %v, want the awaiting hash, an approval and a reason among them", m.Keys())
+	}
+}
+
+// An editor approves what they were shown, not a figure resubmitted since.
+func TestApproveOnlyWhatWasShown(t *testing.T) {
+	s := store.New(storetest.Redis(t), storetest.Prefix(t))
+	ctx := context.Background()
+	at := time.Date(2022, 4, 15, 9, 0, 0, 0, time.UTC)
+	shown := kpi.Report{Indicator: "xuat-khau", Unit: "ben-luc", Period: kpi.Month(2022, 3), Value: 520_000_000_000, By: 7, At: at}
+	submit := func(r kpi.Report) {
+		t.Helper()
+		id, err := s.PutPending(ctx, store.Pending{UserID: 7, Reports: []kpi.Report{r}, Awaiting: true, Created: at}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Confirm(ctx, "p", id, 7, "Hùng", r.At, "1:1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	submit(shown)
+	again := shown
+	again.Value, again.At = 530_000_000_000, at.Add(time.Minute)
+	submit(again)
+	if _, err := s.Approve(ctx, "p", "xuat-khau", shown.Slot(), &shown, 30, "Quang", at.Add(2*time.Minute)); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("approving a figure no longer awaiting: %v", err)
+	}
+	if rs, _ := s.Reports(ctx, "p", "xuat-khau"); len(rs) != 0 {
+		t.Fatalf("official after a refused approval: %+v", rs)
+	}
+	if _, err := s.Approve(ctx, "p", "xuat-khau", again.Slot(), &again, 30, "Quang", at.Add(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := s.Reports(ctx, "p", "xuat-khau"); len(rs) != 1 || rs[0].Value != again.Value {
+		t.Fatalf("official %+v", rs)
 	}
 }
