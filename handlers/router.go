@@ -130,7 +130,10 @@ func (s *session) identify(ctx context.Context) error {
 func (s *session) text(ctx context.Context) error {
 	text := strings.TrimSpace(s.Text)
 	if text == "" {
-		return nil
+		if s.IsGroup() {
+			return nil // photos and stickers in a group are not for the bot
+		}
+		return s.reply(ctx, s.t("ErrNotText"))
 	}
 	cmds := s.commands()
 	if strings.HasPrefix(text, "/") {

@@ -485,3 +485,19 @@ func TestLeftoverWebhookIsDeleted(t *testing.T) {
 	defer stop()
 	mustContain(t, texts(h.say(admin, "tiến độ xuất khẩu")), "6,4 tỉ USD")
 }
+
+// A sticker in a private chat is answered, not dropped.
+func TestNonTextMessageIsAnswered(t *testing.T) {
+	h := start(t, nil, bot.WithoutReminders())
+	before := len(h.api.Sent())
+	_, err := h.api.Enqueue(map[string]any{"message": map[string]any{
+		"message_id": 99, "date": time.Now().Unix(),
+		"chat":    map[string]any{"id": admin.UserID, "type": "private"},
+		"from":    map[string]any{"id": admin.UserID, "is_bot": false, "first_name": "Lan"},
+		"sticker": map[string]any{"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 1, "height": 1, "is_animated": false, "is_video": false},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, texts(inChat(admin, h.waitNew(before))), "chỉ đọc tin nhắn chữ")
+}
