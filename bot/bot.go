@@ -145,8 +145,10 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		return fmt.Errorf("telegram: the Bot API at %s did not accept the token (getMe): %s", apiURL, redact(err.Error(), token))
 	}
 	// A webhook left over from another deployment makes getUpdates fail with 409.
-	if _, err := b.DeleteWebhook(sctx, &tg.DeleteWebhookParams{}); err != nil {
-		return fmt.Errorf("telegram: deleteWebhook: %s", redact(err.Error(), token))
+	if cfg.WebhookURL == "" {
+		if _, err := b.DeleteWebhook(sctx, &tg.DeleteWebhookParams{}); err != nil {
+			return fmt.Errorf("telegram: deleteWebhook: %s", redact(err.Error(), token))
+		}
 	}
 
 	quiet, err := remind.ParseQuiet(cfg.QuietHours)
@@ -210,6 +212,15 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		handle: func(ctx context.Context, u *models.Update) {
 			handleUpdate(ctx, app, st, out, log, u)
 		},
+	}
+	if !terminal && cfg.WebhookURL != "" {
+		w := &webhook{
+			path: webhookPath(cfg.WebhookURL), secret: webhookSecret(cfg), log: log,
+			handle: p.handle, health: st.Ping, chats: map[int64]*chatLock{},
+		}
+		err := serveWebhook(ctx, cfg, b, w)
+		log.Info("stopped")
+		return err
 	}
 	if !terminal {
 		p.run(ctx)

@@ -47,6 +47,13 @@ type Config struct {
 	// TIENDO_RATE_CHAT (messages/s to one chat), TIENDO_RATE_GROUP
 	// (messages/min to one group).
 	Limits outbox.Limits
+	// Webhook mode, when WebhookURL is set: Telegram posts updates to
+	// WebhookURL (TIENDO_WEBHOOK_URL, public https), the bot listens on
+	// WebhookListen (TIENDO_WEBHOOK_LISTEN) and checks WebhookSecret
+	// (TIENDO_WEBHOOK_SECRET; derived from the token when empty).
+	WebhookURL    string
+	WebhookListen string
+	WebhookSecret Secret
 }
 
 // Defaults of design §4.
@@ -136,6 +143,23 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		bad("TIENDO_LOG: %q is not json or text", c.LogFormat)
 	}
+	c.WebhookURL = strings.TrimSpace(getenv("TIENDO_WEBHOOK_URL"))
+	c.WebhookListen = strings.TrimSpace(getenv("TIENDO_WEBHOOK_LISTEN"))
+	c.WebhookSecret = Secret(strings.TrimSpace(getenv("TIENDO_WEBHOOK_SECRET")))
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("TIENDO_WEBHOOK_URL: %q is not the bot's public https URL", c.WebhookURL)
+		}
+		if c.Token == "" {
+			bad("TIENDO_WEBHOOK_URL: a webhook needs TELEGRAM_BOT_TOKEN")
+		}
+		if c.WebhookListen == "" {
+			c.WebhookListen = ":8080"
+		}
+	}
+	if c.WebhookSecret != "" && !secretRE.MatchString(string(c.WebhookSecret)) {
+		bad("TIENDO_WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+	}
 	c.Limits = outbox.DefaultLimits
 	for _, l := range []struct {
 		name string
@@ -170,5 +194,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 func redactURL(_ string, err error) string {
 	return userinfo.ReplaceAllString(err.Error(), "://***@")
 }
+
+var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
 var userinfo = regexp.MustCompile(`://[^/@\s"]*@`)

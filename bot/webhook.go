@@ -1,0 +1,150 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// maxUpdateBody bounds what one webhook request may carry.
+const maxUpdateBody = 1 << 20
+
+// webhookSecret is the secret Telegram sends back in every webhook request:
+// TIENDO_WEBHOOK_SECRET, or one derived from the token so that every copy
+// of the bot agrees on it without configuration.
+func webhookSecret(cfg Config) string {
+	if cfg.WebhookSecret != "" {
+		return cfg.WebhookSecret.Reveal()
+	}
+	sum := sha256.Sum256([]byte("tiendo-webhook:" + cfg.Token.Reveal()))
+	return hex.EncodeToString(sum[:])
+}
+
+// webhook serves Telegram's webhook requests. It answers only after the
+// update is handled, so a crash or an error makes Telegram deliver it again
+// (go-telegram/bot's own handler answers on receipt, and answers 200 to a
+// wrong secret); a wrong secret gets 401. Updates of one chat are handled
+// one at a time.
+type webhook struct {
+	path   string
+	secret string
+	handle func(ctx context.Context, u *models.Update)
+	log    *slog.Logger
+	health func(ctx context.Context) error
+
+	mu    sync.Mutex
+	chats map[int64]*chatLock
+}
+
+type chatLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (w *webhook) lock(chat int64) func() {
+	w.mu.Lock()
+	l := w.chats[chat]
+	if l == nil {
+		l = &chatLock{}
+		w.chats[chat] = l
+	}
+	l.refs++
+	w.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		w.mu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(w.chats, chat)
+		}
+		w.mu.Unlock()
+	}
+}
+
+func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/healthz" && r.Method == http.MethodGet {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := w.health(ctx); err != nil {
+			http.Error(rw, "redis unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(rw, "ok\n")
+		return
+	}
+	if r.URL.Path != w.path || r.Method != http.MethodPost {
+		http.NotFound(rw, r)
+		return
+	}
+	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+	if subtle.ConstantTimeCompare([]byte(got), []byte(w.secret)) != 1 {
+		w.log.Warn("webhook: wrong secret token", "remote", r.RemoteAddr)
+		http.Error(rw, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	var u models.Update
+	if err := json.NewDecoder(io.LimitReader(r.Body, maxUpdateBody)).Decode(&u); err != nil {
+		// Telegram would send the same bytes again: acknowledge and log.
+		w.log.Error("webhook: unreadable update", "err", err)
+		rw.WriteHeader(http.StatusOK)
+		return
+	}
+	unlock := w.lock(chatOf(&u))
+	defer unlock()
+	// The handler outlives a client that hung up: the answer still goes out.
+	w.handle(context.WithoutCancel(r.Context()), &u)
+	rw.WriteHeader(http.StatusOK)
+}
+
+// serveWebhook registers the webhook with Telegram and serves it until ctx
+// ends, then finishes the requests in hand.
+func serveWebhook(ctx context.Context, cfg Config, b *tg.Bot, w *webhook) error {
+	ln, err := net.Listen("tcp", cfg.WebhookListen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: w, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	sctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	if _, err := b.SetWebhook(sctx, &tg.SetWebhookParams{
+		URL:            cfg.WebhookURL,
+		SecretToken:    w.secret,
+		AllowedUpdates: []string{"message", "callback_query", "my_chat_member"},
+	}); err != nil {
+		_ = srv.Close()
+		return errors.New("telegram: setWebhook failed: " + redact(err.Error(), cfg.Token.Reveal()))
+	}
+	w.log.Info("webhook", "url", cfg.WebhookURL, "listen", ln.Addr().String())
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel2 := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel2()
+	return srv.Shutdown(shutdown)
+}
+
+// webhookPath is the path part of the public webhook URL ("/" if none).
+func webhookPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
