@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -565,7 +566,18 @@ func (r *Reminders) holdIfQuiet(ctx context.Context, t *asynq.Task, now time.Tim
 		return false, nil
 	}
 	id, _ := asynq.GetTaskID(ctx)
-	held := "held:" + id + ":" + strconv.FormatInt(until.Unix(), 10)
+	// A held copy keeps the original task's id, so holding it again (its
+	// time came up while Now is still in quiet hours: clocks apart) asks
+	// asynq to try again later rather than chaining copies.
+	orig := id
+	if strings.HasPrefix(id, "held:") {
+		orig = strings.TrimPrefix(id, "held:")
+		orig = orig[:max(strings.LastIndex(orig, ":"), 0)]
+	}
+	held := "held:" + orig + ":" + strconv.FormatInt(until.Unix(), 10)
+	if held == id {
+		return false, errNotYet
+	}
 	_, err := r.client.EnqueueContext(ctx, asynq.NewTask(t.Type(), t.Payload()), asynq.TaskID(held),
 		asynq.ProcessAt(until), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(MaxRetry))
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -19,11 +20,13 @@ import (
 	"tiendo/bot/store/storetest"
 )
 
-// These tests run asynq on the shared test Redis against the real clock: due
-// times sit a second or two ahead of it, asynq looks for due tasks every
-// 100 ms, and each test has its own queue and key prefix so they run in
-// parallel. The pure decisions have their own table tests on an injected
-// clock.
+// These tests run asynq on the shared test Redis and make every decision on
+// an injected clock (clock_test.go) set in June 2022: asynq, on the real
+// clock, finds every task due at once, and a reminder whose time the clock
+// has not reached answers "not yet" and is tried again EarlyRetry later. A
+// test moves the clock past a reminder's time and polls for what a user
+// would receive; nothing sleeps until a due time. Each test has its own
+// queue, key prefix and clock, so they run in parallel.
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
@@ -36,26 +39,28 @@ func hcm(t testing.TB) *time.Location {
 	return loc
 }
 
-// notifier records what a user would receive. fail makes the next calls to
-// Remind fail; block makes Remind wait for its context (a send cut short by a
-// shutdown). Only sends that succeed are counted.
+// notifier records what a user would receive, and when by the test's clock.
+// fail makes the next calls to Remind fail; block makes Remind wait for its
+// context (a send cut short by a shutdown). Only sends that succeed are
+// counted.
 type notifier struct {
+	clock    *clock
 	mu       sync.Mutex
 	reminds  map[string]int // task id -> deliveries
 	order    []remind.Occurrence
 	catchUps map[remind.Assignee][][]remind.Item
 	overdue  [][]remind.Late
 	fail     int
-	refuse   map[int64]int // user id -> attempts, answered with ErrUndeliverable
-	times    map[string]time.Time
+	refuse   map[int64]int        // user id -> attempts, answered with ErrUndeliverable
+	times    map[string]time.Time // task id -> the clock at delivery
 	block    bool
 	blocked  chan struct{} // closed when a blocked send starts
 	onRemind func(remind.Occurrence)
 }
 
-func newNotifier() *notifier {
+func newNotifier(c *clock) *notifier {
 	return &notifier{
-		reminds: map[string]int{}, catchUps: map[remind.Assignee][][]remind.Item{},
+		clock: c, reminds: map[string]int{}, catchUps: map[remind.Assignee][][]remind.Item{},
 		refuse: map[int64]int{}, times: map[string]time.Time{}, blocked: make(chan struct{}),
 	}
 }
@@ -80,7 +85,7 @@ func (n *notifier) Remind(ctx context.Context, o remind.Occurrence, _ remind.Dea
 		return errors.New("telegram: 502 Bad Gateway")
 	}
 	n.reminds[o.TaskID()]++
-	n.times[o.TaskID()] = time.Now()
+	n.times[o.TaskID()] = n.clock.Now()
 	n.order = append(n.order, o)
 	hook := n.onRemind
 	n.mu.Unlock()
@@ -116,41 +121,57 @@ func (n *notifier) delivered() map[string]int {
 	return out
 }
 
-// env is one test's Redis key space and asynq queue, shared by the copies of
-// the bot it starts.
+// env is one test's Redis key space, asynq queue and clock, shared by the
+// copies of the bot it starts.
 type env struct {
 	t      *testing.T
 	prefix string
 	queue  string
 	store  *store.Store
+	insp   *asynq.Inspector
+	clk    *clock
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	prefix := storetest.Prefix(t)
-	e := &env{t: t, prefix: prefix, queue: "q-" + prefix, store: store.New(storetest.Redis(t), prefix)}
+	st := store.New(storetest.Redis(t), prefix)
+	e := &env{
+		t: t, prefix: prefix, queue: "q-" + prefix, store: st,
+		insp: asynq.NewInspectorFromRedisClient(st.Client()), clk: newClock(t),
+	}
 	// Registered first, so it runs after every copy has shut down.
-	t.Cleanup(func() {
-		_ = asynq.NewInspectorFromRedisClient(e.store.Client()).DeleteQueue(e.queue, true)
-	})
+	t.Cleanup(func() { _ = e.insp.DeleteQueue(e.queue, true) })
 	return e
 }
 
+// eventPlan is the Long An plan without periodic reporting, so that a test
+// on the clock's June 2022 hears only its own deadline, not the plan's.
+func eventPlan() *kpi.Plan {
+	p := kpi.DefaultPlan()
+	for i := range p.Indicators {
+		p.Indicators[i].Frequency = kpi.OnEvent
+	}
+	return p
+}
+
 // copyOfBot returns Reminders on its own Redis client, as a second process
-// would have.
+// would have, deciding on the test's clock.
 func (e *env) copyOfBot(n remind.Notifier, reported func(ctx context.Context, unit, indicator, period string) (bool, error), opts ...func(*remind.Config)) *remind.Reminders {
 	e.t.Helper()
 	rdb := storetest.Redis(e.t)
 	cfg := remind.Config{
 		Redis:           rdb,
 		Store:           store.New(rdb, e.prefix),
-		Plan:            kpi.DefaultPlan(),
+		Plan:            eventPlan(),
 		Loc:             hcm(e.t),
 		Quiet:           remind.Quiet{Off: true},
 		Notifier:        n,
 		Reported:        reported,
+		Now:             e.clk.Now,
 		Queue:           e.queue,
 		Poll:            100 * time.Millisecond,
+		EarlyRetry:      100 * time.Millisecond,
 		FoldWait:        time.Second,
 		RetryBase:       200 * time.Millisecond,
 		ShutdownTimeout: 300 * time.Millisecond,
@@ -174,19 +195,43 @@ func (e *env) start(r *remind.Reminders) {
 	e.t.Cleanup(r.Shutdown)
 }
 
-// soon is a one-off deadline due dueIn from now (whole seconds), with leads,
-// added a moment ago, saved in the store.
-func (e *env) soon(id string, dueIn time.Duration, leads []time.Duration, who ...remind.Assignee) remind.Deadline {
+// deadline is a one-off deadline due at due, with leads, added at the
+// clock's time, saved in the store.
+func (e *env) deadline(id string, due time.Time, leads []time.Duration, who ...remind.Assignee) remind.Deadline {
 	e.t.Helper()
-	now := time.Now().Truncate(time.Second)
 	d := remind.Deadline{
-		ID: id, Title: "Nghiệm thu đóng điện TTC Đức Huệ 2", Due: now.Add(dueIn), Leads: leads,
-		Assignees: who, CreatedBy: 1, Created: now.Add(-time.Second),
+		ID: id, Title: "Nghiệm thu đóng điện TTC Đức Huệ 2", Due: due, Leads: leads,
+		Assignees: who, CreatedBy: 1, Created: e.clk.Now(),
 	}
 	if err := e.store.PutDeadline(context.Background(), d); err != nil {
 		e.t.Fatal(err)
 	}
 	return d
+}
+
+// finished reports whether every task in ids has run to its end: sent, or
+// skipped for good. asynq keeps a finished reminder's task (its retention),
+// so a task that is still there and not completed is waiting or retrying.
+func (e *env) finished(ids ...string) bool {
+	for _, id := range ids {
+		info, err := e.insp.GetTaskInfo(e.queue, id)
+		if err != nil || info.State != asynq.TaskStateCompleted {
+			return false
+		}
+	}
+	return true
+}
+
+// advance moves the clock half a minute past to and waits until every
+// reminder of d that came due on the way has finished.
+func (e *env) advance(d remind.Deadline, to time.Time) {
+	e.t.Helper()
+	from := e.clk.Now()
+	to = to.Add(30 * time.Second)
+	e.clk.Set(to)
+	ids := reminders(d, from, to)
+	waitFor(e.t, 20*time.Second, fmt.Sprintf("%v to finish at %s", ids, to.Format(time.DateTime)),
+		func() bool { return e.finished(ids...) })
 }
 
 // waitFor polls cond until it holds or timeout passes.
@@ -201,15 +246,25 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 	}
 }
 
-// expected returns the task ids of d's reminders due by until.
-func expected(d remind.Deadline, until time.Time) []string {
+// settle is how long a test lets the bot run after what it waited for has
+// arrived, so that a second, wrong delivery would show up too.
+const settle = 500 * time.Millisecond
+
+// reminders returns the task ids of d's reminders (no quiet hours) due after
+// after and by until.
+func reminders(d remind.Deadline, after, until time.Time) []string {
 	var out []string
 	for _, o := range remind.Occurrences(d, remind.Quiet{Off: true}, time.UTC) {
-		if !o.At.After(until) {
+		if o.At.After(after) && !o.At.After(until) {
 			out = append(out, o.TaskID())
 		}
 	}
 	return out
+}
+
+// expected returns the task ids of d's reminders due by until.
+func expected(d remind.Deadline, until time.Time) []string {
+	return reminders(d, time.Time{}, until)
 }
 
 // onceEach checks that exactly the want reminders arrived, once each.
@@ -228,13 +283,17 @@ func onceEach(t *testing.T, n *notifier, want []string) {
 	}
 }
 
+// The example: due 30 June 2022 at 17:00, reminded 7 days and 1 day
+// before and at 17:00.
+var sevenDaysOneDay = []time.Duration{7 * remind.Day, remind.Day}
+
 func TestTwoCopiesSendEachReminderOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	n := newNotifier()
+	n := newNotifier(e.clk)
 	n.fail = 1 // one send fails and is retried: still once
 	a, b := e.copyOfBot(n, nil), e.copyOfBot(n, nil)
-	d := e.soon("1", 3*time.Second, []time.Duration{2 * time.Second, time.Second},
+	d := e.deadline("1", june(t, 30, 17, 0, 0), sevenDaysOneDay,
 		remind.Assignee{Unit: "duc-hue"}, remind.Assignee{UserID: 42})
 	// Both copies schedule the same deadline, at the same time.
 	var wg sync.WaitGroup
@@ -246,8 +305,8 @@ func TestTwoCopiesSendEachReminderOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	insp := asynq.NewInspectorFromRedisClient(e.store.Client())
-	queued, err := insp.ListScheduledTasks(e.queue)
+	// June 2022 is in the real clock's past: every task is pending at once.
+	queued, err := e.insp.ListPendingTasks(e.queue, asynq.PageSize(100))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,36 +321,41 @@ func TestTwoCopiesSendEachReminderOnce(t *testing.T) {
 	if len(want) != 6 {
 		t.Fatalf("%d reminders expected, want 6", len(want))
 	}
-	waitFor(t, 10*time.Second, "6 reminders", func() bool { return len(n.delivered()) == len(want) })
-	time.Sleep(time.Second) // room for a duplicate to show up
+	// Each reminder goes out when the clock reaches it, not before.
+	for _, at := range []time.Time{june(t, 23, 17, 0, 0), june(t, 29, 17, 0, 0), d.Due} {
+		e.advance(d, at)
+		onceEach(t, n, expected(d, e.clk.Now()))
+	}
+	time.Sleep(settle) // room for a duplicate to show up
 	onceEach(t, n, want)
 
 	// asynq forgets finished tasks after their retention; a sync that
 	// schedules the deadline again then is stopped by the sent log.
-	if _, err := insp.DeleteAllCompletedTasks(e.queue); err != nil {
+	if _, err := e.insp.DeleteAllCompletedTasks(e.queue); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Schedule(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Second)
+	waitFor(t, 20*time.Second, "the reminders scheduled again to finish", func() bool { return e.finished(want...) })
 	onceEach(t, n, want)
 }
 
 func TestRestartDeliversWhatWasMissedOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	n := newNotifier()
+	n := newNotifier(e.clk)
 	n.block = true // the first send hangs until the shutdown cuts it short
 	first := e.copyOfBot(n, nil)
-	d := e.soon("2", 3*time.Second, []time.Duration{2 * time.Second, time.Second}, remind.Assignee{Unit: "duc-hue"})
+	d := e.deadline("2", june(t, 30, 17, 0, 0), []time.Duration{2 * time.Hour, time.Hour}, remind.Assignee{Unit: "duc-hue"})
 	if err := first.Schedule(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
 	e.start(first)
+	e.clk.Set(june(t, 30, 15, 0, 30)) // the first lead comes due
 	select {
 	case <-n.blocked:
-	case <-time.After(5 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatal("the first reminder never started")
 	}
 	first.Shutdown() // mid-message
@@ -299,13 +363,13 @@ func TestRestartDeliversWhatWasMissedOnce(t *testing.T) {
 		t.Fatalf("delivered %v before the restart", got)
 	}
 	// Every copy is down while the other reminders come due.
-	time.Sleep(time.Until(d.Due.Add(500 * time.Millisecond)))
+	e.clk.Set(june(t, 30, 17, 0, 30))
 
 	second := e.copyOfBot(n, nil)
 	e.start(second)
 	want := expected(d, d.Due)
-	waitFor(t, 10*time.Second, "the missed reminders", func() bool { return len(n.delivered()) == len(want) })
-	time.Sleep(time.Second)
+	waitFor(t, 20*time.Second, "the missed reminders", func() bool { return len(n.delivered()) == len(want) })
+	time.Sleep(settle)
 	onceEach(t, n, want)
 }
 
@@ -318,7 +382,7 @@ func TestReportedOrDoneStopsReminders(t *testing.T) {
 		e := newEnv(t)
 		var mu sync.Mutex
 		reported := map[string]bool{"ben-luc": true}
-		n := newNotifier()
+		n := newNotifier(e.clk)
 		n.onRemind = func(o remind.Occurrence) { // Đức Huệ reports after its first reminder
 			mu.Lock()
 			reported[o.Assignee.Unit] = true
@@ -329,8 +393,8 @@ func TestReportedOrDoneStopsReminders(t *testing.T) {
 			defer mu.Unlock()
 			return indicator == "xuat-khau" && period == "2022-05" && reported[unit], nil
 		})
-		// A reporting deadline shaped like the plan's, due in seconds.
-		d := e.soon("3", 3*time.Second, []time.Duration{2 * time.Second, time.Second}, duc, ben)
+		// A reporting deadline shaped like the plan's.
+		d := e.deadline("3", june(t, 30, 17, 0, 0), remind.DefaultPlanLeads, duc, ben)
 		d.Plan, d.Indicator, d.Period = true, "xuat-khau", "2022-05"
 		if err := e.store.PutDeadline(context.Background(), d); err != nil {
 			t.Fatal(err)
@@ -339,39 +403,44 @@ func TestReportedOrDoneStopsReminders(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.start(r)
-		time.Sleep(time.Until(d.Due.Add(1500 * time.Millisecond)))
-		firstLead := remind.Occurrence{DeadlineID: d.ID, Assignee: duc, Kind: remind.KindLead, Nominal: d.Due.Add(-2 * time.Second)}
+		// Through the 5-day and 1-day leads to the due time.
+		for _, at := range []time.Time{june(t, 25, 17, 0, 0), june(t, 29, 17, 0, 0), d.Due} {
+			e.advance(d, at)
+		}
+		firstLead := remind.Occurrence{DeadlineID: d.ID, Assignee: duc, Kind: remind.KindLead, Nominal: d.Due.Add(-5 * remind.Day)}
 		onceEach(t, n, []string{firstLead.TaskID()})
 	})
 
 	t.Run("pressing done stops the rest", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		n := newNotifier()
+		n := newNotifier(e.clk)
 		n.onRemind = func(o remind.Occurrence) {
-			if err := e.store.MarkDone(context.Background(), o.DeadlineID, o.Assignee.Key(), time.Now()); err != nil {
+			if err := e.store.MarkDone(context.Background(), o.DeadlineID, o.Assignee.Key(), e.clk.Now()); err != nil {
 				t.Error(err)
 			}
 		}
 		r := e.copyOfBot(n, nil)
-		d := e.soon("4", 3*time.Second, []time.Duration{2 * time.Second, time.Second}, duc)
+		d := e.deadline("4", june(t, 30, 17, 0, 0), sevenDaysOneDay, duc)
 		if err := r.Schedule(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}
 		e.start(r)
-		time.Sleep(time.Until(d.Due.Add(1500 * time.Millisecond)))
-		onceEach(t, n, expected(d, d.Due.Add(-2*time.Second)))
+		for _, at := range []time.Time{june(t, 23, 17, 0, 0), june(t, 29, 17, 0, 0), d.Due} {
+			e.advance(d, at)
+		}
+		onceEach(t, n, expected(d, d.Due.Add(-7*remind.Day)))
 	})
 }
 
 func TestLateRemindersFoldIntoOneCatchUp(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	n := newNotifier()
+	n := newNotifier(e.clk)
 	r := e.copyOfBot(n, nil)
 	duc, user := remind.Assignee{Unit: "duc-hue"}, remind.Assignee{UserID: 42}
-	// Due three days ago, while every copy of the bot was down.
-	d := e.soon("5", -3*remind.Day, []time.Duration{2 * remind.Day, remind.Day}, duc, user)
+	// Due three days before the clock, while every copy of the bot was down.
+	d := e.deadline("5", june(t, 17, 10, 0, 0), []time.Duration{2 * remind.Day, remind.Day}, duc, user)
 	d.Created = d.Due.Add(-10 * remind.Day)
 	if err := e.store.PutDeadline(context.Background(), d); err != nil {
 		t.Fatal(err)
@@ -385,7 +454,8 @@ func TestLateRemindersFoldIntoOneCatchUp(t *testing.T) {
 		defer n.mu.Unlock()
 		return len(n.catchUps[duc]) > 0 && len(n.catchUps[user]) > 0 && len(n.overdue) > 0
 	}
-	waitFor(t, 15*time.Second, "the catch-ups and the summary", caughtUp)
+	waitFor(t, 20*time.Second, "the catch-ups and the summary", caughtUp)
+	// Longer than FoldWait: a second catch-up would have gone out by now.
 	time.Sleep(1500 * time.Millisecond)
 
 	n.mu.Lock()
@@ -426,20 +496,19 @@ func TestSyncSchedulesThePlanOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	loc := hcm(t)
+	e.clk.Set(june(t, 18, 9, 0, 0))
 	rdb := storetest.Redis(t)
 	r, err := remind.New(remind.Config{
-		Redis: rdb, Store: e.store, Plan: kpi.DefaultPlan(), Loc: loc, Notifier: newNotifier(),
-		Queue: e.queue, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return time.Date(2022, 6, 18, 9, 0, 0, 0, loc) },
+		Redis: rdb, Store: e.store, Plan: kpi.DefaultPlan(), Loc: loc, Notifier: newNotifier(e.clk),
+		Queue: e.queue, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: e.clk.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	insp := asynq.NewInspectorFromRedisClient(rdb)
 	count := func() int {
 		t.Helper()
 		// 2022 is in the real clock's past: every task is pending at once.
-		ts, err := insp.ListPendingTasks(e.queue, asynq.PageSize(1000))
+		ts, err := e.insp.ListPendingTasks(e.queue, asynq.PageSize(1000))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -462,7 +531,7 @@ func TestSyncSchedulesThePlanOnce(t *testing.T) {
 	xk := remind.PlanDeadlineID("xuat-khau", kpi.Month(2022, 5))
 	d, _ := remind.PlanDeadline(kpi.DefaultPlan(), loc, xk)
 	for _, o := range remind.Occurrences(d, remind.Quiet{}, loc)[:4] {
-		if _, err := insp.GetTaskInfo(e.queue, o.TaskID()); err != nil {
+		if _, err := e.insp.GetTaskInfo(e.queue, o.TaskID()); err != nil {
 			t.Errorf("%s not scheduled: %v", o.TaskID(), err)
 		}
 	}
@@ -474,60 +543,80 @@ func TestQuietHoursAndBlockedUsers(t *testing.T) {
 
 	t.Run("a backlog found in quiet hours waits for their end", func(t *testing.T) {
 		t.Parallel()
-		loc := hcm(t)
-		now := time.Now().In(loc)
-		midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-		tod := now.Sub(midnight)
-		if tod < 10*time.Minute || tod > 23*time.Hour {
-			t.Skip("too close to midnight for a quiet span around now")
-		}
 		e := newEnv(t)
-		n := newNotifier()
+		n := newNotifier(e.clk)
 		r := e.copyOfBot(n, nil)
-		// Due ten minutes ago, before the quiet hours began five minutes ago;
-		// nobody was running then.
-		d := e.soon("6", -10*time.Minute, nil, duc)
-		d.Created = d.Due.Add(-time.Hour)
-		if err := e.store.PutDeadline(context.Background(), d); err != nil {
-			t.Fatal(err)
-		}
+		// Due at 18:50, its overdue notice at 19:50: both before the quiet
+		// hours began at 20:00, while nobody was running.
+		d := e.deadline("6", june(t, 20, 18, 50, 0), nil, duc)
 		if err := r.Schedule(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}
-		quiet := remind.Quiet{From: tod - 5*time.Minute, To: (tod + 3*time.Second).Truncate(time.Second)}
-		end := midnight.Add(quiet.To)
-		// The copy that comes back runs with the quiet hours.
+		// The copy that comes back at 21:00 runs with the quiet hours.
+		e.clk.Set(june(t, 20, 21, 0, 0))
+		quiet := remind.Quiet{From: 20 * time.Hour, To: 7 * time.Hour}
+		end := june(t, 21, 7, 0, 0)
 		e.start(e.copyOfBot(n, nil, func(c *remind.Config) { c.Quiet = quiet }))
-		due := remind.Occurrence{DeadlineID: d.ID, Assignee: duc, Kind: remind.KindDue, Nominal: d.Due}
-		waitFor(t, 10*time.Second, "the held reminder", func() bool { return n.delivered()[due.TaskID()] > 0 })
+		want := expected(d, d.Due.Add(remind.OverdueAfter)) // the due time and the overdue notice
+		summary := "summary:" + strconv.FormatInt(d.Due.Add(remind.OverdueAfter).Unix(), 10)
+		// Each task ran and was put off without a word.
+		waitFor(t, 20*time.Second, "the backlog to be held", func() bool { return e.finished(append(want, summary)...) })
+		time.Sleep(settle)
 		n.mu.Lock()
-		got := n.times[due.TaskID()]
+		held := len(n.reminds) + len(n.overdue)
 		n.mu.Unlock()
-		if got.Before(end) {
-			t.Errorf("delivered at %v, inside quiet hours ending %v", got.In(loc).Format(time.TimeOnly), end.Format(time.TimeOnly))
+		if held != 0 {
+			t.Fatalf("%d messages went out at night, want none before %s", held, end.Format(time.DateTime))
 		}
-		time.Sleep(500 * time.Millisecond)
-		onceEach(t, n, []string{due.TaskID()})
+
+		e.clk.Set(end.Add(30 * time.Second))
+		waitFor(t, 20*time.Second, "the held reminders and summary", func() bool {
+			n.mu.Lock()
+			defer n.mu.Unlock()
+			return len(n.reminds) == len(want) && len(n.overdue) > 0
+		})
+		n.mu.Lock()
+		for id, at := range n.times {
+			if at.Before(end) {
+				t.Errorf("%s delivered at %v, inside quiet hours ending %v", id, at.Format(time.DateTime), end.Format(time.DateTime))
+			}
+		}
+		n.mu.Unlock()
+		time.Sleep(settle)
+		onceEach(t, n, want)
+		n.mu.Lock()
+		if len(n.overdue) != 1 {
+			t.Errorf("%d overdue summaries, want 1", len(n.overdue))
+		}
+		n.mu.Unlock()
 	})
 
 	t.Run("a user who blocked the bot is tried once, not retried", func(t *testing.T) {
 		t.Parallel()
 		e := newEnv(t)
-		n := newNotifier()
+		n := newNotifier(e.clk)
 		n.refuse[42] = 0
 		r := e.copyOfBot(n, nil)
-		d := e.soon("7", time.Second, nil, remind.Assignee{UserID: 42}, duc)
+		user := remind.Assignee{UserID: 42}
+		d := e.deadline("7", june(t, 30, 17, 0, 0), nil, user, duc)
 		if err := r.Schedule(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}
 		e.start(r)
-		time.Sleep(time.Until(d.Due.Add(2 * time.Second))) // retries come after 200 ms
-		n.mu.Lock()
-		tries := n.refuse[42]
-		n.mu.Unlock()
-		if tries != 1 {
-			t.Errorf("the blocked user was tried %d times, want once", tries)
+		e.clk.Set(d.Due.Add(30 * time.Second))
+		blocked := remind.Occurrence{DeadlineID: d.ID, Assignee: user, Kind: remind.KindDue, Nominal: d.Due}.TaskID()
+		tries := func() int {
+			n.mu.Lock()
+			defer n.mu.Unlock()
+			return n.refuse[42]
 		}
+		// A retry would come 200 ms after the first try (RetryBase); a task
+		// that ended is never tried again.
+		waitFor(t, 20*time.Second, "the blocked user's reminder to end", func() bool { return e.finished(blocked) || tries() > 1 })
+		if got := tries(); got != 1 {
+			t.Errorf("the blocked user was tried %d times, want once", got)
+		}
+		waitFor(t, 20*time.Second, "Đức Huệ's reminder", func() bool { return len(n.delivered()) > 0 })
 		onceEach(t, n, []string{remind.Occurrence{DeadlineID: d.ID, Assignee: duc, Kind: remind.KindDue, Nominal: d.Due}.TaskID()})
 	})
 }
