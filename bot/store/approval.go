@@ -201,27 +201,11 @@ type SentMessage struct {
 // returns the id. It returns an error when ttl is not positive or Redis
 // fails.
 func (s *Store) PutApproval(ctx context.Context, a Approval, ttl time.Duration) (string, error) {
-	if ttl <= 0 {
-		return "", fmt.Errorf("store: save approval: ttl %v must be positive", ttl)
-	}
 	val, err := jsonString(toApprovalRecord(a))
 	if err != nil {
 		return "", fmt.Errorf("store: save approval: %w", err)
 	}
-	for range 3 {
-		id, err := newPendingID()
-		if err != nil {
-			return "", fmt.Errorf("store: save approval: %w", err)
-		}
-		ok, err := s.rdb.SetNX(ctx, s.keys.approval(id), val, ttl).Result()
-		if err != nil {
-			return "", fmt.Errorf("store: save approval %s: %w", id, err)
-		}
-		if ok {
-			return id, nil
-		}
-	}
-	return "", fmt.Errorf("store: save approval: no free id after 3 tries")
+	return s.putNew(ctx, "approval", s.keys.approval, val, ttl)
 }
 
 // Approval returns the approval id. It returns ErrNotFound when it is gone

@@ -36,24 +36,11 @@ type inviteRecord struct {
 // 64 of [A-Za-z0-9_-]). It returns an error when Redis fails.
 func (s *Store) PutInvite(ctx context.Context, inv Invite, ttl time.Duration) (string, error) {
 	rec := inviteRecord{Role: string(inv.Role), Unit: inv.Unit, By: inv.By, Created: inv.Created, Expires: inv.Created.Add(ttl)}
-	val, err := json.Marshal(rec)
+	val, err := jsonString(rec)
 	if err != nil {
 		return "", fmt.Errorf("store: save invite: %w", err)
 	}
-	for range 3 {
-		code, err := newPendingID()
-		if err != nil {
-			return "", fmt.Errorf("store: save invite: %w", err)
-		}
-		ok, err := s.rdb.SetNX(ctx, s.keys.invite(code), val, ttl).Result()
-		if err != nil {
-			return "", fmt.Errorf("store: save invite: %w", err)
-		}
-		if ok {
-			return code, nil
-		}
-	}
-	return "", fmt.Errorf("store: save invite: no free code")
+	return s.putNew(ctx, "invite", s.keys.invite, val, ttl)
 }
 
 // TakeInvite returns the invite with code and deletes it in the same step

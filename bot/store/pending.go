@@ -63,26 +63,35 @@ func jsonString(v any) (string, error) {
 // returns that id: at most 12 characters of [A-Za-z0-9_-]. It returns an
 // error when ttl is not positive or Redis fails.
 func (s *Store) PutPending(ctx context.Context, p Pending, ttl time.Duration) (id string, err error) {
-	if ttl <= 0 {
-		return "", fmt.Errorf("store: save pending: ttl %v must be positive", ttl)
-	}
 	val, err := jsonString(toPendingRecord(p))
 	if err != nil {
 		return "", fmt.Errorf("store: save pending: %w", err)
 	}
+	return s.putNew(ctx, "pending", s.keys.pending, val, ttl)
+}
+
+// putNew stores val for ttl under a fresh random id (SET NX, so an id is
+// never reused while its record lives) and returns the id: 12 characters of
+// [A-Za-z0-9_-], short enough for callback data and deep links. It returns
+// an error when ttl is not positive or Redis fails.
+func (s *Store) putNew(ctx context.Context, what string, key func(id string) string, val string, ttl time.Duration) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("store: save %s: ttl %v must be positive", what, ttl)
+	}
 	for range 3 {
-		if id, err = newPendingID(); err != nil {
-			return "", fmt.Errorf("store: save pending: %w", err)
-		}
-		ok, err := s.rdb.SetNX(ctx, s.keys.pending(id), val, ttl).Result()
+		id, err := newPendingID()
 		if err != nil {
-			return "", fmt.Errorf("store: save pending %s: %w", id, err)
+			return "", fmt.Errorf("store: save %s: %w", what, err)
+		}
+		ok, err := s.rdb.SetNX(ctx, key(id), val, ttl).Result()
+		if err != nil {
+			return "", fmt.Errorf("store: save %s %s: %w", what, id, err)
 		}
 		if ok {
 			return id, nil
 		}
 	}
-	return "", fmt.Errorf("store: save pending: no free id after 3 tries")
+	return "", fmt.Errorf("store: save %s: no free id after 3 tries", what)
 }
 
 // Pending returns the pending submission id. It returns ErrExpired when it is
