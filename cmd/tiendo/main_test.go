@@ -351,8 +351,17 @@ func TestUsersAndLanguage(t *testing.T) {
 
 func TestRepeatedUpdateIsHandledOnce(t *testing.T) {
 	h := start(t, nil)
+	if n := h.answersToRedelivered(admin, "/tongquan"); n != 1 {
+		t.Errorf("%d answers to one update delivered twice, want 1", n)
+	}
+}
+
+// answersToRedelivered sends text, lets the bot answer, has Telegram deliver
+// the same update (same update_id) again, and counts the messages sent.
+func (h *harness) answersToRedelivered(from telegramtest.From, text string) int {
+	h.t.Helper()
 	before := len(h.api.Sent())
-	id := h.api.SendText(admin, "/tongquan")
+	id := h.api.SendText(from, text)
 	h.waitNew(before)
 	h.api.Redeliver(id)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -364,9 +373,7 @@ func TestRepeatedUpdateIsHandledOnce(t *testing.T) {
 			n++
 		}
 	}
-	if n != 1 {
-		t.Errorf("%d answers to one update delivered twice, want 1", n)
-	}
+	return n
 }
 
 // HTML in what users write never reaches a reply as markup.
