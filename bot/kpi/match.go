@@ -547,6 +547,14 @@ func coverage(words, others []string) int {
 	return total / len(words)
 }
 
+// Suggest looks at the first suggestWords words of a question, each cut to
+// suggestRunes letters: edit distances are quadratic, and a 4 KB message of
+// one "word" must not cost more than a real question.
+const (
+	suggestWords = 24
+	suggestRunes = 24
+)
+
 // Suggest returns the n indicators closest to text, best first, for a
 // question that matched nothing. It never returns fewer than min(n, number
 // of indicators): with nothing alike, it returns the plan's first indicators.
@@ -556,7 +564,14 @@ func (p *Plan) Suggest(text string, n int) []*Indicator {
 	}
 	var q []string
 	for _, t := range wordTokens(text) {
-		q = append(q, t.text)
+		if len(q) == suggestWords {
+			break
+		}
+		w := t.text
+		if r := []rune(w); len(r) > suggestRunes {
+			w = string(r[:suggestRunes]) // no word is that long: it is noise
+		}
+		q = append(q, w)
 	}
 	type scored struct {
 		ind   *Indicator
