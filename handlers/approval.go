@@ -389,10 +389,9 @@ func withAwaiting(official, awaiting []kpi.Report) []kpi.Report {
 // approval within the question's unit and period: for a cumulative indicator
 // the total once they are approved, then each figure. It is "" when none
 // await.
-func (s *session) awaitingProgress(ctx context.Context, q kpi.Question, official []kpi.Report, f kpi.Filter) (string, error) {
-	aw, err := s.Store.Awaiting(ctx, s.Plan.ID, q.Indicator.ID)
-	if err != nil || len(aw) == 0 {
-		return "", err
+func (s *session) awaitingProgress(q kpi.Question, official, aw []kpi.Report, f kpi.Filter) string {
+	if len(aw) == 0 {
+		return ""
 	}
 	var shown []kpi.Report
 	for _, r := range aw {
@@ -405,7 +404,7 @@ func (s *session) awaitingProgress(ctx context.Context, q kpi.Question, official
 		shown = append(shown, r)
 	}
 	if len(shown) == 0 {
-		return "", nil
+		return ""
 	}
 	ind := q.Indicator
 	var lines []string
@@ -428,7 +427,7 @@ func (s *session) awaitingProgress(ctx context.Context, q kpi.Question, official
 		lines = append(lines, s.t("AwaitingLine", "Unit", s.unitShort(r.Unit), "Period", period,
 			"Value", s.value(ind, r), "By", s.reporterName(r.ByName, r.By)))
 	}
-	return strings.Join(lines, "\n"), nil
+	return strings.Join(lines, "\n")
 }
 
 // awaitingSummary is the overview's mark for an indicator with figures

@@ -270,7 +270,7 @@ func (n *Notifier) Digest(ctx context.Context, late []remind.Late) error {
 		return err
 	}
 	lang := locales.Languages[0]
-	text := n.App.Cat.T(lang, "DigestTitle") + "\n\n" + n.App.overview(lang, all, true)
+	text := n.App.Cat.T(lang, "DigestTitle") + "\n\n" + n.App.renderOverview(lang, all, nil, true)
 	if len(late) > 0 {
 		text += "\n\n" + n.App.Cat.N(lang, "DigestLate", len(late)) + "\n" + strings.Join(n.App.lateLines(lang, late), "\n")
 	}

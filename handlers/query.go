@@ -25,10 +25,11 @@ func (s *session) progress(ctx context.Context, args string) error {
 		}
 		return err
 	}
-	reports, err := s.Store.Reports(ctx, s.Plan.ID, q.Indicator.ID)
+	figs, err := s.Store.Figures(ctx, s.Plan.ID, []string{q.Indicator.ID})
 	if err != nil {
 		return err
 	}
+	reports := figs.Official[q.Indicator.ID]
 	f := kpi.Filter{Period: q.Period}
 	if q.Unit != nil {
 		f.Unit = q.Unit.ID
@@ -36,11 +37,7 @@ func (s *session) progress(ctx context.Context, args string) error {
 	p := kpi.Compute(s.Plan, q.Indicator, reports, f, s.now())
 	text := s.renderProgress(q, p)
 	// Figures awaiting approval, marked, below the official ones (approval.go).
-	extra, err := s.awaitingProgress(ctx, q, reports, f)
-	if err != nil {
-		return err
-	}
-	if extra != "" {
+	if extra := s.awaitingProgress(q, reports, figs.Awaiting[q.Indicator.ID], f); extra != "" {
 		text += "\n" + extra
 	}
 	return s.reply(ctx, text)
@@ -206,32 +203,18 @@ func (s *session) overview(ctx context.Context, _ string) error {
 	for i := range s.Plan.Indicators {
 		ids[i] = s.Plan.Indicators[i].ID
 	}
-	all, err := s.Store.AllReports(ctx, s.Plan.ID, ids)
+	figs, err := s.Store.Figures(ctx, s.Plan.ID, ids)
 	if err != nil {
 		return err
 	}
-	awaiting, err := s.Store.AllAwaiting(ctx, s.Plan.ID, ids) // approval.go
-	if err != nil {
-		return err
-	}
-	return s.reply(ctx, s.overviewWith(s.lang, all, awaiting, false))
+	return s.reply(ctx, s.renderOverview(s.lang, figs.Official, figs.Awaiting, false))
 }
 
-// Overview renders every indicator's progress in lang from all reports, in
-// plan order.
-func (a *App) Overview(lang string, all map[string][]kpi.Report) string {
-	return a.overview(lang, all, false)
-}
-
-// overview renders the overview; behindFirst puts behind-pace indicators
-// first (the weekly digest).
-func (a *App) overview(lang string, all map[string][]kpi.Report, behindFirst bool) string {
-	return a.overviewWith(lang, all, nil, behindFirst)
-}
-
-// overviewWith is overview with, when awaiting is not nil, each indicator's
-// figures awaiting approval marked after its official summary.
-func (a *App) overviewWith(lang string, all, awaiting map[string][]kpi.Report, behindFirst bool) string {
+// renderOverview renders every indicator's progress in lang from all
+// reports, in plan order or, with behindFirst (the weekly digest), the
+// behind-pace ones first. When awaiting is not nil, each indicator's figures
+// awaiting approval are marked after its official summary.
+func (a *App) renderOverview(lang string, all, awaiting map[string][]kpi.Report, behindFirst bool) string {
 	now := a.Now().In(a.Loc)
 	t := func(id string, kv ...any) string { return a.Cat.T(lang, id, kv...) }
 	head := []string{t("OverviewTitle", "Title", a.Plan.Title(lang), "Now", now.Format(t("LayoutDateTime"))), ""}

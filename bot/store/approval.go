@@ -50,25 +50,11 @@ func (s *Store) Awaiting(ctx context.Context, planID, indicator string) ([]kpi.R
 // the overview. It returns an error when Redis fails or a record cannot be
 // read.
 func (s *Store) AllAwaiting(ctx context.Context, planID string, indicators []string) (map[string][]kpi.Report, error) {
-	cmds := make([]*redis.MapStringStringCmd, len(indicators))
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, ind := range indicators {
-			cmds[i] = p.HGetAll(ctx, s.keys.awaiting(planID, ind))
-		}
-		return nil
-	})
+	out, err := s.readHashes(ctx, planID, indicators, s.keys.awaiting)
 	if err != nil {
 		return nil, fmt.Errorf("store: read awaiting of plan %s: %w", planID, err)
 	}
-	out := make(map[string][]kpi.Report, len(indicators))
-	for i, ind := range indicators {
-		rs, err := decodeReports(cmds[i].Val())
-		if err != nil {
-			return nil, fmt.Errorf("store: read awaiting %s: %w", s.keys.awaiting(planID, ind), err)
-		}
-		out[ind] = rs
-	}
-	return out, nil
+	return out[0], nil
 }
 
 // Approve makes the figure awaiting in (planID, indicator, slot) official, as

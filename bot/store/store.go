@@ -301,23 +301,58 @@ func (s *Store) Reports(ctx context.Context, planID, indicator string) ([]kpi.Re
 // empty slice when it has no report. It returns an error when Redis fails or
 // a record cannot be read.
 func (s *Store) AllReports(ctx context.Context, planID string, indicators []string) (map[string][]kpi.Report, error) {
-	cmds := make([]*redis.MapStringStringCmd, len(indicators))
+	out, err := s.readHashes(ctx, planID, indicators, s.keys.reports)
+	if err != nil {
+		return nil, fmt.Errorf("store: read reports of plan %s: %w", planID, err)
+	}
+	return out[0], nil
+}
+
+// Figures are an indicator's reports: the official ones, and those
+// awaiting an editor's approval (empty unless the plan asks for approval).
+type Figures struct {
+	Official map[string][]kpi.Report // by indicator id
+	Awaiting map[string][]kpi.Report // by indicator id
+}
+
+// Figures returns the official and the awaiting reports of every listed
+// indicator in one round trip (every listed id present, empty when nothing
+// is there): what a progress answer or the overview shows. It returns an
+// error when Redis fails or a record cannot be read.
+func (s *Store) Figures(ctx context.Context, planID string, indicators []string) (Figures, error) {
+	out, err := s.readHashes(ctx, planID, indicators, s.keys.reports, s.keys.awaiting)
+	if err != nil {
+		return Figures{}, fmt.Errorf("store: read figures of plan %s: %w", planID, err)
+	}
+	return Figures{Official: out[0], Awaiting: out[1]}, nil
+}
+
+// readHashes reads, in one pipeline, the report hash that each key function
+// names for each indicator: out[k][indicator] are the reports of keyFns[k].
+func (s *Store) readHashes(ctx context.Context, planID string, indicators []string, keyFns ...func(planID, indicator string) string) ([]map[string][]kpi.Report, error) {
+	cmds := make([][]*redis.MapStringStringCmd, len(keyFns))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, ind := range indicators {
-			cmds[i] = p.HGetAll(ctx, s.keys.reports(planID, ind))
+		for k, key := range keyFns {
+			cmds[k] = make([]*redis.MapStringStringCmd, len(indicators))
+			for i, ind := range indicators {
+				cmds[k][i] = p.HGetAll(ctx, key(planID, ind))
+			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: read reports of plan %s: %w", planID, err)
+		return nil, err
 	}
-	out := make(map[string][]kpi.Report, len(indicators))
-	for i, ind := range indicators {
-		rs, err := decodeReports(cmds[i].Val())
-		if err != nil {
-			return nil, fmt.Errorf("store: read reports %s: %w", s.keys.reports(planID, ind), err)
+	out := make([]map[string][]kpi.Report, len(keyFns))
+	for k, key := range keyFns {
+		out[k] = make(map[string][]kpi.Report, len(indicators))
+		for i, ind := range indicators {
+			rs, err := decodeReports(cmds[k][i].Val())
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", key(planID, ind), err)
+			}
+			out[k][ind] = rs
 		}
-		out[ind] = rs
 	}
 	return out, nil
 }

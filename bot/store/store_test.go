@@ -371,6 +371,40 @@ func TestAllReportsOneRoundTrip(t *testing.T) {
 	}
 }
 
+// A progress answer or the overview reads official and awaiting figures in
+// one round trip.
+func TestFiguresOneRoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb := storetest.Redis(t)
+	s := store.New(rdb, storetest.Prefix(t))
+	if _, err := s.PutReport(ctx, plan, monthly("xuat-khau", "ben-luc", 1, 5)); err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.PutPending(ctx, store.Pending{UserID: 7, Reports: []kpi.Report{monthly("xuat-khau", "ben-luc", 2, 6)}, Awaiting: true}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Confirm(ctx, plan, id, 7, "Hùng", time.Now(), "1:1"); err != nil {
+		t.Fatal(err)
+	}
+	h := &countHook{}
+	rdb.AddHook(h)
+	got, err := s.Figures(ctx, plan, []string{"xuat-khau", "grdp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, p := h.cmds.Load(), h.pipes.Load(); c != 0 || p != 1 {
+		t.Errorf("Figures sent %d commands and %d pipelines (%v), want one pipeline", c, p, h.names)
+	}
+	if len(got.Official["xuat-khau"]) != 1 || len(got.Awaiting["xuat-khau"]) != 1 || got.Awaiting["xuat-khau"][0].Period != kpi.Month(2022, 2) {
+		t.Errorf("Figures = %+v, want January official and February awaiting", got)
+	}
+	if _, ok := got.Awaiting["grdp"]; !ok {
+		t.Errorf("Figures leaves out an indicator with nothing awaiting")
+	}
+}
+
 func TestClaimUpdate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
