@@ -171,7 +171,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	ob := outbox.New(func(ctx context.Context, chatID int64, html string, kb [][]outbox.Button) error {
 		_, err := b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML,
-			LinkPreviewOptions: noPreview, ReplyMarkup: outboxKeyboard(kb)})
+			LinkPreviewOptions: noPreview, ReplyMarkup: keyboard(kb)})
 		return err
 	}, limits)
 	rcfg := remind.Config{
@@ -337,14 +337,4 @@ type redisLogger struct{ log *slog.Logger }
 
 func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
 	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
-}
-
-func outboxKeyboard(kb [][]outbox.Button) models.ReplyMarkup {
-	rows := make([][]handlers.Button, len(kb))
-	for i, r := range kb {
-		for _, b := range r {
-			rows[i] = append(rows[i], handlers.Button{Text: b.Text, Data: b.Data, URL: b.URL})
-		}
-	}
-	return keyboard(rows)
 }

@@ -12,6 +12,7 @@ import (
 
 	"tiendo/bot/access"
 	"tiendo/bot/kpi"
+	"tiendo/bot/outbox"
 	"tiendo/bot/remind"
 	"tiendo/bot/store"
 	"tiendo/locales"
@@ -35,12 +36,9 @@ type Request struct {
 // IsGroup reports whether the request came from a group chat.
 func (r Request) IsGroup() bool { return r.ChatType == "group" || r.ChatType == "supergroup" }
 
-// Button is an inline keyboard button: Data for a callback, or URL.
-type Button struct {
-	Text string
-	Data string
-	URL  string
-}
+// Button is an inline keyboard button: Data for a callback, or URL. It is
+// the outbox's button, so replies and reminders build keyboards alike.
+type Button = outbox.Button
 
 // Sender delivers replies. Texts are Telegram HTML; the Sender splits texts
 // longer than Telegram allows.

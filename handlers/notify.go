@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -150,7 +151,7 @@ func (n *Notifier) Remind(ctx context.Context, o remind.Occurrence, d remind.Dea
 }
 
 // deliver sends to one recipient once per task, and handles a 403.
-func (n *Notifier) deliver(ctx context.Context, task string, r recipient, text string, kb [][]outbox.Button) error {
+func (n *Notifier) deliver(ctx context.Context, task string, r recipient, text string, kb [][]Button) error {
 	key := task + "#" + fmt.Sprint(r.chatID)
 	if n.Sent != nil {
 		// Marked before sending: a crash in between loses this one
@@ -294,24 +295,17 @@ func (a *App) assigneeName(lang string, as remind.Assignee) string {
 	return a.Cat.T(lang, "ThisGroup")
 }
 
-// reminderButtons: report now (plan deadlines) or done (one-off), and later.
-func (a *App) reminderButtons(lang string, d remind.Deadline, as remind.Assignee) [][]outbox.Button {
-	var row []outbox.Button
+// reminderButtons: report now (plan deadlines) or done (one-off), and
+// later. Ids are ASCII and short, so every button's data fits Telegram's 64
+// bytes; one that would not is left out rather than refused by Telegram.
+func (a *App) reminderButtons(lang string, d remind.Deadline, as remind.Assignee) [][]Button {
+	row := []Button{{Text: a.Cat.T(lang, "ButtonDone"), Data: cbDone + ":" + d.ID}}
 	if d.Plan {
-		row = append(row, outbox.Button{Text: a.Cat.T(lang, "ButtonReportNow"), Data: cbReportNow + ":" + d.ID})
-	} else {
-		row = append(row, outbox.Button{Text: a.Cat.T(lang, "ButtonDone"), Data: cbDone + ":" + d.ID})
+		row[0] = Button{Text: a.Cat.T(lang, "ButtonReportNow"), Data: cbReportNow + ":" + d.ID}
 	}
-	if sz := cbSnooze + ":" + d.ID + "|" + as.Key(); len(sz) <= maxCallback {
-		row = append(row, outbox.Button{Text: a.Cat.T(lang, "ButtonLater"), Data: sz})
-	}
-	for i := range row {
-		if len(row[i].Data) > maxCallback {
-			row = append(row[:i], row[i+1:]...)
-			break
-		}
-	}
-	return [][]outbox.Button{row}
+	row = append(row, Button{Text: a.Cat.T(lang, "ButtonLater"), Data: cbSnooze + ":" + d.ID + "|" + as.Key()})
+	row = slices.DeleteFunc(row, func(b Button) bool { return len(b.Data) > maxCallback })
+	return [][]Button{row}
 }
 
 // duration says how long d is in words: "2 ngày 3 giờ", "45 phút".
