@@ -680,6 +680,14 @@ func sendMessage(s *Server, _ *http.Request, p params) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	m := &message{fromBot: true, method: "sendMessage", text: text, parseMode: pm, plain: plain, canon: canon, kb: kb}
+	return s.post(chatID, m, Sent{})
+}
+
+// post adds the bot's message m to chat chatID, as Telegram would (refused
+// if the chat blocked the bot or flood control says no), and records it;
+// sent carries the fields of the record particular to the method.
+func (s *Server) post(chatID int64, m *message, sent Sent) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.blocked[chatID] {
@@ -689,9 +697,11 @@ func sendMessage(s *Server, _ *http.Request, p params) (any, *apiError) {
 	if e := s.floodLocked(c); e != nil {
 		return nil, e
 	}
-	m := &message{fromBot: true, method: "sendMessage", text: text, parseMode: pm, plain: plain, canon: canon, kb: kb, at: s.now()}
+	m.at = s.now()
 	c.add(m)
-	s.recordLocked(Sent{Method: "sendMessage", ChatID: chatID, MessageID: m.id, Text: text, ParseMode: pm, Keyboard: kb, At: m.at})
+	sent.Method, sent.ChatID, sent.MessageID, sent.At = m.method, chatID, m.id, m.at
+	sent.Text, sent.ParseMode, sent.Keyboard = m.text, m.parseMode, m.kb
+	s.recordLocked(sent)
 	return s.wireBotMessage(c, m), nil
 }
 
@@ -822,21 +832,9 @@ func sendDocument(s *Server, _ *http.Request, p params) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.blocked[chatID] {
-		return nil, blocked()
-	}
-	c := s.chatLocked(chatID)
-	if e := s.floodLocked(c); e != nil {
-		return nil, e
-	}
 	m := &message{fromBot: true, method: "sendDocument", text: caption, parseMode: pm, plain: plain, canon: canon,
-		kb: kb, at: s.now(), filename: doc.name, size: doc.size}
-	c.add(m)
-	s.recordLocked(Sent{Method: "sendDocument", ChatID: chatID, MessageID: m.id, Text: caption, ParseMode: pm,
-		Keyboard: kb, At: m.at, Filename: doc.name, FileSize: doc.size})
-	return s.wireBotMessage(c, m), nil
+		kb: kb, filename: doc.name, size: doc.size}
+	return s.post(chatID, m, Sent{Filename: doc.name, FileSize: doc.size})
 }
 
 func sendChatAction(s *Server, _ *http.Request, p params) (any, *apiError) {
