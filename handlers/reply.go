@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"syscall"
@@ -86,15 +87,13 @@ func fieldName(k string) string {
 // unreachable, as opposed to a bug.
 func Unavailable(err error) bool {
 	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) {
+	switch {
+	case errors.As(err, &ne), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, net.ErrClosed),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		return true
 	}
+	// go-redis's own conditions, which it reports as plain errors.
 	msg := err.Error()
-	for _, m := range []string{"connection pool timeout", "EOF", "i/o timeout", "LOADING", "broken pipe", "connection refused", "context deadline exceeded"} {
-		if strings.Contains(msg, m) {
-			return true
-		}
-	}
-	return false
+	return strings.Contains(msg, "connection pool timeout") || strings.Contains(msg, "LOADING")
 }

@@ -2,10 +2,14 @@ package handlers
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -62,6 +66,26 @@ func TestSplitCommand(t *testing.T) {
 		name, args, forUs := splitCommand(c.text, "TienDoBot")
 		if name != c.name || args != c.args || forUs != c.forUs {
 			t.Errorf("splitCommand(%q) = %q, %q, %v; want %q, %q, %v", c.text, name, args, forUs, c.name, c.args, c.forUs)
+		}
+	}
+}
+
+// Only an unreachable Redis is "temporarily unavailable"; a bug is not.
+func TestUnavailable(t *testing.T) {
+	cases := map[string]struct {
+		err  error
+		want bool
+	}{
+		"refused":       {fmt.Errorf("store: read user 1: %w", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), true},
+		"closed":        {fmt.Errorf("store: %w", io.EOF), true},
+		"timeout":       {fmt.Errorf("store: %w", context.DeadlineExceeded), true},
+		"pool":          {errors.New("redis: connection pool timeout"), true},
+		"bad record":    {errors.New("store: read user 1: invalid character 'x' looking for beginning of value"), false},
+		"script answer": {errors.New(`store: confirm: unexpected script answer ["?"]`), false},
+	}
+	for name, c := range cases {
+		if got := Unavailable(c.err); got != c.want {
+			t.Errorf("%s: Unavailable(%v) = %v, want %v", name, c.err, got, c.want)
 		}
 	}
 }

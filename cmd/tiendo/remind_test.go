@@ -217,7 +217,6 @@ func TestDeadlineCommandsRefuseWithExamples(t *testing.T) {
 	if got := texts(h.say(admin, "/hanchot")); strings.Contains(got, "Báo cáo CCN") {
 		t.Errorf("a removed deadline is still listed:\n%s", got)
 	}
-	_ = context.Background()
 }
 
 // "Báo cáo ngay" on a reporting reminder: the next bare figure is that
