@@ -130,6 +130,7 @@ type token struct {
 	start, end int    // bytes in the folded text
 	marks      string // marksOf the source text behind it
 	space      bool   // preceded by a space or the start of the text
+	upper      bool   // written in capitals ("TA", not "ta")
 	kind       byte   // 'a' letters, '0' digits, 'w' letters and digits, 'p' punctuation
 }
 
@@ -180,6 +181,7 @@ func (f folded) tokens(words bool) []token {
 		t := token{text: f.s[i:j], start: i, end: j, space: space, kind: k}
 		if a, b := f.span(i, j); b > a {
 			t.marks = marksOf(f.src[a:b])
+			t.upper = isUpperWord(f.src[a:b])
 		}
 		out = append(out, t)
 		space = false
@@ -188,11 +190,42 @@ func (f folded) tokens(words bool) []token {
 	return out
 }
 
+// isUpperWord reports whether s has letters and all of them are capitals.
+func isUpperWord(s string) bool {
+	letters := false
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+			letters = true
+		}
+	}
+	return letters
+}
+
+// commonSyllables are everyday Vietnamese words that a plan's capital
+// abbreviations fold to: "TA" (Tân An) is "ta" in "nước ta". Such an
+// abbreviation matches only when written in capitals.
+var commonSyllables = map[string]bool{
+	"ta": true, "ba": true, "la": true, "va": true, "co": true, "ca": true, "da": true, "di": true,
+	"do": true, "ma": true, "mo": true, "to": true, "tu": true, "xa": true, "an": true, "ai": true,
+	"bi": true, "ke": true, "ky": true, "ho": true, "me": true, "na": true, "no": true, "vi": true,
+	"so": true,
+}
+
+// capsOnly reports whether the phrase word w, written as plan wrote it, is a
+// capital abbreviation that folds to an everyday word.
+func capsOnly(written, w string) bool {
+	return commonSyllables[w] && isUpperWord(written)
+}
+
 // phrase is a folded phrase split into tokens, with the marks each token
 // carried where it was written ("sở" keeps its marks, "so" has none).
 type phrase struct {
 	words []string
 	marks []string
+	caps  []bool // the word is a capital abbreviation that must be typed so
 	text  string // as written in the plan
 }
 
@@ -202,6 +235,7 @@ func newPhrase(s string) phrase {
 	for _, t := range toks {
 		p.words = append(p.words, t.text)
 		p.marks = append(p.marks, t.marks)
+		p.caps = append(p.caps, commonSyllables[t.text] && t.upper)
 	}
 	return p
 }
@@ -340,21 +374,45 @@ func matchPhrase(toks []token, i int, ph phrase, fuzzy bool) (score, edits int, 
 	if len(ph.words) == 0 || i+len(ph.words) > len(toks) {
 		return 0, 0, false
 	}
+	exactWords := 0
 	for k, w := range ph.words {
 		t := toks[i+k]
-		if t.text == w {
+		if ph.caps[k] && !t.upper {
+			return 0, 0, false
+		}
+		// Marks typed and different from the plan's are an edit: without
+		// it "diễn", "diện" and "điện" would be one word.
+		markEdit := 0
+		if t.marks != "" && ph.marks[k] != "" && t.marks != ph.marks[k] {
+			markEdit = 1
+		}
+		if t.text == w && markEdit == 0 {
 			score += utf8.RuneCountInString(w)
+			exactWords++
 			continue
 		}
 		if !fuzzy {
 			return 0, 0, false
 		}
-		d := typos(t.text, w)
-		if d < 0 {
+		d := 0
+		if t.text != w {
+			if d = typos(t.text, w); d < 0 {
+				return 0, 0, false
+			}
+		}
+		d += markEdit
+		if d > maxTypos(utf8.RuneCountInString(w)) {
 			return 0, 0, false
 		}
 		score += utf8.RuneCountInString(w) - d
 		edits += d
+	}
+	// A typo is forgiven inside a phrase whose other words are right
+	// ("xuat kau"), or in a long word typed without marks ("exprots"); a
+	// short word alone must be exact, or everyday words ("đến") become
+	// indicators.
+	if edits > 0 && exactWords == 0 && (len(ph.words) > 1 || utf8.RuneCountInString(ph.words[0]) < 6 || toks[i].marks != "") {
+		return 0, 0, false
 	}
 	return score, edits, true
 }
@@ -448,6 +506,32 @@ func matchWords(toks []token, i int, ph phrase) bool {
 		if !sameWord(toks[i+k], w, ph.marks[k], utf8.RuneCountInString(w) <= 2) {
 			return false
 		}
+		if ph.caps[k] && !toks[i+k].upper {
+			return false
+		}
+	}
+	return true
+}
+
+// sameMarks reports whether a name typed with marks has the plan's marks on
+// every word: "Thanh Hóa" (the province) is not "Thạnh Hóa" (the district),
+// while "thanh hoa" typed bare may be either. A one-word name that folds to
+// an everyday word ("sở" → "so", as in "so với") must be typed with its marks.
+func sameMarks(toks []token, ph phrase) bool {
+	typed := false
+	for _, t := range toks {
+		typed = typed || t.marks != ""
+	}
+	if len(ph.words) == 1 && commonSyllables[ph.words[0]] && ph.marks[0] != "" && toks[0].marks == "" {
+		return false
+	}
+	if !typed {
+		return true
+	}
+	for k, t := range toks {
+		if t.marks != ph.marks[k] {
+			return false
+		}
 	}
 	return true
 }
@@ -466,7 +550,7 @@ func (p *Plan) matchUnit(toks []token, skip func(int) bool) (u *Unit, from, to i
 	for _, cand := range units {
 		for _, ph := range cand.phrases() {
 			for i := range toks {
-				if !matchWords(toks, i, ph) {
+				if !matchWords(toks, i, ph) || !sameMarks(toks[i:i+len(ph.words)], ph) {
 					continue
 				}
 				end := i + len(ph.words)

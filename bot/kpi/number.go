@@ -250,9 +250,29 @@ func (r *numReader) isDateOrTime(i, end int) bool {
 // It fails with *Error ErrNegative for "-5" or "âm 5", and ErrNumberUnreadable
 // when there is no number or its separators make no sense ("1,2,3").
 func ParseQuantity(text, lang string) (Quantity, error) {
+	qs := scanQuantities(text, lang, 1)
+	if len(qs) == 0 {
+		return Quantity{}, Fail(ErrNumberUnreadable, "text", clip(strings.TrimSpace(text)))
+	}
+	return qs[0].q, qs[0].err
+}
+
+// quantityAt is one quantity found in a text, with the byte span of its
+// source, or the refusal of the number there (err, with q.Text empty).
+type quantityAt struct {
+	q    Quantity
+	a, b int
+	err  error
+}
+
+// scanQuantities returns the quantities of text in order, at most max (all
+// when max <= 0), skipping what ParseQuantity skips: dates, times, digits
+// stuck to letters ("T3").
+func scanQuantities(text, lang string, max int) []quantityAt {
 	r := numReader{f: foldMap(text, "$−"), lang: lang}
 	r.toks = r.f.tokens(false)
-	for i := range r.toks {
+	var out []quantityAt
+	for i := 0; i < len(r.toks); i++ {
 		t := r.toks[i]
 		if t.kind != '0' {
 			continue
@@ -267,6 +287,7 @@ func ParseQuantity(text, lang string) (Quantity, error) {
 		}
 		end := r.numberEnd(i)
 		if r.isDateOrTime(i, end) {
+			i = end - 1
 			continue
 		}
 		// A digit group stuck to the previous one by a separator belongs to
@@ -274,15 +295,21 @@ func ParseQuantity(text, lang string) (Quantity, error) {
 		if p := r.tok(i - 1); p != nil && !t.space && p.kind == 'p' && (p.text == "." || p.text == ",") && r.isDigits(i-2) && !p.space {
 			continue
 		}
-		return r.read(i, end)
+		q, first, last, err := r.read(i, end)
+		a, b := r.f.span(r.toks[first].start, r.toks[last-1].end)
+		out = append(out, quantityAt{q: q, a: a, b: b, err: err})
+		if max > 0 && len(out) == max {
+			break
+		}
+		i = last - 1
 	}
-	return Quantity{}, Fail(ErrNumberUnreadable, "text", clip(strings.TrimSpace(text)))
+	return out
 }
 
 // read turns the number at tokens [i, end) and the words around it into a
 // Quantity.
-func (r *numReader) read(i, end int) (Quantity, error) {
-	first, last := i, end // token span of the whole quantity
+func (r *numReader) read(i, end int) (q Quantity, first, last int, err error) {
+	first, last = i, end // token span of the whole quantity
 	var measure Measure
 	negative := false
 	// Before the digits: a sign, "âm", '$', "US$", "USD".
@@ -315,7 +342,7 @@ func (r *numReader) read(i, end int) (Quantity, error) {
 	numText := r.f.s[r.toks[i].start:r.toks[end-1].end]
 	value, ok := readDigits(numText, r.lang)
 	if !ok {
-		return Quantity{}, Fail(ErrNumberUnreadable, "text", r.source(i, end))
+		return Quantity{}, first, end, Fail(ErrNumberUnreadable, "text", r.source(i, end))
 	}
 	// After the digits: scale words, then a unit.
 	scale := One
@@ -327,16 +354,30 @@ func (r *numReader) read(i, end int) (Quantity, error) {
 			scale, j = scale+s, j+1
 		}
 	}
+	value.Mul(value, pow10(int(scale)))
+	// "2 tỷ 696 triệu": a smaller scale after a scale adds to it.
+	for prev := scale; prev > One && j < len(r.toks) && r.toks[j].kind == '0' && r.isDigits(j); {
+		e := r.numberEnd(j)
+		s2, ok := r.scaleAt(e, r.gap(e))
+		if !ok || s2 >= prev {
+			break
+		}
+		part, ok := readDigits(r.f.s[r.toks[j].start:r.toks[e-1].end], r.lang)
+		if !ok {
+			break
+		}
+		value.Add(value, part.Mul(part, pow10(int(s2))))
+		prev, j = s2, e+1
+	}
 	if u, k, ok := r.unitAt(j); ok && (measure == "" || measure == u) {
 		measure, j = u, k
 	}
 	last = j
-	value.Mul(value, pow10(int(scale)))
-	q := Quantity{Value: value, Measure: measure, Text: r.source(first, last), Scale: scale}
+	q = Quantity{Value: value, Measure: measure, Text: r.source(first, last), Scale: scale}
 	if negative && value.Sign() != 0 {
-		return Quantity{}, Fail(ErrNegative, "text", q.Text)
+		return Quantity{}, first, last, Fail(ErrNegative, "text", q.Text)
 	}
-	return q, nil
+	return q, first, last, nil
 }
 
 // source returns the text the user wrote for tokens [i, j).

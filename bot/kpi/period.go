@@ -32,14 +32,25 @@ var (
 		"for": true, "of": true, "since": true, "by": true, "from": true, "during": true,
 	}
 	romanQuarters = map[string]int{"i": 1, "ii": 2, "iii": 3, "iv": 4}
-	ordinals      = map[string]int{
+	// numberWords are the counts reports spell out ("hai tháng đầu năm",
+	// "tháng Tám"), folded, longest first so "muoi mot" wins over "muoi".
+	// "nam" (năm, five) is also "year": it counts only before "tháng".
+	numberWords = []struct {
+		words string
+		n     int
+	}{
+		{"muoi hai", 12}, {"muoi mot", 11}, {"mot", 1}, {"hai", 2}, {"ba", 3}, {"bon", 4}, {"tu", 4},
+		{"nam", 5}, {"sau", 6}, {"bay", 7}, {"tam", 8}, {"chin", 9}, {"muoi", 10},
+		{"gieng", 1}, {"chap", 12},
+	}
+	ordinals = map[string]int{
 		"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
 	}
 	// notYearToDate are the words after "N tháng"/"N months" that make it a
 	// span back from now or ahead, not from January: "3 tháng qua", "last 3
 	// months".
 	notYearToDate = map[string]bool{
-		"qua": true, "gan": true, "truoc": true, "toi": true, "sau": true, "nua": true, "tiep": true,
+		"gan": true, "truoc": true, "toi": true, "sau": true, "nua": true, "tiep": true,
 		"ago": true,
 	}
 	notYearToDateBefore = map[string]bool{"last": true, "past": true, "next": true, "previous": true}
@@ -114,6 +125,23 @@ func (c *periodCursor) num(maxLen int, stuck bool) (int, int, bool) {
 	return n, len(t.text), true
 }
 
+// count consumes a number written in digits (up to maxLen) or in words
+// ("hai", "mười một"); words reports which.
+func (c *periodCursor) count(maxLen int) (n int, words bool, ok bool) {
+	if n, _, ok := c.num(maxLen, false); ok {
+		return n, false, true
+	}
+	for _, w := range numberWords {
+		if w.words == "gieng" || w.words == "chap" || w.words == "tu" {
+			continue // month names and "tư" only after "tháng"
+		}
+		if c.words(w.words) {
+			return w.n, true, true
+		}
+	}
+	return 0, false, false
+}
+
 // punct consumes punctuation p; stuck requires it to touch the token before.
 func (c *periodCursor) punct(p string, stuck bool) bool {
 	if t := c.at(c.i); t != nil && t.kind == 'p' && t.text == p && (!stuck || !t.space) {
@@ -132,6 +160,13 @@ func (c *periodCursor) yearSuffix(short bool) int {
 		return 0 // the plan year, said in words
 	}
 	save := c.i
+	if c.punct(".", true) {
+		// "tháng 3.2022": only a four-digit year, never "3.5".
+		if y, n, ok := c.num(4, true); ok && n == 4 && y >= 1990 && y <= 2100 {
+			return y
+		}
+		c.i = save
+	}
 	if c.punct("/", true) || c.punct("-", true) {
 		if y, n, ok := c.num(4, true); ok && (n == 4 || (n == 2 && short)) {
 			if n == 2 {
@@ -244,9 +279,34 @@ var periodPatterns = []periodPattern{
 		}
 		m, _, ok := c.num(2, false)
 		if !ok {
+			// "tháng Tám", "tháng Giêng", "tháng Mười Hai"; not "tháng
+			// năm" (May, or "months and years") nor "tháng sau" (next
+			// month), which are too often other words.
+			for _, w := range numberWords {
+				if w.words != "nam" && w.words != "sau" && w.words != "mot" && c.words(w.words) {
+					return periodMatch{p: monthSpan(w.n, w.n), year: c.yearSuffix(true)}, true
+				}
+			}
 			return periodMatch{}, false
 		}
 		return c.monthRange(m, "thang")
+	},
+	// tính đến hết tháng 5, tính hết tháng 5, đến hết tháng 5, từ đầu năm
+	// đến tháng 5: the year to the end of that month
+	func(c *periodCursor) (periodMatch, bool) {
+		if _, ok := c.anyWord("tinh tu dau nam den het", "tinh tu dau nam den", "tu dau nam den het",
+			"tu dau nam den", "dau nam den het", "dau nam den", "tinh den het", "tinh den cuoi", "tinh het",
+			"tinh den", "den het", "den cuoi", "through the end of", "up to the end of"); !ok {
+			return periodMatch{}, false
+		}
+		if !c.word("thang") {
+			return periodMatch{}, false
+		}
+		n, _, ok := c.num(2, false)
+		if !ok {
+			return periodMatch{}, false
+		}
+		return periodMatch{p: monthSpan(1, n), year: c.yearSuffix(true), bad: !validMonth(n)}, true
 	},
 	// T3, t.3, T03/2022, T4-T5: only a real month, since "T13" may be a code
 	func(c *periodCursor) (periodMatch, bool) {
@@ -318,12 +378,15 @@ var periodPatterns = []periodPattern{
 			return periodMatch{}, false
 		}
 		c.words("first")
-		n, _, ok := c.num(2, false)
+		n, spelled, ok := c.count(2)
 		if !ok {
 			return periodMatch{}, false
 		}
 		if _, ok := c.anyWord("thang", "months", "month", "mos"); !ok {
 			return periodMatch{}, false
+		}
+		if spelled && n == 1 {
+			return periodMatch{}, false // "một tháng" is a month's length, not January
 		}
 		if t := c.at(c.i); t != nil && t.kind == 'a' && notYearToDate[t.text] {
 			return periodMatch{}, false

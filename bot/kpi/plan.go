@@ -87,6 +87,14 @@ type Indicator struct {
 	Approval      *bool    `toml:"approval"`
 	Stages        []Stage  `toml:"stages"`
 	Examples      []string `toml:"examples"` // named items the source mentions
+	// Excludes are phrases that hold the indicator's words but name
+	// something else: "xuất nhập khẩu" (total trade) is not "nhập khẩu",
+	// "giá điện" is not the households using electricity.
+	Excludes []string `toml:"excludes"`
+	// Basis is what a rate's value is a change on: "same-period" (the
+	// default: IIP and GRDP are growth on the same period last year, so
+	// "tăng 5,6% so với cùng kỳ" is the value) or "previous-period".
+	Basis string `toml:"basis"`
 
 	Target    Amount `toml:"-"`
 	TargetMin Amount `toml:"-"`
@@ -94,6 +102,7 @@ type Indicator struct {
 	Scale     Scale  `toml:"-"`
 
 	phr []phrase // folded names and aliases, built once by ParsePlan
+	exc []phrase // folded Excludes, built once by ParsePlan
 }
 
 // IsRange reports whether the target is a range (GRDP 6,5–7%).
@@ -314,6 +323,9 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 	}
 	for i := range p.Indicators {
 		p.Indicators[i].phr = p.Indicators[i].buildPhrases()
+		for _, e := range p.Indicators[i].Excludes {
+			p.Indicators[i].exc = append(p.Indicators[i].exc, newPhrase(e))
+		}
 	}
 	return &p, nil
 }

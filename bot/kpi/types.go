@@ -120,6 +120,14 @@ type Report struct {
 	// Date is when the item or stage happened (civil date, midnight local).
 	Date time.Time
 
+	// Status is how final the figure is, as its report said ("ước đạt").
+	Status Status
+	// Stated are the comparisons written beside the figure ("tăng 12% so
+	// với cùng kỳ"), kept for the comparisons to come; never the value.
+	Stated []Stated
+	// Quote is the text the figure was read from, for the read-back.
+	Quote string
+
 	By     int64     // Telegram user id of who reported it
 	ByName string    // their display name when they reported
 	At     time.Time // when it was confirmed
@@ -133,4 +141,39 @@ func (r Report) Slot() string {
 		return r.Unit + "|item|" + Fold(r.Item)
 	}
 	return r.Unit + "|" + r.Period.Key()
+}
+
+// Status is how final a figure is: a monthly report is compiled before the
+// month's data is complete, so its figures are estimates (ước tính), later
+// preliminary (sơ bộ) and official (chính thức).
+type Status string
+
+// The statuses; "" is a figure whose report did not say.
+const (
+	StatusNone  Status = ""
+	Estimate    Status = "estimate"
+	Preliminary Status = "preliminary"
+	Official    Status = "official"
+)
+
+// Basis is what a stated comparison compares a figure with.
+type Basis string
+
+// The bases of comparisons.
+const (
+	// SamePeriod: "tăng 12% so với cùng kỳ", the change on the same period
+	// last year, in percent (12 is +12%).
+	SamePeriod Basis = "same-period"
+	// PrevPeriod: "tăng 5,5% so với tháng trước", the change on the month
+	// (or quarter) before, in percent.
+	PrevPeriod Basis = "previous-period"
+	// OfPlan: "bằng 23,4% kế hoạch", the share of the year's plan reached.
+	OfPlan Basis = "plan"
+)
+
+// Stated is one comparison written beside a figure. Pct is in percent
+// points, as an Amount (thousandths): 12% is 12000.
+type Stated struct {
+	Basis Basis
+	Pct   Amount
 }

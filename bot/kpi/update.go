@@ -125,6 +125,16 @@ func sortedPhrases(words ...string) []phrase {
 // several lines. Nothing is returned with an error: one bad line refuses the
 // message, so that a batch is confirmed whole or not at all.
 func (p *Plan) ParseUpdate(text string, o UpdateOptions) ([]Report, error) {
+	rd, err := p.Read(text, o)
+	return rd.Reports, err
+}
+
+// Read is ParseUpdate with the numbers it left aside, for the read-back's
+// "bỏ qua" line. Each Report also carries its Status, Stated comparisons and
+// Quote. It fails as ParseUpdate does, and with the sentence reader's
+// ErrForecast, ErrNotIndicator, ErrNotPlanUnit, ErrUnplacedNumber,
+// ErrApproximate and ErrTwoValues.
+func (p *Plan) Read(text string, o UpdateOptions) (Reading, error) {
 	r := &updateReader{p: p, o: o, loc: o.Now.Location()}
 	if r.loc == nil {
 		r.loc = time.UTC
@@ -142,9 +152,10 @@ func (p *Plan) ParseUpdate(text string, o UpdateOptions) ([]Report, error) {
 	}
 	multi := content > 1
 	if content > maxUpdateLines {
-		return nil, Fail(ErrTooManyLines, "max", strconv.Itoa(MaxReportsPerUpdate))
+		return Reading{}, Fail(ErrTooManyLines, "max", strconv.Itoa(MaxReportsPerUpdate))
 	}
 	var out []Report
+	var skipped []Skipped
 	seen := map[string]int{} // indicator|slot → index in out
 	var unknown error        // the first line of words that named nothing
 	first := true
@@ -158,44 +169,81 @@ func (p *Plan) ParseUpdate(text string, o UpdateOptions) ([]Report, error) {
 		if !hasWord(line) {
 			continue
 		}
-		rep, err := r.line(line)
-		if err != nil {
-			var e *Error
-			if errors.As(err, &e) && e.ID == errWordsOnly {
-				if unknown == nil {
-					unknown = withLine(r.unknownIndicator(line, e.Data["left"]), n+1, multi)
-				}
-				continue
+		var reps []Report
+		if r.inSentences(line) {
+			got, sk, err := r.figures(line)
+			if err != nil {
+				return Reading{}, withLine(err, n+1, multi)
 			}
-			return nil, withLine(err, n+1, multi)
+			reps, skipped = got, append(skipped, sk...)
+		} else {
+			rep, err := r.line(line)
+			if err != nil {
+				var e *Error
+				if errors.As(err, &e) && e.ID == errWordsOnly {
+					if unknown == nil {
+						unknown = withLine(r.unknownIndicator(line, e.Data["left"]), n+1, multi)
+					}
+					continue
+				}
+				return Reading{}, withLine(err, n+1, multi)
+			}
+			if rep == nil {
+				continue // a header
+			}
+			reps = []Report{*rep}
 		}
-		if rep == nil {
-			continue // a header
-		}
-		key := rep.Indicator + "|" + rep.Slot()
-		if i, ok := seen[key]; ok {
-			// The same figure twice: the later line is the correction.
-			out = append(out[:i], out[i+1:]...)
-			for k, v := range seen {
-				if v > i {
-					seen[k] = v - 1
+		for _, rep := range reps {
+			key := rep.Indicator + "|" + rep.Slot()
+			if i, ok := seen[key]; ok {
+				// The same figure twice: the later one is the correction.
+				out = append(out[:i], out[i+1:]...)
+				for k, v := range seen {
+					if v > i {
+						seen[k] = v - 1
+					}
 				}
 			}
+			seen[key] = len(out)
+			out = append(out, rep)
 		}
-		seen[key] = len(out)
-		out = append(out, *rep)
 		if len(out) > MaxReportsPerUpdate {
-			return nil, Fail(ErrTooManyLines, "max", strconv.Itoa(MaxReportsPerUpdate))
+			return Reading{}, Fail(ErrTooManyLines, "max", strconv.Itoa(MaxReportsPerUpdate))
 		}
 	}
 	if len(out) == 0 {
 		if unknown != nil {
-			return nil, unknown
+			return Reading{}, unknown
 		}
 		vi, en := r.examples(nil, Period{}, "")
-		return nil, Fail(ErrNoFigures, "example", vi, "example_en", en)
+		return Reading{}, Fail(ErrNoFigures, "example", vi, "example_en", en)
 	}
-	return out, nil
+	if len(skipped) > maxSkipped {
+		skipped = skipped[:maxSkipped]
+	}
+	return Reading{Reports: out, Skipped: skipped}, nil
+}
+
+// inSentences reports whether a line is for the sentence reader: it names
+// an indicator of a value kind (or a phrase that looks like one) before
+// any count or milestone. Counts, milestones and headers keep the line
+// reader.
+func (r *updateReader) inSentences(line string) bool {
+	_, rest, _, _ := ParsePeriod(line, r.p.Year)
+	_, rest = findDates(rest)
+	ind := r.findIndicator(newLineWords(rest))
+	if ind != nil {
+		return ind.Kind != Count && ind.Kind != Milestone
+	}
+	if !strings.ContainsAny(line, "0123456789") {
+		return false
+	}
+	for _, m := range r.mentions(newLineView(joinSplitScales(line))) {
+		if m.blocked != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // errWordsOnly is the private signal of a line of words that names no
@@ -243,6 +291,8 @@ type updateReader struct {
 	today, monthStart time.Time
 	headPeriod        Period // from a header line; zero when none
 	headUnit          *Unit  // from a header line; nil when none
+	prose             bool   // the line being read is a sentence of a report
+	basisPer          Period // the period of "so với cùng kỳ năm 2021" in the sentence, moved to the plan year
 	stages            map[*Indicator][]stagePhrase
 }
 
@@ -394,6 +444,15 @@ func (r *updateReader) line(text string) (*Report, error) {
 	}
 	switch ind.Kind {
 	case Count, Milestone:
+		if v := newLineView(text); v.hasFree(clause{to: len(v.words)}, forecastWords, nil) {
+			return nil, Fail(ErrForecast, "text", clip(strings.TrimSpace(text)))
+		}
+		if ind.Kind == Milestone && !r.distinctive(ind, text) {
+			// A report's sentence about "điện mặt trời" may be about any
+			// solar plant ("Dự án Điện mặt trời Phước Thái 1"): only a
+			// typed line, or one naming the plant itself, is this one.
+			return nil, Fail(ErrNotIndicator, "phrase", clip(strings.TrimSpace(text)), "text", clip(strings.TrimSpace(text)))
+		}
 		if perr != nil && ind.Kind == Milestone {
 			// Stages may predate the plan year (construction began the
 			// year before).
@@ -405,7 +464,11 @@ func (r *updateReader) line(text string) (*Report, error) {
 		if perr != nil {
 			return nil, perr
 		}
-		return r.item(ind, lw, per, found, dates)
+		rep, err := r.item(ind, lw, per, found, dates)
+		if rep != nil {
+			rep.Quote = strings.TrimSpace(text)
+		}
+		return rep, err
 	}
 	if perr != nil {
 		return nil, perr
@@ -731,7 +794,7 @@ func (r *updateReader) item(ind *Indicator, lw *lineWords, per Period, found boo
 	} else {
 		lw.markFillers(itemFillers)
 		rep.Item = lw.itemName()
-		if strings.IndexFunc(rep.Item, unicode.IsLetter) < 0 {
+		if genericItem(rep.Item) {
 			// "CCN: 2" counts without naming: the item is what is counted.
 			vi, en := r.examples(ind, Period{}, "")
 			return nil, Fail(ErrNeedItemName, "indicator", ind.ID, "example", vi, "example_en", en)
@@ -747,6 +810,56 @@ func (r *updateReader) item(ind *Indicator, lw *lineWords, per Period, found boo
 		return nil, err
 	}
 	return rep, nil
+}
+
+// distinctive reports whether text is a typed line (few words) or names
+// ind by an alias of its own: one with a capital or a digit ("TTC Đức Huệ
+// 2"), not a common noun ("điện mặt trời").
+func (r *updateReader) distinctive(ind *Indicator, text string) bool {
+	toks := foldMap(text, "").tokens(true)
+	if len(toks) <= proseWords {
+		return true
+	}
+	for _, a := range append([]string{ind.NameVI}, ind.Aliases...) {
+		if strings.IndexFunc(a, func(c rune) bool { return unicode.IsUpper(c) || unicode.IsDigit(c) }) < 0 {
+			continue
+		}
+		ph := newPhrase(a)
+		for i := range toks {
+			if matchWords(toks, i, ph) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// genericNouns are what a count counts, not a name: "1 dự án", "3 cửa hàng".
+var genericNouns = sortedPhrases("dự án", "trung tâm", "cửa hàng", "cụm", "nhà máy", "siêu thị", "chợ", "mới",
+	"project", "projects", "store", "stores", "centre", "center", "cluster", "clusters")
+
+// genericItem reports whether an item's name is no name: no letters, or a
+// number and generic nouns only.
+func genericItem(item string) bool {
+	toks := foldMap(item, "").tokens(true)
+	for i := 0; i < len(toks); {
+		if toks[i].kind == 'w' && startsWithDigit(toks[i].text) {
+			i++
+			continue
+		}
+		n := 0
+		for _, g := range genericNouns {
+			if matchFiller(toks, i, g) {
+				n = len(g.words)
+				break
+			}
+		}
+		if n == 0 {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // matchStage finds the stage named among the free words; the longest name
