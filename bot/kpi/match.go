@@ -214,12 +214,6 @@ var commonSyllables = map[string]bool{
 	"so": true,
 }
 
-// capsOnly reports whether the phrase word w, written as plan wrote it, is a
-// capital abbreviation that folds to an everyday word.
-func capsOnly(written, w string) bool {
-	return commonSyllables[w] && isUpperWord(written)
-}
-
 // phrase is a folded phrase split into tokens, with the marks each token
 // carried where it was written ("sở" keeps its marks, "so" has none).
 type phrase struct {

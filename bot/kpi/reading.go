@@ -143,7 +143,7 @@ var (
 	// cùng kỳ".
 	priorBefore = sortedPhrases("mức tăng", "mức giảm", "cao hơn mức", "thấp hơn mức", "tốc độ tăng", "loại trừ yếu tố giá thì tăng",
 		"loại trừ yếu tố giá thì giảm", "loại trừ yếu tố giá tăng", "loại trừ yếu tố giá giảm", "bình quân")
-	priorAfter  = sortedPhrases("của cùng kỳ", "của năm", "của quý", "của tháng", "cùng kỳ năm", "của kỳ")
+	priorAfter = sortedPhrases("của cùng kỳ", "của năm", "của quý", "của tháng", "cùng kỳ năm", "của kỳ")
 	// ytdNow are the words of "the year so far", through the last finished month.
 	ytdNow = sortedPhrases("từ đầu năm đến nay", "từ đầu năm tới nay", "đầu năm đến nay", "từ đầu năm",
 		"since the start of the year", "so far this year")
@@ -1439,19 +1439,6 @@ func (v *lineView) hasFree(c clause, phs []phrase, nums []numAt) bool {
 func (v *lineView) statusBefore(c clause, i int) bool {
 	_, ok := v.status(clause{from: c.from, to: i})
 	return ok
-}
-
-// has reports whether one of phs stands in clause c.
-func (v *lineView) has(c clause, phs []phrase) bool {
-	all := v.toks(0, len(v.words))
-	for i := c.from; i < c.to; i++ {
-		for _, ph := range phs {
-			if i+len(ph.words) <= c.to && matchFiller(all, i, ph) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // cutClauses cuts a line into clauses: at sentence ends, commas that are not
