@@ -10,6 +10,7 @@ import (
 	"tiendo/bot/access"
 	"tiendo/bot/kpi"
 	"tiendo/bot/store"
+	"tiendo/locales"
 )
 
 // PendingTTL is how long a read-back waits for Xác nhận / Hủy.
@@ -44,10 +45,11 @@ func (s *session) update(ctx context.Context, _ string) error {
 			return kpi.Fail("ErrReporterNeedsUnit", "id", itoa(s.UserID))
 		}
 	}
-	reports, err := s.Plan.ParseUpdate(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
+	rd, err := s.Plan.Read(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
 	if err != nil {
 		return err
 	}
+	reports := rd.Reports
 	via := fmt.Sprintf("%d:%d", s.ChatID, s.MessageID)
 	ids := map[string]bool{}
 	for i := range reports {
@@ -70,7 +72,7 @@ func (s *session) update(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
-	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Lang: s.lang, Created: s.now()}
+	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: rd.Skipped, Lang: s.lang, Created: s.now()}
 	p.Awaiting = s.needsApproval(reports) // approval.go
 	var warnings []string
 	for _, r := range reports {
@@ -120,6 +122,10 @@ func (s *session) readBack(p store.Pending, titleID string) string {
 			old = p.Old[i]
 		}
 		lines = append(lines, s.reportLine(r, old))
+		lines = append(lines, s.readDetails(r)...)
+	}
+	if line := s.skippedLine(p.Skipped); line != "" {
+		lines = append(lines, line)
 	}
 	if p.Awaiting { // approval.go
 		lines = append(lines, s.t("ReadBackAwaiting"))
@@ -145,6 +151,79 @@ func (s *session) reportLine(r kpi.Report, old *kpi.Report) string {
 		return s.t("ReportLineChange", append(args, "Old", s.value(ind, *old))...)
 	}
 	return s.t("ReportLine", args...)
+}
+
+// readDetails are the lines under a figure of a read-back: what the reader
+// took from the words (status, stated comparisons) and the words themselves,
+// so that a misreading shows at a glance.
+func (s *session) readDetails(r kpi.Report) []string {
+	var out []string
+	var parts []string
+	if r.Status != kpi.StatusNone {
+		parts = append(parts, s.t("Status_"+string(r.Status)))
+	}
+	for _, st := range r.Stated {
+		parts = append(parts, s.t("Stated_"+string(st.Basis), "Pct", signedPercent(st, s.lang)))
+	}
+	if len(parts) > 0 {
+		out = append(out, s.t("ReadBackDetails", "Details", locales.HTML(strings.Join(parts, " · "))))
+	}
+	if r.Quote != "" {
+		out = append(out, s.t("ReadBackQuote", "Quote", clipRunes(r.Quote, maxQuote)))
+	}
+	return out
+}
+
+// maxQuote bounds the quoted words of a figure: enough to recognise the
+// sentence, not a paragraph.
+const maxQuote = 160
+
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// signedPercent writes a stated comparison: a change with its sign ("+12%",
+// "−2,8%"), a share of the plan without ("23,4%").
+func signedPercent(st kpi.Stated, lang string) string {
+	v := st.Pct.Float()
+	text := kpi.FormatPercent(abs(v), 2, lang)
+	switch {
+	case st.Basis == kpi.OfPlan:
+		if v < 0 {
+			return "−" + text
+		}
+		return text
+	case v < 0:
+		return "−" + text
+	}
+	return "+" + text
+}
+
+// skippedLine names the numbers the reader left aside and why, or "".
+func (s *session) skippedLine(sk []kpi.Skipped) string {
+	if len(sk) == 0 {
+		return ""
+	}
+	items := make([]string, 0, len(sk))
+	for _, k := range sk {
+		items = append(items, s.t("SkippedItem", "Text", k.Text, "Why", s.t("Role_"+roleID(k.Role), "What", k.What)))
+	}
+	return s.t("ReadBackSkipped", "Items", locales.HTML(strings.Join(items, "; ")))
+}
+
+// roleID turns a role ("same-period") into the tail of its message id ("SamePeriod").
+func roleID(r kpi.Role) string {
+	parts := strings.Split(string(r), "-")
+	for i, p := range parts {
+		if p != "" {
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
+		}
+	}
+	return strings.Join(parts, "")
 }
 
 // value shows a report's value the way the user wrote it: "520 triệu USD",

@@ -1,6 +1,9 @@
 package locales
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -104,5 +107,66 @@ func TestVietnameseOneFormCoversZero(t *testing.T) {
 				t.Errorf("vi %s with count %d says %q: %s", id, n, other, s)
 			}
 		}
+	}
+}
+
+// Every refusal the domain can give, every status, comparison basis and
+// role a read-back can name, has its message: a missing one would show
+// the user "[ErrX]".
+func TestEveryDomainWordHasAMessage(t *testing.T) {
+	ids, err := IDs("vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, id := range ids {
+		have[id] = true
+	}
+	files, err := filepath.Glob("../bot/kpi/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no domain sources: %v", err)
+	}
+	errID := regexp.MustCompile(`(?m)^\s*(Err[A-Za-z]+)\s*=\s*"(Err[A-Za-z]+)"`)
+	word := regexp.MustCompile(`(?m)^\s*(?:Role[A-Za-z]+\s+Role|[A-Za-z]+\s+(Status|Basis))\s*=\s*"([a-z-]+)"`)
+	roleID := func(r string) string {
+		parts := strings.Split(r, "-")
+		for i, p := range parts {
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
+		}
+		return strings.Join(parts, "")
+	}
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range errID.FindAllStringSubmatch(string(src), -1) {
+			n++
+			if !have[m[2]] && m[2] != "errWordsOnly" {
+				t.Errorf("%s: refusal %s has no message", filepath.Base(f), m[2])
+			}
+		}
+		for _, m := range word.FindAllStringSubmatch(string(src), -1) {
+			var id string
+			switch m[1] {
+			case "Status":
+				id = "Status_" + m[2]
+			case "Basis":
+				id = "Stated_" + m[2]
+			default:
+				id = "Role_" + roleID(m[2])
+			}
+			n++
+			if !have[id] {
+				t.Errorf("%s: %q has no message %s", filepath.Base(f), m[2], id)
+			}
+		}
+	}
+	if n < 40 {
+		t.Errorf("found %d domain words; the patterns no longer match the sources", n)
 	}
 }

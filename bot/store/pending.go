@@ -27,7 +27,10 @@ type Pending struct {
 	// Old holds, per report, the value its slot held when it was read back
 	// (nil: empty), as shown to the user. Confirm reports the value actually
 	// replaced, which may differ if someone wrote meanwhile.
-	Old     []*kpi.Report
+	Old []*kpi.Report
+	// Skipped are the numbers of the message the reader left aside, shown
+	// on the read-back's "bỏ qua" line.
+	Skipped []kpi.Skipped
 	Lang    string
 	Created time.Time
 	// NeedsSecond asks for a second confirmation (a value far outside the

@@ -16,16 +16,25 @@ import (
 // (Lua numbers are doubles and would round 96.400 tỉ đồng in milli-đồng).
 
 type reportRecord struct {
-	Indicator string     `json:"indicator"`
-	Unit      string     `json:"unit,omitempty"`
-	Period    string     `json:"period,omitempty"` // kpi.Period.Key(); "" for none
-	Value     int64      `json:"value"`            // kpi.Amount, thousandths
-	Item      string     `json:"item,omitempty"`
-	Date      *time.Time `json:"date,omitempty"`
-	By        int64      `json:"by,omitempty"`
-	ByName    string     `json:"by_name,omitempty"`
-	At        *time.Time `json:"at,omitempty"`
-	Via       string     `json:"via,omitempty"`
+	Indicator string         `json:"indicator"`
+	Unit      string         `json:"unit,omitempty"`
+	Period    string         `json:"period,omitempty"` // kpi.Period.Key(); "" for none
+	Value     int64          `json:"value"`            // kpi.Amount, thousandths
+	Item      string         `json:"item,omitempty"`
+	Date      *time.Time     `json:"date,omitempty"`
+	By        int64          `json:"by,omitempty"`
+	ByName    string         `json:"by_name,omitempty"`
+	At        *time.Time     `json:"at,omitempty"`
+	Via       string         `json:"via,omitempty"`
+	Status    string         `json:"status,omitempty"` // kpi.Status
+	Stated    []statedRecord `json:"stated,omitempty"`
+	Quote     string         `json:"quote,omitempty"`
+}
+
+// statedRecord is a kpi.Stated: a comparison written beside a figure.
+type statedRecord struct {
+	Basis string `json:"basis"`
+	Pct   int64  `json:"pct"` // kpi.Amount, thousandths of a point
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -53,6 +62,11 @@ func toReportRecord(r kpi.Report) reportRecord {
 		ByName:    r.ByName,
 		At:        timePtr(r.At),
 		Via:       r.Via,
+		Status:    string(r.Status),
+		Quote:     r.Quote,
+	}
+	for _, st := range r.Stated {
+		rec.Stated = append(rec.Stated, statedRecord{Basis: string(st.Basis), Pct: int64(st.Pct)})
 	}
 	if !r.Period.IsZero() {
 		rec.Period = r.Period.Key()
@@ -71,6 +85,11 @@ func (rec reportRecord) toDomain() (kpi.Report, error) {
 		ByName:    rec.ByName,
 		At:        timeVal(rec.At),
 		Via:       rec.Via,
+		Status:    kpi.Status(rec.Status),
+		Quote:     rec.Quote,
+	}
+	for _, st := range rec.Stated {
+		r.Stated = append(r.Stated, kpi.Stated{Basis: kpi.Basis(st.Basis), Pct: kpi.Amount(st.Pct)})
 	}
 	if rec.Period != "" {
 		p, err := kpi.ParsePeriodKey(rec.Period)
@@ -166,6 +185,14 @@ type pendingRecord struct {
 	Created     *time.Time      `json:"created,omitempty"`
 	NeedsSecond bool            `json:"needs_second,omitempty"`
 	Awaiting    bool            `json:"awaiting,omitempty"`
+	Skipped     []skippedRecord `json:"skipped,omitempty"`
+}
+
+// skippedRecord is a kpi.Skipped: a number the reader left aside.
+type skippedRecord struct {
+	Text string `json:"text"`
+	Role string `json:"role"`
+	What string `json:"what,omitempty"`
 }
 
 func toPendingRecord(p Pending) pendingRecord {
@@ -181,6 +208,9 @@ func toPendingRecord(p Pending) pendingRecord {
 	}
 	for i, r := range p.Reports {
 		rec.Reports[i] = toReportRecord(r)
+	}
+	for _, k := range p.Skipped {
+		rec.Skipped = append(rec.Skipped, skippedRecord{Text: k.Text, Role: string(k.Role), What: k.What})
 	}
 	if len(p.Old) > 0 {
 		rec.Old = make([]*reportRecord, len(p.Old))
@@ -205,6 +235,9 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 		Created:     timeVal(rec.Created),
 		NeedsSecond: rec.NeedsSecond,
 		Awaiting:    rec.Awaiting,
+	}
+	for _, k := range rec.Skipped {
+		p.Skipped = append(p.Skipped, kpi.Skipped{Text: k.Text, Role: kpi.Role(k.Role), What: k.What})
 	}
 	for i, r := range rec.Reports {
 		d, err := r.toDomain()

@@ -538,3 +538,34 @@ func TestOneSlot(t *testing.T) {
 		}
 	}
 }
+
+// TestReportKeepsWhatWasRead: the status, the stated comparisons and the
+// quoted words a figure was read from survive the store, pending and stored.
+func TestReportKeepsWhatWasRead(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := realStore(t)
+	r := monthly("xuat-khau", "ben-luc", 3, 520_000_000)
+	r.Status = kpi.Estimate
+	r.Stated = []kpi.Stated{{Basis: kpi.SamePeriod, Pct: 12_000}, {Basis: kpi.OfPlan, Pct: -1_500}}
+	r.Quote = "Kim ngạch xuất khẩu tháng 3 ước đạt 520 triệu USD"
+	id, err := s.PutPending(ctx, store.Pending{UserID: 20, ChatID: 20, Reports: []kpi.Report{r}, Created: t0}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Pending(ctx, id)
+	if err != nil || len(p.Reports) != 1 {
+		t.Fatalf("Pending = %+v, %v", p, err)
+	}
+	if _, err := s.PutReport(ctx, plan, p.Reports[0]); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.AllReports(ctx, plan, []string{"xuat-khau"})
+	if err != nil || len(all["xuat-khau"]) != 1 {
+		t.Fatalf("AllReports = %v, %v", all, err)
+	}
+	got := all["xuat-khau"][0]
+	if got.Status != kpi.Estimate || got.Quote != r.Quote || len(got.Stated) != 2 || got.Stated[0] != r.Stated[0] || got.Stated[1] != r.Stated[1] {
+		t.Errorf("stored %+v; want status, stated and quote of %+v", got, r)
+	}
+}
