@@ -171,13 +171,73 @@ func (s *session) text(ctx context.Context) error {
 			return err
 		}
 	}
-	// Anything else is read as a question about an indicator.
+	// A figure typed or pasted without "cập nhật" is a report, in a
+	// private chat, from someone who may report; where it could be either,
+	// the user says which. Nothing with a figure in it is dropped unsaid.
+	if !s.IsGroup() && s.known {
+		intent := s.Plan.Intent(text, s.lang)
+		switch {
+		case intent == kpi.IntentQuestion:
+		case !s.user.Role.AtLeast(access.Reporter):
+			if err := s.reply(ctx, s.t("FigureNotRecordedViewer")); err != nil {
+				return err
+			}
+		case intent == kpi.IntentReport:
+			return s.update(ctx, text)
+		default:
+			return s.askIntent(ctx, text)
+		}
+	}
+	return s.question(ctx, text)
+}
+
+// question answers text as a question about an indicator.
+func (s *session) question(ctx context.Context, text string) error {
+	cmds := s.commands()
 	for i := range cmds {
 		if cmds[i].names[0] == "tiendo" {
 			return s.run(ctx, &cmds[i], text)
 		}
 	}
 	return nil
+}
+
+// Callback data prefixes of the two readings of an unclear message.
+const (
+	cbAsReport   = "rd"
+	cbAsQuestion = "rq"
+)
+
+// askIntent asks whether a message is a report or a question, with two
+// buttons; the message waits in the store under a short id.
+func (s *session) askIntent(ctx context.Context, text string) error {
+	id, err := s.Store.PutChoice(ctx, s.UserID, text, PendingTTL)
+	if err != nil {
+		return err
+	}
+	return s.reply(ctx, s.t("AskReportOrQuestion", "Text", clipRunes(text, maxQuote)), []Button{
+		{Text: s.t("ButtonAsReport"), Data: cbAsReport + ":" + id},
+		{Text: s.t("ButtonAsQuestion"), Data: cbAsQuestion + ":" + id},
+	})
+}
+
+// choose reads the kept message the way the user chose.
+func (s *session) choose(ctx context.Context, id string, report bool) error {
+	text, err := s.Store.TakeChoice(ctx, id, s.UserID)
+	switch {
+	case errors.Is(err, store.ErrExpired):
+		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
+	case err != nil:
+		return err
+	}
+	if err := s.out.Answer(ctx, s.CallbackID, ""); err != nil {
+		return err
+	}
+	s.Text, s.CallbackID = text, ""
+	if report {
+		return s.update(ctx, text)
+	}
+	return s.question(ctx, text)
 }
 
 // run checks the user's role for c, then runs it.
@@ -221,6 +281,10 @@ func (s *session) callback(ctx context.Context) error {
 		return s.reportNow(ctx, arg)
 	case cbCancel:
 		return s.cancel(ctx, arg)
+	case cbAsReport:
+		return s.choose(ctx, arg, true)
+	case cbAsQuestion:
+		return s.choose(ctx, arg, false)
 	case cbApprove: // approval.go
 		return s.approve(ctx, arg)
 	case cbReturn: // approval.go

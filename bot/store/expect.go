@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -29,4 +31,34 @@ func (s *Store) TakeExpect(ctx context.Context, userID int64) (string, error) {
 		return "", fmt.Errorf("store: take expect %d: %w", userID, err)
 	}
 	return v, nil
+}
+
+// PutChoice keeps a message whose reading the user must choose (a report
+// or a question) under a new short id for the two buttons' callback data,
+// for ttl. It returns the id, or an error when Redis fails.
+func (s *Store) PutChoice(ctx context.Context, userID int64, text string, ttl time.Duration) (string, error) {
+	return s.putNew(ctx, "choice", s.keys.choice, strconv.FormatInt(userID, 10)+"|"+text, ttl)
+}
+
+// TakeChoice returns and forgets the message userID kept under id. It
+// returns ErrExpired when it is gone (used, or its TTL ran out) or is
+// someone else's, which it leaves alone.
+func (s *Store) TakeChoice(ctx context.Context, id string, userID int64) (string, error) {
+	v, err := s.rdb.Get(ctx, s.keys.choice(id)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", ErrExpired
+	} else if err != nil {
+		return "", fmt.Errorf("store: take choice %s: %w", id, err)
+	}
+	who, text, _ := strings.Cut(v, "|")
+	if who != strconv.FormatInt(userID, 10) {
+		return "", ErrExpired
+	}
+	// GETDEL: of two presses, one gets it.
+	if _, err := s.rdb.GetDel(ctx, s.keys.choice(id)).Result(); errors.Is(err, redis.Nil) {
+		return "", ErrExpired
+	} else if err != nil {
+		return "", fmt.Errorf("store: take choice %s: %w", id, err)
+	}
+	return text, nil
 }

@@ -29,6 +29,7 @@ const DefaultPrefix = "tiendo"
 //	{p}:upd:<update id>       string "claimed" / "done", with a TTL
 //	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
 //	{p}:expect:<user>         string "indicator|period" the user's next bare figure is for (expect.go)
+//	{p}:choice:<id>           string "user|text" a message to read as a report or a question, with a TTL (expect.go)
 //	{p}:remind:deadline:<id>  string one-off deadline record (JSON), without Done
 //	{p}:remind:done:<id>      hash   Assignee.Key() -> RFC 3339 time it was marked done
 //	{p}:remind:open           set    ids of one-off deadlines
@@ -99,13 +100,15 @@ func (k keys) update(updateID int64) string {
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
 // with the store's own names (users, lang, r, a, audit, undo, pending, upd,
-// invite, expect, approval, reason).
+// invite, expect, choice, approval, reason).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
 
 func (k keys) expect(userID int64) string {
 	return k.join("expect", strconv.FormatInt(userID, 10))
 }
+
+func (k keys) choice(id string) string { return k.join("choice", id) }
 
 func (k keys) deadline(id string) string { return k.join("remind", "deadline", id) }
 func (k keys) done(id string) string     { return k.join("remind", "done", id) }
