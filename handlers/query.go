@@ -20,7 +20,7 @@ func (s *session) progress(ctx context.Context, args string) error {
 			return s.overview(ctx, "")
 		}
 		// In a group, plain talk that names no indicator is not for the bot.
-		if s.IsGroup() && !strings.HasPrefix(s.Text, "/") && errors.As(err, &ke) && ke.ID == "ErrUnknownIndicator" {
+		if s.IsGroup() && !strings.HasPrefix(s.Text, "/") && errors.As(err, &ke) && (ke.ID == kpi.ErrUnknownIndicator || ke.ID == kpi.ErrNotUnderstood) {
 			return nil
 		}
 		return err
@@ -30,17 +30,29 @@ func (s *session) progress(ctx context.Context, args string) error {
 		return err
 	}
 	reports := figs.Official[q.Indicator.ID]
-	f := kpi.Filter{Period: q.Period}
-	if q.Unit != nil {
-		f.Unit = q.Unit.ID
+	// "xuất khẩu Bến Lức và Cần Đước": one answer per unit named, in one
+	// reply; none named, the province.
+	units := q.Units
+	if len(units) == 0 {
+		units = []*kpi.Unit{nil}
 	}
-	p := kpi.Compute(s.Plan, q.Indicator, reports, f, s.now())
-	text := s.renderProgress(q, p)
-	// Figures awaiting approval, marked, below the official ones (approval.go).
-	if extra := s.awaitingProgress(q, reports, figs.Awaiting[q.Indicator.ID], f); extra != "" {
-		text += "\n" + extra
+	var parts []string
+	for _, u := range units {
+		one := q
+		one.Unit = u
+		f := kpi.Filter{Period: q.Period}
+		if u != nil {
+			f.Unit = u.ID
+		}
+		p := kpi.Compute(s.Plan, q.Indicator, reports, f, s.now())
+		text := s.renderProgress(one, p)
+		// Figures awaiting approval, marked, below the official ones (approval.go).
+		if extra := s.awaitingProgress(one, reports, figs.Awaiting[q.Indicator.ID], f); extra != "" {
+			text += "\n" + extra
+		}
+		parts = append(parts, text)
 	}
-	return s.reply(ctx, text)
+	return s.reply(ctx, strings.Join(parts, "\n\n"))
 }
 
 // renderProgress is the full answer for one indicator.

@@ -10,13 +10,20 @@ import (
 const (
 	ErrNoIndicator      = "ErrNoIndicator"      // no Data
 	ErrUnknownIndicator = "ErrUnknownIndicator" // Data: query, suggest
+	ErrNotUnderstood    = "ErrNotUnderstood"    // Data: query
 )
+
+// minSimilarity is how alike (0..1000) a question's words must be to an
+// indicator's name for it to be suggested: below it, nothing is, and the
+// user is told the question was not understood.
+const minSimilarity = 450
 
 // Question is what a user asked about: one indicator, optionally for one
 // unit and one period.
 type Question struct {
 	Indicator *Indicator
-	Unit      *Unit  // nil: all units
+	Unit      *Unit  // nil: all units; the first of Units
+	Units     []*Unit
 	Period    Period // zero: year to date
 }
 
@@ -84,8 +91,12 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	toks := foldMap(rest, "").tokens(true)
 	used := make([]bool, len(toks))
 	q := Question{Period: per}
+	var unitAt []int
 
 	im, found := p.matchIndicator(toks, nil)
+	if found && p.blocked(toks, im) {
+		found = false // "giá điện", "thuế xuất khẩu": not the indicator
+	}
 	if found {
 		q.Indicator = im.Indicator
 		for i, t := range toks {
@@ -94,6 +105,20 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 			}
 		}
 	}
+	// Units before fillers: their names are specific, while fillers are
+	// everyday words ("được" is also the "Đước" of Cần Đước typed bare).
+	for {
+		u, from, to, ok := p.matchUnit(toks, func(i int) bool { return used[i] })
+		if !ok {
+			break
+		}
+		q.Units = append(q.Units, u)
+		for k := from; k < to; k++ {
+			used[k] = true
+		}
+		unitAt = append(unitAt, from)
+	}
+	sort.SliceStable(q.Units, func(i, j int) bool { return unitAt[i] < unitAt[j] })
 	fillers := append([]phrase{}, questionFillers...)
 	if p.Province != "" {
 		fillers = append([]phrase{newPhrase(p.Province)}, fillers...)
@@ -114,11 +139,19 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 			}
 		}
 	}
-	if u, from, to, ok := p.matchUnit(toks, func(i int) bool { return used[i] }); ok {
-		q.Unit = u
-		for k := from; k < to; k++ {
-			used[k] = true
+	// A place that is not a unit of the plan is said to be so, not
+	// answered for the whole province.
+	own := Fold(p.Province)
+	for i := 0; found && i < len(toks); i++ {
+		for _, ph := range provincePhrases {
+			if !used[i] && matchWords(toks, i, ph) && sameMarks(toks[i:i+len(ph.words)], ph) && strings.Join(ph.words, " ") != own {
+				a, b := toks[i].start, toks[i+len(ph.words)-1].end
+				return Question{}, Fail(ErrNotPlanUnit, "place", foldedSource(rest, a, b))
+			}
 		}
+	}
+	if len(q.Units) > 0 {
+		q.Unit = q.Units[0]
 	}
 	if found {
 		return q, nil
@@ -134,7 +167,74 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	}
 	var ids []string
 	for _, ind := range p.Suggest(strings.Join(left, " "), 3) {
-		ids = append(ids, ind.ID)
+		if p.similarity(strings.Join(left, " "), ind) >= minSimilarity {
+			ids = append(ids, ind.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return Question{}, Fail(ErrNotUnderstood, "query", clip(body))
 	}
 	return Question{}, Fail(ErrUnknownIndicator, "query", clip(body), "suggest", strings.Join(ids, ","))
+}
+
+// similarity is how alike text is to the nearest of ind's names, 0..1000.
+func (p *Plan) similarity(text string, ind *Indicator) int {
+	var q []string
+	for _, t := range wordTokens(text) {
+		if len(q) == suggestWords {
+			break
+		}
+		w := t.text
+		if r := []rune(w); len(r) > suggestRunes {
+			w = string(r[:suggestRunes])
+		}
+		q = append(q, w)
+	}
+	best := 0
+	for _, ph := range ind.phrases() {
+		best = max(best, similarity(q, ph))
+	}
+	return best
+}
+
+// blocked reports whether the indicator match im is part of a phrase that
+// names something else: one of the plan's excludes ("giá điện") or a
+// figure that is no indicator ("xuất nhập khẩu").
+func (p *Plan) blocked(toks []token, im IndicatorMatch) bool {
+	from, to := -1, -1
+	for i, t := range toks {
+		if t.start >= im.Start && t.end <= im.End {
+			if from < 0 {
+				from = i
+			}
+			to = i + 1
+		}
+	}
+	check := func(phs []phrase) bool {
+		for _, ph := range phs {
+			for i := range toks {
+				e := i + len(ph.words)
+				if matchFiller(toks, i, ph) && i < to && from < e && (i < from || e > to) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if check(notSubjects) {
+		return true
+	}
+	for n := range p.Indicators {
+		if check(p.Indicators[n].exc) {
+			return true
+		}
+	}
+	return false
+}
+
+// foldedSource returns the source words behind folded bytes [a, b) of text.
+func foldedSource(text string, a, b int) string {
+	f := foldMap(text, "")
+	x, y := f.span(a, b)
+	return text[x:y]
 }

@@ -1042,7 +1042,7 @@ func (r *updateReader) places(v *lineView, ments []mention) []place {
 		}
 		for _, ph := range provincePhrases {
 			n := len(ph.words)
-			if !matchWords(all, i, ph) || strings.Join(ph.words, " ") == own {
+			if !matchWords(all, i, ph) || !sameMarks(all[i:i+len(ph.words)], ph) || strings.Join(ph.words, " ") == own {
 				continue
 			}
 			free := true
