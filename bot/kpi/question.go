@@ -22,7 +22,7 @@ const minSimilarity = 450
 // unit and one period.
 type Question struct {
 	Indicator *Indicator
-	Unit      *Unit  // nil: all units; the first of Units
+	Unit      *Unit // nil: all units; the first of Units
 	Units     []*Unit
 	Period    Period // zero: year to date
 }
