@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -233,6 +234,11 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	done := make(chan struct{})
 	go func() { p.run(pctx); close(done) }()
 	term := &telegramtest.Terminal{Server: srv, In: stdio.In, Out: stdio.Out, User: local}
+	if f, ok := stdio.In.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			term.Prompt = "> " // a person types; piped input gets a plain transcript
+		}
+	}
 	err = term.Run(ctx)
 	stop()
 	<-done

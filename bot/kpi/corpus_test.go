@@ -229,3 +229,10 @@ func testCorpus(t *testing.T, path string, least int) {
 		t.Errorf("%.1f%% of the sentences that state figures read right; want at least 95%%", share)
 	}
 }
+
+// TestHoldout reads a second corpus, gathered from other pages and
+// provinces after the reader was written and kept apart from its tuning:
+// the same promises on text the reader was not fitted to.
+func TestHoldout(t *testing.T) {
+	testCorpus(t, "testdata/holdout.toml", 100)
+}

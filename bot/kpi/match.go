@@ -131,6 +131,7 @@ type token struct {
 	marks      string // marksOf the source text behind it
 	space      bool   // preceded by a space or the start of the text
 	upper      bool   // written in capitals ("TA", not "ta")
+	title      bool   // written with a capital first letter ("Năm")
 	kind       byte   // 'a' letters, '0' digits, 'w' letters and digits, 'p' punctuation
 }
 
@@ -182,6 +183,8 @@ func (f folded) tokens(words bool) []token {
 		if a, b := f.span(i, j); b > a {
 			t.marks = marksOf(f.src[a:b])
 			t.upper = isUpperWord(f.src[a:b])
+			first, _ := utf8.DecodeRuneInString(f.src[a:b])
+			t.title = unicode.IsUpper(first)
 		}
 		out = append(out, t)
 		space = false

@@ -282,6 +282,11 @@ var periodPatterns = []periodPattern{
 			// "tháng Tám", "tháng Giêng", "tháng Mười Hai"; not "tháng
 			// năm" (May, or "months and years") nor "tháng sau" (next
 			// month), which are too often other words.
+			// "tháng Năm" (May) only with its capital: "tháng năm" is "months and years".
+			if t := c.at(c.i); t != nil && t.text == "nam" && t.title {
+				c.i++
+				return periodMatch{p: monthSpan(5, 5), year: c.yearSuffix(true)}, true
+			}
 			for _, w := range numberWords {
 				if w.words != "nam" && w.words != "sau" && w.words != "mot" && c.words(w.words) {
 					return periodMatch{p: monthSpan(w.n, w.n), year: c.yearSuffix(true)}, true
@@ -398,6 +403,18 @@ var periodPatterns = []periodPattern{
 			c.words("dau")
 		}
 		return periodMatch{p: monthSpan(1, n), year: c.yearSuffix(true), bad: !validMonth(n)}, true
+	},
+	// 8t, 10t: N months typed short (a clerk's "IIP 8t"), the year to date
+	func(c *periodCursor) (periodMatch, bool) {
+		n, _, ok := c.num(2, false)
+		if !ok || !validMonth(n) {
+			return periodMatch{}, false
+		}
+		if t := c.at(c.i); t == nil || t.kind != 'a' || t.text != "t" || t.space {
+			return periodMatch{}, false
+		}
+		c.i++
+		return periodMatch{p: monthSpan(1, n), year: c.yearSuffix(true)}, true
 	},
 	// lũy kế 5 tháng, lk 5 tháng, lũy kế đến tháng 5, luy ke T5
 	func(c *periodCursor) (periodMatch, bool) {

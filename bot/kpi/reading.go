@@ -127,13 +127,16 @@ var (
 	scopeWords = sortedPhrases("vùng", "khu vực miền", "khu vực phía", "khu vực đồng bằng", "đồng bằng sông cửu long",
 		"đbscl", "miền trung", "miền bắc", "miền nam", "phía nam", "phía bắc", "bắc bộ", "nam bộ", "trung bộ",
 		"tây nguyên", "các tỉnh", "tổng cục thống kê", "mặt hàng", "nhóm hàng",
-		"các thị trường", "nông thôn", "thành thị", "cơ cấu")
+		"nông thôn", "thành thị", "cơ cấu")
 	// nationWords name the country; as the subject of a sentence they
 	// make its figures the country's ("cả nước đã xuất khẩu …"), but not
 	// in a ranking or a comparison ("thứ 15/63 tỉnh, thành trong cả nước").
 	nationWords   = sortedPhrases("cả nước", "toàn quốc", "nước ta", "nationwide")
 	rankingBefore = sortedPhrases("trong", "trên", "nhất", "chung", "so với", "thứ", "xếp", "đứng", "bình quân", "cao", "thấp",
 		"dẫn đầu", "top", "in", "than")
+	// rankWords anywhere before a region in its clause make it a ranking:
+	// "xếp vị thứ 5/63 của cả nước và đầu vùng Bắc Trung bộ".
+	rankWords = sortedPhrases("xếp", "đứng thứ", "vị thứ", "xếp thứ", "dẫn đầu", "cao nhất", "thấp nhất", "đứng đầu")
 	// continuations open a sentence that goes on with the subject of the
 	// one before: "… 22.071 tỷ đồng. Lũy kế 2 tháng, đạt 45.294 tỷ đồng".
 	continuations = sortedPhrases("tính chung", "lũy kế", "luỹ kế", "như vậy", "cộng dồn", "tính từ đầu năm", "tính đến",
@@ -402,7 +405,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			scope = sentenceScope(v, clauses, c.sentence, r.p.Province)
 			r.basisPer = Period{}
 			for _, pa := range periods {
-				if pa.basis && pa.p.Year == r.p.Year-1 && pa.p.Valid() && clauseOf(clauses, pa.a).sentence == c.sentence {
+				if pa.basis && pa.p.Year == r.p.Year-1 && pa.p.Valid() && clauseOf(clauses, pa.a).sentence == c.sentence && !afterCungKy(v, pa) {
 					r.basisPer = Period{Year: r.p.Year, From: pa.p.From, To: pa.p.To}
 				}
 			}
@@ -642,6 +645,15 @@ func sentenceScope(v *lineView, clauses []clause, n int, own string) string {
 				if own != "" && i+k < len(all) && v.phraseAt(i+k, []phrase{newPhrase(own)}) > 0 {
 					continue
 				}
+				// "đứng đầu vùng", "cao nhất khu vực": a ranking.
+				ranking := false
+				for back := 1; i-back >= c.from; back++ {
+					ranking = ranking || (back <= 4 && v.phraseAt(i-back, rankingBefore) > 0) || (back == 1 && v.phraseAt(i-1, sortedPhrases("đầu")) > 0) ||
+						v.phraseAt(i-back, rankWords) > 0
+				}
+				if ranking {
+					continue
+				}
 				return v.src[v.words[i].a:v.words[i+k-1].b]
 			}
 			if k := v.phraseAt(i, nationWords); k > 0 {
@@ -721,6 +733,13 @@ func overlapsPeriod(ps []periodAt, a, b int) bool {
 		}
 	}
 	return false
+}
+
+// afterCungKy reports whether period pa follows "cùng kỳ": "cùng kỳ năm
+// 2021" is the same (unstated) period of 2021, not the year 2021.
+func afterCungKy(v *lineView, pa periodAt) bool {
+	i := v.wordIndex(pa.a)
+	return i >= 2 && v.phraseAt(i-2, sortedPhrases("cùng kỳ")) > 0
 }
 
 // sentencePeriod returns the first period of sentence n that is not the
@@ -1049,7 +1068,9 @@ func (r *updateReader) places(v *lineView, ments []mention) []place {
 			for k := i; k < i+n; k++ {
 				free = free && !used[k]
 			}
-			if !free || v.attribution(i, i+n) {
+			// "Theo Cục Thống kê Kiên Giang": another province's office
+			// reports that province; attribution does not make it ours.
+			if !free {
 				continue
 			}
 			for k := i; k < i+n; k++ {
@@ -1190,6 +1211,9 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 			return v.phraseAt(i, phs)
 		}
 		inClause := func(phs []phrase) bool {
+			if first >= len(all) {
+				return false
+			}
 			c := clauseOf(clauses, n.a)
 			for i := c.from; i < first; i++ {
 				if matchesAny(all, i, phs) {
@@ -1205,16 +1229,25 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 		case inClause(shareBefore):
 			n.role = RoleShare
 			continue
+		case inClause(realGrowth):
+			n.role = RoleCompare // "nếu loại trừ yếu tố giá thì mức tăng đạt 8,7%"
+			continue
 		case before(ratioBefore) || at(after, ratioAfter) > 0:
 			n.role = RoleRatio
 			continue
-		case parenthesized(v.src, n.a) || before(priorBefore) || (at(after, priorAfter) > 0 && strings.TrimSpace(v.src[n.b:v.words[after].a]) == ""):
+		case parenthesized(v.src, n.a) && !before(signBefore) && at(after, samePeriodAfter) == 0 && at(after, prevPeriodAfter) == 0 && at(after, planAfter) == 0 && !before(sortedPhrases("đạt", "bằng")),
+			parenthesized(v.src, n.a) && strings.Contains(Fold(v.src[strings.LastIndex(v.src[:n.a], "("):n.a]), "cung ky"),
+			before(priorBefore), at(after, priorAfter) > 0 && strings.TrimSpace(v.src[n.b:v.words[after].a]) == "":
+			// "(6,06%)", "(cùng kỳ năm 2021 đạt 6,06%)": an aside, last year's
+			// figure; "(tăng 15,7%)" stays a comparison.
 			n.role = RolePrior
 			continue
 		}
-		if b, ok := basisBefore(v, all, first); ok {
-			n.role, n.basis = Role(b), b
-			continue
+		if at(after, samePeriodAfter) == 0 && at(after, prevPeriodAfter) == 0 && at(after, planAfter) == 0 {
+			if b, ok := basisBefore(v, all, first); ok {
+				n.role, n.basis = Role(b), b
+				continue
+			}
 		}
 		sign := first > 0 && before(signBefore)
 		for _, d := range decreasePhrases {
@@ -1313,7 +1346,8 @@ func basisBefore(v *lineView, all []token, first int) (Basis, bool) {
 			}
 			for _, vb := range verbs {
 				s := first - len(vb.words) - len(ph.words)
-				if s >= 0 && matchFiller(all, s, ph) && matchFiller(all, first-len(vb.words), vb) {
+				if s >= 0 && matchFiller(all, s, ph) && matchFiller(all, first-len(vb.words), vb) &&
+					!strings.ContainsAny(v.src[v.words[s].a:v.words[first].a], ",;()") {
 					return b.basis, true
 				}
 			}
@@ -1321,6 +1355,10 @@ func basisBefore(v *lineView, all []token, first int) (Basis, bool) {
 	}
 	return "", false
 }
+
+// realGrowth before a number in its clause make it growth without price
+// changes: a comparison, never the figure.
+var realGrowth = sortedPhrases("loại trừ yếu tố giá", "loại trừ yếu tố tăng giá", "excluding price")
 
 // RolePrior is last year's figure written beside this year's.
 const RolePrior Role = "prior"

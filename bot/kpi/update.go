@@ -513,12 +513,19 @@ func (r *updateReader) findIndicator(lw *lineWords) *Indicator {
 		}
 	}
 	lw.markSpan(im.Start, im.End)
-	// The indicator named twice ("tăng trưởng GRDP") is named once.
+	// The indicator named twice ("tăng trưởng GRDP") is named once. A
+	// count's item may hold the indicator's word in its name ("trung tâm
+	// logistics Long An Logistics Park"): there, only a repeat touching the
+	// first mention is the indicator's.
 	for _, ph := range im.Indicator.phrases() {
 		for i := range lw.toks {
-			if matchWords(lw.toks, i, ph) && lw.free(i, i+len(ph.words)) && !anyTrue(stage[i:i+len(ph.words)]) {
-				lw.mark(i, i+len(ph.words))
+			if !matchWords(lw.toks, i, ph) || !lw.free(i, i+len(ph.words)) || anyTrue(stage[i:i+len(ph.words)]) {
+				continue
 			}
+			if im.Indicator.Kind == Count && !(i > 0 && lw.used[i-1]) && !(i+len(ph.words) < len(lw.toks) && lw.used[i+len(ph.words)]) {
+				continue
+			}
+			lw.mark(i, i+len(ph.words))
 		}
 	}
 	return im.Indicator
@@ -794,7 +801,7 @@ func (r *updateReader) item(ind *Indicator, lw *lineWords, per Period, found boo
 	} else {
 		lw.markFillers(itemFillers)
 		rep.Item = lw.itemName()
-		if genericItem(rep.Item) {
+		if genericItem(rep.Item, ind) || r.notAnItem(lw, rep.Item) {
 			// "CCN: 2" counts without naming: the item is what is counted.
 			vi, en := r.examples(ind, Period{}, "")
 			return nil, Fail(ErrNeedItemName, "indicator", ind.ID, "example", vi, "example_en", en)
@@ -834,21 +841,46 @@ func (r *updateReader) distinctive(ind *Indicator, text string) bool {
 	return false
 }
 
+// maxItemWords bounds an item's name: a longer "name" is a sentence about
+// stock ("toàn tỉnh có 24 siêu thị … và gần 70 cửa hàng"), not one item.
+const maxItemWords = 8
+
+// notAnItem reports whether a count's line is prose that names no single
+// new item: too long a name, or no verb of an item happening.
+func (r *updateReader) notAnItem(lw *lineWords, item string) bool {
+	if len(strings.Fields(item)) > maxItemWords {
+		return true
+	}
+	if len(lw.toks) <= proseWords {
+		return false
+	}
+	for _, ph := range itemVerbs {
+		for i := range lw.toks {
+			if matchFiller(lw.toks, i, ph) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // genericNouns are what a count counts, not a name: "1 dự án", "3 cửa hàng".
 var genericNouns = sortedPhrases("dự án", "trung tâm", "cửa hàng", "cụm", "nhà máy", "siêu thị", "chợ", "mới",
 	"project", "projects", "store", "stores", "centre", "center", "cluster", "clusters")
 
 // genericItem reports whether an item's name is no name: no letters, or a
-// number and generic nouns only.
-func genericItem(item string) bool {
+// number, generic nouns and the indicator's own words only ("1 dự án trung
+// tâm logistics").
+func genericItem(item string, ind *Indicator) bool {
 	toks := foldMap(item, "").tokens(true)
+	generic := append(append([]phrase{}, genericNouns...), ind.phrases()...)
 	for i := 0; i < len(toks); {
 		if toks[i].kind == 'w' && startsWithDigit(toks[i].text) {
 			i++
 			continue
 		}
 		n := 0
-		for _, g := range genericNouns {
+		for _, g := range generic {
 			if matchFiller(toks, i, g) {
 				n = len(g.words)
 				break

@@ -18,10 +18,25 @@ func significantDigits(a Amount) string {
 	return strings.Trim(d, "0")
 }
 
+// namesIndicator reports whether text names ind by one of its names.
+func namesIndicator(text string, ind *Indicator) bool {
+	toks := wordTokens(text)
+	for _, ph := range ind.phrases() {
+		for i := range toks {
+			if _, _, ok := matchPhrase(toks, i, ph, true); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // FuzzParseUpdate: never panics; every refusal is a *kpi.Error; at most
 // MaxReportsPerUpdate reports, each for an indicator and unit of the plan;
-// every figure accepted is made of digits the user typed; periods are
-// finished, dates not in the future, items named, stages real.
+// every figure accepted is made of digits the user typed, and is linked to
+// its indicator: the words it was read from (its Quote) are the user's,
+// hold the value's digits and name the indicator; periods are finished,
+// dates not in the future, items named, stages real.
 func FuzzParseUpdate(f *testing.F) {
 	for _, c := range updateCases {
 		for _, text := range []string{c.text, norm.NFD.String(c.text)} {
@@ -37,6 +52,9 @@ func FuzzParseUpdate(f *testing.F) {
 		f.Add(s, false, true)
 		f.Add(s, true, false)
 	}
+	for _, c := range loadCorpus(f, "testdata/corpus.toml") {
+		f.Add(c.Text, false, true)
+	}
 	p := DefaultPlan()
 	f.Fuzz(func(t *testing.T, text string, en, reporter bool) {
 		o := UpdateOptions{Lang: "vi", Now: july15}
@@ -46,7 +64,8 @@ func FuzzParseUpdate(f *testing.F) {
 		if reporter {
 			o.Unit = p.Unit("ben-luc")
 		}
-		rs, err := p.ParseUpdate(text, o)
+		rd, err := p.Read(text, o)
+		rs := rd.Reports
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
@@ -74,8 +93,19 @@ func FuzzParseUpdate(f *testing.F) {
 				if r.Value < 0 && ind.Kind != Rate {
 					t.Fatalf("ParseUpdate(%q) gave a negative %s", text, r.Value)
 				}
-				if d := significantDigits(r.Value); !strings.Contains(typed, d) {
+				d := significantDigits(r.Value)
+				if !strings.Contains(typed, d) {
 					t.Fatalf("ParseUpdate(%q) gave %s (digits %s): not digits of the input", text, r.Value, d)
+				}
+				parts := strings.Split(r.Quote, " … ")
+				if r.Quote == "" || !strings.Contains(joinSplitScales(text), parts[len(parts)-1]) {
+					t.Fatalf("ParseUpdate(%q) gave %s read from %q: not the user's words", text, r.Value, r.Quote)
+				}
+				if !strings.Contains(digitsOnly(parts[len(parts)-1]), d) {
+					t.Fatalf("ParseUpdate(%q) gave %s read from %q: the value is not in the words it was read from", text, r.Value, r.Quote)
+				}
+				if !namesIndicator(r.Quote, ind) {
+					t.Fatalf("ParseUpdate(%q) gave %s for %s read from %q: the words do not name it", text, r.Value, ind.ID, r.Quote)
 				}
 			case Count:
 				if strings.TrimSpace(r.Item) == "" || r.Value != AmountScale || r.Date.After(july15) {

@@ -33,13 +33,17 @@ type Terminal struct {
 	Timeout time.Duration
 	// Echo prints each input line as "> line", for transcripts of piped input.
 	Echo bool
+	// Prompt, when set, is printed whenever the terminal waits for input
+	// (an interactive terminal; not for piped transcripts).
+	Prompt string
 
 	printed  map[int]int // message id -> edits already printed
 	sentSeen int         // how much of Server.Sent() has been looked at
 }
 
 // Run reads lines until In ends, sending each non-empty line as a message
-// from User, or pressing button N of the last bot message when the line is
+// from User (a line ending in a backslash continues on the next line, so
+// that a message of several lines can be typed), or pressing button N of the last bot message when the line is
 // only the number N and that message has an N-th button. After each input it
 // waits until the bot has answered and gone quiet and prints the new and
 // edited messages; messages the bot sends on its own (reminders) are printed
@@ -59,9 +63,17 @@ func (t *Terminal) Run(ctx context.Context) error {
 		defer close(lines)
 		sc := bufio.NewScanner(t.In)
 		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		var msg []string
 		for sc.Scan() {
+			line := strings.TrimRight(sc.Text(), "\r")
+			if strings.HasSuffix(line, "\\") {
+				msg = append(msg, strings.TrimSuffix(line, "\\"))
+				continue // the message goes on
+			}
+			msg = append(msg, line)
 			select {
-			case lines <- sc.Text():
+			case lines <- strings.Join(msg, "\n"):
+				msg = nil
 			case <-ctx.Done():
 				readErr <- nil
 				return
@@ -73,6 +85,7 @@ func (t *Terminal) Run(ctx context.Context) error {
 	if err := t.settleAndPrint(ctx); err != nil {
 		return err
 	}
+	t.prompt()
 	for {
 		t.Server.mu.Lock()
 		changed := t.Server.changed
@@ -82,6 +95,7 @@ func (t *Terminal) Run(ctx context.Context) error {
 			if err := t.settleAndPrint(ctx); err != nil {
 				return err
 			}
+			t.prompt()
 			continue
 		}
 		select {
@@ -106,7 +120,16 @@ func (t *Terminal) Run(ctx context.Context) error {
 			if err := t.settleAndPrint(ctx); err != nil {
 				return err
 			}
+			t.prompt()
 		}
+	}
+}
+
+// prompt shows that the terminal waits for input; errors writing it are
+// the next print's to report.
+func (t *Terminal) prompt() {
+	if t.Prompt != "" {
+		_, _ = io.WriteString(t.Out, t.Prompt)
 	}
 }
 

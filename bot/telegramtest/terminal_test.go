@@ -197,3 +197,32 @@ func TestNthButton(t *testing.T) {
 		})
 	}
 }
+
+// A line ending in a backslash goes on: the lines are one message, with
+// their line breaks. The prompt shows each time the terminal waits.
+func TestTerminalMultiLineAndPrompt(t *testing.T) {
+	srv := newServer(t)
+	var e errs
+	startBot(t, srv, menuBot(&e))
+	var out strings.Builder
+	term := &Terminal{
+		Server: srv, In: strings.NewReader("cập nhật tháng 3 \\\nxuất khẩu: 520 triệu USD\\\nnhập khẩu: 410 triệu USD\nmột dòng\n"), Out: &out,
+		User: From{UserID: 1, FirstName: "Admin"}, Prompt: "tiendo> ", Quiet: 250 * time.Millisecond,
+	}
+	if err := term.Run(ctxFor(t, 10*time.Second)); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	msgs := srv.Messages(1)
+	var got []string
+	for _, m := range msgs {
+		got = append(got, m.Text)
+	}
+	want := []string{"cập nhật tháng 3 \nxuất khẩu: 520 triệu USD\nnhập khẩu: 410 triệu USD", "một dòng"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("the bot got %q; want %q", got, want)
+	}
+	if n := strings.Count(out.String(), "tiendo> "); n != 3 {
+		t.Errorf("prompt shown %d times; want 3 (start, after each answer):\n%s", n, out.String())
+	}
+	e.check(t)
+}
