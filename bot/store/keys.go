@@ -19,7 +19,9 @@ const DefaultPrefix = "tiendo"
 // Layout ({p} is "{tiendo}" by default):
 //
 //	{p}:users                 hash  user id -> user record (JSON)
-//	{p}:lang                  hash  user id -> "vi" / "en", for anyone
+//	{p}:lang                  hash  registered user id -> "vi" / "en"
+//	{p}:slang:<user>          string a stranger's "vi" / "en", with a TTL (StrangerLangTTL)
+//	{p}:rate:<user>           string button presses in the current window, with a TTL
 //	{p}:r:<plan>:<indicator>  hash  Report.Slot() -> report record (JSON): the official figures
 //	{p}:a:<plan>:<indicator>  hash  Report.Slot() -> report record (JSON): confirmed figures
 //	                          awaiting an editor's approval; they count only once moved to r (approval.go)
@@ -65,6 +67,14 @@ func (k keys) join(parts ...string) string {
 func (k keys) users() string { return k.join("users") }
 func (k keys) lang() string  { return k.join("lang") }
 
+func (k keys) strangerLang(userID int64) string {
+	return k.join("slang", strconv.FormatInt(userID, 10))
+}
+
+func (k keys) rate(userID int64) string {
+	return k.join("rate", strconv.FormatInt(userID, 10))
+}
+
 func (k keys) reports(planID, indicator string) string {
 	return k.join("r", planID, indicator)
 }
@@ -98,7 +108,7 @@ func (k keys) update(updateID int64) string {
 // Key returns a key under the store's prefix and hash tag, for packages that
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
-// with the store's own names (users, lang, r, a, audit, undo, pending, upd,
+// with the store's own names (users, lang, slang, rate, r, a, audit, undo, pending, upd,
 // invite, expect, approval, reason).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
