@@ -415,6 +415,9 @@ func (s *session) awaitingProgress(q kpi.Question, official, aw []kpi.Report, f 
 	var lines []string
 	if ind.Kind == kpi.Cumulative {
 		p := kpi.Compute(s.Plan, ind, withAwaiting(official, aw), f, s.now())
+		if p.Overflow {
+			return s.t("SummaryOverflow")
+		}
 		lines = append(lines, s.n("ProgressAwaitingTotal", len(shown),
 			"Total", ind.FormatAmount(p.Total, s.lang), "Percent", kpi.FormatPercent(p.Percent, 1, s.lang)))
 	} else {
@@ -441,6 +444,9 @@ func (s *session) awaitingProgress(q kpi.Question, official, aw []kpi.Report, f 
 func (a *App) awaitingSummary(lang string, ind *kpi.Indicator, official, awaiting []kpi.Report, now time.Time) string {
 	if ind.Kind == kpi.Cumulative {
 		p := kpi.Compute(a.Plan, ind, withAwaiting(official, awaiting), kpi.Filter{}, now)
+		if p.Overflow {
+			return a.Cat.T(lang, "SummaryOverflow")
+		}
 		return a.Cat.N(lang, "SummaryAwaitingTotal", len(awaiting), "Total", ind.FormatAmount(p.Total, lang))
 	}
 	return a.Cat.N(lang, "SummaryAwaiting", len(awaiting))

@@ -182,7 +182,10 @@ func (s *session) outlier(r kpi.Report, history []kpi.Report) string {
 		months := 0
 		for _, h := range history {
 			if h.Unit == r.Unit && h.Slot() != r.Slot() && h.Period.Valid() {
-				sum += h.Value
+				var ok bool
+				if sum, ok = sum.Add(h.Value); !ok {
+					return "" // figures from before the ceilings: no usual month
+				}
 				months += h.Period.Months()
 			}
 		}
