@@ -32,8 +32,8 @@ const (
 	// ErrAboveCeiling: a value no report of the indicator can be (Ceiling).
 	// Data: text, max, max_en (the ceiling written naturally).
 	ErrAboveCeiling = "ErrAboveCeiling"
-	ErrNotWhole         = "ErrNotWhole"         // Data: text
-	ErrNotANumber       = "ErrNotANumber"       // Data: indicator, stages
+	ErrNotWhole     = "ErrNotWhole"   // Data: text
+	ErrNotANumber   = "ErrNotANumber" // Data: indicator, stages
 )
 
 // maxDigits bounds a number's digits: no figure of a plan needs more, and it
