@@ -92,6 +92,9 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 	if err != nil {
 		return err
 	}
+	if err := draft.CheckLoad(len(who)); err != nil {
+		return err
+	}
 	id, err := s.Store.NextDeadlineID(ctx)
 	if err != nil {
 		return err
