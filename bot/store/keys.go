@@ -44,6 +44,31 @@ const DefaultPrefix = "tiendo"
 //	{p}:reason:<user>         string approval id whose return reason the editor's next message is, with a TTL
 //	{p}:<parts...>            whatever other packages build with Key
 
+// PermanentKeys are the patterns (path.Match, after "{prefix}:") of the keys
+// meant to live without a TTL; every other key the bot writes has one. Each
+// is bounded by what people do, not by time:
+//
+//	users, lang           registered users and their languages: as many as admins add
+//	                      (strangers' languages are slang:<user>, with a TTL)
+//	r:*:*, a:*:*          figures: one hash per plan and indicator, a slot per unit and period
+//	audit:*               the audit trail of a plan: the department's record, never trimmed
+//	undo:*:*              per plan and user, at most UndoDepth entry ids
+//	remind:deadline:*     one-off deadlines and who marked them done, until /hanchot xoa
+//	remind:done:*
+//	remind:open, remind:seq, remind:leaders
+//
+// A test (cmd/tiendo TestEveryKeyHasALifetime) runs a session and fails on
+// any key without a TTL that is not listed here. asynq's keys (asynq:…) are
+// asynq's: finished tasks expire with their retention.
+var PermanentKeys = []string{
+	"users", "lang",
+	"r:*:*", "a:*:*",
+	"audit:*",
+	"undo:*:*",
+	"remind:deadline:*", "remind:done:*",
+	"remind:open", "remind:seq", "remind:leaders",
+}
+
 // keys builds every key the store uses. It is a value so a Store and the
 // tests can share one without global state.
 type keys struct {
