@@ -18,9 +18,9 @@ import (
 // Users are one JSON record each in the users hash. Nothing ever writes back
 // a record it read some time ago: a change of one field (the name a user
 // shows, the blocked flag) is a compare-and-set of the record it was made on
-// (userCAS), and an admin's change of a role, or a removal, is an optimistic
-// transaction on the whole hash (WATCH), because "is someone else still an
-// admin" is a question about every record. So a user's own message can never
+// (usercas.lua), and an admin's change of a role, or a removal, is a script
+// that also reads every record (setrole.lua), because "is someone else still
+// an admin" is a question about all of them. So a user's own message can never
 // undo an admin's change, and two admins demoting each other at once cannot
 // leave the bot without one.
 
@@ -28,6 +28,10 @@ var (
 	//go:embed usercas.lua
 	userCASLua    string
 	userCASScript = redis.NewScript(userCASLua)
+
+	//go:embed setrole.lua
+	setRoleLua    string
+	setRoleScript = redis.NewScript(setRoleLua)
 
 	//go:embed setlang.lua
 	setLangLua    string
@@ -178,109 +182,87 @@ func (s *Store) EditUser(ctx context.Context, id int64, edit func(u *access.User
 // /nguoidung them or sua does. A user the bot does not know is created, added
 // by by at at, unless mustExist (then ErrNotFound); a known one keeps the
 // rest of their record as it is now. Demoting the last admin is refused with
-// ErrLastAdmin; the check and the change are one optimistic transaction on
-// the users hash, so two admins demoting each other at once leave one. It
-// returns whether the user existed, and an error when Redis fails or keeps
-// changing under it.
+// ErrLastAdmin; the check and the change are one script (setrole.lua), so two
+// admins demoting each other at once leave one. It returns whether the user
+// existed, and an error when Redis fails.
 func (s *Store) SetRole(ctx context.Context, id int64, role access.Role, unit string, mustExist bool, by int64, at time.Time) (existed bool, err error) {
-	field := strconv.FormatInt(id, 10)
-	err = s.watchUsers(ctx, []string{s.keys.strangerLang(id)}, func(tx *redis.Tx, all map[string]string) (func(redis.Pipeliner), error) {
-		raw, ok := all[field]
-		existed = ok
-		var u access.User
+	for range userRetries {
+		raw, u, err := s.actor(ctx, id)
+		if err != nil {
+			return false, err
+		}
 		switch {
-		case !ok && mustExist:
-			return nil, ErrNotFound
-		case !ok:
+		case raw == "" && mustExist:
+			return false, ErrNotFound
+		case raw == "":
 			u = access.User{ID: id, AddedBy: by, AddedAt: at}
-		default:
-			var err error
-			if u, err = decodeUser(raw, ""); err != nil {
-				return nil, err
-			}
 		}
-		if u.Role == access.Admin && role != access.Admin && !otherAdmin(all, field) {
-			return nil, ErrLastAdmin
-		}
+		takesAdmin := u.Role == access.Admin && role != access.Admin
 		u.Role, u.Unit = role, unit
 		rec, err := jsonString(toUserRecord(u))
 		if err != nil {
-			return nil, err
+			return false, fmt.Errorf("store: set role of %d: %w", id, err)
 		}
-		// A stranger's language choice becomes the user's.
-		lang, err := tx.Get(ctx, s.keys.strangerLang(id)).Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return nil, err
+		switch res, err := s.setRole(ctx, id, raw, rec, takesAdmin); {
+		case err != nil:
+			return false, fmt.Errorf("store: set role of %d: %w", id, err)
+		case res == "last":
+			return raw != "", ErrLastAdmin
+		case res == "ok":
+			return raw != "", nil
 		}
-		return func(p redis.Pipeliner) {
-			p.HSet(ctx, s.keys.users(), field, rec)
-			if lang != "" {
-				p.HSetNX(ctx, s.keys.lang(), field, lang)
-				p.Del(ctx, s.keys.strangerLang(id))
-			}
-		}, nil
-	})
-	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrLastAdmin) {
-		return false, fmt.Errorf("store: set role of %d: %w", id, err)
 	}
-	return existed, err
+	return false, fmt.Errorf("store: set role of %d: it kept changing: %w", id, ErrConflict)
 }
 
 // DeleteUser removes the user with id id and their language choice. Removing
-// the last admin is refused with ErrLastAdmin, checked in the same
-// optimistic transaction as the removal. It returns ErrNotFound when there
-// was no such user, and an error when Redis fails.
+// the last admin is refused with ErrLastAdmin, checked in the same script as
+// the removal. It returns ErrNotFound when there was no such user, and an
+// error when Redis fails.
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
-	field := strconv.FormatInt(id, 10)
-	err := s.watchUsers(ctx, nil, func(_ *redis.Tx, all map[string]string) (func(redis.Pipeliner), error) {
-		raw, ok := all[field]
-		if !ok {
-			return nil, ErrNotFound
-		}
-		u, err := decodeUser(raw, "")
+	for range userRetries {
+		raw, u, err := s.actor(ctx, id)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if u.Role == access.Admin && !otherAdmin(all, field) {
-			return nil, ErrLastAdmin
+		if raw == "" {
+			return ErrNotFound
 		}
-		return func(p redis.Pipeliner) {
-			p.HDel(ctx, s.keys.users(), field)
-			p.HDel(ctx, s.keys.lang(), field)
-		}, nil
-	})
-	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrLastAdmin) {
-		return fmt.Errorf("store: delete user %d: %w", id, err)
-	}
-	return err
-}
-
-// otherAdmin reports whether a user other than field is an admin in all (the
-// users hash). A record that cannot be read counts as no admin.
-func otherAdmin(all map[string]string, field string) bool {
-	for f, raw := range all {
-		if f == field {
-			continue
-		}
-		if u, err := decodeUser(raw, ""); err == nil && u.Role == access.Admin {
-			return true
+		switch res, err := s.setRole(ctx, id, raw, "", u.Role == access.Admin); {
+		case err != nil:
+			return fmt.Errorf("store: delete user %d: %w", id, err)
+		case res == "last":
+			return ErrLastAdmin
+		case res == "ok":
+			return nil
 		}
 	}
-	return false
+	return fmt.Errorf("store: delete user %d: it kept changing: %w", id, ErrConflict)
 }
 
-// watchUsers runs decide on the whole users hash under WATCH (and of extra
-// keys), then the writes it returns in MULTI/EXEC, again from the start when
-// anything watched changed meanwhile. An error from decide is returned as is,
-// having written nothing.
-func (s *Store) watchUsers(ctx context.Context, extra []string, decide func(tx *redis.Tx, all map[string]string) (func(redis.Pipeliner), error)) error {
+// setRole runs setrole.lua: rec replaces raw (rec "" removes the user),
+// unless raw changed meanwhile ("changed") or takesAdmin and nobody else is
+// an admin ("last").
+func (s *Store) setRole(ctx context.Context, id int64, raw, rec string, takesAdmin bool) (string, error) {
+	flag := ""
+	if takesAdmin {
+		flag = "1"
+	}
+	return setRoleScript.Run(ctx, s.rdb, []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id)},
+		strconv.FormatInt(id, 10), raw, rec, flag).Text()
+}
+
+// watchUsers runs decide on the whole users hash under WATCH, then the
+// writes it returns in MULTI/EXEC, again from the start when the hash changed
+// meanwhile. An error from decide is returned as is, having written nothing.
+func (s *Store) watchUsers(ctx context.Context, decide func(all map[string]string) (func(redis.Pipeliner), error)) error {
 	key := s.keys.users()
 	txf := func(tx *redis.Tx) error {
 		all, err := tx.HGetAll(ctx, key).Result()
 		if err != nil {
 			return err
 		}
-		write, err := decide(tx, all)
+		write, err := decide(all)
 		if err != nil {
 			return err
 		}
@@ -290,9 +272,8 @@ func (s *Store) watchUsers(ctx context.Context, extra []string, decide func(tx *
 		})
 		return err
 	}
-	watched := append([]string{key}, extra...)
 	for range userRetries {
-		if err := s.rdb.Watch(ctx, txf, watched...); !errors.Is(err, redis.TxFailedErr) {
+		if err := s.rdb.Watch(ctx, txf, key); !errors.Is(err, redis.TxFailedErr) {
 			return err
 		}
 	}
@@ -353,7 +334,7 @@ func (s *Store) EnsureAdmins(ctx context.Context, ids []int64, now time.Time) er
 	if len(ids) == 0 {
 		return nil
 	}
-	err := s.watchUsers(ctx, nil, func(_ *redis.Tx, all map[string]string) (func(redis.Pipeliner), error) {
+	err := s.watchUsers(ctx, func(all map[string]string) (func(redis.Pipeliner), error) {
 		set := map[string]any{}
 		for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
 			field := strconv.FormatInt(id, 10)
