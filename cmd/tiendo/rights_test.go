@@ -362,6 +362,20 @@ func TestFigureAboveCeilingIsRefused(t *testing.T) {
 	if strings.Contains(got, "Xác nhận") {
 		t.Errorf("a figure above the ceiling was read back for confirmation:\n%s", got)
 	}
+	// Two such figures stored before the ceiling existed: the total is an
+	// error, not a negative number.
+	for _, unit := range []string{"ben-luc", "can-duoc"} {
+		r := kpi.Report{Indicator: "xuat-khau", Unit: unit, Period: kpi.Month(2022, 3), Value: 9_000_000 * 1_000_000_000 * kpi.AmountScale}
+		if _, err := h.store.PutReport(context.Background(), h.app.Plan.ID, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got = texts(h.say(admin, "tiến độ xuất khẩu"))
+	mustContain(t, got, "Không tính được tổng của Kim ngạch xuất khẩu")
+	if strings.Contains(got, "-") {
+		t.Errorf("a negative figure is shown:\n%s", got)
+	}
+	mustContain(t, texts(h.say(admin, "/tongquan")), "không tính được tổng")
 }
 
 // permanent lists the key patterns (under the prefix) that are meant to live
