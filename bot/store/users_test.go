@@ -311,3 +311,30 @@ func TestAllowRateLimits(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkConfirmRightsCheck measures what the rights check at the write
+// costs a confirmation: one more HGET before the script, one inside it.
+// Compare the two sub-benchmarks of one run.
+func BenchmarkConfirmRightsCheck(b *testing.B) {
+	ctx := context.Background()
+	s := store.New(storetest.Redis(b), storetest.Prefix(b))
+	if err := s.PutUser(ctx, access.User{ID: 40, Role: access.Reporter, Unit: "ben-luc"}); err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name  string
+		allow func(access.User, store.Pending) error
+	}{{"unchecked", nil}, {"checked", reportFor}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for i := range b.N {
+				id, err := s.PutPending(ctx, store.Pending{UserID: 40, Reports: []kpi.Report{monthly("xuat-khau", "ben-luc", 1+i%12, 520)}}, time.Minute)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Confirm(ctx, plan, id, 40, "Minh", t0, "", bc.allow); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
