@@ -176,10 +176,17 @@ func (s *session) listDeadlines(ctx context.Context) error {
 }
 
 // myKeys are the assignee keys a press or a "xong" by this user stands for.
-func (s *session) myKeys() []remind.Assignee {
-	as := []remind.Assignee{{UserID: s.UserID}}
-	if s.user.Unit != "" {
-		as = append(as, remind.Assignee{Unit: s.user.Unit})
+func (s *session) myKeys() []remind.Assignee { return s.keysOf(s.user) }
+
+// keysOf are the assignee keys u stands for in this chat: themselves, their
+// unit, the group they write in; none for someone the bot does not know.
+func (s *session) keysOf(u access.User) []remind.Assignee {
+	if !u.Role.Valid() {
+		return nil
+	}
+	as := []remind.Assignee{{UserID: u.ID}}
+	if u.Unit != "" {
+		as = append(as, remind.Assignee{Unit: u.Unit})
 	}
 	if s.IsGroup() {
 		as = append(as, remind.Assignee{ChatID: s.ChatID})
@@ -221,10 +228,29 @@ func (s *session) doneDeadline(ctx context.Context, id string, pressed bool) err
 		}
 		mine = d.Assignees
 	}
-	for _, a := range mine {
-		if err := s.Store.MarkDone(ctx, id, a.Key(), s.now()); err != nil {
-			return err
+	keys := make([]string, len(mine))
+	for i, a := range mine {
+		keys[i] = a.Key()
+	}
+	// Checked again at the write, on the user's record then: someone moved
+	// to another unit or removed meanwhile marks nothing.
+	err = s.Store.MarkDoneAs(ctx, id, keys, s.now(), s.UserID, func(u access.User) error {
+		if s.Policy.CanManageDeadlines(u) {
+			return nil
 		}
+		for _, a := range mine {
+			if !slices.Contains(s.keysOf(u), a) {
+				return s.rightsChanged(u)
+			}
+		}
+		return nil
+	})
+	var refused *kpi.Error
+	switch {
+	case pressed && errors.As(err, &refused):
+		return s.out.Answer(ctx, s.CallbackID, s.t("NotRecordedShort"))
+	case err != nil:
+		return err
 	}
 	text := s.t("DeadlineDone", "ID", id, "Title", d.Title)
 	if pressed {

@@ -338,3 +338,50 @@ func BenchmarkConfirmRightsCheck(b *testing.B) {
 		})
 	}
 }
+
+// MarkDoneAs writes the done marks only if the marker's record is still the
+// one judged: a reporter moved to another unit inside the check marks nothing.
+func TestMarkDoneAsChecksRightsAtTheWrite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s, _ := b.open(t)
+			if err := s.PutUser(ctx, access.User{ID: 50, Role: access.Reporter, Unit: "duc-hue"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.PutDeadline(ctx, oneOff("7")); err != nil {
+				t.Fatal(err)
+			}
+			calls := 0
+			err := s.MarkDoneAs(ctx, "7", []string{"unit:duc-hue"}, t0, 50, func(u access.User) error {
+				calls++
+				if calls == 1 {
+					if _, err := s.SetRole(ctx, 50, access.Reporter, "ben-luc", true, 1, t0); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if u.Unit != "duc-hue" {
+					return errRefused
+				}
+				return nil
+			})
+			if !errors.Is(err, errRefused) || calls != 2 {
+				t.Fatalf("MarkDoneAs = %v after %d checks; want the refusal on the second", err, calls)
+			}
+			if d, _ := s.Deadline(ctx, "7"); len(d.Done) != 0 {
+				t.Fatalf("marked done: %+v", d.Done)
+			}
+			if err := s.MarkDoneAs(ctx, "7", []string{"unit:ben-luc"}, t0, 50, func(access.User) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if d, _ := s.Deadline(ctx, "7"); len(d.Done) != 1 {
+				t.Fatalf("done marks: %+v", d.Done)
+			}
+			if err := s.MarkDoneAs(ctx, "8", []string{"unit:ben-luc"}, t0, 50, func(access.User) error { return nil }); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("MarkDoneAs of no deadline = %v, want ErrNotFound", err)
+			}
+		})
+	}
+}
