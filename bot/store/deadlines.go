@@ -242,7 +242,7 @@ func (s *Store) MarkDone(ctx context.Context, id, assigneeKey string, at time.Ti
 
 // markDoneAsScript is markDoneScript for several assignees at once, with the
 // rights check of the user who marks: KEYS[3] is the users hash, ARGV[1] the
-// user's id and ARGV[2] their record as judged ('' = none), ARGV[3] the time,
+// user's id and ARGV[2] their record as judged (empty for none), ARGV[3] the time,
 // ARGV[4..] the assignee keys. It returns 'gone' (no deadline) or 'rights'
 // (the record changed since it was judged), having written nothing, else 'ok'.
 var markDoneAsScript = redis.NewScript(`
