@@ -104,7 +104,7 @@ func TestRevokedSenderCannotConfirm(t *testing.T) {
 }
 
 // A user's own message (their name written into their record) never undoes
-// an admin's change made at the same moment: 20 rounds, each ten messages
+// an admin's change made at the same moment: 20 rounds, each twenty messages
 // from the user and the admin's demotion or removal of them, at once.
 func TestOwnMessageDoesNotUndoAdminChange(t *testing.T) {
 	h := start(t, nil, bot.WithoutReminders())
@@ -118,20 +118,25 @@ func TestOwnMessageDoesNotUndoAdminChange(t *testing.T) {
 		if i%2 == 1 {
 			cmd = fmt.Sprintf("/nguoidung xoa %d", id)
 		}
-		// Ten messages, each under a new name and each choosing a language,
-		// while the admin's command arrives among them.
-		const messages = 10
+		// Twenty messages at once, each from another group (chats are
+		// handled in parallel), each under a new name and choosing a
+		// language, with the admin's command among them.
+		const messages = 20
 		before := len(h.api.Sent())
 		var wg sync.WaitGroup
-		wg.Add(2)
-		go func() {
-			defer wg.Done()
-			for j := range messages {
-				from.FirstName = fmt.Sprintf("Người %d-%d", i, j)
-				h.api.SendText(from, []string{"/ngonngu en", "/ngonngu vi"}[j%2])
+		for j := range messages {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f := from
+				f.FirstName = fmt.Sprintf("Người %d-%d", i, j)
+				f.ChatID, f.ChatType = -int64(7000+j), "group"
+				h.api.SendText(f, []string{"/ngonngu en", "/ngonngu vi"}[j%2])
+			}()
+			if j == messages/2 {
+				h.api.SendText(admin, cmd)
 			}
-		}()
-		go func() { defer wg.Done(); time.Sleep(time.Duration(i%5) * time.Millisecond); h.api.SendText(admin, cmd) }()
+		}
 		wg.Wait()
 		waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		if _, err := h.api.WaitSent(waitCtx, before+messages+1); err != nil {
@@ -166,15 +171,29 @@ func TestAdminsRemovingEachOtherLeaveOne(t *testing.T) {
 		h.addUser(a.UserID, access.Admin, "")
 		h.addUser(b.UserID, access.Admin, "")
 		verb := []string{"xoa %d", "sua %d xem"}[i%2]
+		// Each admin sends the command from several groups at once (chats
+		// are handled in parallel), so the two sides truly overlap.
+		const copies = 8
 		before := len(h.api.Sent())
 		var wg sync.WaitGroup
-		wg.Add(2)
-		go func() { defer wg.Done(); h.api.SendText(a, "/nguoidung "+fmt.Sprintf(verb, b.UserID)) }()
-		go func() { defer wg.Done(); h.api.SendText(b, "/nguoidung "+fmt.Sprintf(verb, a.UserID)) }()
+		for j := range copies {
+			for k, pair := range [][2]telegramtest.From{{a, b}, {b, a}} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					from := pair[0]
+					from.ChatID, from.ChatType = -int64(7100+2*j+k), "group"
+					h.api.SendText(from, "/nguoidung "+fmt.Sprintf(verb, pair[1].UserID))
+				}()
+			}
+		}
 		wg.Wait()
 		waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		if _, err := h.api.WaitSent(waitCtx, before+2); err != nil {
+		if _, err := h.api.WaitSent(waitCtx, before+2*copies); err != nil {
 			t.Fatalf("round %d: %v", i, err)
+		}
+		if err := h.api.WaitIdle(waitCtx, 100*time.Millisecond); err != nil {
+			t.Fatal(err)
 		}
 		cancel()
 		us, err := h.store.Users(ctx)
