@@ -198,6 +198,16 @@ func request(u *models.Update) (handlers.Request, bool) {
 			UserID: q.From.ID, UserName: displayName(&q.From), LangCode: q.From.LanguageCode,
 			CallbackID: q.ID, Data: q.Data,
 		}, true
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.InaccessibleMessage != nil:
+		// A press on a message too old for the bot to see: still answered
+		// (the handler says the button expired), or it would keep spinning.
+		q := u.CallbackQuery
+		m := q.Message.InaccessibleMessage
+		return handlers.Request{
+			UpdateID: u.ID, ChatID: m.Chat.ID, ChatType: string(m.Chat.Type), MessageID: m.MessageID,
+			UserID: q.From.ID, UserName: displayName(&q.From), LangCode: q.From.LanguageCode,
+			CallbackID: q.ID, Data: q.Data,
+		}, true
 	}
 	return handlers.Request{}, false
 }

@@ -49,7 +49,12 @@ const maxAwaitingLines = 10
 // approval. The whole submission then waits, so one confirmation stays one
 // decision.
 func (s *session) needsApproval(reports []kpi.Report) bool {
-	if s.user.Role != access.Reporter {
+	return s.needsApprovalBy(s.user, reports)
+}
+
+// needsApprovalBy is needsApproval for the submission of reports by u.
+func (s *session) needsApprovalBy(u access.User, reports []kpi.Report) bool {
+	if u.Role != access.Reporter {
 		return false
 	}
 	for _, r := range reports {
@@ -214,7 +219,7 @@ func (s *session) approve(ctx context.Context, id string) error {
 	}
 	var done []store.Change
 	for _, r := range todo {
-		c, err := s.Store.Approve(ctx, s.Plan.ID, r.Indicator, r.Slot(), &r, s.UserID, s.UserName, s.now())
+		c, err := s.Store.Approve(ctx, s.Plan.ID, r.Indicator, r.Slot(), &r, s.UserID, s.UserName, s.now(), s.mayApprove)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // another editor was faster
 		} else if err != nil {
@@ -284,7 +289,7 @@ func (s *session) returnReason(ctx context.Context, text string) (ok bool, err e
 	}
 	var done []store.Change
 	for _, r := range todo {
-		c, err := s.Store.Return(ctx, s.Plan.ID, r.Indicator, r.Slot(), s.UserID, s.UserName, text, s.now())
+		c, err := s.Store.Return(ctx, s.Plan.ID, r.Indicator, r.Slot(), s.UserID, s.UserName, text, s.now(), s.mayApprove)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -410,6 +415,9 @@ func (s *session) awaitingProgress(q kpi.Question, official, aw []kpi.Report, f 
 	var lines []string
 	if ind.Kind == kpi.Cumulative {
 		p := kpi.Compute(s.Plan, ind, withAwaiting(official, aw), f, s.now())
+		if p.Overflow {
+			return s.t("SummaryOverflow")
+		}
 		lines = append(lines, s.n("ProgressAwaitingTotal", len(shown),
 			"Total", ind.FormatAmount(p.Total, s.lang), "Percent", kpi.FormatPercent(p.Percent, 1, s.lang)))
 	} else {
@@ -436,6 +444,9 @@ func (s *session) awaitingProgress(q kpi.Question, official, aw []kpi.Report, f 
 func (a *App) awaitingSummary(lang string, ind *kpi.Indicator, official, awaiting []kpi.Report, now time.Time) string {
 	if ind.Kind == kpi.Cumulative {
 		p := kpi.Compute(a.Plan, ind, withAwaiting(official, awaiting), kpi.Filter{}, now)
+		if p.Overflow {
+			return a.Cat.T(lang, "SummaryOverflow")
+		}
 		return a.Cat.N(lang, "SummaryAwaitingTotal", len(awaiting), "Total", ind.FormatAmount(p.Total, lang))
 	}
 	return a.Cat.N(lang, "SummaryAwaiting", len(awaiting))

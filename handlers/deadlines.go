@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,6 +92,9 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 	if err != nil {
 		return err
 	}
+	if err := draft.CheckLoad(len(who)); err != nil {
+		return err
+	}
 	id, err := s.Store.NextDeadlineID(ctx)
 	if err != nil {
 		return err
@@ -172,10 +176,17 @@ func (s *session) listDeadlines(ctx context.Context) error {
 }
 
 // myKeys are the assignee keys a press or a "xong" by this user stands for.
-func (s *session) myKeys() []remind.Assignee {
-	as := []remind.Assignee{{UserID: s.UserID}}
-	if s.user.Unit != "" {
-		as = append(as, remind.Assignee{Unit: s.user.Unit})
+func (s *session) myKeys() []remind.Assignee { return s.keysOf(s.user) }
+
+// keysOf are the assignee keys u stands for in this chat: themselves, their
+// unit, the group they write in; none for someone the bot does not know.
+func (s *session) keysOf(u access.User) []remind.Assignee {
+	if !u.Role.Valid() {
+		return nil
+	}
+	as := []remind.Assignee{{UserID: u.ID}}
+	if u.Unit != "" {
+		as = append(as, remind.Assignee{Unit: u.Unit})
 	}
 	if s.IsGroup() {
 		as = append(as, remind.Assignee{ChatID: s.ChatID})
@@ -185,10 +196,22 @@ func (s *session) myKeys() []remind.Assignee {
 
 // doneDeadline marks a deadline done for the user (their unit, this group);
 // an editor or admin who is not an assignee closes it for everyone.
+//
+// A press is checked like the typed command: the deadline must exist and the
+// presser be a registered user it is assigned to (by id, unit or this group),
+// or an editor or admin. A refused press is answered on the button alone, so
+// a stranger's presses in a group make no noise there.
 func (s *session) doneDeadline(ctx context.Context, id string, pressed bool) error {
 	d, err := s.deadline(ctx, id)
+	var ke *kpi.Error
+	if pressed && errors.As(err, &ke) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
 	if err != nil {
 		return err
+	}
+	if pressed && !s.known {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ButtonNotYours"))
 	}
 	var mine []remind.Assignee
 	for _, a := range s.myKeys() {
@@ -198,14 +221,36 @@ func (s *session) doneDeadline(ctx context.Context, id string, pressed bool) err
 	}
 	if len(mine) == 0 {
 		if !s.Policy.CanManageDeadlines(s.user) {
+			if pressed {
+				return s.out.Answer(ctx, s.CallbackID, s.t("ButtonNotYours"))
+			}
 			return kpi.Fail("ErrDeadlineNotYours", "id", id)
 		}
 		mine = d.Assignees
 	}
-	for _, a := range mine {
-		if err := s.Store.MarkDone(ctx, id, a.Key(), s.now()); err != nil {
-			return err
+	keys := make([]string, len(mine))
+	for i, a := range mine {
+		keys[i] = a.Key()
+	}
+	// Checked again at the write, on the user's record then: someone moved
+	// to another unit or removed meanwhile marks nothing.
+	err = s.Store.MarkDoneAs(ctx, id, keys, s.now(), s.UserID, func(u access.User) error {
+		if s.Policy.CanManageDeadlines(u) {
+			return nil
 		}
+		for _, a := range mine {
+			if !slices.Contains(s.keysOf(u), a) {
+				return s.rightsChanged(u)
+			}
+		}
+		return nil
+	})
+	var refused *kpi.Error
+	switch {
+	case pressed && errors.As(err, &refused):
+		return s.out.Answer(ctx, s.CallbackID, s.t("NotRecordedShort"))
+	case err != nil:
+		return err
 	}
 	text := s.t("DeadlineDone", "ID", id, "Title", d.Title)
 	if pressed {
@@ -228,12 +273,25 @@ func (s *session) removeDeadline(ctx context.Context, id string) error {
 	return s.reply(ctx, s.t("DeadlineRemoved", "ID", id, "Title", d.Title))
 }
 
-// snooze answers "remind me in 1 hour" on a reminder.
+// snooze answers "remind me in 1 hour" on a reminder. Nothing is scheduled
+// unless the deadline exists, the assignee the button names is still on it
+// and not done, and the presser stands for that assignee (or is an editor or
+// admin): forged presses schedule nothing.
 func (s *session) snooze(ctx context.Context, arg string) error {
 	id, key, ok := strings.Cut(arg, "|")
 	a, okA := remind.ParseAssigneeKey(key)
 	if !ok || !okA || s.Reminders == nil {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
+	d, found, err := s.anyDeadline(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !found || !d.Assigned(a) || d.IsDone(a) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
+	if !s.standsFor(a) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ButtonNotYours"))
 	}
 	now := s.now()
 	o := remind.Occurrence{DeadlineID: id, Assignee: a, Kind: remind.KindSnooze, Nominal: now, At: now}
@@ -253,6 +311,9 @@ func (s *session) reportNow(ctx context.Context, id string) error {
 	if !ok || ind == nil || err != nil {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 	}
+	if !s.user.Role.AtLeast(access.Reporter) || !(s.Policy.CanManageDeadlines(s.user) || d.Assigned(remind.Assignee{Unit: s.user.Unit})) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ButtonNotYours"))
+	}
 	if err := s.Store.SetExpect(ctx, s.UserID, d.Indicator+"|"+d.Period, PendingTTL); err != nil {
 		return err
 	}
@@ -260,6 +321,33 @@ func (s *session) reportNow(ctx context.Context, id string) error {
 		return err
 	}
 	return s.reply(ctx, s.t("ReportNowHint", "Indicator", ind.Name(s.lang), "Period", per.Label(s.lang)))
+}
+
+// standsFor reports whether the session's user may act for assignee a: a
+// registered user who is a, reports for a's unit, or presses in a's group;
+// or an editor or admin.
+func (s *session) standsFor(a remind.Assignee) bool {
+	if !s.known {
+		return false
+	}
+	if s.Policy.CanManageDeadlines(s.user) {
+		return true
+	}
+	return slices.Contains(s.myKeys(), a)
+}
+
+// anyDeadline loads deadline id, one-off (stored) or from the plan
+// (computed). found is false when there is no such deadline.
+func (s *session) anyDeadline(ctx context.Context, id string) (d remind.Deadline, found bool, err error) {
+	if strings.HasPrefix(id, remind.PlanIDPrefix) {
+		d, found = remind.PlanDeadline(s.Plan, s.Loc, id)
+		return d, found, nil
+	}
+	d, err = s.Store.Deadline(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return d, false, nil
+	}
+	return d, err == nil, err
 }
 
 // deadline loads the one-off deadline id names, refusing a missing or

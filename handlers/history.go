@@ -85,7 +85,7 @@ func (s *session) undo(ctx context.Context, _ string) error {
 	if !s.user.Role.AtLeast(access.Reporter) {
 		return kpi.Fail("ErrNotReporter", "id", itoa(s.UserID))
 	}
-	c, err := s.Store.Undo(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now(), s.UserName)
+	c, err := s.Store.Undo(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return kpi.Fail("ErrNothingToUndo", "hours", itoa(int64(s.UndoWindow.Hours())))

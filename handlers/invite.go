@@ -69,10 +69,18 @@ func (s *session) redeem(ctx context.Context, code string) error {
 	} else if err != nil {
 		return err
 	}
-	s.user = access.User{ID: s.UserID, Name: s.UserName, Role: inv.Role, Unit: inv.Unit, Lang: s.lang, AddedBy: inv.By, AddedAt: s.now()}
-	if err := s.Store.PutUser(ctx, s.user); err != nil {
+	u := access.User{ID: s.UserID, Name: s.UserName, Role: inv.Role, Unit: inv.Unit, Lang: s.lang, AddedBy: inv.By, AddedAt: s.now()}
+	created, err := s.Store.CreateUser(ctx, u)
+	if err != nil {
 		return err
 	}
+	if !created {
+		// An admin added them meanwhile: that record stands.
+		if cur, err := s.Store.User(ctx, s.UserID); err == nil {
+			return s.reply(ctx, s.t("InviteAlreadyUser", "Role", s.t("Role_"+string(cur.Role))))
+		}
+	}
+	s.user = u
 	s.known = true
 	return s.reply(ctx, s.t("InviteWelcome", "Name", s.UserName, "Role", s.t("Role_"+string(inv.Role)), "Unit", s.unitShort(inv.Unit))+"\n\n"+s.helpText())
 }

@@ -173,12 +173,19 @@ func (n *Notifier) deliver(ctx context.Context, task string, r recipient, text s
 
 // blocked stops reminders to a user who blocked the bot and tells the admins, once.
 func (n *Notifier) blocked(ctx context.Context, u access.User) {
-	if u.Blocked {
+	// Only the flag is set, on the record as it is now; the admins are told
+	// by whoever set it.
+	first := false
+	_, err := n.App.Store.EditUser(ctx, u.ID, func(u *access.User) bool {
+		first = !u.Blocked
+		u.Blocked = true
+		return first
+	})
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		n.App.Log.Warn("mark blocked", "user_id", u.ID, "err", err)
 		return
 	}
-	u.Blocked = true
-	if err := n.App.Store.PutUser(ctx, u); err != nil {
-		n.App.Log.Warn("mark blocked", "user_id", u.ID, "err", err)
+	if !first {
 		return
 	}
 	n.toAdmins(ctx, func(lang string) string {

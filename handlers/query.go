@@ -45,6 +45,9 @@ func (s *session) progress(ctx context.Context, args string) error {
 			f.Unit = u.ID
 		}
 		p := kpi.Compute(s.Plan, q.Indicator, reports, f, s.now())
+		if p.Overflow {
+			return kpi.Fail("ErrTotalOverflow", "indicator", q.Indicator.ID)
+		}
 		text := s.renderProgress(one, p)
 		// Figures awaiting approval, marked, below the official ones (approval.go).
 		if extra := s.awaitingProgress(one, reports, figs.Awaiting[q.Indicator.ID], f); extra != "" {
@@ -263,6 +266,9 @@ func (a *App) renderOverview(lang string, all, awaiting map[string][]kpi.Report,
 // summary is the short form of one indicator's progress for the overview.
 func (a *App) summary(lang string, ind *kpi.Indicator, p kpi.Progress) string {
 	t := func(id string, kv ...any) string { return a.Cat.T(lang, id, kv...) }
+	if p.Overflow {
+		return t("SummaryOverflow")
+	}
 	if !p.HasData {
 		return t("SummaryNoData", "Target", ind.FormatTarget(lang))
 	}

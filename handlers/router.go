@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"time"
 
 	"tiendo/bot/access"
 	"tiendo/bot/kpi"
@@ -77,7 +78,7 @@ func (a *App) Handle(ctx context.Context, out Sender, req Request) (err error) {
 	if err := s.identify(ctx); err != nil {
 		return s.fail(ctx, err)
 	}
-	if req.Data != "" {
+	if req.CallbackID != "" || req.Data != "" {
 		return s.fail(ctx, s.callback(ctx))
 	}
 	return s.fail(ctx, s.text(ctx))
@@ -93,25 +94,48 @@ func (s *session) identify(ctx context.Context) error {
 		if u.Lang != "" {
 			s.lang = u.Lang
 		}
-		changed := false
-		if u.Blocked {
-			// They write to the bot again: they unblocked it.
-			s.user.Blocked, changed = false, true
+		if !u.Blocked && (s.UserName == "" || u.Name == s.UserName) {
+			return nil
 		}
-		if s.UserName != "" && u.Name != s.UserName {
-			// Users added by id get their name once they write.
-			s.user.Name, changed = s.UserName, true
+		// They write to the bot again, so they unblocked it; users added by
+		// id get their name once they write. Only those two fields change,
+		// on the record as it is now: an admin's change made meanwhile stays.
+		nu, err := s.Store.EditUser(ctx, s.UserID, func(u *access.User) bool {
+			changed := u.Blocked || (s.UserName != "" && u.Name != s.UserName)
+			u.Blocked = false
+			if s.UserName != "" {
+				u.Name = s.UserName
+			}
+			return changed
+		})
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			// Removed meanwhile: a stranger now.
+			s.user, s.known = access.User{ID: s.UserID, Name: s.UserName}, false
+			return nil
+		case err != nil:
+			return err
 		}
-		if changed {
-			return s.Store.PutUser(ctx, s.user)
-		}
+		s.user = nu
+		s.user.Lang = u.Lang
 		return nil
 	case errors.Is(err, store.ErrNotFound) && slices.Contains(s.Admins, s.UserID):
 		// A configured admin whose record is gone (a Redis without
 		// persistence restarted): restore it rather than lock them out.
+		// CreateUser writes only if there is still no record.
 		s.user = access.User{ID: s.UserID, Name: s.UserName, Role: access.Admin, AddedAt: s.now()}
-		s.known = true
-		return s.Store.PutUser(ctx, s.user)
+		if _, err := s.Store.CreateUser(ctx, s.user); err != nil {
+			return err
+		}
+		u, err := s.Store.User(ctx, s.UserID)
+		if err != nil {
+			return err
+		}
+		s.user, s.known = u, true
+		if u.Lang != "" {
+			s.lang = u.Lang
+		}
+		return nil
 	case errors.Is(err, store.ErrNotFound):
 		s.user = access.User{ID: s.UserID, Name: s.UserName}
 		lang, err := s.Store.Lang(ctx, s.UserID)
@@ -267,8 +291,22 @@ func splitCommand(text, botUsername string) (name, args string, forUs bool) {
 	return strings.ToLower(name), strings.TrimSpace(rest), forUs
 }
 
+// Button presses allowed per user per window: far above what a person
+// presses, low enough that a script forging presses does little.
+const (
+	PressLimit  = 30
+	PressWindow = time.Minute
+)
+
 // callback routes a button press by the prefix of its data ("lang:en").
+// Every press is answered (answerCallbackQuery), so no button keeps
+// spinning: empty, unknown or forged data gets "this button has expired".
 func (s *session) callback(ctx context.Context) error {
+	if ok, err := s.Store.Allow(ctx, s.UserID, PressLimit, PressWindow); err != nil {
+		return err
+	} else if !ok {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ErrTooManyPresses"))
+	}
 	kind, arg, _ := strings.Cut(s.Data, ":")
 	switch kind {
 	case cbConfirm:

@@ -68,14 +68,11 @@ func (s *session) language(ctx context.Context, args string) error {
 
 func (s *session) setLanguage(ctx context.Context, lang string) error {
 	lang = locales.Lang(lang)
-	if s.known {
-		s.user.Lang = lang
-		if err := s.Store.PutUser(ctx, s.user); err != nil {
-			return err
-		}
-	} else if err := s.Store.SetLang(ctx, s.UserID, lang); err != nil {
+	// Only the language is written: never the user record read at the
+	// start of this message, which an admin may have changed since.
+	if err := s.Store.SetLang(ctx, s.UserID, lang); err != nil {
 		return err
 	}
-	s.lang = lang
+	s.user.Lang, s.lang = lang, lang
 	return nil
 }

@@ -261,7 +261,10 @@ func (s *session) outlier(r kpi.Report, history []kpi.Report) string {
 		months := 0
 		for _, h := range history {
 			if h.Unit == r.Unit && h.Slot() != r.Slot() && h.Period.Valid() {
-				sum += h.Value
+				var ok bool
+				if sum, ok = sum.Add(h.Value); !ok {
+					return "" // figures from before the ceilings: no usual month
+				}
 				months += h.Period.Months()
 			}
 		}
@@ -309,6 +312,9 @@ func (s *session) confirm(ctx context.Context, id string) error {
 	if !ok {
 		return err
 	}
+	if err := s.mayConfirm(s.user, p); err != nil {
+		return s.refuseConfirm(ctx, id, err)
+	}
 	if p.NeedsSecond {
 		p.NeedsSecond = false
 		if err := s.Store.UpdatePending(ctx, p, PendingTTL); err != nil {
@@ -324,10 +330,14 @@ func (s *session) confirm(ctx context.Context, id string) error {
 	if len(p.Reports) > 0 {
 		via = p.Reports[0].Via
 	}
-	changes, err := s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via)
-	if errors.Is(err, store.ErrExpired) {
+	changes, err := s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
+	var refused *kpi.Error
+	switch {
+	case errors.Is(err, store.ErrExpired):
 		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
-	} else if err != nil {
+	case errors.As(err, &refused):
+		return s.refuseConfirm(ctx, id, err)
+	case err != nil:
 		return err
 	}
 	if p.Awaiting { // approval.go: the figures wait for an editor
@@ -344,6 +354,25 @@ func (s *session) confirm(ctx context.Context, id string) error {
 		}
 	}
 	return s.out.Answer(ctx, s.CallbackID, s.t("RecordedShort"))
+}
+
+// refuseConfirm answers a Xác nhận its presser may no longer make (err is
+// the *kpi.Error of the rights check): nothing was stored, the read-back
+// says why and loses its buttons, and the submission is dropped.
+func (s *session) refuseConfirm(ctx context.Context, id string, err error) error {
+	var ke *kpi.Error
+	if !errors.As(err, &ke) {
+		return err
+	}
+	if err := s.Store.DropPending(ctx, id); err != nil {
+		return err
+	}
+	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.refusal(ke), nil); err != nil {
+		if _, serr := s.out.Send(ctx, s.ChatID, s.refusal(ke), nil); serr != nil {
+			return serr
+		}
+	}
+	return s.out.Answer(ctx, s.CallbackID, s.t("NotRecordedShort"))
 }
 
 // cancel drops a pending submission.

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -107,52 +108,29 @@ func (s *session) putUser(ctx context.Context, args string, change bool) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.Store.User(ctx, id)
-	exists := err == nil
+	if role != access.Admin && slices.Contains(s.Admins, id) {
+		return kpi.Fail("ErrConfiguredAdmin", "id", itoa(id))
+	}
+	unitID, unitName := "", ""
+	if unit != nil {
+		unitID, unitName = unit.ID, unit.Short
+	}
+	// One atomic step in the store: the role and unit change, the rest of
+	// the record stays as it is now, and the last admin is kept.
+	existed, err := s.Store.SetRole(ctx, id, role, unitID, change, s.UserID, s.now())
 	switch {
-	case err != nil && !errors.Is(err, store.ErrNotFound):
-		return err
-	case change && !exists:
-		return kpi.Fail("ErrUserNotFound", "id", strconv.FormatInt(id, 10))
-	case !exists:
-		u = access.User{ID: id, AddedBy: s.UserID, AddedAt: s.now()}
-	}
-	if exists && u.Role == access.Admin && role != access.Admin {
-		if err := s.keepOneAdmin(ctx, id); err != nil {
-			return err
-		}
-	}
-	u.Role = role
-	u.Unit = ""
-	if unit != nil {
-		u.Unit = unit.ID
-	}
-	if err := s.Store.PutUser(ctx, u); err != nil {
+	case errors.Is(err, store.ErrNotFound):
+		return kpi.Fail("ErrUserNotFound", "id", itoa(id))
+	case errors.Is(err, store.ErrLastAdmin):
+		return kpi.Fail("ErrLastAdmin")
+	case err != nil:
 		return err
 	}
-	unitName := ""
-	if unit != nil {
-		unitName = unit.Short
+	msg := "UserAdded"
+	if existed {
+		msg = "UserChanged"
 	}
-	id18 := "UserAdded"
-	if exists {
-		id18 = "UserChanged"
-	}
-	return s.reply(ctx, s.t(id18, "ID", id, "Role", s.t("Role_"+string(role)), "Unit", unitName))
-}
-
-// keepOneAdmin refuses a change that would leave the bot without an admin.
-func (s *session) keepOneAdmin(ctx context.Context, leaving int64) error {
-	us, err := s.Store.Users(ctx)
-	if err != nil {
-		return err
-	}
-	for _, u := range us {
-		if u.Role == access.Admin && u.ID != leaving {
-			return nil
-		}
-	}
-	return kpi.Fail("ErrLastAdmin")
+	return s.reply(ctx, s.t(msg, "ID", id, "Role", s.t("Role_"+string(role)), "Unit", unitName))
 }
 
 func (s *session) removeUser(ctx context.Context, args string) error {
@@ -164,18 +142,15 @@ func (s *session) removeUser(ctx context.Context, args string) error {
 	if err != nil {
 		return kpi.Fail("ErrBadUserID", "text", f[0])
 	}
-	u, err := s.Store.User(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if slices.Contains(s.Admins, id) {
+		return kpi.Fail("ErrConfiguredAdmin", "id", f[0])
+	}
+	switch err := s.Store.DeleteUser(ctx, id); {
+	case errors.Is(err, store.ErrNotFound):
 		return kpi.Fail("ErrUserNotFound", "id", f[0])
-	} else if err != nil {
-		return err
-	}
-	if u.Role == access.Admin {
-		if err := s.keepOneAdmin(ctx, id); err != nil {
-			return err
-		}
-	}
-	if err := s.Store.DeleteUser(ctx, id); err != nil {
+	case errors.Is(err, store.ErrLastAdmin):
+		return kpi.Fail("ErrLastAdmin")
+	case err != nil:
 		return err
 	}
 	return s.reply(ctx, s.t("UserRemoved", "ID", id))

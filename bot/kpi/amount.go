@@ -3,6 +3,7 @@ package kpi
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"strings"
 )
@@ -43,6 +44,46 @@ func AmountFromRat(r *big.Rat) (Amount, error) {
 		return 0, fmt.Errorf("%w: %s is too large", ErrDecimal, r.FloatString(0))
 	}
 	return Amount(n.Int64()), nil
+}
+
+// MaxAmount is the largest Amount.
+const MaxAmount = Amount(math.MaxInt64)
+
+// Ceilings: no single report of an indicator may be larger than
+// CeilingFactor times the year's target (a figure a thousand times the whole
+// province's annual target is a typo of scale, never a fact), nor a percent
+// figure larger than PercentCeiling percent points (no growth rate, no share
+// is a thousand percent). They keep every year's sums far from int64's end.
+const (
+	CeilingFactor  = 1000
+	PercentCeiling = 1000 * AmountScale
+)
+
+// Ceiling returns the largest size (absolute value) a report of ind may
+// have: PercentCeiling for a percent figure, CeilingFactor times the target
+// otherwise (MaxAmount when the target is zero or that would not fit).
+func (ind *Indicator) Ceiling() Amount {
+	if ind.Measure == Percent {
+		return PercentCeiling
+	}
+	t := max(ind.Target, ind.TargetMax)
+	if t <= 0 || t > MaxAmount/CeilingFactor {
+		return MaxAmount
+	}
+	return t * CeilingFactor
+}
+
+// Add returns a+b, and ok false (with a saturated sum) when it would
+// overflow: a total that does not fit is an error, never a wrap-around.
+func (a Amount) Add(b Amount) (sum Amount, ok bool) {
+	s := a + b
+	if (b > 0 && s < a) || (b < 0 && s > a) {
+		if b > 0 {
+			return MaxAmount, false
+		}
+		return Amount(math.MinInt64), false
+	}
+	return s, true
 }
 
 // Rat returns the amount as an exact number of base units.

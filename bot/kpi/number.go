@@ -29,8 +29,11 @@ const (
 	ErrNeedUnit         = "ErrNeedUnit"         // Data: example, example_en, text
 	ErrTooPrecise       = "ErrTooPrecise"       // Data: text
 	ErrTooLarge         = "ErrTooLarge"         // Data: text
-	ErrNotWhole         = "ErrNotWhole"         // Data: text
-	ErrNotANumber       = "ErrNotANumber"       // Data: indicator, stages
+	// ErrAboveCeiling: a value no report of the indicator can be (Ceiling).
+	// Data: text, max, max_en (the ceiling written naturally).
+	ErrAboveCeiling = "ErrAboveCeiling"
+	ErrNotWhole     = "ErrNotWhole"   // Data: text
+	ErrNotANumber   = "ErrNotANumber" // Data: indicator, stages
 )
 
 // maxDigits bounds a number's digits: no figure of a plan needs more, and it
@@ -484,8 +487,9 @@ func isMoney(m Measure) bool { return m == USD || m == VND }
 // thousand. Percent indicators take a bare number as percent points, counts
 // a bare whole number. It fails with ErrNotWhole for a fractional count,
 // ErrTooPrecise for more than three decimals of the base unit, ErrTooLarge
-// for a value an Amount cannot hold, ErrNotANumber
-// for a milestone (its reports are stages).
+// for a value an Amount cannot hold, ErrAboveCeiling for a value whose size
+// is above the indicator's Ceiling, ErrNotANumber for a milestone (its
+// reports are stages).
 func (ind *Indicator) ToAmount(q Quantity) (Amount, error) {
 	if q.Value == nil {
 		return 0, Fail(ErrNumberUnreadable, "text", q.Text)
@@ -523,6 +527,10 @@ func (ind *Indicator) ToAmount(q Quantity) (Amount, error) {
 	a, err := AmountFromRat(q.Value)
 	if err != nil {
 		return 0, Fail(ErrTooLarge, "text", q.Text)
+	}
+	if c := ind.Ceiling(); a > c || a < -c {
+		return 0, Fail(ErrAboveCeiling, "text", q.Text,
+			"max", FormatNatural(c, ind.Measure, "vi"), "max_en", FormatNatural(c, ind.Measure, "en"))
 	}
 	return a, nil
 }

@@ -192,6 +192,15 @@ func TestToAmount(t *testing.T) {
 		{"fractional count", "cua-hang-tien-ich", "1,5", "vi", "", ErrNotWhole, map[string]string{"text": "1,5"}},
 		{"too precise", "grdp", "6,8125%", "vi", "", ErrTooPrecise, map[string]string{"text": "6,8125%"}},
 		{"too large", "xuat-khau", "9.999.999.999.999 tỉ USD", "vi", "", ErrTooLarge, nil},
+		// The ceilings: 1000 times the year's target, 1000 percent points.
+		{"exports at the ceiling", "xuat-khau", "6.400 tỉ USD", "vi", "6400000000000", "", nil},
+		{"exports above the ceiling", "xuat-khau", "9.000.000 tỉ USD", "vi", "", ErrAboveCeiling, map[string]string{"text": "9.000.000 tỉ USD", "max": "6.400 tỉ USD", "max_en": "6,400 billion USD"}},
+		// Retail's ceiling (96,4·10^15 đồng) is beyond what an Amount holds:
+		// there ErrTooLarge bites first, and sums are checked (Amount.Add).
+		{"imports above the ceiling", "nhap-khau", "5.000,001 tỉ USD", "vi", "", ErrAboveCeiling, map[string]string{"max": "5.000 tỉ USD"}},
+		{"growth of 1000 percent", "grdp", "1000%", "vi", "1000", "", nil},
+		{"growth above 1000 percent", "grdp", "1001%", "vi", "", ErrAboveCeiling, map[string]string{"text": "1001%"}},
+		{"stores above the ceiling", "cua-hang-tien-ich", "10001", "vi", "", ErrAboveCeiling, map[string]string{"text": "10001"}},
 		{"milestone", "dien-mat-troi", "49 MWp", "vi", "", ErrNotANumber, map[string]string{"indicator": "dien-mat-troi", "stages": "thi-cong, lap-dat, nghiem-thu, dong-dien"}},
 	}
 	for _, c := range cases {

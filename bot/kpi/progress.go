@@ -122,6 +122,10 @@ type Progress struct {
 	StageDates []time.Time // per stage, zero when not reached
 	// all kinds
 	Behind bool // marked in the overview
+	// Overflow: a sum did not fit in an Amount. Total is then meaningless
+	// (saturated) and must be shown as an error, not as a figure; it can
+	// only come from figures stored before the ceilings (Indicator.Ceiling).
+	Overflow bool
 }
 
 // Filter narrows a progress question to one unit or one period.
@@ -140,7 +144,7 @@ func Through(reports []Report, m int) (Amount, bool) {
 		return 0, false
 	}
 	w := walkFigures(periodFigures(reports), m)
-	if w.through != m {
+	if w.through != m || w.overflow {
 		return 0, false
 	}
 	return w.total, true
@@ -214,6 +218,15 @@ func Compute(p *Plan, ind *Indicator, reports []Report, f Filter, now time.Time)
 	return pr
 }
 
+// add returns a+b, noting an overflow in pr.
+func (pr *Progress) add(a, b Amount) Amount {
+	s, ok := a.Add(b)
+	if !ok {
+		pr.Overflow = true
+	}
+	return s
+}
+
 // cumulative fills the fields of a cumulative indicator from figs, the unit
 // figures of the year.
 func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, year int, per Period) {
@@ -225,7 +238,8 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 		for _, u := range units {
 			ut, w := unitPosition(u.ID, byUnit[u.ID])
 			pr.Units = append(pr.Units, ut)
-			pr.Total += ut.Total
+			pr.Overflow = pr.Overflow || w.overflow
+			pr.Total = pr.add(pr.Total, ut.Total)
 			pr.Through = max(pr.Through, ut.Through)
 			pr.noteLatest(w.used)
 		}
@@ -242,6 +256,7 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 	} else {
 		for _, u := range units {
 			ut, w := unitPosition(u.ID, byUnit[u.ID])
+			pr.Overflow = pr.Overflow || w.overflow
 			ut.Total = 0
 			// The counted reports that lie inside the period: exact when
 			// they cover all of it ("tháng 3" asked, "tháng 3" sent).
@@ -252,11 +267,12 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 				if r.Period.From >= per.From && r.Period.To <= per.To {
 					inside = append(inside, r)
 					covered += r.Period.Months()
-					sum += r.Value
+					sum = pr.add(sum, r.Value)
 				}
 			}
 			hi := walkFigures(byUnit[u.ID], per.To)
 			lo := walkFigures(byUnit[u.ID], per.From-1)
+			pr.Overflow = pr.Overflow || hi.overflow || lo.overflow
 			switch {
 			case !per.Valid():
 				pr.Missing = append(pr.Missing, u)
@@ -266,7 +282,7 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 				pr.noteLatest(inside)
 			case hi.through == per.To && lo.through == per.From-1:
 				// Year-to-date differences ("lũy kế 3 tháng" minus "lũy kế 2 tháng").
-				ut.Total = hi.total - lo.total
+				ut.Total = pr.add(hi.total, -lo.total)
 				pr.HasData = true
 				pr.noteLatest(hi.used)
 				pr.noteLatest(lo.used)
@@ -280,7 +296,7 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 				}
 				pr.Missing = append(pr.Missing, u)
 			}
-			pr.Total += ut.Total
+			pr.Total = pr.add(pr.Total, ut.Total)
 			pr.Units = append(pr.Units, ut)
 		}
 		if pr.HasData {
@@ -418,6 +434,16 @@ type ytdWalk struct {
 	total   Amount
 	through int
 	used    []Report
+	// overflow: the total did not fit in an Amount (it is then saturated).
+	overflow bool
+}
+
+// add adds v to the walk's total, noting an overflow.
+func (w *ytdWalk) add(v Amount) {
+	var ok bool
+	if w.total, ok = w.total.Add(v); !ok {
+		w.overflow = true
+	}
 }
 
 // walkFigures returns the exact year-to-date position of one unit's figures using
@@ -450,7 +476,7 @@ func walkFigures(figs []Report, limit int) ytdWalk {
 			// jump or shrink when it is. The unit's Gaps say what to send.
 			break
 		}
-		w.total += next.Value
+		w.add(next.Value)
 		w.through = next.Period.To
 		w.used = append(w.used, *next)
 	}
@@ -464,6 +490,7 @@ func walkFigures(figs []Report, limit int) ytdWalk {
 func unitPosition(unit string, figs []Report) (UnitTotal, ytdWalk) {
 	w := walkFigures(figs, planMonths)
 	ut := UnitTotal{Unit: unit, Total: w.total, Through: w.through}
+	ok := true
 	last := 0
 	for _, r := range figs {
 		if r.Period.From > w.through {
@@ -483,7 +510,9 @@ func unitPosition(unit string, figs []Report) (UnitTotal, ytdWalk) {
 			m++
 			continue
 		}
-		ut.Total += next.Value
+		if ut.Total, ok = ut.Total.Add(next.Value); !ok {
+			w.overflow = true
+		}
 		ut.Through = next.Period.To
 		w.used = append(w.used, *next)
 		m = next.Period.To + 1

@@ -655,3 +655,57 @@ func TestComputeDoesNotDependOnReportOrder(t *testing.T) {
 		t.Errorf("total %s through %d; want 522 through 6", want.Total, want.Through)
 	}
 }
+
+// Two figures that each fit an Amount but whose sum does not make the total
+// an error (Overflow), never a wrapped negative number.
+func TestComputeReportsAnOverflowingTotal(t *testing.T) {
+	p := DefaultPlan()
+	ind := p.Indicator("xuat-khau")
+	huge := MaxAmount/2 + 1
+	rs := []Report{
+		{Indicator: ind.ID, Unit: "ben-luc", Period: Month(2022, 3), Value: huge},
+		{Indicator: ind.ID, Unit: "can-duoc", Period: Month(2022, 3), Value: huge},
+	}
+	pr := Compute(p, ind, rs, Filter{}, onDay(t, "06-25"))
+	if !pr.Overflow {
+		t.Errorf("Overflow = false with a total of %d", pr.Total)
+	}
+	if pr.Total < 0 {
+		t.Errorf("the total wrapped around: %d", pr.Total)
+	}
+	// One unit's months: the walk overflows too.
+	one := []Report{
+		{Indicator: ind.ID, Unit: "ben-luc", Period: Month(2022, 1), Value: huge},
+		{Indicator: ind.ID, Unit: "ben-luc", Period: Month(2022, 2), Value: huge},
+	}
+	if pr := Compute(p, ind, one, Filter{}, onDay(t, "06-25")); !pr.Overflow {
+		t.Errorf("Overflow = false for one unit's months, total %d", pr.Total)
+	}
+	if _, ok := Through(one, 2); ok {
+		t.Errorf("Through of an overflowing walk is known")
+	}
+	if pr := Compute(p, ind, one, Filter{Period: Quarter(2022, 1)}, onDay(t, "06-25")); !pr.Overflow {
+		t.Errorf("Overflow = false under a period filter, total %d", pr.Total)
+	}
+	// Within bounds nothing is flagged.
+	if pr := Compute(p, ind, rs[:1], Filter{}, onDay(t, "06-25")); pr.Overflow || pr.Total != huge {
+		t.Errorf("one huge figure: Overflow %v, Total %d", pr.Overflow, pr.Total)
+	}
+}
+
+func TestAmountAdd(t *testing.T) {
+	for _, c := range []struct {
+		a, b Amount
+		sum  Amount
+		ok   bool
+	}{
+		{1, 2, 3, true},
+		{MaxAmount, 1, MaxAmount, false},
+		{-MaxAmount - 1, -1, -MaxAmount - 1, false},
+		{MaxAmount, -1, MaxAmount - 1, true},
+	} {
+		if sum, ok := c.a.Add(c.b); sum != c.sum || ok != c.ok {
+			t.Errorf("%d.Add(%d) = %d, %v; want %d, %v", c.a, c.b, sum, ok, c.sum, c.ok)
+		}
+	}
+}

@@ -29,6 +29,24 @@ const (
 	ErrUnknownAssignee = "ErrUnknownAssignee"
 	// ErrNotInGroup: "nhóm này" written outside a group. Data: who.
 	ErrNotInGroup = "ErrNotInGroup"
+	// ErrTooManyLeads: more than MaxLeads lead times. Data: count, max.
+	ErrTooManyLeads = "ErrTooManyLeads"
+	// ErrLeadBeforeNow: a lead time whose reminder would fall before now.
+	// Data: lead ("7d"), at (when it would remind), due.
+	ErrLeadBeforeNow = "ErrLeadBeforeNow"
+	// ErrTooManyReminders: assignees × lead times above MaxLeadReminders.
+	// Data: assignees, leads, count, max.
+	ErrTooManyReminders = "ErrTooManyReminders"
+)
+
+// Limits of what one "/hanchot them" may schedule: a deadline has at most
+// MaxLeads lead times, and its assignees times its lead times are at most
+// MaxLeadReminders (every unit of the province reminded four times). Each
+// assignee also gets the reminder at the due time and the overdue notice, so
+// one deadline is at most MaxLeadReminders + 2 × assignees jobs.
+const (
+	MaxLeads         = 10
+	MaxLeadReminders = 60
 )
 
 // AddExample is a complete "/hanchot them" line, shown when one is refused.
@@ -132,7 +150,8 @@ type Draft struct {
 // ErrDeadlineFormat (Data "example") when the parts are not there,
 // ErrBadDate (Data "text", "example"), ErrPastDue (Data "due") when the due
 // time is not after now, ErrNoTitle and ErrNoAssignee (Data "example"),
-// ErrBadLeads (Data "text").
+// ErrBadLeads (Data "text"), ErrTooManyLeads (more than MaxLeads) and
+// ErrLeadBeforeNow (a lead time written that would remind before now).
 func ParseAdd(text string, loc *time.Location, now time.Time) (Draft, error) {
 	parts := strings.Split(text, "|")
 	if len(parts) < 3 || len(parts) > 4 {
@@ -160,15 +179,53 @@ func ParseAdd(text string, loc *time.Location, now time.Time) (Draft, error) {
 	if len(d.Who) == 0 {
 		return Draft{}, kpi.Fail(ErrNoAssignee, "example", AddExample)
 	}
-	d.Leads = slices.Clone(DefaultAddLeads)
+	// Default lead times that would remind before now are left out (a
+	// deadline due in a few hours gets its due-time reminder only); lead
+	// times the user wrote are refused instead, saying which.
+	d.Leads = slices.DeleteFunc(slices.Clone(DefaultAddLeads), func(l time.Duration) bool { return due.Add(-l).Before(now) })
 	if len(parts) == 4 && parts[3] != "" {
 		leads, err := ParseLeads(parts[3])
 		if err != nil {
 			return Draft{}, err
 		}
+		if len(leads) > MaxLeads {
+			return Draft{}, kpi.Fail(ErrTooManyLeads, "count", strconv.Itoa(len(leads)), "max", strconv.Itoa(MaxLeads))
+		}
+		for _, l := range leads {
+			if at := due.Add(-l); at.Before(now) {
+				return Draft{}, kpi.Fail(ErrLeadBeforeNow, "lead", FormatLead(l),
+					"at", at.In(loc).Format(DateLayout), "due", due.Format(DateLayout))
+			}
+		}
 		d.Leads = leads
 	}
 	return d, nil
+}
+
+// CheckLoad refuses a deadline that would remind too many: more than
+// MaxLeadReminders lead reminders over n assignees (ErrTooManyReminders).
+func (dr Draft) CheckLoad(n int) error {
+	if c := n * len(dr.Leads); c > MaxLeadReminders {
+		return kpi.Fail(ErrTooManyReminders, "assignees", strconv.Itoa(n), "leads", strconv.Itoa(len(dr.Leads)),
+			"count", strconv.Itoa(c), "max", strconv.Itoa(MaxLeadReminders))
+	}
+	return nil
+}
+
+// FormatLead writes a lead time the way ParseLeads reads it: "7d", "2h",
+// "1d12h", "30m".
+func FormatLead(l time.Duration) string {
+	var b strings.Builder
+	if d := l / Day; d > 0 {
+		b.WriteString(strconv.Itoa(int(d)) + "d")
+	}
+	if h := l % Day / time.Hour; h > 0 {
+		b.WriteString(strconv.Itoa(int(h)) + "h")
+	}
+	if m := l % time.Hour / time.Minute; m > 0 || b.Len() == 0 {
+		b.WriteString(strconv.Itoa(int(m)) + "m")
+	}
+	return b.String()
 }
 
 // Deadline makes the one-off deadline the draft describes, with its id, its

@@ -102,9 +102,17 @@ func TestParseAdd(t *testing.T) {
 			want: Draft{Due: at(t, 2022, 6, 30, 17, 0), Title: "Nộp báo cáo", Who: []string{"123456789", "Đức Hòa"}, Leads: []time.Duration{2 * time.Hour}},
 		},
 		{
-			name: "a minute from now is fine",
+			// The default day ahead would remind before now: left out, so
+			// no reminder is listed (or sent) in the past.
+			name: "a minute from now is fine, without the default lead",
 			in:   "10/06/2022 09:01 | Gọi điện | Đức Huệ",
-			want: Draft{Due: at(t, 2022, 6, 10, 9, 1), Title: "Gọi điện", Who: []string{"Đức Huệ"}, Leads: []time.Duration{Day}},
+			want: Draft{Due: at(t, 2022, 6, 10, 9, 1), Title: "Gọi điện", Who: []string{"Đức Huệ"}},
+		},
+		{
+			name: "ten lead times is the most",
+			in:   "30/06/2022 17:00 | a | Đức Huệ | 10d,9d,8d,7d,6d,5d,4d,3d,2d,1d",
+			want: Draft{Due: at(t, 2022, 6, 30, 17, 0), Title: "a", Who: []string{"Đức Huệ"},
+				Leads: []time.Duration{10 * Day, 9 * Day, 8 * Day, 7 * Day, 6 * Day, 5 * Day, 4 * Day, 3 * Day, 2 * Day, Day}},
 		},
 	}
 	for _, tc := range tests {
@@ -138,6 +146,9 @@ func TestParseAdd(t *testing.T) {
 		{"no date", " | a | Đức Huệ", ErrBadDate, map[string]string{"text": "", "example": AddExample}},
 		{"past due", "01/06/2022 17:00 | a | Đức Huệ", ErrPastDue, map[string]string{"due": "01/06/2022 17:00"}},
 		{"due right now", "10/06/2022 09:00 | a | Đức Huệ", ErrPastDue, map[string]string{"due": "10/06/2022 09:00"}},
+		{"eleven lead times", "30/06/2022 17:00 | a | Đức Huệ | 11d,10d,9d,8d,7d,6d,5d,4d,3d,2d,1d", ErrTooManyLeads, map[string]string{"count": "11", "max": "10"}},
+		{"a lead time before now", "12/06/2022 17:00 | a | Đức Huệ | 7d,1d", ErrLeadBeforeNow, map[string]string{"lead": "7d", "at": "05/06/2022 17:00", "due": "12/06/2022 17:00"}},
+		{"a lead time of a day and a half before now", "11/06/2022 17:00 | a | Đức Huệ | 1d12h", ErrLeadBeforeNow, map[string]string{"lead": "1d12h", "at": "10/06/2022 05:00", "due": "11/06/2022 17:00"}},
 		{"no title", "30/06/2022 |   | Đức Huệ", ErrNoTitle, example},
 		{"nobody", "30/06/2022 | a | , ", ErrNoAssignee, example},
 		{"bad leads", "30/06/2022 | a | Đức Huệ | 7 ngay mai", ErrBadLeads, map[string]string{"text": "7 ngay mai"}},
@@ -327,4 +338,17 @@ func FuzzParseAdd(f *testing.F) {
 		}
 		checkLeads(t, s, d.Leads)
 	})
+}
+
+func TestCheckLoad(t *testing.T) {
+	four := Draft{Leads: []time.Duration{7 * Day, 3 * Day, Day, 2 * time.Hour}}
+	if err := four.CheckLoad(15); err != nil {
+		t.Errorf("15 units × 4 lead times: %v, want accepted", err)
+	}
+	five := Draft{Leads: []time.Duration{7 * Day, 3 * Day, 2 * Day, Day, 2 * time.Hour}}
+	err := five.CheckLoad(15)
+	var ke *kpi.Error
+	if !errors.As(err, &ke) || ke.ID != ErrTooManyReminders || ke.Data["count"] != "75" || ke.Data["max"] != "60" {
+		t.Errorf("15 units × 5 lead times: %v, want %s with count 75, max 60", err, ErrTooManyReminders)
+	}
 }

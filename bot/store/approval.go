@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"tiendo/bot/access"
 	"tiendo/bot/kpi"
 )
 
@@ -65,8 +66,10 @@ func (s *Store) AllAwaiting(ctx context.Context, planID string, indicators []str
 // written nothing, when nothing awaits in that slot (approved or returned
 // already, by this editor or another, or withdrawn with /hoantac) or, with
 // expect set, when what awaits is not that figure (resubmitted since the
-// editor was shown it); and an error when Redis fails.
-func (s *Store) Approve(ctx context.Context, planID, indicator, slot string, expect *kpi.Report, by int64, byName string, at time.Time) (Change, error) {
+// editor was shown it); and an error when Redis fails. allow is the rights
+// check, as for Confirm: it judges by's record as it is now, its error is
+// returned as is, and the script writes only if that record is unchanged.
+func (s *Store) Approve(ctx context.Context, planID, indicator, slot string, expect *kpi.Report, by int64, byName string, at time.Time, allow func(access.User) error) (Change, error) {
 	akey, rkey := s.keys.awaiting(planID, indicator), s.keys.reports(planID, indicator)
 	for range retries {
 		raw, r, err := s.awaitingSlot(ctx, akey, slot)
@@ -76,8 +79,12 @@ func (s *Store) Approve(ctx context.Context, planID, indicator, slot string, exp
 		if expect != nil && !sameFigure(r, *expect) {
 			return Change{}, ErrNotFound // not what the editor was shown
 		}
-		res, err := approveScript.Run(ctx, s.rdb, []string{akey, rkey, s.keys.audit(planID)},
-			slot, raw, at.UnixMilli(), by, byName, indicator, r.Unit, periodKey(r.Period), r.Item,
+		guard, err := s.guard(ctx, by, allow)
+		if err != nil {
+			return Change{}, err
+		}
+		res, err := approveScript.Run(ctx, s.rdb, []string{akey, rkey, s.keys.audit(planID), s.keys.users()},
+			append([]any{slot, raw, at.UnixMilli(), by, byName, indicator, r.Unit, periodKey(r.Period), r.Item}, guard...)...,
 		).StringSlice()
 		if err != nil {
 			return Change{}, fmt.Errorf("store: approve %s %s: %w", akey, slot, err)
@@ -87,8 +94,8 @@ func (s *Store) Approve(ctx context.Context, planID, indicator, slot string, exp
 			return Change{}, ErrNotFound
 		case len(res) == 1 && res[0] == "changed" && expect != nil:
 			return Change{}, ErrNotFound // resubmitted meanwhile: not what the editor saw
-		case len(res) == 1 && res[0] == "changed":
-			continue // resubmitted meanwhile: approve what awaits now
+		case len(res) == 1 && (res[0] == "changed" || res[0] == "rights"):
+			continue // resubmitted meanwhile, or the editor's record changed: again
 		case len(res) != 3 || res[0] != "ok":
 			return Change{}, fmt.Errorf("store: approve %s %s: unexpected script answer %q", akey, slot, res)
 		}
@@ -110,16 +117,21 @@ func (s *Store) Approve(ctx context.Context, planID, indicator, slot string, exp
 // it from the awaiting hash and appends a "return" audit entry with the
 // reason, whose Old is the returned report. The official figure is not
 // touched. It returns the change; ErrNotFound, having written nothing, when
-// nothing awaits in that slot; and an error when Redis fails.
-func (s *Store) Return(ctx context.Context, planID, indicator, slot string, by int64, byName, reason string, at time.Time) (Change, error) {
+// nothing awaits in that slot; and an error when Redis fails. allow is the
+// rights check, as for Approve.
+func (s *Store) Return(ctx context.Context, planID, indicator, slot string, by int64, byName, reason string, at time.Time, allow func(access.User) error) (Change, error) {
 	akey := s.keys.awaiting(planID, indicator)
 	for range retries {
 		raw, r, err := s.awaitingSlot(ctx, akey, slot)
 		if err != nil {
 			return Change{}, err
 		}
-		res, err := returnScript.Run(ctx, s.rdb, []string{akey, s.keys.audit(planID)},
-			slot, raw, at.UnixMilli(), by, byName, indicator, r.Unit, periodKey(r.Period), r.Item, reason,
+		guard, err := s.guard(ctx, by, allow)
+		if err != nil {
+			return Change{}, err
+		}
+		res, err := returnScript.Run(ctx, s.rdb, []string{akey, s.keys.audit(planID), s.keys.users()},
+			append([]any{slot, raw, at.UnixMilli(), by, byName, indicator, r.Unit, periodKey(r.Period), r.Item, reason}, guard...)...,
 		).StringSlice()
 		if err != nil {
 			return Change{}, fmt.Errorf("store: return %s %s: %w", akey, slot, err)
@@ -127,7 +139,7 @@ func (s *Store) Return(ctx context.Context, planID, indicator, slot string, by i
 		switch {
 		case len(res) == 1 && res[0] == "gone":
 			return Change{}, ErrNotFound
-		case len(res) == 1 && res[0] == "changed":
+		case len(res) == 1 && (res[0] == "changed" || res[0] == "rights"):
 			continue
 		case len(res) != 2 || res[0] != "ok":
 			return Change{}, fmt.Errorf("store: return %s %s: unexpected script answer %q", akey, slot, res)

@@ -22,7 +22,7 @@ func submit(t *testing.T, s *store.Store, user int64, at time.Time, rs ...kpi.Re
 	if err != nil {
 		t.Fatalf("PutPending: %v", err)
 	}
-	changes, err := s.Confirm(ctx, plan, id, user, "Hùng", at, "20:9")
+	changes, err := s.Confirm(ctx, plan, id, user, "Hùng", at, "20:9", nil)
 	if err != nil {
 		t.Fatalf("Confirm of an awaiting submission: %v", err)
 	}
@@ -71,7 +71,7 @@ func TestConfirmAwaitingLeavesOfficialAlone(t *testing.T) {
 			if p, _ := s.Pending(ctx, id); !p.Awaiting {
 				t.Fatalf("Pending lost Awaiting: %+v", p)
 			}
-			changes, err := s.Confirm(ctx, plan, id, 20, "Hùng", t0, "20:9")
+			changes, err := s.Confirm(ctx, plan, id, 20, "Hùng", t0, "20:9", nil)
 			if err != nil {
 				t.Fatalf("Confirm: %v", err)
 			}
@@ -85,7 +85,7 @@ func TestConfirmAwaitingLeavesOfficialAlone(t *testing.T) {
 			if len(aw) != 1 || aw[0].Value != 520*kpi.AmountScale || aw[0].By != 20 || aw[0].ByName != "Hùng" || !aw[0].At.Equal(t0) {
 				t.Errorf("awaiting = %+v, want 520 by Hùng at t0", aw)
 			}
-			if _, err := s.Confirm(ctx, plan, id, 20, "Hùng", t0, "20:9"); !errors.Is(err, store.ErrExpired) {
+			if _, err := s.Confirm(ctx, plan, id, 20, "Hùng", t0, "20:9", nil); !errors.Is(err, store.ErrExpired) {
 				t.Errorf("second Confirm: err = %v, want ErrExpired", err)
 			}
 			h, _ := s.History(ctx, plan, "xuat-khau", "", 10)
@@ -115,7 +115,7 @@ func TestApprove(t *testing.T) {
 			}
 			submit(t, s, 20, t0, monthly("xuat-khau", "ben-luc", 3, 520))
 			at := t0.Add(time.Hour)
-			c, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 30, "Quang", at)
+			c, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 30, "Quang", at, nil)
 			if err != nil {
 				t.Fatalf("Approve: %v", err)
 			}
@@ -134,10 +134,10 @@ func TestApprove(t *testing.T) {
 			}
 
 			// A second press, or another editor: nothing happens.
-			if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 31, "Mai", at); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 31, "Mai", at, nil); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("second Approve: err = %v, want ErrNotFound", err)
 			}
-			if _, err := s.Return(ctx, plan, "xuat-khau", slot3, 31, "Mai", "sai", at); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.Return(ctx, plan, "xuat-khau", slot3, 31, "Mai", "sai", at, nil); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("Return after Approve: err = %v, want ErrNotFound", err)
 			}
 			if got := official(t, s, "xuat-khau"); got[slot3] != 520 {
@@ -147,7 +147,7 @@ func TestApprove(t *testing.T) {
 			if len(h) != 2 || h[0].Action != store.ActionApprove || h[0].ID != c.ID || h[0].Old.Value != 500*kpi.AmountScale || h[1].Action != store.ActionSubmit {
 				t.Errorf("history = %+v, want approve (500 → 520) over submit, nothing more", h)
 			}
-			if _, err := s.Approve(ctx, plan, "xuat-khau", "duc-hoa|2022-03", nil, 30, "Quang", at); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.Approve(ctx, plan, "xuat-khau", "duc-hoa|2022-03", nil, 30, "Quang", at, nil); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("Approve of a slot that never awaited: err = %v, want ErrNotFound", err)
 			}
 		})
@@ -166,7 +166,7 @@ func TestReturn(t *testing.T) {
 			}
 			submit(t, s, 20, t0, monthly("xuat-khau", "ben-luc", 3, 5200))
 			const reason = "Sai đơn vị: 5.200 triệu USD? Kiểm tra lại"
-			c, err := s.Return(ctx, plan, "xuat-khau", slot3, 30, "Quang", reason, t0.Add(time.Hour))
+			c, err := s.Return(ctx, plan, "xuat-khau", slot3, 30, "Quang", reason, t0.Add(time.Hour), nil)
 			if err != nil {
 				t.Fatalf("Return: %v", err)
 			}
@@ -179,10 +179,10 @@ func TestReturn(t *testing.T) {
 			if aw := awaiting(t, s, "xuat-khau"); len(aw) != 0 {
 				t.Errorf("still awaiting after Return: %+v", aw)
 			}
-			if _, err := s.Return(ctx, plan, "xuat-khau", slot3, 30, "Quang", reason, t0); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.Return(ctx, plan, "xuat-khau", slot3, 30, "Quang", reason, t0, nil); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("second Return: err = %v, want ErrNotFound", err)
 			}
-			if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 31, "Mai", t0); !errors.Is(err, store.ErrNotFound) {
+			if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 31, "Mai", t0, nil); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("Approve after Return: err = %v, want ErrNotFound", err)
 			}
 			h, _ := s.History(ctx, plan, "xuat-khau", "", 10)
@@ -213,11 +213,11 @@ func TestApproveConcurrent(t *testing.T) {
 			var err error
 			switch i % 3 {
 			case 0:
-				c, err = s.Approve(ctx, plan, "xuat-khau", slot3, nil, 30, "Quang", t0)
+				c, err = s.Approve(ctx, plan, "xuat-khau", slot3, nil, 30, "Quang", t0, nil)
 			case 1:
-				c, err = s.Approve(ctx, plan, "xuat-khau", slot3, nil, 31, "Mai", t0)
+				c, err = s.Approve(ctx, plan, "xuat-khau", slot3, nil, 31, "Mai", t0, nil)
 			default:
-				c, err = s.Return(ctx, plan, "xuat-khau", slot3, 32, "Tâm", "sai", t0)
+				c, err = s.Return(ctx, plan, "xuat-khau", slot3, 32, "Tâm", "sai", t0, nil)
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -264,7 +264,7 @@ func TestUndoSubmit(t *testing.T) {
 				submit(t, s, 20, t0.Add(time.Minute), monthly("xuat-khau", "ben-luc", 3, 530))
 				// The second submission replaced the first in the awaiting
 				// slot; undoing it brings the first back, still awaiting.
-				c, err := s.Undo(ctx, plan, 20, 0, t0.Add(2*time.Minute), "Hùng")
+				c, err := s.Undo(ctx, plan, 20, 0, t0.Add(2*time.Minute), "Hùng", nil)
 				if err != nil {
 					t.Fatalf("Undo: %v", err)
 				}
@@ -274,7 +274,7 @@ func TestUndoSubmit(t *testing.T) {
 				if aw := awaiting(t, s, "xuat-khau"); len(aw) != 1 || aw[0].Value != 520*kpi.AmountScale {
 					t.Errorf("awaiting after one undo = %+v, want 520", aw)
 				}
-				if _, err := s.Undo(ctx, plan, 20, 0, t0.Add(3*time.Minute), "Hùng"); err != nil {
+				if _, err := s.Undo(ctx, plan, 20, 0, t0.Add(3*time.Minute), "Hùng", nil); err != nil {
 					t.Fatalf("second Undo: %v", err)
 				}
 				if aw := awaiting(t, s, "xuat-khau"); len(aw) != 0 {
@@ -288,10 +288,10 @@ func TestUndoSubmit(t *testing.T) {
 			t.Run("an approved figure cannot be undone by its reporter", func(t *testing.T) {
 				s, _ := b.open(t)
 				submit(t, s, 20, t0, monthly("xuat-khau", "ben-luc", 3, 520))
-				if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 30, "Quang", t0); err != nil {
+				if _, err := s.Approve(ctx, plan, "xuat-khau", slot3, nil, 30, "Quang", t0, nil); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := s.Undo(ctx, plan, 20, 0, t0, "Hùng"); !errors.Is(err, store.ErrConflict) {
+				if _, err := s.Undo(ctx, plan, 20, 0, t0, "Hùng", nil); !errors.Is(err, store.ErrConflict) {
 					t.Errorf("Undo after approval: err = %v, want ErrConflict", err)
 				}
 				if got := official(t, s, "xuat-khau"); got[slot3] != 520 {
@@ -400,7 +400,7 @@ func TestApproveOnlyWhatWasShown(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Confirm(ctx, "p", id, 7, "Hùng", r.At, "1:1"); err != nil {
+		if _, err := s.Confirm(ctx, "p", id, 7, "Hùng", r.At, "1:1", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -408,13 +408,13 @@ func TestApproveOnlyWhatWasShown(t *testing.T) {
 	again := shown
 	again.Value, again.At = 530_000_000_000, at.Add(time.Minute)
 	submit(again)
-	if _, err := s.Approve(ctx, "p", "xuat-khau", shown.Slot(), &shown, 30, "Quang", at.Add(2*time.Minute)); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Approve(ctx, "p", "xuat-khau", shown.Slot(), &shown, 30, "Quang", at.Add(2*time.Minute), nil); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("approving a figure no longer awaiting: %v", err)
 	}
 	if rs, _ := s.Reports(ctx, "p", "xuat-khau"); len(rs) != 0 {
 		t.Fatalf("official after a refused approval: %+v", rs)
 	}
-	if _, err := s.Approve(ctx, "p", "xuat-khau", again.Slot(), &again, 30, "Quang", at.Add(3*time.Minute)); err != nil {
+	if _, err := s.Approve(ctx, "p", "xuat-khau", again.Slot(), &again, 30, "Quang", at.Add(3*time.Minute), nil); err != nil {
 		t.Fatal(err)
 	}
 	if rs, _ := s.Reports(ctx, "p", "xuat-khau"); len(rs) != 1 || rs[0].Value != again.Value {

@@ -7,11 +7,18 @@
 -- ARGV[3] at (unix ms)   ARGV[4] by   ARGV[5] by_name
 -- ARGV[6] indicator   ARGV[7] unit   ARGV[8] period   ARGV[9] item
 --
--- Returns {'gone'} when the slot awaits nothing (approved or returned
+-- KEYS[4] users hash   ARGV[10] the acting user's id ('' skips the rights check)
+-- ARGV[11] their record as the caller read it and judged it allowed ('' = none)
+--
+-- Returns {'rights'} when the record is not the one judged, then
+-- {'gone'} when the slot awaits nothing (approved or returned
 -- already: a second press, or another editor), {'changed'} when it awaits
 -- another figure than the caller read (a resubmission meanwhile), both having
 -- written nothing; else {'ok', audit id, official JSON replaced ('' = none)}.
 
+if ARGV[10] ~= '' and (redis.call('HGET', KEYS[4], ARGV[10]) or '') ~= ARGV[11] then
+  return {'rights'}
+end
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if not cur then
   return {'gone'}

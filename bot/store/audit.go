@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"tiendo/bot/access"
 	"tiendo/bot/kpi"
 )
 
@@ -90,19 +91,33 @@ func periodKey(p kpi.Period) string {
 // out, already confirmed: a second press or a redelivered update, or
 // cancelled), and an error when Redis fails. NeedsSecond is not checked here:
 // the caller asks twice before calling Confirm.
-func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64, byName string, at time.Time, via string) ([]Change, error) {
+//
+// allow is the rights check (nil: none): it gets by's user record as it is
+// now (Role None when there is none) and the submission, and its error is
+// returned as is, having written nothing. The script writes only if the
+// record is still the one allow judged, so a sender removed, demoted or moved
+// to another unit after the read-back cannot confirm it.
+func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64, byName string, at time.Time, via string, allow func(access.User, Pending) error) ([]Change, error) {
 	pkey := s.keys.pending(pendingID)
 	for range retries {
 		raw, p, err := s.pending(ctx, pendingID)
 		if err != nil {
 			return nil, err
 		}
-		keys := []string{pkey, s.keys.audit(planID), s.keys.undo(planID, by)}
+		var check func(access.User) error
+		if allow != nil {
+			check = func(u access.User) error { return allow(u, p) }
+		}
+		guard, err := s.guard(ctx, by, check)
+		if err != nil {
+			return nil, err
+		}
+		keys := []string{pkey, s.keys.audit(planID), s.keys.undo(planID, by), s.keys.users()}
 		action, hash := ActionSet, s.keys.reports
 		if p.Awaiting {
 			action, hash = ActionSubmit, s.keys.awaiting
 		}
-		args := []any{raw, len(p.Reports), at.UnixMilli(), by, byName, via, UndoDepth, action}
+		args := append([]any{raw, len(p.Reports), at.UnixMilli(), by, byName, via, UndoDepth, action}, guard...)
 		news := make([]kpi.Report, len(p.Reports))
 		for i, r := range p.Reports {
 			r.By, r.ByName, r.At, r.Via = by, byName, at, via
@@ -121,8 +136,10 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 		switch {
 		case len(res) == 1 && res[0] == "expired":
 			return nil, ErrExpired
-		case len(res) == 1 && res[0] == "changed":
-			continue // UpdatePending ran meanwhile: confirm what is there now
+		case len(res) == 1 && (res[0] == "changed" || res[0] == "rights"):
+			// UpdatePending ran meanwhile, or the user's record changed
+			// since it was judged: judge and confirm what is there now.
+			continue
 		case len(res) != 1+2*len(news) || res[0] != "ok":
 			return nil, fmt.Errorf("store: confirm %s: unexpected script answer %q", pkey, res)
 		}
@@ -195,8 +212,9 @@ func (s *Store) History(ctx context.Context, planID, indicator string, unit stri
 // ErrNotFound when the user has no change to undo within window, ErrConflict
 // when someone has changed that slot since (nothing is reverted, and the
 // change stays next in line, so a second press cannot revert an older change
-// the user did not mean), or an error when Redis fails.
-func (s *Store) Undo(ctx context.Context, planID string, userID int64, window time.Duration, now time.Time, byName string) (Change, error) {
+// the user did not mean), or an error when Redis fails. allow is the rights
+// check, as for Confirm, on the user's record now and the change to undo.
+func (s *Store) Undo(ctx context.Context, planID string, userID int64, window time.Duration, now time.Time, byName string, allow func(access.User, Change) error) (Change, error) {
 	ukey, akey := s.keys.undo(planID, userID), s.keys.audit(planID)
 	for range retries {
 		id, err := s.rdb.LIndex(ctx, ukey, 0).Result()
@@ -222,21 +240,29 @@ func (s *Store) Undo(ctx context.Context, planID string, userID int64, window ti
 		if window > 0 && now.Sub(c.At) > window {
 			return Change{}, ErrNotFound
 		}
+		var check func(access.User) error
+		if allow != nil {
+			check = func(u access.User) error { return allow(u, c) }
+		}
+		guard, err := s.guard(ctx, userID, check)
+		if err != nil {
+			return Change{}, err
+		}
 		v := msgs[0].Values
 		hash := s.keys.reports(planID, c.Indicator)
 		if c.Action == ActionSubmit {
 			hash = s.keys.awaiting(planID, c.Indicator)
 		}
 		res, err := undoScript.Run(ctx, s.rdb,
-			[]string{ukey, akey, hash},
-			id, str(v, "slot"), str(v, "new"), str(v, "old"), now.UnixMilli(), userID, byName,
-			c.Indicator, c.Unit, c.Period, c.Item,
+			[]string{ukey, akey, hash, s.keys.users()},
+			append([]any{id, str(v, "slot"), str(v, "new"), str(v, "old"), now.UnixMilli(), userID, byName,
+				c.Indicator, c.Unit, c.Period, c.Item}, guard...)...,
 		).StringSlice()
 		if err != nil {
 			return Change{}, fmt.Errorf("store: undo %s: %w", ukey, err)
 		}
 		switch {
-		case len(res) == 1 && res[0] == "moved":
+		case len(res) == 1 && (res[0] == "moved" || res[0] == "rights"):
 			continue
 		case len(res) == 1 && res[0] == "conflict":
 			return Change{}, ErrConflict
@@ -250,6 +276,24 @@ func (s *Store) Undo(ctx context.Context, planID string, userID int64, window ti
 		}, nil
 	}
 	return Change{}, fmt.Errorf("store: undo %s: it kept changing: %w", ukey, ErrConflict)
+}
+
+// guard makes the rights check of a write by user by: allow (nil: no check)
+// judges by's record as it is now, and the returned script arguments (user
+// id, record) let the script refuse to write if the record changed since.
+// allow's error is returned as is.
+func (s *Store) guard(ctx context.Context, by int64, allow func(access.User) error) ([]any, error) {
+	if allow == nil {
+		return []any{"", ""}, nil
+	}
+	raw, u, err := s.actor(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	if err := allow(u); err != nil {
+		return nil, err
+	}
+	return []any{strconv.FormatInt(by, 10), raw}, nil
 }
 
 func str(v map[string]any, k string) string {

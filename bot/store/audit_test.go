@@ -27,7 +27,7 @@ func TestConfirm(t *testing.T) {
 				monthly("xuat-khau", "ben-luc", 3, 520),
 				monthly("nhap-khau", "ben-luc", 3, 410))
 
-			changes, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9")
+			changes, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9", nil)
 			if err != nil {
 				t.Fatalf("Confirm: %v", err)
 			}
@@ -56,7 +56,7 @@ func TestConfirm(t *testing.T) {
 			}
 
 			// A second press, or Telegram redelivering the callback.
-			if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9"); !errors.Is(err, store.ErrExpired) {
+			if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9", nil); !errors.Is(err, store.ErrExpired) {
 				t.Fatalf("second Confirm: err = %v, want ErrExpired", err)
 			}
 			h, err := s.History(ctx, plan, "xuat-khau", "", 10)
@@ -81,7 +81,7 @@ func TestConfirmSameSlotTwice(t *testing.T) {
 			id := pend(t, s, 20, time.Minute,
 				monthly("xuat-khau", "ben-luc", 3, 520),
 				monthly("xuat-khau", "ben-luc", 3, 530))
-			changes, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9")
+			changes, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +93,7 @@ func TestConfirmSameSlotTwice(t *testing.T) {
 			}
 			// Undo walks back the same way: 530 → 520 → empty.
 			for _, want := range []int{1, 0} {
-				if _, err := s.Undo(ctx, plan, 20, 0, t0, "Minh"); err != nil {
+				if _, err := s.Undo(ctx, plan, 20, 0, t0, "Minh", nil); err != nil {
 					t.Fatal(err)
 				}
 				if rs, _ := s.Reports(ctx, plan, "xuat-khau"); len(rs) != want {
@@ -113,7 +113,7 @@ func TestConfirmAfterTTL(t *testing.T) {
 			s, elapse := b.open(t)
 			id := pend(t, s, 20, 200*time.Millisecond, monthly("xuat-khau", "ben-luc", 3, 520))
 			elapse(300 * time.Millisecond)
-			if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9"); !errors.Is(err, store.ErrExpired) {
+			if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9", nil); !errors.Is(err, store.ErrExpired) {
 				t.Fatalf("Confirm after the TTL: err = %v, want ErrExpired", err)
 			}
 			if rs, _ := s.Reports(ctx, plan, "xuat-khau"); len(rs) != 0 {
@@ -136,7 +136,7 @@ func TestConfirmSeesUpdatePending(t *testing.T) {
 	if err := s.UpdatePending(ctx, p, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9"); err != nil {
+	if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9", nil); err != nil {
 		t.Fatal(err)
 	}
 	if rs, _ := s.Reports(ctx, plan, "xuat-khau"); len(rs) != 1 || rs[0].Value != 530*kpi.AmountScale {
@@ -160,7 +160,7 @@ func TestConfirmConcurrent(t *testing.T) {
 		errs := make(chan error, len(ids))
 		for i, id := range ids {
 			wg.Go(func() {
-				_, err := s.Confirm(ctx, plan, id, int64(100+i%5), "u", t0, fmt.Sprint(i))
+				_, err := s.Confirm(ctx, plan, id, int64(100+i%5), "u", t0, fmt.Sprint(i), nil)
 				errs <- err
 			})
 		}
@@ -188,7 +188,7 @@ func TestConfirmConcurrent(t *testing.T) {
 		ok, expired := 0, 0
 		for range 10 {
 			wg.Go(func() {
-				_, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9")
+				_, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9", nil)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -225,7 +225,7 @@ func TestHistory(t *testing.T) {
 	}
 	for i, r := range steps {
 		id := pend(t, s, 20, time.Minute, r)
-		if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0.Add(time.Duration(i)*time.Minute), fmt.Sprint(i)); err != nil {
+		if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0.Add(time.Duration(i)*time.Minute), fmt.Sprint(i), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -276,7 +276,7 @@ func TestUndo(t *testing.T) {
 				s, _ := b.open(t)
 				confirmAt(t, s, 20, t0, monthly("xuat-khau", "ben-luc", 3, 500))
 				confirmAt(t, s, 20, t0.Add(time.Minute), monthly("xuat-khau", "ben-luc", 3, 520))
-				c, err := s.Undo(ctx, plan, 20, window, t0.Add(2*time.Minute), "Minh")
+				c, err := s.Undo(ctx, plan, 20, window, t0.Add(2*time.Minute), "Minh", nil)
 				if err != nil {
 					t.Fatalf("Undo: %v", err)
 				}
@@ -291,13 +291,13 @@ func TestUndo(t *testing.T) {
 					t.Errorf("history = %+v, want the undo on top of two sets", h)
 				}
 				// Undo again walks back to the first set, which emptied the slot.
-				if _, err := s.Undo(ctx, plan, 20, window, t0.Add(3*time.Minute), "Minh"); err != nil {
+				if _, err := s.Undo(ctx, plan, 20, window, t0.Add(3*time.Minute), "Minh", nil); err != nil {
 					t.Fatal(err)
 				}
 				if rs, _ := s.Reports(ctx, plan, "xuat-khau"); len(rs) != 0 {
 					t.Errorf("undoing the first report left %+v, want an empty slot", rs)
 				}
-				if _, err := s.Undo(ctx, plan, 20, window, t0.Add(4*time.Minute), "Minh"); !errors.Is(err, store.ErrNotFound) {
+				if _, err := s.Undo(ctx, plan, 20, window, t0.Add(4*time.Minute), "Minh", nil); !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("third Undo: err = %v, want ErrNotFound", err)
 				}
 			})
@@ -306,7 +306,7 @@ func TestUndo(t *testing.T) {
 				s, _ := b.open(t)
 				confirmAt(t, s, 20, t0, monthly("xuat-khau", "ben-luc", 3, 520))
 				confirmAt(t, s, 30, t0.Add(time.Minute), monthly("xuat-khau", "ben-luc", 3, 600))
-				if _, err := s.Undo(ctx, plan, 20, window, t0.Add(2*time.Minute), "Minh"); !errors.Is(err, store.ErrConflict) {
+				if _, err := s.Undo(ctx, plan, 20, window, t0.Add(2*time.Minute), "Minh", nil); !errors.Is(err, store.ErrConflict) {
 					t.Fatalf("Undo: err = %v, want ErrConflict", err)
 				}
 				if rs, _ := s.Reports(ctx, plan, "xuat-khau"); len(rs) != 1 || rs[0].Value != 600*kpi.AmountScale {
@@ -319,14 +319,14 @@ func TestUndo(t *testing.T) {
 
 			t.Run("outside the window or nothing to undo", func(t *testing.T) {
 				s, _ := b.open(t)
-				if _, err := s.Undo(ctx, plan, 20, window, t0, "Minh"); !errors.Is(err, store.ErrNotFound) {
+				if _, err := s.Undo(ctx, plan, 20, window, t0, "Minh", nil); !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("Undo with no change: err = %v, want ErrNotFound", err)
 				}
 				confirmAt(t, s, 20, t0, monthly("xuat-khau", "ben-luc", 3, 520))
-				if _, err := s.Undo(ctx, plan, 30, window, t0, "Lan"); !errors.Is(err, store.ErrNotFound) {
+				if _, err := s.Undo(ctx, plan, 30, window, t0, "Lan", nil); !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("Undo of another user's change: err = %v, want ErrNotFound", err)
 				}
-				if _, err := s.Undo(ctx, plan, 20, window, t0.Add(window+time.Second), "Minh"); !errors.Is(err, store.ErrNotFound) {
+				if _, err := s.Undo(ctx, plan, 20, window, t0.Add(window+time.Second), "Minh", nil); !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("Undo after the window: err = %v, want ErrNotFound", err)
 				}
 				if rs, _ := s.Reports(ctx, plan, "xuat-khau"); len(rs) != 1 {
@@ -341,7 +341,7 @@ func TestUndo(t *testing.T) {
 func confirmAt(t *testing.T, s *store.Store, user int64, at time.Time, rs ...kpi.Report) {
 	t.Helper()
 	id := pend(t, s, user, time.Minute, rs...)
-	if _, err := s.Confirm(context.Background(), plan, id, user, "u", at, "1:1"); err != nil {
+	if _, err := s.Confirm(context.Background(), plan, id, user, "u", at, "1:1", nil); err != nil {
 		t.Fatalf("Confirm: %v", err)
 	}
 }
@@ -356,7 +356,7 @@ func TestUndoDepth(t *testing.T) {
 	}
 	n := 0
 	for {
-		_, err := s.Undo(ctx, plan, 20, 0, t0, "Minh")
+		_, err := s.Undo(ctx, plan, 20, 0, t0, "Minh", nil)
 		if errors.Is(err, store.ErrNotFound) {
 			break
 		}
@@ -384,7 +384,7 @@ func TestConfirmAcrossRestart(t *testing.T) {
 	confirmAt(t, s, 20, t0, monthly("xuat-khau", "ben-luc", 2, 500)) // loads the script
 	id := pend(t, s, 20, time.Minute, monthly("xuat-khau", "ben-luc", 3, 520))
 	srv.Restart(t)
-	if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9"); err != nil {
+	if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9", nil); err != nil {
 		t.Fatalf("Confirm after a restart: %v", err)
 	}
 	if rs, _ := s.Reports(ctx, plan, "xuat-khau"); len(rs) != 2 {
@@ -397,11 +397,11 @@ func TestConfirmAcrossRestart(t *testing.T) {
 	if err := s.Ping(down); err == nil {
 		t.Errorf("Ping with Redis stopped succeeded")
 	}
-	if _, err := s.Undo(down, plan, 20, 0, t0, "Minh"); err == nil || errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Undo(down, plan, 20, 0, t0, "Minh", nil); err == nil || errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Undo with Redis stopped: err = %v, want a Redis error", err)
 	}
 	srv.Start(t)
-	if _, err := s.Undo(ctx, plan, 20, 0, t0, "Minh"); err != nil {
+	if _, err := s.Undo(ctx, plan, 20, 0, t0, "Minh", nil); err != nil {
 		t.Errorf("Undo once Redis is back: %v", err)
 	}
 }

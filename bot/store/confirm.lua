@@ -6,7 +6,8 @@
 -- KEYS[1]   pending submission (string)
 -- KEYS[2]   audit stream of the plan
 -- KEYS[3]   undo list of the confirming user
--- KEYS[3+i] hash report i goes to: the official one, or the awaiting one
+-- KEYS[4]   users hash, for the rights check
+-- KEYS[4+i] hash report i goes to: the official one, or the awaiting one
 --           for a submission that waits for approval
 -- ARGV[1]   the pending JSON the caller read: if the key holds anything else
 --           it was confirmed, dropped or changed meanwhile
@@ -14,10 +15,15 @@
 -- ARGV[3]   at (unix ms)   ARGV[4] by (user id)   ARGV[5] by_name
 -- ARGV[6]   via            ARGV[7] undo list length kept
 -- ARGV[8]   audit action: 'set', or 'submit' for figures awaiting approval
--- then 6 values per report i, from ARGV[9 + 6*(i-1)]:
+-- ARGV[9]   the confirming user's id ('' skips the rights check)
+-- ARGV[10]  their record as the caller read it and judged it allowed ('' =
+--           none): any other record now (removed, demoted, moved to another
+--           unit) refuses the write
+-- then 6 values per report i, from ARGV[11 + 6*(i-1)]:
 --           slot, new JSON, indicator, unit, period, item
 --
--- Returns {'expired'} or {'changed'} having written nothing, or
+-- Returns {'expired'}, {'changed'} or {'rights'} (the user's record is not
+-- the one the caller judged) having written nothing, or
 -- {'ok', id1, old1, id2, old2, ...}: the audit entry id and the previous JSON
 -- ('' for an empty slot) of each report, in order.
 
@@ -29,6 +35,10 @@ if raw ~= ARGV[1] then
   return {'changed'}
 end
 
+if ARGV[9] ~= '' and (redis.call('HGET', KEYS[4], ARGV[9]) or '') ~= ARGV[10] then
+  return {'rights'}
+end
+
 local n = tonumber(ARGV[2])
 
 -- Read every old value before the first write: a script that fails half way
@@ -37,12 +47,12 @@ local n = tonumber(ARGV[2])
 local olds = {}
 local written = {}
 for i = 1, n do
-  local b = 9 + 6 * (i - 1)
+  local b = 11 + 6 * (i - 1)
   local slot = ARGV[b]
-  local wk = KEYS[3 + i] .. '\n' .. slot
+  local wk = KEYS[4 + i] .. '\n' .. slot
   local old = written[wk]
   if old == nil then
-    old = redis.call('HGET', KEYS[3 + i], slot)
+    old = redis.call('HGET', KEYS[4 + i], slot)
     if not old then
       old = ''
     end
@@ -53,8 +63,8 @@ end
 
 local out = {'ok'}
 for i = 1, n do
-  local b = 9 + 6 * (i - 1)
-  redis.call('HSET', KEYS[3 + i], ARGV[b], ARGV[b + 1])
+  local b = 11 + 6 * (i - 1)
+  redis.call('HSET', KEYS[4 + i], ARGV[b], ARGV[b + 1])
   local id = redis.call('XADD', KEYS[2], '*',
     'at', ARGV[3], 'by', ARGV[4], 'by_name', ARGV[5], 'action', ARGV[8],
     'indicator', ARGV[b + 2], 'unit', ARGV[b + 3], 'period', ARGV[b + 4],

@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"tiendo/bot/access"
 	"tiendo/bot/kpi"
 	"tiendo/bot/remind"
 )
@@ -237,6 +238,52 @@ func (s *Store) MarkDone(ctx context.Context, id, assigneeKey string, at time.Ti
 		return notFoundDeadline(id)
 	}
 	return nil
+}
+
+// markDoneAsScript is markDoneScript for several assignees at once, with the
+// rights check of the user who marks: KEYS[3] is the users hash, ARGV[1] the
+// user's id and ARGV[2] their record as judged (empty for none), ARGV[3] the time,
+// ARGV[4..] the assignee keys. It returns 'gone' (no deadline) or 'rights'
+// (the record changed since it was judged), having written nothing, else 'ok'.
+var markDoneAsScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+if (redis.call('HGET', KEYS[3], ARGV[1]) or '') ~= ARGV[2] then return 'rights' end
+for i = 4, #ARGV do
+  redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[3])
+end
+return 'ok'`)
+
+// MarkDoneAs is MarkDone of every key in assigneeKeys by user by, with a
+// rights check at the write: allow judges by's record as it is now (Role None
+// when there is none) and its error is returned as is; the marks are written
+// only if that record is still the one judged, in the same script. It returns
+// ErrNotFound when there is no such one-off deadline, and an error when Redis
+// fails or the record keeps changing.
+func (s *Store) MarkDoneAs(ctx context.Context, id string, assigneeKeys []string, at time.Time, by int64, allow func(access.User) error) error {
+	if allow == nil {
+		return fmt.Errorf("store: mark deadline %s done: no rights check", id)
+	}
+	for range retries {
+		guard, err := s.guard(ctx, by, allow)
+		if err != nil {
+			return err
+		}
+		args := append(guard, at.Format(time.RFC3339Nano))
+		for _, k := range assigneeKeys {
+			args = append(args, k)
+		}
+		res, err := markDoneAsScript.Run(ctx, s.rdb, []string{s.keys.deadline(id), s.keys.done(id), s.keys.users()}, args...).Text()
+		if err != nil {
+			return fmt.Errorf("store: mark deadline %s done: %w", id, err)
+		}
+		switch res {
+		case "gone":
+			return notFoundDeadline(id)
+		case "ok":
+			return nil
+		}
+	}
+	return fmt.Errorf("store: mark deadline %s done: the user kept changing: %w", id, ErrConflict)
 }
 
 // DeleteDeadline removes the one-off deadline id and its done marks. Its

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"strconv"
@@ -61,4 +62,22 @@ func (s *Store) TakeChoice(ctx context.Context, id string, userID int64) (string
 		return "", fmt.Errorf("store: take choice %s: %w", id, err)
 	}
 	return text, nil
+}
+
+//go:embed rate.lua
+var rateLua string
+
+var rateScript = redis.NewScript(rateLua)
+
+// Allow counts one action of userID (a button press) in the current window
+// of length window and reports whether it is within limit: a fixed window
+// that starts at the first action and whose key expires with it, so a
+// flood of forged presses costs the bot one small key per user. It returns
+// an error when Redis fails.
+func (s *Store) Allow(ctx context.Context, userID int64, limit int, window time.Duration) (bool, error) {
+	n, err := rateScript.Run(ctx, s.rdb, []string{s.keys.rate(userID)}, window.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("store: rate of %d: %w", userID, err)
+	}
+	return n <= limit, nil
 }

@@ -19,7 +19,9 @@ const DefaultPrefix = "tiendo"
 // Layout ({p} is "{tiendo}" by default):
 //
 //	{p}:users                 hash  user id -> user record (JSON)
-//	{p}:lang                  hash  user id -> "vi" / "en", for anyone
+//	{p}:lang                  hash  registered user id -> "vi" / "en"
+//	{p}:slang:<user>          string a stranger's "vi" / "en", with a TTL (StrangerLangTTL)
+//	{p}:rate:<user>           string button presses in the current window, with a TTL
 //	{p}:r:<plan>:<indicator>  hash  Report.Slot() -> report record (JSON): the official figures
 //	{p}:a:<plan>:<indicator>  hash  Report.Slot() -> report record (JSON): confirmed figures
 //	                          awaiting an editor's approval; they count only once moved to r (approval.go)
@@ -43,6 +45,31 @@ const DefaultPrefix = "tiendo"
 //	{p}:reason:<user>         string approval id whose return reason the editor's next message is, with a TTL
 //	{p}:<parts...>            whatever other packages build with Key
 
+// PermanentKeys are the patterns (path.Match, after "{prefix}:") of the keys
+// meant to live without a TTL; every other key the bot writes has one. Each
+// is bounded by what people do, not by time:
+//
+//	users, lang           registered users and their languages: as many as admins add
+//	                      (strangers' languages are slang:<user>, with a TTL)
+//	r:*:*, a:*:*          figures: one hash per plan and indicator, a slot per unit and period
+//	audit:*               the audit trail of a plan: the department's record, never trimmed
+//	undo:*:*              per plan and user, at most UndoDepth entry ids
+//	remind:deadline:*     one-off deadlines and who marked them done, until /hanchot xoa
+//	remind:done:*
+//	remind:open, remind:seq, remind:leaders
+//
+// A test (cmd/tiendo TestEveryKeyHasALifetime) runs a session and fails on
+// any key without a TTL that is not listed here. asynq's keys (asynq:…) are
+// asynq's: finished tasks expire with their retention.
+var PermanentKeys = []string{
+	"users", "lang",
+	"r:*:*", "a:*:*",
+	"audit:*",
+	"undo:*:*",
+	"remind:deadline:*", "remind:done:*",
+	"remind:open", "remind:seq", "remind:leaders",
+}
+
 // keys builds every key the store uses. It is a value so a Store and the
 // tests can share one without global state.
 type keys struct {
@@ -65,6 +92,14 @@ func (k keys) join(parts ...string) string {
 
 func (k keys) users() string { return k.join("users") }
 func (k keys) lang() string  { return k.join("lang") }
+
+func (k keys) strangerLang(userID int64) string {
+	return k.join("slang", strconv.FormatInt(userID, 10))
+}
+
+func (k keys) rate(userID int64) string {
+	return k.join("rate", strconv.FormatInt(userID, 10))
+}
 
 func (k keys) reports(planID, indicator string) string {
 	return k.join("r", planID, indicator)
@@ -99,7 +134,7 @@ func (k keys) update(updateID int64) string {
 // Key returns a key under the store's prefix and hash tag, for packages that
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
-// with the store's own names (users, lang, r, a, audit, undo, pending, upd,
+// with the store's own names (users, lang, slang, rate, r, a, audit, undo, pending, upd,
 // invite, expect, choice, approval, reason).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }

@@ -7,9 +7,16 @@
 -- ARGV[6] indicator   ARGV[7] unit   ARGV[8] period   ARGV[9] item
 -- ARGV[10] reason
 --
--- Returns {'gone'} or {'changed'} as approve.lua does, having written
+-- KEYS[3] users hash   ARGV[11] the acting user's id ('' skips the rights check)
+-- ARGV[12] their record as the caller read it and judged it allowed ('' = none)
+--
+-- Returns {'rights'} when the record is not the one judged, then
+-- {'gone'} or {'changed'} as approve.lua does, having written
 -- nothing; else {'ok', audit id}.
 
+if ARGV[11] ~= '' and (redis.call('HGET', KEYS[3], ARGV[11]) or '') ~= ARGV[12] then
+  return {'rights'}
+end
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if not cur then
   return {'gone'}

@@ -194,8 +194,8 @@ func TestLang(t *testing.T) {
 	if lang, _ := s.Lang(ctx, 77); lang != "en" {
 		t.Errorf("Lang = %q, want en", lang)
 	}
-	// Registering them later keeps the choice; PutUser without Lang does not erase it.
-	if err := s.PutUser(ctx, access.User{ID: 77, Role: access.Viewer}); err != nil {
+	// Registering them later keeps the choice; CreateUser without Lang does not erase it.
+	if _, err := s.CreateUser(ctx, access.User{ID: 77, Role: access.Viewer}); err != nil {
 		t.Fatal(err)
 	}
 	if u, _ := s.User(ctx, 77); u.Lang != "en" {
@@ -284,7 +284,7 @@ func TestAmountsStayExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := pend(t, s, 1, time.Minute, r)
-	if _, err := s.Confirm(ctx, plan, id, 1, "A", t0, "1:1"); err != nil {
+	if _, err := s.Confirm(ctx, plan, id, 1, "A", t0, "1:1", nil); err != nil {
 		t.Fatal(err)
 	}
 	rs, _ := s.Reports(ctx, plan, "ban-le")
@@ -385,7 +385,7 @@ func TestFiguresOneRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Confirm(ctx, plan, id, 7, "Hùng", time.Now(), "1:1"); err != nil {
+	if _, err := s.Confirm(ctx, plan, id, 7, "Hùng", time.Now(), "1:1", nil); err != nil {
 		t.Fatal(err)
 	}
 	h := &countHook{}
@@ -525,7 +525,7 @@ func TestOneSlot(t *testing.T) {
 	_, _ = s.ClaimUpdate(ctx, 5, time.Minute)
 	id := pend(t, s, 1, time.Minute, monthly("xuat-khau", "ben-luc", 3, 1))
 	_, _ = s.PutPending(ctx, store.Pending{}, time.Minute)
-	if _, err := s.Confirm(ctx, plan, id, 1, "A", t0, "1:2"); err != nil {
+	if _, err := s.Confirm(ctx, plan, id, 1, "A", t0, "1:2", nil); err != nil {
 		t.Fatal(err)
 	}
 	keys := m.Keys()

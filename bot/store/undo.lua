@@ -9,12 +9,19 @@
 -- ARGV[5] at (unix ms)   ARGV[6] by   ARGV[7] by_name
 -- ARGV[8] indicator   ARGV[9] unit   ARGV[10] period   ARGV[11] item
 --
--- Returns {'moved'} when the head of the list is no longer ARGV[1] (another
+-- KEYS[4] users hash   ARGV[12] the acting user's id ('' skips the rights check)
+-- ARGV[13] their record as the caller read it and judged it allowed ('' = none)
+--
+-- Returns {'rights'} when the record is not the one judged, then
+-- {'moved'} when the head of the list is no longer ARGV[1] (another
 -- undo or confirm of the same user ran meanwhile; the caller reads again),
 -- {'conflict'} when the slot no longer holds what the user wrote (someone
 -- changed it since: reverting would destroy their figure), both having
 -- written nothing; else {'ok', id of the "undo" audit entry}.
 
+if ARGV[12] ~= '' and (redis.call('HGET', KEYS[4], ARGV[12]) or '') ~= ARGV[13] then
+  return {'rights'}
+end
 if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then
   return {'moved'}
 end

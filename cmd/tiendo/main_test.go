@@ -335,7 +335,7 @@ func TestUsersAndLanguage(t *testing.T) {
 	got = texts(h.say(admin, "/nguoidung sua 555 xem"))
 	mustContain(t, got, "555", "xem")
 	got = texts(h.say(admin, "/nguoidung xoa 1"))
-	mustContain(t, got, "cuối cùng")
+	mustContain(t, got, "TIENDO_ADMINS")
 	got = texts(h.say(admin, "/nguoidung xoa 556"))
 	mustContain(t, got, "556")
 	u := telegramtest.From{UserID: 555, FirstName: "Hùng"}

@@ -1,0 +1,44 @@
+-- Change or remove one user, keeping the last admin: the last-admin check and
+-- the change are this one script, so two admins demoting or removing each
+-- other at once cannot leave none. Runs on Redis 7 and on miniredis; no
+-- cjson: a record is an admin when it holds the exact text "role":"admin",
+-- which Go's encoding/json writes for the role field and can write nowhere
+-- else (quotes inside a name are escaped).
+--
+-- KEYS[1] users hash   KEYS[2] language hash   KEYS[3] the user's stranger language
+-- ARGV[1] user id (the field)
+-- ARGV[2] the record the caller read ('' = none)
+-- ARGV[3] the new record ('' removes the user and their language)
+-- ARGV[4] '1' when the change takes an admin away (a demotion or removal)
+--
+-- Returns 'changed' (the record is not ARGV[2]: read again) or 'last' (no
+-- other admin), having written nothing; else 'ok'.
+
+local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+if cur ~= ARGV[2] then
+  return 'changed'
+end
+if ARGV[4] == '1' then
+  local others = 0
+  local all = redis.call('HGETALL', KEYS[1])
+  for i = 1, #all, 2 do
+    if all[i] ~= ARGV[1] and string.find(all[i + 1], '"role":"admin"', 1, true) then
+      others = others + 1
+    end
+  end
+  if others == 0 then
+    return 'last'
+  end
+end
+if ARGV[3] == '' then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  local own = redis.call('GET', KEYS[3])
+  if own then
+    redis.call('HSETNX', KEYS[2], ARGV[1], own)
+  end
+end
+redis.call('DEL', KEYS[3])
+return 'ok'
