@@ -122,6 +122,7 @@ type harness struct {
 	prefix string
 	// redisURL is the bot's REDIS_URL; "" means the single node of rdb.
 	redisURL string
+	logs     *safeBuffer // the last launched copy's stderr
 	app      *handlers.App
 	stop     func() // the bot and the Bot API
 	stopBot  func() // the bot only
@@ -179,6 +180,7 @@ func (h *harness) launch(env map[string]string, opts ...bot.Option) (*handlers.A
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var errb safeBuffer
+	h.logs = &errb
 	go func() {
 		done <- run(ctx, []string{"tiendo"}, func(k string) string { return full[k] }, strings.NewReader(""), &safeBuffer{}, &errb, opts...)
 	}()
