@@ -2,6 +2,7 @@ package storetest_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,9 +22,9 @@ func TestCluster(t *testing.T) {
 			t.Fatalf("SET %s: %v", k, err)
 		}
 	}
-	n := 0
-	_ = rdb.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { n++; return nil })
-	if n != 3 {
+	var n atomic.Int32 // ForEachMaster runs the function on each master at once
+	_ = rdb.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { n.Add(1); return nil })
+	if n := n.Load(); n != 3 {
 		t.Errorf("%d masters, want 3", n)
 	}
 	v, err := rdb.Eval(ctx, "redis.call('SET', KEYS[1], 'x'); return redis.call('GET', KEYS[2])", []string{"{t}:1", "{t}:2"}).Result()
