@@ -57,6 +57,7 @@ type runOptions struct {
 	remind   []func(*remind.Config)
 	noRemind bool
 	limits   outbox.Limits
+	leaseTTL time.Duration
 }
 
 // WithoutReminders runs the bot without its reminder jobs (tests of other things).
@@ -71,6 +72,9 @@ func WithReminders(f func(*remind.Config)) Option {
 // WithLimits sets the outbox's sending rates.
 func WithLimits(l outbox.Limits) Option { return func(o *runOptions) { o.limits = l } }
 
+// WithLeaseTTL changes how long the polling lease lasts (DefaultLeaseTTL).
+func WithLeaseTTL(d time.Duration) Option { return func(o *runOptions) { o.leaseTTL = d } }
+
 // WithClock makes the bot read the time from now.
 func WithClock(now func() time.Time) Option { return func(o *runOptions) { o.now = now } }
 
@@ -83,7 +87,7 @@ func WithReady(f func(*handlers.App)) Option { return func(o *runOptions) { o.on
 // Run runs the bot until ctx ends (or, in the terminal chat, until the end of
 // input). It returns an error when start-up fails: the plan, Redis, Telegram.
 func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
-	o := runOptions{now: time.Now, pollWait: pollTimeout}
+	o := runOptions{now: time.Now, pollWait: pollTimeout, leaseTTL: DefaultLeaseTTL}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -252,7 +256,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		return err
 	}
 	if !terminal {
-		p.run(ctx)
+		lead(ctx, st, o.leaseTTL, log, met.Leading, p.run)
 		log.Info("stopped")
 		return nil
 	}

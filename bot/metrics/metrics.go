@@ -51,6 +51,7 @@ type Metrics struct {
 	outboxWait  prometheus.Histogram
 	telegram    *prometheus.CounterVec
 	redisErrors *prometheus.CounterVec
+	leader      prometheus.Gauge
 
 	queued       atomic.Int64
 	lastTelegram atomic.Int64 // unix nanoseconds of the last answer from the Bot API
@@ -86,13 +87,16 @@ func New(version string) *Metrics {
 	m.redisErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "tiendo_redis_errors_total", Help: "Redis commands that failed, by kind: unavailable (down, timeout, failover) or other.",
 	}, []string{"kind"})
+	m.leader = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "tiendo_polling_leader", Help: "1 while this copy holds the polling lease and calls getUpdates, 0 on a standby (and in webhook mode).",
+	})
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "tiendo_build_info", Help: "Always 1; the labels say which build runs.",
 		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
 	})
 	build.Set(1)
 	m.reg.MustRegister(m.updates, m.latency, m.confirmed, m.reminders, m.outboxDepth, m.outboxWait,
-		m.telegram, m.redisErrors, build,
+		m.telegram, m.redisErrors, m.leader, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The labels every dashboard looks for exist from the start, at zero.
 	for _, s := range []string{"429", "403", "5xx", "network"} {
@@ -115,6 +119,15 @@ func (m *Metrics) Update(kind, outcome string, start time.Time) {
 	m.updates.WithLabelValues(kind, outcome).Inc()
 	if outcome != OutcomeDuplicate && outcome != OutcomeIgnored {
 		m.latency.WithLabelValues(kind).Observe(time.Since(start).Seconds())
+	}
+}
+
+// Leading records whether this copy holds the polling lease.
+func (m *Metrics) Leading(on bool) {
+	if on {
+		m.leader.Set(1)
+	} else {
+		m.leader.Set(0)
 	}
 }
 
