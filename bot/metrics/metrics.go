@@ -72,7 +72,7 @@ func New(version string) *Metrics {
 		Name: "tiendo_figures_confirmed_total", Help: "Figures stored by a press of Confirm.",
 	})
 	m.reminders = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "tiendo_reminders_total", Help: "Reminders by outcome: sent, failed (retried), undeliverable (blocked), held (quiet hours).",
+		Name: "tiendo_reminders_total", Help: "Reminders (one per deadline, assignee and moment) by outcome: sent (to every recipient of the assignee, possibly none), failed (retried), undeliverable (blocked), held (quiet hours).",
 	}, []string{"outcome"})
 	m.outboxDepth = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "tiendo_outbox_queued", Help: "Messages waiting in the outbox for their turn under Telegram's limits, or being sent.",

@@ -136,7 +136,11 @@ func TestTwoPrefixesShareOneRedis(t *testing.T) {
 	clk := topoClock()
 	opts := []bot.Option{bot.WithClock(clk.Now),
 		bot.WithReminders(func(c *remind.Config) { c.EarlyRetry, c.Queue = 200*time.Millisecond, "" })}
-	bots := map[string]*harness{"A": start(t, nil, opts...), "B": start(t, nil, opts...)}
+	ops, plan := freeAddr(t), eventPlan(t) // no reporting deadlines: only the test's own
+	bots := map[string]*harness{
+		"A": start(t, map[string]string{"TIENDO_HTTP_LISTEN": ops, "TIENDO_PLAN": plan}, opts...),
+		"B": start(t, map[string]string{"TIENDO_PLAN": plan}, opts...),
+	}
 	for name, h := range bots {
 		h.addUser(ducHue.UserID, access.Reporter, "duc-hue")
 		for i := range 3 {
@@ -161,6 +165,14 @@ func TestTwoPrefixesShareOneRedis(t *testing.T) {
 				}
 			}
 		}
+	}
+	// Bot A's numbers: its three reminders, each through the outbox.
+	_, body := get(t, "http://"+ops+"/metrics")
+	if v := metric(body, `tiendo_reminders_total{outcome="sent"}`); v != 3 {
+		t.Errorf("bot A counts %v reminders sent, want 3", v)
+	}
+	if v := metric(body, `tiendo_outbox_wait_seconds_count`); v < 3 {
+		t.Errorf("bot A's outbox saw %v messages, want at least its 3 reminders", v)
 	}
 }
 
