@@ -113,13 +113,30 @@ type Cluster struct {
 func NewCluster(t testing.TB) *Cluster {
 	t.Helper()
 	needRedis(t, true)
+	c, err := startCluster()
+	if c != nil {
+		t.Cleanup(c.close)
+	}
+	if err != nil {
+		t.Fatalf("storetest: %v", err)
+	}
+	return c
+}
+
+// startCluster is NewCluster without a test; on error the nodes started so
+// far are in the returned Cluster, for close.
+func startCluster() (*Cluster, error) {
 	c := &Cluster{}
 	for range 3 {
-		c.Nodes = append(c.Nodes, startT(t, func(host, port, dir string) []string {
+		n, err := startServerWith(func(host, port, dir string) []string {
 			return []string{"--port", port, "--bind", host, "--save", "", "--appendonly", "no", "--dir", dir,
 				"--cluster-enabled", "yes", "--cluster-config-file", filepath.Join(dir, "nodes.conf"),
 				"--cluster-node-timeout", "2000"}
-		}))
+		})
+		if err != nil {
+			return c, err
+		}
+		c.Nodes = append(c.Nodes, n)
 	}
 	args := []string{"--cluster", "create"}
 	for _, n := range c.Nodes {
@@ -129,21 +146,39 @@ func NewCluster(t testing.TB) *Cluster {
 	ctx, cancel := context.WithTimeout(context.Background(), topologyTimeout)
 	defer cancel()
 	if out, err := exec.CommandContext(ctx, "redis-cli", args...).CombinedOutput(); err != nil {
-		t.Fatalf("storetest: redis-cli --cluster create: %v\n%s", err, out)
+		return c, fmt.Errorf("redis-cli --cluster create: %v\n%s", err, out)
 	}
+	deadline := time.Now().Add(topologyTimeout)
 	for _, n := range c.Nodes {
-		waitFor(t, "cluster state ok on "+n.Addr(), func() (bool, string) {
-			s := info(n.Addr(), "cluster")
-			c := redis.NewClient(&redis.Options{Addr: n.Addr()})
-			defer c.Close()
-			ci, err := c.ClusterInfo(context.Background()).Result()
-			if err != nil {
-				return false, err.Error()
+		for {
+			rdb := redis.NewClient(&redis.Options{Addr: n.Addr()})
+			ci, err := rdb.ClusterInfo(context.Background()).Result()
+			_ = rdb.Close()
+			if err == nil && strings.Contains(ci, "cluster_state:ok") && strings.Contains(ci, "cluster_known_nodes:3") {
+				break
 			}
-			return strings.Contains(ci, "cluster_state:ok") && strings.Contains(ci, "cluster_known_nodes:3"), s + ci
-		})
+			if time.Now().After(deadline) {
+				return c, fmt.Errorf("cluster state not ok on %s within %v: %s %v", n.Addr(), topologyTimeout, ci, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
-	return c
+	return c, nil
+}
+
+func (c *Cluster) close() {
+	for _, n := range c.Nodes {
+		n.close()
+	}
+}
+
+// Addrs returns the nodes' addresses.
+func (c *Cluster) Addrs() []string {
+	addrs := make([]string, len(c.Nodes))
+	for i, n := range c.Nodes {
+		addrs[i] = n.Addr()
+	}
+	return addrs
 }
 
 // URL returns the cluster in go-redis's URL form:
@@ -155,11 +190,7 @@ func (c *Cluster) URL() string {
 // Client returns a cluster client on c, closed when t ends.
 func (c *Cluster) Client(t testing.TB) *redis.ClusterClient {
 	t.Helper()
-	addrs := make([]string, len(c.Nodes))
-	for i, n := range c.Nodes {
-		addrs[i] = n.Addr()
-	}
-	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs()})
 	t.Cleanup(func() { _ = rdb.Close() })
 	return rdb
 }

@@ -2,6 +2,7 @@ package storetest_test
 
 import (
 	"context"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -64,5 +65,15 @@ func TestSentinelFailover(t *testing.T) {
 	}
 	if v, err := storetest.ServerClient(t, s.Master).Get(ctx, "k").Result(); err != nil || v != "after" {
 		t.Errorf("new master has %q, %v", v, err)
+	}
+}
+
+// With STORETEST_TOPOLOGY=cluster every package's tests run on a shared
+// 3-master cluster.
+func TestTopologyEnv(t *testing.T) {
+	rdb := storetest.Redis(t)
+	_, isCluster := rdb.(*redis.ClusterClient)
+	if want := os.Getenv(storetest.TopologyEnv) == "cluster"; isCluster != want {
+		t.Errorf("%s=%q gave a %T", storetest.TopologyEnv, os.Getenv(storetest.TopologyEnv), rdb)
 	}
 }
