@@ -191,7 +191,12 @@ func Dial(ctx context.Context, t Target) (redis.UniversalClient, Topology, error
 	}
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		_ = rdb.Close()
-		return nil, "", fmt.Errorf("redis: cannot reach %s: %s", t, redactErr(err))
+		hint := ""
+		if t.Failover != nil && t.Failover.SentinelPassword != "" && t.Failover.Password == "" &&
+			strings.Contains(strings.ToUpper(err.Error()), "AUTH") {
+			hint = " (the password before the host is the sentinels'; the master's goes in the password= option)"
+		}
+		return nil, "", fmt.Errorf("redis: cannot reach %s: %s%s", t, redactErr(err), hint)
 	}
 	return rdb, t.Topology, nil
 }

@@ -145,3 +145,38 @@ func TestUnavailable(t *testing.T) {
 		}
 	}
 }
+
+// The password before the host of a Sentinel URL is the sentinels'
+// (go-redis's form): when the master then refuses the connection, the error
+// says where the master's password goes.
+func TestDialSentinelPasswordHint(t *testing.T) {
+	t.Parallel()
+	s := storetest.NewSentinel(t)
+	mc := storetest.ServerClient(t, s.Master)
+	if err := mc.ConfigSet(context.Background(), "requirepass", "hunter2").Err(); err != nil {
+		t.Fatal(err)
+	}
+	u := strings.Replace(s.URL(), "redis://", "redis://:hunter2@", 1)
+	tg, err := store.ParseURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _, err = store.Dial(ctx, tg)
+	if err == nil || !strings.Contains(err.Error(), "password= option") || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("Dial error %v; want the hint, not the password", err)
+	}
+	tg, err = store.ParseURL(s.URL() + "&password=hunter2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, topo, err := store.Dial(ctx, tg)
+	if err != nil || topo != store.Sentinel {
+		t.Fatalf("Dial %s: %v, %v", s.URL(), topo, err)
+	}
+	defer rdb.Close()
+	if err := rdb.Set(ctx, "k", "v", time.Minute).Err(); err != nil {
+		t.Errorf("write through the sentinels' master: %v", err)
+	}
+}
