@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -71,4 +72,29 @@ func (h *harness) waitNewWithin(before int, d time.Duration) []telegramtest.Sent
 		time.Sleep(50 * time.Millisecond)
 	}
 	return h.waitNew(before)
+}
+
+// A copy that stops cleanly (a rolling restart) gives the lease up at once:
+// the standby does not wait for it to run out.
+func TestCleanStopReleasesThePollingLease(t *testing.T) {
+	h := start(t, nil, bot.WithoutReminders())
+	mustContain(t, texts(h.say(admin, "tiến độ xuất khẩu")), "6,4 tỉ USD")
+	stopFirst := h.stopBot
+	_, stopSecond := h.launch(nil, bot.WithoutReminders())
+	defer stopSecond()
+	key := h.store.Key("lease", "poller")
+	ctx := context.Background()
+	holder, err := h.rdb.Get(ctx, key).Result()
+	if err != nil {
+		t.Fatalf("no polling lease in Redis: %v", err)
+	}
+	stopFirst()
+	if now, _ := h.rdb.Get(ctx, key).Result(); now == holder {
+		t.Fatalf("the stopped copy still holds the lease %s", key)
+	}
+	stopped := time.Now()
+	before := len(h.api.Sent())
+	h.api.SendText(admin, "tiến độ xuất khẩu")
+	mustContain(t, texts(inChat(admin, h.waitNewWithin(before, 20*time.Second))), "6,4 tỉ USD")
+	t.Logf("standby answered %v after a clean stop", time.Since(stopped).Round(100*time.Millisecond))
 }
