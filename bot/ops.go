@@ -19,7 +19,10 @@ import (
 // code 2, like for a bad variable, not 1.
 type ConfigError struct{ Err error }
 
+// Error returns the underlying problem's message.
 func (e *ConfigError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying problem.
 func (e *ConfigError) Unwrap() error { return e.Err }
 
 // serveOps serves /metrics, /healthz and /readyz on addr until the returned
