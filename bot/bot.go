@@ -21,6 +21,7 @@ import (
 
 	"tiendo/bot/access"
 	"tiendo/bot/kpi"
+	"tiendo/bot/metrics"
 	"tiendo/bot/outbox"
 	"tiendo/bot/remind"
 	"tiendo/bot/store"
@@ -57,6 +58,7 @@ type runOptions struct {
 	remind   []func(*remind.Config)
 	noRemind bool
 	limits   outbox.Limits
+	leaseTTL time.Duration
 }
 
 // WithoutReminders runs the bot without its reminder jobs (tests of other things).
@@ -71,6 +73,9 @@ func WithReminders(f func(*remind.Config)) Option {
 // WithLimits sets the outbox's sending rates.
 func WithLimits(l outbox.Limits) Option { return func(o *runOptions) { o.limits = l } }
 
+// WithLeaseTTL changes how long the polling lease lasts (DefaultLeaseTTL).
+func WithLeaseTTL(d time.Duration) Option { return func(o *runOptions) { o.leaseTTL = d } }
+
 // WithClock makes the bot read the time from now.
 func WithClock(now func() time.Time) Option { return func(o *runOptions) { o.now = now } }
 
@@ -83,27 +88,34 @@ func WithReady(f func(*handlers.App)) Option { return func(o *runOptions) { o.on
 // Run runs the bot until ctx ends (or, in the terminal chat, until the end of
 // input). It returns an error when start-up fails: the plan, Redis, Telegram.
 func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
-	o := runOptions{now: time.Now, pollWait: pollTimeout}
+	o := runOptions{now: time.Now, pollWait: pollTimeout, leaseTTL: DefaultLeaseTTL}
 	for _, f := range opts {
 		f(&o)
 	}
 	terminal := cfg.Token == ""
 	log := newLogger(cfg, stdio.Err, terminal)
 	redis.SetLogger(redisLogger{log})
+	redisDesc := "memory"
+	if cfg.Redis.Topology != "" {
+		redisDesc = cfg.Redis.String()
+	}
+	log.Info("starting", "version", Version(), "redis", redisDesc, "prefix", cfg.KeyPrefix)
+	met := metrics.New(Version())
 
 	plan := kpi.DefaultPlan()
 	if cfg.PlanPath != "" {
 		var err error
 		if plan, err = kpi.LoadPlan(cfg.PlanPath); err != nil {
-			return err
+			return &ConfigError{Err: err}
 		}
 	}
 
-	rdb, closeRedis, err := openRedis(ctx, cfg, stdio.Err)
+	rdb, closeRedis, err := openRedis(ctx, cfg, stdio.Err, log)
 	if err != nil {
 		return err
 	}
 	defer closeRedis()
+	rdb.AddHook(met.RedisHook(store.Unavailable))
 	st := store.New(rdb, cfg.KeyPrefix)
 
 	token, apiURL := cfg.Token.Reveal(), cfg.APIURL
@@ -136,7 +148,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		tg.WithServerURL(apiURL),
 		tg.WithSkipGetMe(),
 		tg.WithErrorsHandler(func(err error) { log.Error("telegram", "err", redact(err.Error(), token)) }),
-		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute}),
+		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: met.Transport(nil)}),
 	)
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
@@ -161,7 +173,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		Policy: access.Policy{Public: cfg.Public},
 		Now:    o.now, Loc: cfg.Loc, Log: log,
 		BotUsername: me.Username, UndoWindow: cfg.UndoWindow, Admins: admins,
-		Quiet: quiet,
+		Quiet: quiet, Confirmed: met.Confirmed,
 	}
 	setMenus(sctx, b, app, log)
 
@@ -175,17 +187,27 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			LinkPreviewOptions: noPreview, ReplyMarkup: keyboard(kb)})
 		return err
 	}, limits)
+	ob.Observe = met.OutboxQueued
 	rcfg := remind.Config{
 		Redis: rdb, Store: st, Plan: plan, Loc: cfg.Loc, Quiet: quiet, Now: o.now, Logger: log,
-		Notifier: &handlers.Notifier{App: app, Out: ob, Sent: func(ctx context.Context, key string) (bool, error) {
+		Notifier: countingNotifier{next: &handlers.Notifier{App: app, Out: ob, Sent: func(ctx context.Context, key string) (bool, error) {
 			return st.MarkSent(ctx, key)
-		}},
+		}}, m: met},
 		Reported: func(ctx context.Context, unit, indicator, period string) (bool, error) {
 			return st.Reported(ctx, plan.ID, unit, indicator, period)
 		},
+		OnHeld: func() { met.Reminder(metrics.ReminderHeld) },
 	}
 	for _, f := range o.remind {
 		f(&rcfg)
+	}
+	if rcfg.Queue == "" {
+		// The queue is namespaced like every key: two bots with different
+		// prefixes on one Redis never take each other's reminders, nor
+		// collide on task ids (asynq keeps a queue's tasks, ids included,
+		// under "asynq:{<queue>}:"). The default prefix gives the queue
+		// earlier versions used, "tiendo-reminders".
+		rcfg.Queue = cfg.KeyPrefix + "-reminders"
 	}
 	rem, err := remind.New(rcfg)
 	if err != nil {
@@ -198,7 +220,18 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		defer rem.Shutdown()
 	}
 	app.Reminders = rem
-	log.Info("started", "bot", me.Username, "plan", plan.ID, "terminal", terminal)
+	if !terminal && cfg.HTTPListen != "" {
+		stopOps, err := serveOps(ctx, cfg.HTTPListen, met, metrics.Health{
+			Writable:       st.Writable,
+			TelegramWithin: o.pollWait + 2*time.Minute,
+			Probe:          func(ctx context.Context) error { _, err := b.GetMe(ctx); return err },
+		}, log)
+		if err != nil {
+			return err
+		}
+		defer stopOps()
+	}
+	log.Info("started", "bot", me.Username, "plan", plan.ID, "terminal", terminal, "version", Version())
 	if o.onReady != nil {
 		o.onReady(app)
 	}
@@ -206,12 +239,12 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	out := sender{b: b}
 	p := &poller{
 		url:     apiURL + "/bot" + token,
-		client:  &http.Client{Timeout: o.pollWait + 30*time.Second},
+		client:  &http.Client{Timeout: o.pollWait + 30*time.Second, Transport: met.Transport(nil)},
 		timeout: o.pollWait,
 		workers: workers,
 		log:     log,
 		handle: func(ctx context.Context, u *models.Update) {
-			handleUpdate(ctx, app, st, out, log, u)
+			handleUpdate(ctx, app, st, out, log, met, u)
 		},
 	}
 	if !terminal && cfg.WebhookURL != "" {
@@ -224,7 +257,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		return err
 	}
 	if !terminal {
-		p.run(ctx)
+		lead(ctx, st, o.leaseTTL, log, met.Leading, p.run)
 		log.Info("stopped")
 		return nil
 	}
@@ -248,21 +281,41 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 // handleUpdate runs one update once: the update log in Redis makes a
 // redelivered update (same update_id) a no-op, and lets it through again if
 // the copy that took it died before finishing.
-func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, out handlers.Sender, log *slog.Logger, u *models.Update) {
+func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, u *models.Update) {
+	start := time.Now()
 	req, ok := request(u)
+	kind := updateKind(req, ok)
+	outcome := metrics.OutcomeOK
+	defer func() {
+		met.Update(kind, outcome, start)
+		// Never the text: ids, kind, outcome and time only.
+		log.Debug("update", "update_id", u.ID, "kind", kind, "outcome", outcome, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+	}()
 	if !ok {
+		outcome = metrics.OutcomeIgnored
 		return
 	}
 	claimed, err := st.ClaimUpdate(ctx, u.ID, claimLease)
 	switch {
-	case err != nil:
-		// Redis is down: answer anyway; the handler will say "temporarily unavailable".
+	case err != nil && store.Unavailable(err):
+		// Redis cannot serve: say so now rather than wait out the same
+		// timeouts a second time in the handler.
 		log.Warn("update log unavailable", "update_id", u.ID, "err", err)
+		outcome = metrics.OutcomeUnavailable
+		_ = app.Fail(ctx, out, req, err)
+		return
+	case err != nil:
+		log.Warn("update log", "update_id", u.ID, "err", err)
 	case !claimed:
 		log.Info("duplicate update skipped", "update_id", u.ID)
+		outcome = metrics.OutcomeDuplicate
 		return
 	}
 	if herr := app.Handle(ctx, out, req); herr != nil {
+		outcome = metrics.OutcomeError
+		if store.Unavailable(herr) {
+			outcome = metrics.OutcomeUnavailable
+		}
 		log.Error("handle", "update_id", u.ID, "chat_id", req.ChatID, "user_id", req.UserID, "err", herr)
 	}
 	// The user has been answered, even if only with an apology: a
@@ -290,29 +343,24 @@ func setMenus(ctx context.Context, b *tg.Bot, app *handlers.App, log *slog.Logge
 }
 
 // openRedis connects to REDIS_URL, or starts the embedded in-memory Redis.
-func openRedis(ctx context.Context, cfg Config, stderr io.Writer) (redis.UniversalClient, func(), error) {
-	if cfg.RedisURL == "" {
+func openRedis(ctx context.Context, cfg Config, stderr io.Writer, log *slog.Logger) (redis.UniversalClient, func(), error) {
+	if cfg.Redis.Topology == "" {
 		mr := miniredis.NewMiniRedis()
 		if err := mr.StartAddr("127.0.0.1:0"); err != nil {
 			return nil, nil, fmt.Errorf("embedded redis: %w", err)
 		}
 		fmt.Fprintln(stderr, "warning: REDIS_URL is not set: using an embedded in-memory Redis; nothing survives a restart")
-		rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{mr.Addr()}})
+		rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 		return rdb, func() { _ = rdb.Close(); mr.Close() }, nil
 	}
-	opt, err := redis.ParseURL(cfg.RedisURL)
-	if err != nil {
-		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	rdb := redis.NewUniversalClient(&redis.UniversalOptions{
-		Addrs: []string{opt.Addr}, DB: opt.DB, Username: opt.Username, Password: opt.Password, TLSConfig: opt.TLSConfig,
-		DialTimeout: 3 * time.Second, ReadTimeout: 3 * time.Second, WriteTimeout: 3 * time.Second,
-	})
 	pctx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		_ = rdb.Close()
-		return nil, nil, fmt.Errorf("redis: cannot reach %s: %v", opt.Addr, err)
+	rdb, topo, err := store.Dial(pctx, cfg.Redis)
+	if err != nil {
+		return nil, nil, err
+	}
+	if topo != cfg.Redis.Topology {
+		log.Info("redis: the node is part of a cluster: using a cluster client", "redis", cfg.Redis.String())
 	}
 	return rdb, func() { _ = rdb.Close() }, nil
 }
@@ -322,10 +370,11 @@ func newLogger(cfg Config, w io.Writer, terminal bool) *slog.Logger {
 		// The terminal is a chat: only problems go to stderr.
 		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, nil))
+		return slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(w, nil))
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // redact removes the token from a message (the client's errors carry URLs).

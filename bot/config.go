@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -11,11 +12,11 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh must load on minimal images too
 
-	"github.com/redis/go-redis/v9"
 	"golang.org/x/time/rate"
 
 	"tiendo/bot/outbox"
 	"tiendo/bot/remind"
+	"tiendo/bot/store"
 )
 
 // Secret is a value that must never reach a log: its String and LogValue are redacted.
@@ -32,9 +33,15 @@ func (s Secret) Reveal() string { return string(s) }
 // Config is what the environment says (design §4). A Config returned by
 // LoadConfig is valid.
 type Config struct {
-	Token      Secret         // TELEGRAM_BOT_TOKEN; empty: terminal chat
-	APIURL     string         // TELEGRAM_API_URL
-	RedisURL   string         // REDIS_URL; empty: embedded in-memory Redis
+	Token  Secret // TELEGRAM_BOT_TOKEN; empty: terminal chat
+	APIURL string // TELEGRAM_API_URL
+	// Redis is REDIS_URL parsed (store.ParseURL); its zero Topology means
+	// the embedded in-memory Redis: the terminal chat's default, and with a
+	// token only when Memory says so.
+	Redis store.Target
+	// Memory is TIENDO_STORE=memory: the operator asks for the in-memory
+	// store on purpose (a trial bot). Without it a token needs REDIS_URL.
+	Memory     bool
 	Admins     []int64        // TIENDO_ADMINS
 	PlanPath   string         // TIENDO_PLAN; empty: the embedded plan
 	Loc        *time.Location // TIENDO_TZ
@@ -42,7 +49,11 @@ type Config struct {
 	Public     bool           // TIENDO_PUBLIC
 	UndoWindow time.Duration  // TIENDO_UNDO_WINDOW
 	LogFormat  string         // TIENDO_LOG: json or text
-	KeyPrefix  string         // TIENDO_REDIS_PREFIX
+	LogLevel   slog.Level     // TIENDO_LOG_LEVEL: debug, info, warn, error
+	// HTTPListen is TIENDO_HTTP_LISTEN: where /metrics, /healthz and
+	// /readyz are served ("" : nowhere).
+	HTTPListen string
+	KeyPrefix  string // TIENDO_REDIS_PREFIX
 	// Limits are the outbox's rates: TIENDO_RATE_TOTAL (messages/s),
 	// TIENDO_RATE_CHAT (messages/s to one chat), TIENDO_RATE_GROUP
 	// (messages/min to one group).
@@ -74,7 +85,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		Token:      Secret(strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN"))),
 		APIURL:     strings.TrimRight(strings.TrimSpace(getenv("TELEGRAM_API_URL")), "/"),
-		RedisURL:   strings.TrimSpace(getenv("REDIS_URL")),
 		PlanPath:   strings.TrimSpace(getenv("TIENDO_PLAN")),
 		QuietHours: strings.TrimSpace(getenv("TIENDO_QUIET_HOURS")),
 		LogFormat:  strings.TrimSpace(getenv("TIENDO_LOG")),
@@ -92,10 +102,26 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	} else if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("TELEGRAM_API_URL: %q is not an http(s) URL", c.APIURL)
 	}
-	if c.RedisURL != "" {
-		if _, err := redis.ParseURL(c.RedisURL); err != nil {
-			bad("REDIS_URL: %s (expected redis://[user:pass@]host:port/db or rediss://…)", redactURL(c.RedisURL, err))
+	redisURL := strings.TrimSpace(getenv("REDIS_URL"))
+	if redisURL != "" {
+		t, err := store.ParseURL(redisURL)
+		if err != nil {
+			bad("REDIS_URL: %v (expected redis://[user:pass@]host:port/db, a cluster redis://host1:port?addr=host2:port, or Sentinel redis://sentinel1:port?addr=sentinel2:port&master_name=mymaster; rediss:// for TLS)", err)
 		}
+		c.Redis = t
+	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("TIENDO_STORE"))); v {
+	case "", "redis":
+	case "memory":
+		c.Memory = true
+		if redisURL != "" {
+			bad("TIENDO_STORE: memory contradicts REDIS_URL: set one of them")
+		}
+	default:
+		bad("TIENDO_STORE: %q is not redis or memory", v)
+	}
+	if c.Token != "" && redisURL == "" && !c.Memory {
+		bad("REDIS_URL: not set, and a bot with a token must not keep its data in memory by accident (set REDIS_URL, or TIENDO_STORE=memory for a trial that loses everything on restart)")
 	}
 	if s := strings.TrimSpace(getenv("TIENDO_ADMINS")); s != "" {
 		for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
@@ -143,6 +169,24 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		bad("TIENDO_LOG: %q is not json or text", c.LogFormat)
 	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("TIENDO_LOG_LEVEL"))); v {
+	case "", "info":
+		c.LogLevel = slog.LevelInfo
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		bad("TIENDO_LOG_LEVEL: %q is not debug, info, warn or error", v)
+	}
+	c.HTTPListen = strings.TrimSpace(getenv("TIENDO_HTTP_LISTEN"))
+	if c.HTTPListen != "" {
+		if _, port, err := net.SplitHostPort(c.HTTPListen); err != nil || port == "" {
+			bad("TIENDO_HTTP_LISTEN: %q is not host:port or :port (e.g. :9090)", c.HTTPListen)
+		}
+	}
 	c.WebhookURL = strings.TrimSpace(getenv("TIENDO_WEBHOOK_URL"))
 	c.WebhookListen = strings.TrimSpace(getenv("TIENDO_WEBHOOK_LISTEN"))
 	c.WebhookSecret = Secret(strings.TrimSpace(getenv("TIENDO_WEBHOOK_SECRET")))
@@ -156,6 +200,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if c.WebhookListen == "" {
 			c.WebhookListen = ":8080"
 		}
+	}
+	if c.HTTPListen != "" && c.HTTPListen == c.WebhookListen {
+		bad("TIENDO_HTTP_LISTEN: %q is the webhook's address too: give the metrics their own port", c.HTTPListen)
 	}
 	if c.WebhookSecret != "" && !secretRE.MatchString(string(c.WebhookSecret)) {
 		bad("TIENDO_WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
@@ -189,12 +236,4 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-// redactURL keeps a password in REDIS_URL out of an error line, even when
-// the URL is too malformed to parse.
-func redactURL(_ string, err error) string {
-	return userinfo.ReplaceAllString(err.Error(), "://***@")
-}
-
 var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
-
-var userinfo = regexp.MustCompile(`://[^/@\s"]*@`)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -48,5 +49,71 @@ func TestConfigRedactsRedisPassword(t *testing.T) {
 	_, err := LoadConfig(env(map[string]string{"REDIS_URL": "redis://:hunter2@host:notaport/0", "TIENDO_RATE_TOTAL": "-1"}))
 	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "TIENDO_RATE_TOTAL") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// Production must never run on memory by accident: a token without
+// REDIS_URL is refused in one line, unless TIENDO_STORE=memory asks for it.
+func TestConfigTokenNeedsRedisOrExplicitMemory(t *testing.T) {
+	_, err := LoadConfig(env(map[string]string{"TELEGRAM_BOT_TOKEN": "123:abc"}))
+	if err == nil || strings.Count(err.Error(), "\n") != 0 || !strings.Contains(err.Error(), "REDIS_URL: not set") ||
+		!strings.Contains(err.Error(), "TIENDO_STORE=memory") {
+		t.Errorf("token without REDIS_URL: %v; want one line naming REDIS_URL and TIENDO_STORE=memory", err)
+	}
+	c, err := LoadConfig(env(map[string]string{"TELEGRAM_BOT_TOKEN": "123:abc", "TIENDO_STORE": "memory"}))
+	if err != nil || !c.Memory || c.Redis.Topology != "" {
+		t.Errorf("TIENDO_STORE=memory: %+v, %v", c, err)
+	}
+	if _, err := LoadConfig(env(map[string]string{"TIENDO_STORE": "memory", "REDIS_URL": "redis://h:6379"})); err == nil {
+		t.Error("TIENDO_STORE=memory with REDIS_URL accepted")
+	}
+	if _, err := LoadConfig(env(map[string]string{"TIENDO_STORE": "disk"})); err == nil || !strings.Contains(err.Error(), "TIENDO_STORE") {
+		t.Errorf("TIENDO_STORE=disk: %v", err)
+	}
+	// The terminal chat needs neither.
+	if c, err := LoadConfig(env(nil)); err != nil || c.Redis.Topology != "" {
+		t.Errorf("no token: %+v, %v", c, err)
+	}
+}
+
+func TestConfigRedisTopologies(t *testing.T) {
+	cases := map[string]struct {
+		url  string
+		want string // topology, or the text the error must contain
+		ok   bool
+	}{
+		"single":           {"redis://:pw@h:6379/2", "single", true},
+		"cluster":          {"redis://h1:7000?addr=h2:7001&addr=h3:7002", "cluster", true},
+		"sentinel":         {"redis://s1:26379?addr=s2:26379&master_name=mymaster&password=pw", "sentinel", true},
+		"unknown option":   {"redis://h:6379/0?colour=blue", "unexpected option: colour", false},
+		"cluster with db":  {"redis://h1:7000/3?addr=h2:7001", "only database 0", false},
+		"sentinel no name": {"redis://s1:26379?master_name=", "master_name is empty", false},
+		"bad timeout":      {"redis://h:6379?read_timeout=soon", "read_timeout", false},
+		"scheme":           {"http://h:6379", "invalid URL scheme", false},
+	}
+	for name, c := range cases {
+		cfg, err := LoadConfig(env(map[string]string{"REDIS_URL": c.url}))
+		switch {
+		case c.ok && (err != nil || string(cfg.Redis.Topology) != c.want):
+			t.Errorf("%s: %q gave %q, %v; want %s", name, c.url, cfg.Redis.Topology, err, c.want)
+		case !c.ok && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %q gave %v; want an error with %q", name, c.url, err, c.want)
+		}
+	}
+}
+
+func TestConfigLogLevelAndHTTP(t *testing.T) {
+	c, err := LoadConfig(env(map[string]string{"TIENDO_LOG_LEVEL": "debug", "TIENDO_HTTP_LISTEN": ":9090"}))
+	if err != nil || c.LogLevel != slog.LevelDebug || c.HTTPListen != ":9090" {
+		t.Errorf("%+v, %v", c, err)
+	}
+	_, err = LoadConfig(env(map[string]string{"TIENDO_LOG_LEVEL": "loud", "TIENDO_HTTP_LISTEN": "9090"}))
+	if err == nil || !strings.Contains(err.Error(), "TIENDO_LOG_LEVEL") || !strings.Contains(err.Error(), "TIENDO_HTTP_LISTEN") {
+		t.Errorf("bad level and address: %v", err)
+	}
+	_, err = LoadConfig(env(map[string]string{"TELEGRAM_BOT_TOKEN": "1:a", "REDIS_URL": "redis://h:1", "TIENDO_WEBHOOK_URL": "https://x/y",
+		"TIENDO_WEBHOOK_LISTEN": ":8080", "TIENDO_HTTP_LISTEN": ":8080"}))
+	if err == nil || !strings.Contains(err.Error(), "TIENDO_HTTP_LISTEN") {
+		t.Errorf("metrics on the webhook's port: %v", err)
 	}
 }

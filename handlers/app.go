@@ -67,6 +67,9 @@ type App struct {
 	// Reminders schedules one-off deadlines and snoozes; nil disables them.
 	Reminders Scheduler
 	Quiet     remind.Quiet
+	// Confirmed, when set, is told how many figures each confirmation
+	// stored (metrics).
+	Confirmed func(n int)
 }
 
 // session is one request with who made it and in which language to answer.

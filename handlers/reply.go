@@ -3,12 +3,11 @@ package handlers
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"strings"
-	"syscall"
 
 	"tiendo/bot/kpi"
+	"tiendo/bot/store"
+	"tiendo/locales"
 )
 
 // fail is the one place an error becomes words. A *kpi.Error is a refusal
@@ -83,17 +82,16 @@ func fieldName(k string) string {
 	return strings.Join(parts, "")
 }
 
-// Unavailable reports whether err means Redis (or the network to it) is
-// unreachable, as opposed to a bug.
-func Unavailable(err error) bool {
-	var ne net.Error
-	switch {
-	case errors.As(err, &ne), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, context.DeadlineExceeded), errors.Is(err, net.ErrClosed),
-		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
-		return true
-	}
-	// go-redis's own conditions, which it reports as plain errors.
-	msg := err.Error()
-	return strings.Contains(msg, "connection pool timeout") || strings.Contains(msg, "LOADING")
+// Unavailable reports whether err means Redis (or the network to it) cannot
+// serve right now — down, frozen, or in a failover — as opposed to a bug
+// (store.Unavailable).
+func Unavailable(err error) bool { return store.Unavailable(err) }
+
+// Fail answers req the way a handler answers err (store.Unavailable errors
+// as "temporarily unavailable", anything else with the generic apology),
+// without running a handler: for the bot's update loop when Redis failed
+// before a handler could start. It returns err, for the caller's log.
+func (a *App) Fail(ctx context.Context, out Sender, req Request, err error) error {
+	s := &session{App: a, Request: req, out: out, lang: locales.Lang(req.LangCode)}
+	return s.fail(ctx, err)
 }

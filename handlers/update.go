@@ -340,6 +340,9 @@ func (s *session) confirm(ctx context.Context, id string) error {
 	case err != nil:
 		return err
 	}
+	if s.App.Confirmed != nil {
+		s.App.Confirmed(len(changes))
+	}
 	if p.Awaiting { // approval.go: the figures wait for an editor
 		return s.submitted(ctx, p, changes)
 	}

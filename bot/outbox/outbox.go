@@ -57,6 +57,11 @@ type Outbox struct {
 
 	mu    sync.Mutex
 	chats map[int64]*chatLimiter
+
+	// Observe, when set (before the first Send), is told of each message as
+	// it enters Send; it returns what to call when its first try starts and
+	// when it leaves (metrics: queue depth and wait).
+	Observe func() (started, done func())
 }
 
 // chatLimiter spaces one chat's messages by the time they actually went
@@ -137,6 +142,11 @@ func (o *Outbox) chat(chatID int64) *chatLimiter {
 // returns ErrBlocked at once; other errors are retried with a short backoff.
 // It returns ctx's error if ctx ends first.
 func (o *Outbox) Send(ctx context.Context, chatID int64, html string, buttons [][]Button) error {
+	started, done := func() {}, func() {}
+	if o.Observe != nil {
+		started, done = o.Observe()
+	}
+	defer done()
 	chat := o.chat(chatID)
 	chat.mu.Lock()
 	defer chat.mu.Unlock()
@@ -153,6 +163,7 @@ func (o *Outbox) Send(ctx context.Context, chatID int64, html string, buttons []
 			return werr
 		}
 		chat.next = time.Now().Add(chat.interval)
+		started()
 		err = o.send(ctx, chatID, html, buttons)
 		if err == nil {
 			return nil

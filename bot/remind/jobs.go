@@ -155,6 +155,9 @@ type Config struct {
 	EarlyRetry      time.Duration
 	ShutdownTimeout time.Duration // how long Shutdown waits for a send in progress: 8 s
 	Logger          *slog.Logger  // slog.Default()
+	// OnHeld, when set, is called for each task held past the quiet hours
+	// (metrics).
+	OnHeld func()
 }
 
 // Reminders schedules and delivers reminders. Several copies of the bot may
@@ -582,6 +585,9 @@ func (r *Reminders) holdIfQuiet(ctx context.Context, t *asynq.Task, now time.Tim
 		asynq.ProcessAt(until), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(MaxRetry))
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return false, fmt.Errorf("remind: hold %s past quiet hours: %w", id, err)
+	}
+	if r.cfg.OnHeld != nil {
+		r.cfg.OnHeld()
 	}
 	return true, nil
 }

@@ -38,6 +38,8 @@ const DefaultPrefix = "tiendo"
 //	{p}:remind:seq            string the last deadline id handed out (INCR)
 //	{p}:remind:sent:<task>    string "sending" (a lease) or "sent", with a TTL
 //	{p}:remind:leaders        string the leaders' group chat id
+//	{p}:ready                 string written by the readiness check (Writable), with a TTL
+//	{p}:lease:<name>          string holder of a lease ("poller": the copy that polls), with a TTL
 //
 // Plan deadlines are not stored: remind.PlanDeadline computes them from the
 // plan, and what closes them is a report.
@@ -151,3 +153,7 @@ func (k keys) open() string              { return k.join("remind", "open") }
 func (k keys) seq() string               { return k.join("remind", "seq") }
 func (k keys) sent(task string) string   { return k.join("remind", "sent", task) }
 func (k keys) leaders() string           { return k.join("remind", "leaders") }
+
+func (k keys) ready() string { return k.join("ready") }
+
+func (k keys) lease(name string) string { return k.join("lease", name) }

@@ -56,6 +56,16 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Writable returns an error unless Redis accepts a write: a replica left
+// behind by a failover answers PING but refuses SET with READONLY, and is
+// not ready. It writes one short-lived key under the prefix.
+func (s *Store) Writable(ctx context.Context) error {
+	if err := s.rdb.Set(ctx, s.keys.ready(), time.Now().UTC().Format(time.RFC3339Nano), time.Minute).Err(); err != nil {
+		return fmt.Errorf("store: write check: %w", err)
+	}
+	return nil
+}
+
 // ---- reports ----
 
 // PutReport stores r in its slot (plan, indicator, r.Slot()), replacing what

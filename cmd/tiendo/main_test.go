@@ -66,6 +66,7 @@ func TestBadConfigurationIsOneLineEach(t *testing.T) {
 	var out, errb bytes.Buffer
 	env := map[string]string{
 		"TELEGRAM_BOT_TOKEN": "secret-token-without-colon",
+		"REDIS_URL":          "redis://127.0.0.1:6379/0",
 		"TIENDO_ADMINS":      "12,abc",
 		"TIENDO_TZ":          "Mars/Olympus",
 		"TIENDO_QUIET_HOURS": "late",
@@ -107,21 +108,24 @@ func TestMalformedPlanNamesFilePlaceProblem(t *testing.T) {
 	var out, errb bytes.Buffer
 	env := map[string]string{"TIENDO_PLAN": path}
 	code := run(context.Background(), []string{"tiendo"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
-	if code != 1 || !strings.Contains(errb.String(), "plan "+path+": indicators[0] (xk).target") {
+	if code != 2 || !strings.Contains(errb.String(), "config: plan "+path+": indicators[0] (xk).target") {
 		t.Fatalf("exit %d, stderr %q", code, errb.String())
 	}
 }
 
 // harness runs the whole program against the in-process Bot API and a real Redis.
 type harness struct {
-	t       testing.TB
-	api     *telegramtest.Server
-	rdb     redis.UniversalClient
-	store   *store.Store
-	prefix  string
-	app     *handlers.App
-	stop    func() // the bot and the Bot API
-	stopBot func() // the bot only
+	t      testing.TB
+	api    *telegramtest.Server
+	rdb    redis.UniversalClient
+	store  *store.Store
+	prefix string
+	// redisURL is the bot's REDIS_URL; "" means the single node of rdb.
+	redisURL string
+	logs     *safeBuffer // the last launched copy's stderr
+	app      *handlers.App
+	stop     func() // the bot and the Bot API
+	stopBot  func() // the bot only
 }
 
 var prefixN struct {
@@ -152,11 +156,14 @@ func start(t testing.TB, env map[string]string, opts ...bot.Option) *harness {
 func (h *harness) launch(env map[string]string, opts ...bot.Option) (*handlers.App, func()) {
 	t := h.t
 	t.Helper()
-	addr := h.rdb.(*redis.Client).Options().Addr
+	redisURL := h.redisURL
+	if redisURL == "" {
+		redisURL = "redis://" + h.rdb.(*redis.Client).Options().Addr + "/0"
+	}
 	full := map[string]string{
 		"TELEGRAM_BOT_TOKEN":  h.api.Token(),
 		"TELEGRAM_API_URL":    h.api.URL(),
-		"REDIS_URL":           "redis://" + addr + "/0",
+		"REDIS_URL":           redisURL,
 		"TIENDO_ADMINS":       "1",
 		"TIENDO_REDIS_PREFIX": h.prefix,
 		"TIENDO_LOG":          "text",
@@ -173,6 +180,7 @@ func (h *harness) launch(env map[string]string, opts ...bot.Option) (*handlers.A
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var errb safeBuffer
+	h.logs = &errb
 	go func() {
 		done <- run(ctx, []string{"tiendo"}, func(k string) string { return full[k] }, strings.NewReader(""), &safeBuffer{}, &errb, opts...)
 	}()
@@ -459,7 +467,7 @@ func TestTokenNeverLogged(t *testing.T) {
 	api := telegramtest.New()
 	api.Close() // nothing answers there
 	var out, errb bytes.Buffer
-	env := map[string]string{"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": api.URL()}
+	env := map[string]string{"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": api.URL(), "TIENDO_STORE": "memory"}
 	code := run(context.Background(), []string{"tiendo"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
 	if code != 1 {
 		t.Fatalf("exit %d", code)

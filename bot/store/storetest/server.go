@@ -31,6 +31,9 @@ type Server struct {
 	cmd    *exec.Cmd
 	exited chan struct{}
 	out    *lockedBuffer
+	// argv, when set, replaces the default command line (persistence off)
+	// after "redis-server": cluster nodes and sentinels.
+	argv func(host, port, dir string) []string
 }
 
 // NewServer starts a private redis-server for t, stopped and removed when t
@@ -104,12 +107,16 @@ func (s *Server) Restart(t testing.TB) {
 	s.Start(t)
 }
 
-func startServer() (*Server, error) {
+func startServer() (*Server, error) { return startServerWith(nil) }
+
+// startServerWith starts a server with the command line argv builds (nil:
+// the default), on a free loopback port, in a new directory.
+func startServerWith(argv func(host, port, dir string) []string) (*Server, error) {
 	dir, err := os.MkdirTemp("", "tiendo-redis-")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir}
+	s := &Server{dir: dir, argv: argv}
 	// The free port is found by binding :0 and letting go, so another
 	// process may take it first: try a few.
 	for range 5 {
@@ -138,9 +145,12 @@ func freePort() (int, error) {
 // start runs redis-server and waits until it answers; s.mu is held.
 func (s *Server) start() error {
 	host, port, _ := net.SplitHostPort(s.addr)
-	cmd := exec.Command("redis-server",
-		"--port", port, "--bind", host, "--save", "", "--appendonly", "no",
-		"--dir", s.dir, "--dbfilename", "dump.rdb")
+	args := []string{"--port", port, "--bind", host, "--save", "", "--appendonly", "no",
+		"--dir", s.dir, "--dbfilename", "dump.rdb"}
+	if s.argv != nil {
+		args = s.argv(host, port, s.dir)
+	}
+	cmd := exec.Command("redis-server", args...)
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := spawn(cmd); err != nil {

@@ -9,7 +9,9 @@
 //	func TestMain(m *testing.M) { storetest.Main(m) }
 //
 // also stops it and removes its directory cleanly. REDIS_URL_TEST=redis://…
-// uses that server instead. Without redis-server on PATH the tests fall back
+// uses that server instead; STORETEST_TOPOLOGY=cluster starts a 3-master
+// Redis Cluster (NewCluster) as the shared backend, so that a package's
+// whole suite runs on a cluster. Without redis-server on PATH the tests fall back
 // to one shared miniredis and say so once; helpers that need the real server
 // (Restart, Stop, Start, NewServer) then skip their test.
 package storetest
@@ -31,17 +33,32 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// The shared backend: exactly one of url, server, mini is set after setup.
+// The shared backend: exactly one of url, server, cluster, mini is set
+// after setup.
 var (
 	setupOnce sync.Once
 	setupErr  error
 	url       *redis.Options
 	server    *Server
+	cluster   *Cluster
 	mini      *miniredis.Miniredis
 	fallback  sync.Once
 )
 
+// TopologyEnv names the variable that runs a package's tests on a Redis
+// Cluster instead of one node: STORETEST_TOPOLOGY=cluster.
+const TopologyEnv = "STORETEST_TOPOLOGY"
+
 func setup() {
+	switch v := os.Getenv(TopologyEnv); v {
+	case "":
+	case "cluster":
+		cluster, setupErr = startCluster()
+		return
+	default:
+		setupErr = fmt.Errorf("storetest: %s=%q: only cluster is known", TopologyEnv, v)
+		return
+	}
 	if u := os.Getenv("REDIS_URL_TEST"); u != "" {
 		url, setupErr = redis.ParseURL(u)
 		if setupErr != nil {
@@ -79,6 +96,9 @@ func Main(m *testing.M) {
 	if server != nil {
 		server.close()
 	}
+	if cluster != nil {
+		cluster.close()
+	}
 	if mini != nil {
 		mini.Close()
 	}
@@ -97,9 +117,11 @@ func Redis(t testing.TB) redis.UniversalClient {
 }
 
 // newClient returns a client on the shared backend; setup must have run.
-func newClient() *redis.Client {
+func newClient() redis.UniversalClient {
 	var opts *redis.Options
 	switch {
+	case cluster != nil:
+		return redis.NewClusterClient(&redis.ClusterOptions{Addrs: cluster.Addrs()})
 	case url != nil:
 		o := *url
 		opts = &o
@@ -159,6 +181,14 @@ func Prefix(t testing.TB) string {
 func deleteKeys(rdb redis.UniversalClient, match string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	if c, ok := rdb.(*redis.ClusterClient); ok {
+		// A prefix's keys share one slot, so one master has them all.
+		_ = c.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+			deleteKeys(m, match)
+			return nil
+		})
+		return
+	}
 	iter := rdb.Scan(ctx, 0, match, 500).Iterator()
 	var batch []string
 	for iter.Next(ctx) {
@@ -188,6 +218,8 @@ func sharedServer(t testing.TB) *Server {
 	switch {
 	case url != nil:
 		t.Skip("storetest: REDIS_URL_TEST server is not ours to stop or restart")
+	case cluster != nil:
+		t.Skip("storetest: " + TopologyEnv + "=cluster: the shared cluster is not stopped or restarted")
 	case mini != nil:
 		t.Skip("storetest: no redis-server on PATH: cannot stop or restart miniredis like a real server")
 	}
