@@ -150,9 +150,9 @@ func TestMonthlyTableLayout(t *testing.T) {
 	cells := map[string]string{
 		"C": "triệu USD",
 		"D": "6400",
-		"E": "800",     // April: Bến Lức 500 + Đức Hòa 300 (Tân An sent only a year-to-date figure)
-		"F": "830.5",   // May
-		"G": "2630.5",  // 500+520+300+310,5 + Tân An's 1000
+		"E": "800",       // April: Bến Lức 500 + Đức Hòa 300 (Tân An sent only a year-to-date figure)
+		"F": "830.5",     // May
+		"G": "2630.5",    // 500+520+300+310,5 + Tân An's 1000
 		"H": "", "I": "", // same period last year: not kept, left empty
 		"K": "", // status: not kept
 	}
