@@ -48,6 +48,13 @@ func (s *session) update(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
+	return s.propose(ctx, reports, own, "ReadBackTitle")
+}
+
+// propose reads reports back to their author with Xác nhận / Hủy, after the
+// checks every submission passes (the user's scope, the outlier check),
+// whether typed or read from a file (files.go); titleID heads the read-back.
+func (s *session) propose(ctx context.Context, reports []kpi.Report, own *kpi.Unit, titleID string) error {
 	via := fmt.Sprintf("%d:%d", s.ChatID, s.MessageID)
 	ids := map[string]bool{}
 	for i := range reports {
@@ -85,7 +92,7 @@ func (s *session) update(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
-	text := s.readBack(p, "ReadBackTitle")
+	text := s.readBack(p, titleID)
 	if len(warnings) > 0 {
 		text += "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t("ReadBackTwice")
 	} else {
