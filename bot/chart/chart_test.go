@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/text/unicode/norm"
+	"gonum.org/v1/plot/vg/draw"
 
 	"tiendo/bot/kpi"
 	"tiendo/locales"
@@ -274,6 +275,16 @@ func BenchmarkOverviewChart(b *testing.B) {
 	o := Overview{Plan: p, Reports: sampleReports(), Now: june10, Lang: "vi", T: textIn(b, "vi")}
 	for b.Loop() {
 		if _, err := o.PNG(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBlankPicture is the baseline of the chart benchmarks: a blank
+// picture of the same size encoded as PNG.
+func BenchmarkBlankPicture(b *testing.B) {
+	for b.Loop() {
+		if _, err := renderPNG(func(draw.Canvas) {}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -321,3 +321,16 @@ func BenchmarkMonthlyTable(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEmptyWorkbook is the baseline of BenchmarkMonthlyTable: an
+// .xlsx with one cell, written by the same library.
+func BenchmarkEmptyWorkbook(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		bk := newBook()
+		bk.set("Sheet1", 1, 1, "x", "")
+		if _, err := bk.bytes(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
