@@ -119,7 +119,7 @@ func (s *session) report(ctx context.Context, args string) error {
 		return err
 	}
 	return fs.SendFile(ctx, s.ChatID, File{
-		Name:    s.plain("ReportFile", "Period", per.Key()) + ".xlsx",
+		Name:    s.plain("ReportFile", "Period", report.FileKey(per)) + ".xlsx",
 		Data:    data,
 		Caption: s.t("ReportCaption", "Period", per.Label(s.lang), "Title", s.Plan.Title(s.lang)),
 	})

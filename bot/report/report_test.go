@@ -334,3 +334,14 @@ func BenchmarkEmptyWorkbook(b *testing.B) {
 		}
 	}
 }
+
+func TestFileKey(t *testing.T) {
+	for per, want := range map[kpi.Period]string{
+		kpi.Month(2022, 5): "2022-05", kpi.Quarter(2022, 2): "2022-Q2", kpi.YearToDate(2022, 12): "2022",
+		kpi.YearToDate(2022, 6): "2022-01-06", kpi.YearToDate(2022, 3): "2022-Q1",
+	} {
+		if got := FileKey(per); got != want {
+			t.Errorf("FileKey(%v) = %q, want %q", per, got, want)
+		}
+	}
+}

@@ -300,6 +300,20 @@ func previous(per kpi.Period) (kpi.Period, bool) {
 	return kpi.Period{Year: per.Year, From: per.From - n, To: per.From - 1}, true
 }
 
+// FileKey names per in a file name: "2022-05", "2022-Q2", "2022",
+// "2022-01-06".
+func FileKey(per kpi.Period) string {
+	switch {
+	case per.IsMonth():
+		return fmt.Sprintf("%04d-%02d", per.Year, per.From)
+	case per.From == 1 && per.To == 12:
+		return fmt.Sprintf("%04d", per.Year)
+	case per.Months() == 3 && per.From%3 == 1:
+		return fmt.Sprintf("%04d-Q%d", per.Year, per.To/3)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", per.Year, per.From, per.To)
+}
+
 // Sheet names of the table, in the reader's language.
 func tableSheets(t Text) (table, units, missing string) {
 	return t("XlsxSheetTable"), t("XlsxSheetUnits"), t("XlsxSheetMissing")
@@ -496,9 +510,10 @@ func (tb Table) indicatorRow(ind *kpi.Indicator, per, prev kpi.Period, hasPrev b
 		}
 		if p := at(ytd); p.HasData {
 			x.ytd, x.hasYTD = scaled(ind, p.Value), true
-		} else if v, vp, ok := latestBy(rs, ytd); ok {
-			// No figure for the year to date itself: the latest one
-			// within it, with its period named.
+		} else if v, vp, ok := latestBy(rs, ytd); ok && ind.Kind == kpi.Level {
+			// A level is a state, not a sum: without a figure for the
+			// year to date, the latest one within it, its period named.
+			// A rate's month is not its year to date, so it stays empty.
 			x.ytd, x.hasYTD = scaled(ind, v), true
 			x.note = t("XlsxNoteRatePeriod", "Period", vp.Label(l))
 		}

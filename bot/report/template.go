@@ -95,7 +95,7 @@ func TemplateIndicators(p *kpi.Plan, unit *kpi.Unit) []*kpi.Indicator {
 
 // FileName is the template's file name: "mau-bao-cao-ben-luc-2022-05.xlsx".
 func (tp Template) FileName() string {
-	return tp.T("XlsxTemplateFile", "Unit", tp.Unit.ID, "Period", tp.Period.Key()) + templateSuffix
+	return tp.T("XlsxTemplateFile", "Unit", tp.Unit.ID, "Period", FileKey(tp.Period)) + templateSuffix
 }
 
 // Bytes writes the template. It fails only if the spreadsheet library does.

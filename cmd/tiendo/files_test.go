@@ -69,7 +69,7 @@ func TestReportAndChartArriveAsFiles(t *testing.T) {
 	// In English for an English-speaking user; "quý 2" and "Q2" alike.
 	h.addUser(english.UserID, access.Viewer, "")
 	docs = sentFiles(english, h.say(english, "/report Q2"), "sendDocument")
-	if len(docs) != 1 || docs[0].Filename != "data-table-2022-04..06.xlsx" {
+	if len(docs) != 1 || docs[0].Filename != "data-table-2022-Q2.xlsx" {
 		t.Fatalf("english documents = %+v", docs)
 	}
 	if got := openXLSX(t, docs[0].Data).GetSheetList(); got[0] != "Data table" {
