@@ -76,6 +76,18 @@ func TestReportAndChartArriveAsFiles(t *testing.T) {
 		t.Errorf("english sheets = %v", got)
 	}
 
+	for ask, name := range map[string]string{"/baocao năm 2022": "bieu-so-lieu-2022.xlsx", "/baocao 2022": "bieu-so-lieu-2022.xlsx",
+		"/baocao 6 tháng": "bieu-so-lieu-2022-01-06.xlsx", "/baocao": "bieu-so-lieu-2022-05.xlsx"} {
+		if docs := sentFiles(admin, h.say(admin, ask), "sendDocument"); len(docs) != 1 || docs[0].Filename != name {
+			t.Errorf("%s: documents = %+v", ask, docs)
+		}
+	}
+	got := h.say(admin, "/baocao tháng 13")
+	if len(sentFiles(admin, got, "sendDocument")) != 0 {
+		t.Error("a file for month 13")
+	}
+	mustContain(t, texts(got), "tháng 13")
+
 	for _, ask := range []string{"/bieudo xuất khẩu", "biểu đồ xuất khẩu"} {
 		photos := sentFiles(admin, h.say(admin, ask), "sendPhoto")
 		if len(photos) != 1 || photos[0].Filename != "bieu-do-xuat-khau.png" || photos[0].Width != 1280 || photos[0].Height != 960 {
