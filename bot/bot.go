@@ -192,6 +192,8 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		Redis: rdb, Store: st, Plan: plan, Loc: cfg.Loc, Quiet: quiet, Now: o.now, Logger: log,
 		Notifier: countingNotifier{next: &handlers.Notifier{App: app, Out: ob, Sent: func(ctx context.Context, key string) (bool, error) {
 			return st.MarkSent(ctx, key)
+		}, Photo: func(ctx context.Context, chatID int64, f handlers.File) error { // files.go
+			return ob.Do(ctx, chatID, func(ctx context.Context) error { return sender{b: b}.sendFile(ctx, chatID, f) })
 		}}, m: met},
 		Reported: func(ctx context.Context, unit, indicator, period string) (bool, error) {
 			return st.Reported(ctx, plan.ID, unit, indicator, period)

@@ -186,10 +186,14 @@ func request(u *models.Update) (handlers.Request, bool) {
 		if text == "" {
 			text = m.Caption
 		}
-		return handlers.Request{
+		req := handlers.Request{
 			UpdateID: u.ID, ChatID: m.Chat.ID, ChatType: string(m.Chat.Type), MessageID: m.ID,
 			UserID: m.From.ID, UserName: displayName(m.From), LangCode: m.From.LanguageCode, Text: text,
-		}, true
+		}
+		if d := m.Document; d != nil { // files.go
+			req.Document = &handlers.Document{FileID: d.FileID, Name: d.FileName, MimeType: d.MimeType, Size: d.FileSize}
+		}
+		return req, true
 	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
 		q := u.CallbackQuery
 		m := q.Message.Message

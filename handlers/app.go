@@ -31,6 +31,9 @@ type Request struct {
 	// CallbackID and Data are set for a button press.
 	CallbackID string
 	Data       string
+	// Document is set for a message carrying a file (files.go); Text is
+	// then its caption.
+	Document *Document
 }
 
 // IsGroup reports whether the request came from a group chat.

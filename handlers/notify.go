@@ -38,6 +38,9 @@ type Notifier struct {
 	// Sent records that one recipient got one reminder (remind's sent log,
 	// per recipient), so a retry after a partial failure does not send twice.
 	Sent func(ctx context.Context, key string) (first bool, err error)
+	// Photo sends a picture through the outbox (the digest's chart, files.go);
+	// nil sends none.
+	Photo func(ctx context.Context, chatID int64, f File) error
 }
 
 var _ remind.Notifier = (*Notifier)(nil)
@@ -282,7 +285,26 @@ func (n *Notifier) Digest(ctx context.Context, late []remind.Late) error {
 	if len(late) > 0 {
 		text += "\n\n" + n.App.Cat.N(lang, "DigestLate", len(late)) + "\n" + strings.Join(n.App.lateLines(lang, late), "\n")
 	}
-	return n.Out.Send(ctx, chat, text, nil)
+	if err := n.Out.Send(ctx, chat, text, nil); err != nil {
+		return err
+	}
+	return n.digestChart(ctx, chat, lang, all)
+}
+
+// digestChart sends the overview chart after the digest's text. The text is
+// out already: a chart that fails is logged, not retried with the text.
+func (n *Notifier) digestChart(ctx context.Context, chat int64, lang string, all map[string][]kpi.Report) error {
+	if n.Photo == nil {
+		return nil
+	}
+	f, err := n.App.overviewChart(lang, all)
+	if err == nil {
+		err = n.Photo(ctx, chat, f)
+	}
+	if err != nil {
+		n.App.Log.Warn("weekly digest: chart not sent", "chat_id", chat, "err", err.Error())
+	}
+	return nil
 }
 
 func (a *App) unitName(id string) string {

@@ -68,6 +68,9 @@ func (s *session) refusal(e *kpi.Error) string {
 	if line := e.Data["line"]; line != "" {
 		msg = s.t("LinePrefix", "Line", line) + msg
 	}
+	if cell := e.Data["cell"]; cell != "" { // a spreadsheet's (files.go)
+		msg = s.t("CellPrefix", "Sheet", e.Data["sheet"], "Cell", cell) + msg
+	}
 	return msg
 }
 

@@ -41,6 +41,10 @@ func (a *App) commands() []command {
 		{names: []string{"moi", "invite"}, need: access.Admin, run: (*session).invite, menu: true},
 		{names: []string{"hanchot", "deadlines"}, words: []string{"han chot", "deadlines"}, run: (*session).deadlines, menu: true},
 		{names: []string{"ngonngu", "lang", "language"}, words: []string{"ngon ngu", "language"}, run: (*session).language, menu: true},
+		// files.go
+		{names: []string{"baocao", "report"}, need: access.Viewer, public: true, run: (*session).report, menu: true},
+		{names: []string{"bieudo", "chart"}, words: []string{"bieu do", "chart"}, need: access.Viewer, public: true, run: (*session).chart, menu: true},
+		{names: []string{"maubaocao", "template"}, words: []string{"mau bao cao"}, need: access.Reporter, run: (*session).template, menu: true},
 	}
 }
 
@@ -152,6 +156,9 @@ func (s *session) identify(ctx context.Context) error {
 }
 
 func (s *session) text(ctx context.Context) error {
+	if s.Document != nil { // files.go: a filled form sent back
+		return s.document(ctx)
+	}
 	text := strings.TrimSpace(s.Text)
 	if text == "" {
 		if s.IsGroup() {

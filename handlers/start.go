@@ -35,9 +35,12 @@ func (s *session) help(ctx context.Context, _ string) error {
 // helpText lists what this user may do, strongest role last.
 func (s *session) helpText() string {
 	parts := []string{s.t("HelpAsk")}
+	files := s.t("HelpFiles") // files.go
 	if s.user.Role.AtLeast(access.Reporter) {
 		parts = append(parts, s.t("HelpReport"))
+		files += "\n" + s.t("HelpTemplate")
 	}
+	parts = append(parts, files)
 	if s.user.Role.AtLeast(access.Admin) {
 		parts = append(parts, s.t("HelpAdmin"))
 	}

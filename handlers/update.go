@@ -49,7 +49,14 @@ func (s *session) update(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
-	reports := rd.Reports
+	return s.propose(ctx, rd.Reports, rd.Skipped, own, "ReadBackTitle")
+}
+
+// propose reads reports back to their author with Xác nhận / Hủy, after the
+// checks every submission passes (the user's scope, the outlier check),
+// whether typed or read from a file (files.go); titleID heads the read-back.
+// skipped are the numbers of a typed message the reader left aside.
+func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []kpi.Skipped, own *kpi.Unit, titleID string) error {
 	via := fmt.Sprintf("%d:%d", s.ChatID, s.MessageID)
 	ids := map[string]bool{}
 	for i := range reports {
@@ -72,7 +79,7 @@ func (s *session) update(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
-	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: rd.Skipped, Lang: s.lang, Created: s.now()}
+	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: skipped, Lang: s.lang, Created: s.now()}
 	p.Awaiting = s.needsApproval(reports) // approval.go
 	var warnings []string
 	for _, r := range reports {
@@ -87,7 +94,7 @@ func (s *session) update(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
-	text := s.readBack(p, "ReadBackTitle")
+	text := s.readBack(p, titleID)
 	if len(warnings) > 0 {
 		text += "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t("ReadBackTwice")
 	} else {

@@ -142,6 +142,12 @@ func (o *Outbox) chat(chatID int64) *chatLimiter {
 // returns ErrBlocked at once; other errors are retried with a short backoff.
 // It returns ctx's error if ctx ends first.
 func (o *Outbox) Send(ctx context.Context, chatID int64, html string, buttons [][]Button) error {
+	return o.Do(ctx, chatID, func(ctx context.Context) error { return o.send(ctx, chatID, html, buttons) })
+}
+
+// Do runs send, one message to chatID that is not text (the digest's
+// chart), under the limits and retry rules of Send, with its errors.
+func (o *Outbox) Do(ctx context.Context, chatID int64, send func(ctx context.Context) error) error {
 	started, done := func() {}, func() {}
 	if o.Observe != nil {
 		started, done = o.Observe()
@@ -164,7 +170,7 @@ func (o *Outbox) Send(ctx context.Context, chatID int64, html string, buttons []
 		}
 		chat.next = time.Now().Add(chat.interval)
 		started()
-		err = o.send(ctx, chatID, html, buttons)
+		err = send(ctx)
 		if err == nil {
 			return nil
 		}

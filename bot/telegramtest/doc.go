@@ -24,7 +24,8 @@
 // It refuses with 400, like Telegram, what a careless bot would get wrong:
 // empty text or text over 4096 UTF-16 code units after entity parsing (1024
 // for captions), parse_mode HTML with a tag Telegram does not know or
-// unbalanced tags, callback_data over 64 bytes, inline buttons with no
+// unbalanced tags, callback_data over 64 bytes, a photo that is not a PNG or
+// JPEG or has impossible dimensions, inline buttons with no
 // action, edits that change nothing ("message is not modified"), a second
 // answer to the same callback query, invalid command names. Each refusal is
 // also kept in Refused so a test can assert there were none.
@@ -47,8 +48,8 @@
 // with a blank line after each message. HTML is shown through Render: tags
 // removed, links as "text (url)". Buttons are numbered across rows, one row
 // a line; a link button ends in "↗". An edited message is printed again
-// with "✎ " instead of "» ". A document is "» 📎 name (size B)" followed by
-// its caption, a callback answer with text is "ⓘ text". Typing only a number
+// with "✎ " instead of "» ". A document is "» 📎 name (size B)", a photo
+// "» 🖼 name (width×height)", followed by its caption, a callback answer with text is "ⓘ text". Typing only a number
 // presses that button of the last bot message, if it has one; anything else
 // is sent as text. With Echo, each input line is printed first as "> line".
 package telegramtest

@@ -55,20 +55,22 @@ type wireDocument struct {
 	FileID       string `json:"file_id"`
 	FileUniqueID string `json:"file_unique_id"`
 	FileName     string `json:"file_name,omitempty"`
+	MimeType     string `json:"mime_type,omitempty"`
 	FileSize     int64  `json:"file_size,omitempty"`
 }
 
 type wireMessage struct {
-	MessageID   int           `json:"message_id"`
-	From        *wireUser     `json:"from,omitempty"`
-	Chat        wireChat      `json:"chat"`
-	Date        int64         `json:"date"`
-	EditDate    int64         `json:"edit_date,omitempty"`
-	Text        string        `json:"text,omitempty"`
-	Entities    []wireEntity  `json:"entities,omitempty"`
-	Caption     string        `json:"caption,omitempty"`
-	Document    *wireDocument `json:"document,omitempty"`
-	ReplyMarkup *wireMarkup   `json:"reply_markup,omitempty"`
+	MessageID   int             `json:"message_id"`
+	From        *wireUser       `json:"from,omitempty"`
+	Chat        wireChat        `json:"chat"`
+	Date        int64           `json:"date"`
+	EditDate    int64           `json:"edit_date,omitempty"`
+	Text        string          `json:"text,omitempty"`
+	Entities    []wireEntity    `json:"entities,omitempty"`
+	Caption     string          `json:"caption,omitempty"`
+	Document    *wireDocument   `json:"document,omitempty"`
+	Photo       []wirePhotoSize `json:"photo,omitempty"`
+	ReplyMarkup *wireMarkup     `json:"reply_markup,omitempty"`
 }
 
 type wireCallback struct {
@@ -107,11 +109,15 @@ func (s *Server) wireBotMessage(c *chat, m *message) *wireMessage {
 	if m.edits > 0 {
 		w.EditDate = s.now().Unix()
 	}
-	if m.method == "sendDocument" {
+	switch m.method {
+	case "sendDocument":
 		w.Caption = m.plain
 		w.Document = &wireDocument{FileID: "doc-" + strconv.FormatInt(c.id, 10) + "-" + strconv.Itoa(m.id),
 			FileUniqueID: "u" + strconv.Itoa(m.id), FileName: m.filename, FileSize: m.size}
-	} else {
+	case "sendPhoto":
+		w.Caption = m.plain
+		w.Photo = s.wirePhoto(c, m)
+	default:
 		w.Text = m.plain
 	}
 	if m.kb != nil {
@@ -161,6 +167,8 @@ func init() {
 		"editmessagereplymarkup": editMessageReplyMarkup,
 		"answercallbackquery":    answerCallbackQuery,
 		"senddocument":           sendDocument,
+		"sendphoto":              sendPhoto,
+		"getfile":                getFile,
 		"sendchataction":         sendChatAction,
 	}
 }
@@ -755,7 +763,7 @@ func editMessageText(s *Server, _ *http.Request, p params) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	if m.method == "sendDocument" {
+	if m.method == "sendDocument" || m.method == "sendPhoto" {
 		return nil, badRequest("there is no text in the message to edit")
 	}
 	if m.canon == canon && keyboardsEqual(m.kb, kb) {
@@ -816,17 +824,12 @@ func sendDocument(s *Server, _ *http.Request, p params) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	var doc fileInfo
-	if f, ok := p.files["document"]; ok {
-		doc = f
-	} else if v := p.get("document"); v != "" {
-		if name, ok := strings.CutPrefix(v, "attach://"); ok {
-			doc = p.files[name]
-		} else {
-			doc = fileInfo{name: v} // a file_id or URL
-		}
-	} else {
-		return nil, badRequest("there is no document in the request")
+	doc, e := upload(p, "document")
+	if e != nil {
+		return nil, e
+	}
+	if doc.size > MaxDocumentSize {
+		return nil, &apiError{code: 413, desc: "Request Entity Too Large"}
 	}
 	kb, e := parseMarkup(p.get("reply_markup"))
 	if e != nil {
@@ -834,7 +837,7 @@ func sendDocument(s *Server, _ *http.Request, p params) (any, *apiError) {
 	}
 	m := &message{fromBot: true, method: "sendDocument", text: caption, parseMode: pm, plain: plain, canon: canon,
 		kb: kb, filename: doc.name, size: doc.size}
-	return s.post(chatID, m, Sent{Filename: doc.name, FileSize: doc.size})
+	return s.post(chatID, m, Sent{Filename: doc.name, FileSize: doc.size, ContentType: doc.contentType, Data: doc.data})
 }
 
 func sendChatAction(s *Server, _ *http.Request, p params) (any, *apiError) {

@@ -72,9 +72,15 @@ type Sent struct {
 	At         time.Time  // server clock (WithClock)
 	CallbackID string     // answerCallbackQuery
 	ShowAlert  bool       // answerCallbackQuery
-	Filename   string     // sendDocument
-	FileSize   int64      // sendDocument, bytes uploaded
-	Edits      int        // Messages only: how many edits were applied
+	Filename   string     // sendDocument, sendPhoto
+	FileSize   int64      // sendDocument, sendPhoto: bytes uploaded
+	// ContentType is the uploaded part's Content-Type as the client sent it;
+	// Data its bytes (sendDocument, sendPhoto).
+	ContentType string
+	Data        []byte
+	// Width and Height are the decoded size of a sendPhoto's picture.
+	Width, Height int
+	Edits         int // Messages only: how many edits were applied
 }
 
 // Plain is what a person reads: Render(Text) for HTML, else Text.
@@ -168,6 +174,14 @@ type Server struct {
 	floodAll     []time.Time
 	floodChat    map[int64][]time.Time
 	floodNow     func() time.Time // real time; tests replace it
+	userFiles    map[string]userFile
+	nextFile     int
+}
+
+// userFile is a file a person sent, for getFile and the download URL.
+type userFile struct {
+	id, path string
+	data     []byte
 }
 
 type queued struct {
@@ -217,6 +231,8 @@ type message struct {
 	edits     int
 	filename  string
 	size      int64
+	width     int // sendPhoto
+	height    int
 }
 
 // New starts a server listening on 127.0.0.1:0. It panics if it cannot
@@ -238,6 +254,7 @@ func New(opts ...Option) *Server {
 		floodChat:    map[int64][]time.Time{},
 		floodNow:     time.Now,
 		lastActivity: time.Now(),
+		userFiles:    map[string]userFile{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -450,7 +467,8 @@ func (s *Server) Unblock(chatID int64) {
 // ---- what the bot did ----
 
 // Sent returns every accepted sendMessage, editMessageText,
-// editMessageReplyMarkup, answerCallbackQuery and sendDocument, in order.
+// editMessageReplyMarkup, answerCallbackQuery, sendDocument and sendPhoto,
+// in order.
 func (s *Server) Sent() []Sent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -479,7 +497,7 @@ func cloneKeyboard(kb [][]Button) [][]Button {
 
 // Messages returns the chat as a person sees it: the current text and
 // keyboard of each bot message (edits applied), oldest first. Method is
-// "sendMessage" or "sendDocument"; At is when it was sent. An unknown chat
+// "sendMessage", "sendDocument" or "sendPhoto"; At is when it was sent. An unknown chat
 // has no messages.
 func (s *Server) Messages(chatID int64) []Sent {
 	s.mu.Lock()
@@ -501,7 +519,7 @@ func (m *message) state(chatID int64) Sent {
 	return Sent{
 		Method: m.method, ChatID: chatID, MessageID: m.id, Text: m.text,
 		ParseMode: m.parseMode, Keyboard: cloneKeyboard(m.kb), At: m.at,
-		Filename: m.filename, FileSize: m.size, Edits: m.edits,
+		Filename: m.filename, FileSize: m.size, Width: m.width, Height: m.height, Edits: m.edits,
 	}
 }
 
@@ -656,8 +674,10 @@ type params struct {
 }
 
 type fileInfo struct {
-	name string
-	size int64
+	name        string
+	size        int64
+	contentType string
+	data        []byte
 }
 
 func (p params) get(k string) string { return p.values[k] }
@@ -686,7 +706,12 @@ func readParams(r *http.Request) (params, error) {
 		if r.MultipartForm != nil {
 			for k, fhs := range r.MultipartForm.File {
 				if len(fhs) > 0 {
-					p.files[k] = fileInfo{name: fhs[0].Filename, size: fhs[0].Size}
+					fi := fileInfo{name: fhs[0].Filename, size: fhs[0].Size, contentType: fhs[0].Header.Get("Content-Type")}
+					if f, err := fhs[0].Open(); err == nil {
+						fi.data, _ = io.ReadAll(f)
+						f.Close()
+					}
+					p.files[k] = fi
 				}
 			}
 			defer r.MultipartForm.RemoveAll()
@@ -716,8 +741,13 @@ func readParams(r *http.Request) (params, error) {
 	return p, nil
 }
 
-// ServeHTTP answers /bot<token>/<method> like the Bot API.
+// ServeHTTP answers /bot<token>/<method> like the Bot API, and
+// /file/bot<token>/<file_path> with a file a person sent.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if path, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+s.token+"/"); ok {
+		s.serveFile(w, path)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	tok, method, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 {

@@ -474,11 +474,11 @@ func TestAuthAndUnknownMethod(t *testing.T) {
 		t.Errorf("wrong token: err = %v, want bot.ErrorUnauthorized", err)
 	}
 	b := newClient(t, srv)
-	_, err = b.SendPhoto(ctxFor(t, 3*time.Second), &bot.SendPhotoParams{ChatID: 42, Photo: &models.InputFileString{Data: "x"}})
+	_, err = b.SendVoice(ctxFor(t, 3*time.Second), &bot.SendVoiceParams{ChatID: 42, Voice: &models.InputFileString{Data: "x"}})
 	if !errors.Is(err, bot.ErrorNotFound) {
 		t.Errorf("unknown method: err = %v, want bot.ErrorNotFound", err)
 	}
-	if r := srv.Refused(); len(r) != 2 || r[0].Code != 401 || r[1].Code != 404 || r[1].Method != "sendPhoto" {
+	if r := srv.Refused(); len(r) != 2 || r[0].Code != 401 || r[1].Code != 404 || r[1].Method != "sendVoice" {
 		t.Errorf("refusals = %+v", r)
 	}
 }

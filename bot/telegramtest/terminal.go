@@ -268,10 +268,13 @@ func (t *Terminal) write(s string) error {
 // formatMessage prints one bot message as a person reads it.
 func formatMessage(marker string, m Sent) string {
 	body := strings.TrimSpace(m.Plain())
-	if m.Method == "sendDocument" {
+	if m.Method == "sendDocument" || m.Method == "sendPhoto" {
 		head := "📎 " + m.Filename
 		if m.FileSize > 0 {
 			head += " (" + strconv.FormatInt(m.FileSize, 10) + " B)"
+		}
+		if m.Method == "sendPhoto" {
+			head = "🖼 " + m.Filename + " (" + strconv.Itoa(m.Width) + "×" + strconv.Itoa(m.Height) + ")"
 		}
 		if body != "" {
 			head += "\n" + body

@@ -328,4 +328,9 @@ func TestWeeklyDigestToLeadersGroup(t *testing.T) {
 	if xk < 0 || grdp < 0 || xk > grdp {
 		t.Errorf("behind-pace exports are not first:\n%s", digest)
 	}
+	// The overview chart comes with it (files.go).
+	eventually(t, "the digest's chart", func() bool { return len(sentFiles(leaders, h.api.Sent(), "sendPhoto")) == 1 })
+	if p := sentFiles(leaders, h.api.Sent(), "sendPhoto")[0]; p.Filename != "bieu-do-tong-quan.png" || p.Width != 1280 || !strings.Contains(p.Plain(), "chậm tiến độ") {
+		t.Errorf("digest chart = %+v", p)
+	}
 }

@@ -1,0 +1,295 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"path"
+	"strconv"
+	"strings"
+
+	"tiendo/bot/access"
+	"tiendo/bot/chart"
+	"tiendo/bot/kpi"
+	"tiendo/bot/report"
+)
+
+// This file answers with files and reads files: /baocao (the data table as
+// .xlsx), /bieudo (a chart as PNG), /maubaocao (the form a reporter fills in)
+// and the filled form sent back.
+
+// Document is a file a user sent.
+type Document struct {
+	FileID   string
+	Name     string
+	MimeType string
+	Size     int64
+}
+
+// File is a file the bot sends: a document, or a photo shown in the chat.
+type File struct {
+	Name    string
+	Data    []byte
+	Caption string // Telegram HTML
+	Photo   bool
+}
+
+// Files sends files and fetches the ones users send. The Sender of package
+// bot implements it; a Sender that does not is told so by ErrNoFiles.
+type Files interface {
+	// SendFile posts f to the chat.
+	SendFile(ctx context.Context, chatID int64, f File) error
+	// Download returns the bytes of a file a user sent, failing when it is
+	// larger than max bytes.
+	Download(ctx context.Context, fileID string, max int64) ([]byte, error)
+}
+
+// ErrNoFiles is returned when the Sender cannot send or fetch files.
+var ErrNoFiles = errors.New("handlers: this sender does not handle files")
+
+// xlsxMIME is what spreadsheet programs call an .xlsx file.
+const xlsxMIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+func (s *session) files() (Files, error) {
+	f, ok := s.out.(Files)
+	if !ok {
+		return nil, ErrNoFiles
+	}
+	return f, nil
+}
+
+// plain renders a message for a file or a picture: no HTML there.
+func (s *session) plain(id string, kv ...any) string { return html.UnescapeString(s.t(id, kv...)) }
+
+func (a *App) plainIn(lang string) func(id string, kv ...any) string {
+	return func(id string, kv ...any) string { return html.UnescapeString(a.Cat.T(lang, id, kv...)) }
+}
+
+func (a *App) allIndicators() []string {
+	ids := make([]string, len(a.Plan.Indicators))
+	for i := range a.Plan.Indicators {
+		ids[i] = a.Plan.Indicators[i].ID
+	}
+	return ids
+}
+
+// defaultMonth is the month a file is for when none is named: the last
+// finished month of the plan year, or December once the year is over.
+func (s *session) defaultMonth() (kpi.Period, bool) {
+	now := s.now()
+	if per, ok := kpi.LastFinishedMonth(now, s.Plan.Year); ok {
+		return per, true
+	}
+	if now.Year() > s.Plan.Year {
+		return kpi.Month(s.Plan.Year, 12), true
+	}
+	return kpi.Period{}, false
+}
+
+// report answers "/baocao [tháng 5/2022 | quý 2 | 6 tháng | năm 2022]" with
+// the data table as an .xlsx document.
+func (s *session) report(ctx context.Context, args string) error {
+	per, found, err := kpi.Period{}, false, error(nil)
+	if strings.TrimSpace(args) == strconv.Itoa(s.Plan.Year) {
+		per, found = kpi.YearToDate(s.Plan.Year, 12), true
+	} else {
+		per, _, found, err = kpi.ParsePeriod(args, s.Plan.Year)
+		if err != nil {
+			return err
+		}
+	}
+	if !found {
+		var ok bool
+		if per, ok = s.defaultMonth(); !ok {
+			return s.reply(ctx, s.t("ReportNeedPeriod", "Year", s.Plan.Year))
+		}
+	}
+	fs, err := s.files()
+	if err != nil {
+		return err
+	}
+	figs, err := s.Store.Figures(ctx, s.Plan.ID, s.allIndicators())
+	if err != nil {
+		return err
+	}
+	tb := report.Table{Plan: s.Plan, Reports: figs.Official, Period: per, Now: s.now(), Lang: s.lang, T: s.plain}
+	data, err := tb.Bytes()
+	if err != nil {
+		return err
+	}
+	return fs.SendFile(ctx, s.ChatID, File{
+		Name:    s.plain("ReportFile", "Period", report.FileKey(per)) + ".xlsx",
+		Data:    data,
+		Caption: s.t("ReportCaption", "Period", per.Label(s.lang), "Title", s.Plan.Title(s.lang)),
+	})
+}
+
+// chartWords are the words that open a chart request written as text
+// ("biểu đồ xuất khẩu"), folded, cut before the indicator is read.
+var chartWords = []string{"bieu do", "chart"}
+
+// chart answers "/bieudo [chỉ tiêu]" and "biểu đồ …" with a PNG: the
+// indicator's year for a cumulative one, else the overview.
+func (s *session) chart(ctx context.Context, args string) error {
+	rest := strings.TrimSpace(args)
+	for _, w := range chartWords {
+		n := len(strings.Fields(w))
+		if f := strings.Fields(rest); len(f) >= n && kpi.Fold(strings.Join(f[:n], " ")) == w {
+			rest = strings.Join(f[n:], " ")
+			break
+		}
+	}
+	fs, err := s.files()
+	if err != nil {
+		return err
+	}
+	var ind *kpi.Indicator
+	if rest != "" {
+		q, err := s.Plan.ParseQuestion(rest)
+		var ke *kpi.Error
+		switch {
+		case errors.As(err, &ke) && ke.ID == "ErrNoIndicator":
+		case err != nil:
+			return err
+		default:
+			ind = q.Indicator
+		}
+	}
+	ids := s.allIndicators()
+	if ind != nil && ind.Kind == kpi.Cumulative {
+		ids = []string{ind.ID}
+	}
+	figs, err := s.Store.Figures(ctx, s.Plan.ID, ids)
+	if err != nil {
+		return err
+	}
+	if ind != nil && ind.Kind == kpi.Cumulative {
+		cu := chart.Cumulative{Plan: s.Plan, Indicator: ind, Reports: figs.Official[ind.ID], Now: s.now(), Lang: s.lang, T: s.plain}
+		data, err := cu.PNG()
+		if err != nil {
+			return err
+		}
+		return fs.SendFile(ctx, s.ChatID, File{Name: s.plain("ChartFile", "ID", ind.ID) + ".png", Data: data,
+			Caption: html.EscapeString(cu.Caption()), Photo: true})
+	}
+	f, err := s.App.overviewChart(s.lang, figs.Official)
+	if err != nil {
+		return err
+	}
+	if ind != nil {
+		f.Caption = s.t("ChartOnlyCumulative") + "\n" + f.Caption
+	}
+	return fs.SendFile(ctx, s.ChatID, f)
+}
+
+// overviewChart is the overview as a photo with its caption.
+func (a *App) overviewChart(lang string, official map[string][]kpi.Report) (File, error) {
+	o := chart.Overview{Plan: a.Plan, Reports: official, Now: a.Now().In(a.Loc), Lang: lang, T: a.plainIn(lang)}
+	data, err := o.PNG()
+	if err != nil {
+		return File{}, err
+	}
+	return File{Name: a.plainIn(lang)("ChartFile", "ID", "tong-quan") + ".png", Data: data, Caption: html.EscapeString(o.Caption()), Photo: true}, nil
+}
+
+// reporterUnit is the unit a submission is for by default: a reporter's
+// own; nil for editors and admins, who name it. It refuses users who may not
+// report.
+func (s *session) reporterUnit() (*kpi.Unit, error) {
+	if !s.user.Role.AtLeast(access.Reporter) {
+		return nil, kpi.Fail("ErrNotReporter", "id", itoa(s.UserID))
+	}
+	if s.user.Role != access.Reporter {
+		return nil, nil
+	}
+	own := s.Plan.Unit(s.user.Unit)
+	if own == nil {
+		return nil, kpi.Fail("ErrReporterNeedsUnit", "id", itoa(s.UserID))
+	}
+	return own, nil
+}
+
+// template answers "/maubaocao [đơn vị]" with the form of the reporter's
+// unit (an editor's or admin's named one) for the last finished month.
+func (s *session) template(ctx context.Context, args string) error {
+	unit, err := s.reporterUnit()
+	if err != nil {
+		return err
+	}
+	if unit == nil {
+		u, _, _, ok := s.Plan.MatchUnit(args)
+		if !ok {
+			return s.reply(ctx, s.t("TemplateNeedUnit"))
+		}
+		unit = u
+	}
+	per, ok := s.defaultMonth()
+	if !ok {
+		return s.reply(ctx, s.t("TemplateNeedPeriod", "Year", s.Plan.Year))
+	}
+	if len(report.TemplateIndicators(s.Plan, unit)) == 0 {
+		return s.reply(ctx, s.t("TemplateNoIndicators", "Unit", unit.Name))
+	}
+	fs, err := s.files()
+	if err != nil {
+		return err
+	}
+	tp := report.Template{Plan: s.Plan, Unit: unit, Period: per, Lang: s.lang, T: s.plain}
+	data, err := tp.Bytes()
+	if err != nil {
+		return err
+	}
+	return fs.SendFile(ctx, s.ChatID, File{Name: tp.FileName(), Data: data,
+		Caption: s.t("TemplateCaption", "Unit", unit.Name, "Period", per.Label(s.lang))})
+}
+
+// document reads a filled form sent back and reads its figures back, with
+// Xác nhận / Hủy, exactly as typed figures: same refusals, same checks of
+// the unit, the same pending submission stored on one press.
+func (s *session) document(ctx context.Context) error {
+	if !s.user.Role.AtLeast(access.Reporter) {
+		if s.IsGroup() {
+			return nil
+		}
+		if !s.known {
+			return s.stranger(ctx)
+		}
+	}
+	d := s.Document
+	own, err := s.reporterUnit()
+	if err != nil {
+		return err
+	}
+	if ext := strings.ToLower(path.Ext(d.Name)); ext != ".xlsx" && (ext != "" || d.MimeType != xlsxMIME) {
+		if s.IsGroup() {
+			return nil
+		}
+		return s.reply(ctx, s.t("FileNotSheet"))
+	}
+	if d.Size > report.MaxFileSize {
+		return kpi.Fail(report.ErrSheetTooLarge, "max_kb", strconv.Itoa(report.MaxFileSize>>10))
+	}
+	fs, err := s.files()
+	if err != nil {
+		return err
+	}
+	data, err := fs.Download(ctx, d.FileID, report.MaxFileSize)
+	if errors.Is(err, ErrFileTooLarge) {
+		return kpi.Fail(report.ErrSheetTooLarge, "max_kb", strconv.Itoa(report.MaxFileSize>>10))
+	} else if err != nil {
+		return fmt.Errorf("handlers: download %s: %w", d.FileID, err)
+	}
+	filled, err := report.ReadTemplate(data, s.Plan, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
+	if err != nil {
+		return err
+	}
+	reports := make([]kpi.Report, len(filled.Rows))
+	for i, r := range filled.Rows {
+		reports[i] = r.Report
+	}
+	return s.propose(ctx, reports, nil, own, "FileReadBackTitle")
+}
+
+// ErrFileTooLarge is what Files.Download returns for a file over its limit.
+var ErrFileTooLarge = errors.New("handlers: file too large")
