@@ -781,7 +781,11 @@ func quoteOf(text string, m *mention, c clause) string {
 	if m.a >= c.a && m.b <= c.b {
 		return body
 	}
-	return text[m.a:m.b] + " … " + body
+	name := text[m.a:m.b]
+	if strings.Count(name, "(") > strings.Count(name, ")") {
+		name += ")" // "Chỉ số sản xuất công nghiệp (IIP)": the name ends in its bracket
+	}
+	return name + " … " + body
 }
 
 // isValue reports whether number n of clause c is the value of a figure of ind.
