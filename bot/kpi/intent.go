@@ -58,7 +58,7 @@ func (p *Plan) Intent(text, lang string) Intent {
 		if len(ments) == 0 && ind == nil {
 			continue
 		}
-		periods := findPeriods(line, p.Year)
+		periods := findPeriods(line, p.Year, 0)
 		dates, _ := findDates(line)
 		for _, n := range r.numbers(v, line, periods, dates) {
 			if n.err != nil || n.role == RoleName {

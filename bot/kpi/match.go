@@ -636,13 +636,9 @@ const (
 	suggestRunes = 24
 )
 
-// Suggest returns the n indicators closest to text, best first, for a
-// question that matched nothing. It never returns fewer than min(n, number
-// of indicators): with nothing alike, it returns the plan's first indicators.
-func (p *Plan) Suggest(text string, n int) []*Indicator {
-	if n <= 0 {
-		return nil
-	}
+// queryWords are the first suggestWords folded words of text, each cut to
+// suggestRunes letters (no word is that long: it is noise).
+func queryWords(text string) []string {
 	var q []string
 	for _, t := range wordTokens(text) {
 		if len(q) == suggestWords {
@@ -650,10 +646,21 @@ func (p *Plan) Suggest(text string, n int) []*Indicator {
 		}
 		w := t.text
 		if r := []rune(w); len(r) > suggestRunes {
-			w = string(r[:suggestRunes]) // no word is that long: it is noise
+			w = string(r[:suggestRunes])
 		}
 		q = append(q, w)
 	}
+	return q
+}
+
+// Suggest returns the n indicators closest to text, best first, for a
+// question that matched nothing. It never returns fewer than min(n, number
+// of indicators): with nothing alike, it returns the plan's first indicators.
+func (p *Plan) Suggest(text string, n int) []*Indicator {
+	if n <= 0 {
+		return nil
+	}
+	q := queryWords(text)
 	type scored struct {
 		ind   *Indicator
 		score int

@@ -602,40 +602,16 @@ func endsWord(toks []token, j int) bool {
 // impossible number ("tháng 13", "quý 5"), and ErrWrongYear (Data "year",
 // "plan_year") when the year written is not the plan's; found is true then.
 func ParsePeriod(text string, year int) (p Period, rest string, found bool, err error) {
-	fm := foldMap(text, "–")
-	toks := fm.tokens(false)
-	var best periodMatch
-	ok := false
-	for i := 0; i < len(toks) && !ok; i++ {
-		if !startsWord(toks, i) {
-			continue
-		}
-		for _, pat := range periodPatterns {
-			c := &periodCursor{toks: toks, i: i}
-			m, hit := pat(c)
-			if !hit || c.i <= i || !endsWord(toks, c.i) {
-				continue
-			}
-			m.from, m.to = i, c.i
-			if !ok || m.to > best.to || (m.to == best.to && best.bad && !m.bad) {
-				best, ok = m, true
-			}
-		}
-	}
-	if !ok {
+	ps := findPeriods(text, year, 1)
+	if len(ps) == 0 {
 		return Period{}, text, false, nil
 	}
-	a, b := fm.span(toks[best.from].start, toks[best.to-1].end)
-	rest = cutOut(text, a, b)
-	switch {
-	case best.bad:
-		return Period{}, rest, true, Fail(ErrBadPeriod, "text", clip(text[a:b]))
-	case best.year != 0 && best.year != year:
-		return Period{}, rest, true, Fail(ErrWrongYear, "year", strconv.Itoa(best.year), "plan_year", strconv.Itoa(year))
+	pa := ps[0]
+	rest = cutOut(text, pa.a, pa.b)
+	if pa.err != nil {
+		return Period{}, rest, true, pa.err
 	}
-	p = best.p
-	p.Year = year
-	return p, rest, true, nil
+	return pa.p, rest, true, nil
 }
 
 // cutOut removes text[a:b] and the spaces around it, keeping one space between

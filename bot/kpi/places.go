@@ -1,5 +1,7 @@
 package kpi
 
+import "strings"
+
 // provinces are Vietnam's provinces and centrally-run cities, before and
 // after the reorganisation of 1 July 2025 (Resolution 202/2025/QH15), with
 // the spellings reports use. A figure said of one of them that is not the
@@ -22,3 +24,16 @@ var provinces = []string{
 
 // provincePhrases are provinces folded, longest first.
 var provincePhrases = sortedPhrases(provinces...)
+
+// otherPlace returns the length in words of a province other than the
+// plan's own named at token i, or 0. Marks typed must be the name's ("diễn
+// biến" is not Điện Biên).
+func (p *Plan) otherPlace(toks []token, i int) int {
+	own := Fold(p.Province)
+	for _, ph := range provincePhrases {
+		if matchWords(toks, i, ph) && sameMarks(toks[i:i+len(ph.words)], ph) && strings.Join(ph.words, " ") != own {
+			return len(ph.words)
+		}
+	}
+	return 0
+}

@@ -141,13 +141,10 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	}
 	// A place that is not a unit of the plan is said to be so, not
 	// answered for the whole province.
-	own := Fold(p.Province)
 	for i := 0; found && i < len(toks); i++ {
-		for _, ph := range provincePhrases {
-			if !used[i] && matchWords(toks, i, ph) && sameMarks(toks[i:i+len(ph.words)], ph) && strings.Join(ph.words, " ") != own {
-				a, b := toks[i].start, toks[i+len(ph.words)-1].end
-				return Question{}, Fail(ErrNotPlanUnit, "place", foldedSource(rest, a, b))
-			}
+		if n := p.otherPlace(toks, i); n > 0 && !used[i] {
+			a, b := toks[i].start, toks[i+n-1].end
+			return Question{}, Fail(ErrNotPlanUnit, "place", foldedSource(rest, a, b))
 		}
 	}
 	if len(q.Units) > 0 {
@@ -179,17 +176,7 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 
 // similarity is how alike text is to the nearest of ind's names, 0..1000.
 func (p *Plan) similarity(text string, ind *Indicator) int {
-	var q []string
-	for _, t := range wordTokens(text) {
-		if len(q) == suggestWords {
-			break
-		}
-		w := t.text
-		if r := []rune(w); len(r) > suggestRunes {
-			w = string(r[:suggestRunes])
-		}
-		q = append(q, w)
-	}
+	q := queryWords(text)
 	best := 0
 	for _, ph := range ind.phrases() {
 		best = max(best, similarity(q, ph))

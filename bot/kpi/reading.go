@@ -289,9 +289,10 @@ type periodAt struct {
 	basis bool // "so với cùng kỳ năm 2021": the basis of a comparison
 }
 
-// findPeriods returns every period in text, left to right, not
-// overlapping, for the plan year.
-func findPeriods(text string, year int) []periodAt {
+// findPeriods returns the periods in text, left to right, not overlapping,
+// for the plan year: at most max of them (all when max <= 0). At each place
+// the longest reading wins ("tháng 3/2022" over "tháng 3").
+func findPeriods(text string, year int, max int) []periodAt {
 	fm := foldMap(text, "–")
 	toks := fm.tokens(false)
 	var out []periodAt
@@ -331,6 +332,9 @@ func findPeriods(text string, year int) []periodAt {
 			pa.p.Year = year
 		}
 		out = append(out, pa)
+		if max > 0 && len(out) == max {
+			break
+		}
 		i = best.to
 	}
 	return out
@@ -356,7 +360,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 	places := r.places(v, ments)
 	names := nameSpans(v)
 	var periods []periodAt
-	for _, pa := range findPeriods(text, r.p.Year) {
+	for _, pa := range findPeriods(text, r.p.Year, 0) {
 		if !overlaps(names, pa.a, pa.b) {
 			periods = append(periods, pa)
 		}
@@ -891,14 +895,17 @@ func (r *updateReader) figure(ind *Indicator, n *numAt, c clause, m *mention, pe
 	return Report{Indicator: ind.ID, Unit: u.ID, Period: p, Value: a, Status: st, Quote: quoteOf(text, m, c)}, nil
 }
 
-// unitOf resolves the unit of a figure: the one named, else the header's,
-// else the reporter's own, else the department for its indicators.
+// unitOf resolves the unit of a figure: the one named (pl), else the
+// header's, else the reporter's own, else the department for its
+// indicators. A header naming the department ("Kính gửi Sở Công Thương")
+// addresses it; it does not make the department the reporter of the
+// districts' figures; the department's own staff name the district.
 func (r *updateReader) unitOf(ind *Indicator, pl *place, per Period) (*Unit, error) {
 	var named *Unit
 	if pl != nil {
 		named = pl.unit
 	} else if named = r.headUnit; named != nil && named.ID == r.p.Department.ID && ind.Reporters != ByDepartment {
-		named = nil // a header "Kính gửi Sở Công Thương" addresses the report
+		named = nil
 	}
 	if named != nil {
 		if !r.reports(named, ind) {
@@ -1058,16 +1065,11 @@ func (r *updateReader) places(v *lineView, ments []mention) []place {
 		}
 		out = append(out, place{unit: u, name: v.src[v.words[from].a:v.words[to-1].b], from: from, to: to, a: v.words[from].a, b: v.words[to-1].b})
 	}
-	own := Fold(r.p.Province)
 	for i := range all {
 		if used[i] {
 			continue
 		}
-		for _, ph := range provincePhrases {
-			n := len(ph.words)
-			if !matchWords(all, i, ph) || !sameMarks(all[i:i+len(ph.words)], ph) || strings.Join(ph.words, " ") == own {
-				continue
-			}
+		if n := r.p.otherPlace(all, i); n > 0 {
 			free := true
 			for k := i; k < i+n; k++ {
 				free = free && !used[k]
@@ -1081,7 +1083,6 @@ func (r *updateReader) places(v *lineView, ments []mention) []place {
 				used[k] = true
 			}
 			out = append(out, place{name: v.src[v.words[i].a:v.words[i+n-1].b], from: i, to: i + n, a: v.words[i].a, b: v.words[i+n-1].b})
-			break
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].from < out[j].from })

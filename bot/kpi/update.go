@@ -615,32 +615,11 @@ func (r *updateReader) unknownIndicator(line, left string) error {
 func (r *updateReader) unit(ind *Indicator, lw *lineWords, per Period) (*Unit, error) {
 	lw.markFillers(notUnits)
 	named, from, to, ok := r.p.matchUnit(lw.toks, lw.skip)
-	if ok {
-		lw.mark(from, to)
-	} else {
-		named = r.headUnit
-		// A header naming the department ("Kính gửi Sở Công Thương")
-		// addresses it; it does not make the department the reporter of
-		// the districts' figures.
-		if named != nil && named.ID == r.p.Department.ID && ind.Reporters != ByDepartment {
-			named = nil
-		}
+	if !ok {
+		return r.unitOf(ind, nil, per)
 	}
-	if named != nil {
-		if !r.reports(named, ind) {
-			return nil, Fail(ErrNotReportedByUnit, "indicator", ind.ID, "unit", named.Short, "reporters", ind.Reporters)
-		}
-		return named, nil
-	}
-	if ind.Reporters == ByDepartment {
-		return &r.p.Department, nil
-	}
-	// The department's own staff name the district they report for.
-	if r.o.Unit != nil && r.reports(r.o.Unit, ind) {
-		return r.o.Unit, nil
-	}
-	vi, en := r.examples(ind, per, r.p.Units[0].Short)
-	return nil, Fail(ErrNeedUnitName, "indicator", ind.ID, "example", vi, "example_en", en)
+	lw.mark(from, to)
+	return r.unitOf(ind, &place{unit: named}, per)
 }
 
 // reports reports whether u is one of the units that report ind.
