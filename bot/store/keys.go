@@ -26,7 +26,8 @@ const DefaultPrefix = "tiendo"
 //	{p}:audit:<plan>          stream of changes (set, submit, undo, approve, return)
 //	{p}:undo:<plan>:<user>    list  audit entry ids of the user's own sets, newest first
 //	{p}:pending:<id>          string pending submission (JSON), with a TTL
-//	{p}:upd:<update id>       string "claimed" / "done", with a TTL
+//	{p}:upd:<update id>       string "claimed:<instance>" / "done", with a TTL (updates.go)
+//	{p}:alive:<instance>      string a running copy of the bot's heartbeat, with a short TTL
 //	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
 //	{p}:expect:<user>         string "indicator|period" the user's next bare figure is for (expect.go)
 //	{p}:remind:deadline:<id>  string one-off deadline record (JSON), without Done
@@ -95,11 +96,16 @@ func (k keys) update(updateID int64) string {
 	return k.join("upd", strconv.FormatInt(updateID, 10))
 }
 
+// alive is the heartbeat of one running copy of the bot; aliveBase+id is
+// the same key, for the claim script, which learns the id from a claim.
+func (k keys) alive(instance string) string { return k.aliveBase() + instance }
+func (k keys) aliveBase() string            { return k.join("alive", "") }
+
 // Key returns a key under the store's prefix and hash tag, for packages that
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
 // with the store's own names (users, lang, r, a, audit, undo, pending, upd,
-// invite, expect, approval, reason).
+// alive, invite, expect, approval, reason).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
 

@@ -405,6 +405,9 @@ func TestFiguresOneRoundTrip(t *testing.T) {
 	}
 }
 
+// The update log: a second delivery of an update in hand or done is
+// refused; one whose owner died (no heartbeat) is taken over at once, not
+// after the lease; one whose owner lives is busy, not done.
 func TestClaimUpdate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -412,28 +415,41 @@ func TestClaimUpdate(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			s, elapse := b.open(t)
-			const lease = 200 * time.Millisecond
-			if ok, err := s.ClaimUpdate(ctx, 1001, lease); err != nil || !ok {
-				t.Fatalf("first claim = %v, %v; want true", ok, err)
+			const lease, beat = 10 * time.Minute, 300 * time.Millisecond
+			claim := func(id int64, who string, want store.UpdateClaim) {
+				t.Helper()
+				if got, err := s.ClaimUpdate(ctx, id, who, lease); err != nil || got != want {
+					t.Fatalf("ClaimUpdate(%d, %s) = %v, %v; want %v", id, who, got, err, want)
+				}
 			}
-			if ok, err := s.ClaimUpdate(ctx, 1001, lease); err != nil || ok {
-				t.Fatalf("second claim while the first is handled = %v, %v; want false", ok, err)
+			for _, who := range []string{"a", "b"} {
+				if err := s.Heartbeat(ctx, who, beat); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if ok, _ := s.ClaimUpdate(ctx, 1002, lease); !ok {
-				t.Errorf("another update cannot be claimed")
+			claim(1001, "a", store.UpdateTaken)
+			claim(1001, "a", store.UpdateBusy) // its own redelivery while handling
+			claim(1001, "b", store.UpdateBusy) // another live copy
+			claim(1002, "b", store.UpdateTaken)
+
+			// a is killed: its heartbeat stops; b takes 1001 over long before the lease.
+			elapse(beat + 100*time.Millisecond)
+			if err := s.Heartbeat(ctx, "b", time.Hour); err != nil {
+				t.Fatal(err)
 			}
-			// The handler crashed: after the lease the redelivery is handled.
-			elapse(lease + 100*time.Millisecond)
-			if ok, err := s.ClaimUpdate(ctx, 1001, lease); err != nil || !ok {
-				t.Fatalf("claim after lease expiry = %v, %v; want true", ok, err)
-			}
+			claim(1001, "b", store.UpdateTaken)
+			claim(1001, "a", store.UpdateBusy)
 			if err := s.DoneUpdate(ctx, 1001, 24*time.Hour); err != nil {
 				t.Fatal(err)
 			}
-			elapse(lease + 100*time.Millisecond)
-			if ok, _ := s.ClaimUpdate(ctx, 1001, lease); ok {
-				t.Errorf("an update marked done was claimed again")
+			claim(1001, "a", store.UpdateDone)
+			claim(1001, "b", store.UpdateDone)
+
+			// A clean stop hands over at once too.
+			if err := s.Retire(ctx, "b"); err != nil {
+				t.Fatal(err)
 			}
+			claim(1002, "c", store.UpdateTaken)
 		})
 	}
 }
@@ -522,7 +538,8 @@ func TestOneSlot(t *testing.T) {
 	m, rdb := storetest.Miniredis(t)
 	s := store.New(rdb, "")
 	_ = s.PutUser(ctx, access.User{ID: 1, Role: access.Admin, Lang: "vi"})
-	_, _ = s.ClaimUpdate(ctx, 5, time.Minute)
+	_, _ = s.ClaimUpdate(ctx, 5, "i", time.Minute)
+	_ = s.Heartbeat(ctx, "i", time.Minute)
 	id := pend(t, s, 1, time.Minute, monthly("xuat-khau", "ben-luc", 3, 1))
 	_, _ = s.PutPending(ctx, store.Pending{}, time.Minute)
 	if _, err := s.Confirm(ctx, plan, id, 1, "A", t0, "1:2"); err != nil {

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ---- Telegram updates ----
+//
+// Telegram delivers an update at least once: again after a crash, again to
+// another copy of the bot behind a load balancer. The update log makes the
+// second delivery a no-op while still letting an update through whose
+// handler died. A claim names its owner, a running copy of the bot that
+// proves it is alive by a heartbeat (Heartbeat); a claim whose owner's
+// heartbeat has stopped is taken over at once by the next delivery, not
+// after the claim's lease.
+
+const (
+	updateClaimed = "claimed:"
+	updateDone    = "done"
+)
+
+// UpdateClaim is what ClaimUpdate found.
+type UpdateClaim int
+
+// The answers of ClaimUpdate.
+const (
+	// UpdateTaken: the caller holds the update and must handle it.
+	UpdateTaken UpdateClaim = iota + 1
+	// UpdateDone: it was handled already; acknowledge it to Telegram.
+	UpdateDone
+	// UpdateBusy: a live copy of the bot (possibly the caller itself) is
+	// handling it. It is not done: do not acknowledge it, so that it comes
+	// back if that copy dies.
+	UpdateBusy
+)
+
+func (c UpdateClaim) String() string {
+	switch c {
+	case UpdateTaken:
+		return "taken"
+	case UpdateDone:
+		return "done"
+	case UpdateBusy:
+		return "busy"
+	}
+	return fmt.Sprintf("UpdateClaim(%d)", int(c))
+}
+
+// NewInstanceID returns a random id for one run of the bot, the owner named
+// in its claims. It cannot fail.
+func NewInstanceID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b)
+}
+
+// claimScript: KEYS[1] the update's key; ARGV[1] the caller's instance id,
+// ARGV[2] the lease in ms, ARGV[3] the heartbeat key without the id. The
+// owner's heartbeat key is not in KEYS because the script learns it from the
+// claim; it carries the same hash tag, so it is on the same Cluster slot.
+var claimScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v == 'done' then return 2 end
+if v then
+  local owner = string.sub(v, string.len('claimed:') + 1)
+  if owner == ARGV[1] or redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 3 end
+end
+redis.call('SET', KEYS[1], 'claimed:' .. ARGV[1], 'PX', ARGV[2])
+return 1`)
+
+// ClaimUpdate takes updateID for instance, for at most lease. It returns
+// UpdateTaken when the caller got it — it was new, or its owner's heartbeat
+// has stopped (it died mid-update), or the owner's lease ran out;
+// UpdateDone when it was handled already; UpdateBusy while a live copy
+// holds it. It returns an error when Redis fails.
+func (s *Store) ClaimUpdate(ctx context.Context, updateID int64, instance string, lease time.Duration) (UpdateClaim, error) {
+	n, err := claimScript.Run(ctx, s.rdb, []string{s.keys.update(updateID)},
+		instance, lease.Milliseconds(), s.keys.aliveBase()).Int()
+	if err != nil {
+		return 0, fmt.Errorf("store: claim update %d: %w", updateID, err)
+	}
+	return UpdateClaim(n), nil
+}
+
+// DoneUpdate marks updateID as handled for keep (24 h is Telegram's horizon),
+// so later copies of it are refused by ClaimUpdate. It returns an error when
+// Redis fails.
+func (s *Store) DoneUpdate(ctx context.Context, updateID int64, keep time.Duration) error {
+	if err := s.rdb.Set(ctx, s.keys.update(updateID), updateDone, keep).Err(); err != nil {
+		return fmt.Errorf("store: mark update %d done: %w", updateID, err)
+	}
+	return nil
+}
+
+// Heartbeat says that instance is alive for ttl; a running bot calls it
+// well within every ttl. It returns an error when Redis fails.
+func (s *Store) Heartbeat(ctx context.Context, instance string, ttl time.Duration) error {
+	if err := s.rdb.Set(ctx, s.keys.alive(instance), 1, ttl).Err(); err != nil {
+		return fmt.Errorf("store: heartbeat: %w", err)
+	}
+	return nil
+}
+
+// Retire ends instance's heartbeat at a clean stop, so that what it still
+// held is taken over at once. It returns an error when Redis fails.
+func (s *Store) Retire(ctx context.Context, instance string) error {
+	if err := s.rdb.Del(ctx, s.keys.alive(instance)).Err(); err != nil {
+		return fmt.Errorf("store: retire: %w", err)
+	}
+	return nil
+}
