@@ -273,7 +273,9 @@ func (s *Server) Close() {
 }
 
 // SetHandlerDelay makes every method except getUpdates wait d before it
-// answers, like a slow network.
+// acts and answers, like a slow network. A request whose client goes away
+// during the wait (the bot was killed) is not carried out, as a request
+// that never fully reached Telegram.
 func (s *Server) SetHandlerDelay(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -765,6 +767,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			case <-s.done:
 			}
 			t.Stop()
+			if r.Context().Err() != nil {
+				return
+			}
 		}
 	}
 

@@ -24,11 +24,11 @@ type process struct {
 	out *safeBuffer
 }
 
-func startProcess(t *testing.T, api *telegramtest.Server, redisURL, prefix string) *process {
+func startProcess(t *testing.T, api *telegramtest.Server, redisURL, prefix string, env ...string) *process {
 	t.Helper()
 	before := api.Calls("setMyCommands")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(),
+	cmd.Env = append(append(os.Environ(), env...),
 		"TIENDO_TEST_AS_MAIN=1",
 		"TELEGRAM_BOT_TOKEN="+api.Token(),
 		"TELEGRAM_API_URL="+api.URL(),
@@ -91,5 +91,94 @@ func TestKill9AfterConfirmationLosesNothing(t *testing.T) {
 	mustContain(t, got, "0,52 tỉ USD", "8,1%")
 	if n := strings.Count(got, "Kim ngạch xuất khẩu"); n != 1 {
 		t.Errorf("the question was answered %d times:\n%s", n, got)
+	}
+}
+
+// crashSetup is a real Redis, a key prefix of the test's own, a registered
+// admin and the in-process Bot API.
+func crashSetup(t *testing.T) (*telegramtest.Server, string, string) {
+	t.Helper()
+	rdb := storetest.Redis(t)
+	addr := rdb.(*redis.Client).Options().Addr
+	prefix := fmt.Sprintf("crash%d", time.Now().UnixNano()%1e9)
+	api := telegramtest.New()
+	t.Cleanup(api.Close)
+	return api, "redis://" + addr + "/0", prefix
+}
+
+// waitCalls waits until method has been called more than n times.
+func waitCalls(t *testing.T, api *telegramtest.Server, method string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for api.Calls(method) <= n {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s call", method)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// answers counts the bot's messages to chat containing want.
+func answers(api *telegramtest.Server, chat int64, want string) int {
+	n := 0
+	for _, s := range api.Sent() {
+		if s.Method == "sendMessage" && s.ChatID == chat && strings.Contains(telegramtest.Render(s.Text), want) {
+			n++
+		}
+	}
+	return n
+}
+
+// waitAnswers waits until chat has n answers containing want, then a little
+// longer for a wrong second one.
+func waitAnswers(t *testing.T, api *telegramtest.Server, chat int64, want string, n int) int {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for answers(api, chat, want) < n && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = api.WaitIdle(ctx, 500*time.Millisecond)
+	return answers(api, chat, want)
+}
+
+// kill -9 while an update is being handled (its reply on the way to
+// Telegram), then an immediate restart, as systemd's Restart=always does:
+// Telegram delivers the update again, and the new process must answer it
+// even though the dead one's claim is still in Redis.
+func TestKill9MidUpdateIsAnsweredAfterRestart(t *testing.T) {
+	api, redisURL, prefix := crashSetup(t)
+	p := startProcess(t, api, redisURL, prefix)
+	api.SetHandlerDelay(5 * time.Second) // the reply is in flight when the process dies
+	before := api.Calls("sendMessage")
+	api.SendText(admin, "tiến độ xuất khẩu")
+	waitCalls(t, api, "sendMessage", before)
+	p.kill9(t)
+	api.SetHandlerDelay(0)
+
+	startProcess(t, api, redisURL, prefix)
+	if n := waitAnswers(t, api, admin.UserID, "Kim ngạch xuất khẩu", 1); n != 1 {
+		t.Errorf("the question in flight at kill -9 was answered %d times, want 1", n)
+	}
+}
+
+// The same in webhook mode: the dead process's claim must not make the new
+// one answer 200 to Telegram's retry without handling it.
+func TestKill9MidUpdateIsAnsweredAfterRestartWebhook(t *testing.T) {
+	api, redisURL, prefix := crashSetup(t)
+	addr := freeAddr(t)
+	env := []string{"TIENDO_WEBHOOK_URL=http://" + addr + "/hook", "TIENDO_WEBHOOK_LISTEN=" + addr}
+	p := startProcess(t, api, redisURL, prefix, env...)
+	api.SetHandlerDelay(5 * time.Second)
+	before := api.Calls("sendMessage")
+	api.SendText(admin, "tiến độ xuất khẩu")
+	waitCalls(t, api, "sendMessage", before)
+	p.kill9(t)
+	api.SetHandlerDelay(0)
+
+	startProcess(t, api, redisURL, prefix, env...)
+	if n := waitAnswers(t, api, admin.UserID, "Kim ngạch xuất khẩu", 1); n != 1 {
+		t.Errorf("the update in flight at kill -9 was answered %d times, want 1", n)
 	}
 }
