@@ -276,6 +276,8 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, insta
 	case claim == store.UpdateBusy:
 		log.Info("update held by a live copy", "update_id", u.ID)
 		return held
+	case claim == store.UpdateTakenOver:
+		log.Warn("update taken over from a copy that died while handling it", "update_id", u.ID)
 	}
 	if herr := app.Handle(ctx, out, req); herr != nil {
 		log.Error("handle", "update_id", u.ID, "chat_id", req.ChatID, "user_id", req.UserID, "err", herr)

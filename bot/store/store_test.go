@@ -437,7 +437,7 @@ func TestClaimUpdate(t *testing.T) {
 			if err := s.Heartbeat(ctx, "b", time.Hour); err != nil {
 				t.Fatal(err)
 			}
-			claim(1001, "b", store.UpdateTaken)
+			claim(1001, "b", store.UpdateTakenOver)
 			claim(1001, "a", store.UpdateBusy)
 			if err := s.DoneUpdate(ctx, 1001, 24*time.Hour); err != nil {
 				t.Fatal(err)
@@ -449,7 +449,7 @@ func TestClaimUpdate(t *testing.T) {
 			if err := s.Retire(ctx, "b"); err != nil {
 				t.Fatal(err)
 			}
-			claim(1002, "c", store.UpdateTaken)
+			claim(1002, "c", store.UpdateTakenOver)
 		})
 	}
 }

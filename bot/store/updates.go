@@ -38,6 +38,11 @@ const (
 	// handling it. It is not done: do not acknowledge it, so that it comes
 	// back if that copy dies.
 	UpdateBusy
+	// UpdateTakenOver: as UpdateTaken, from a copy that died while handling
+	// it. Its reply may or may not have reached Telegram before the crash:
+	// handling it again may answer twice, and not handling it may answer
+	// never; the bot answers again.
+	UpdateTakenOver
 )
 
 func (c UpdateClaim) String() string {
@@ -48,6 +53,8 @@ func (c UpdateClaim) String() string {
 		return "done"
 	case UpdateBusy:
 		return "busy"
+	case UpdateTakenOver:
+		return "taken over"
 	}
 	return fmt.Sprintf("UpdateClaim(%d)", int(c))
 }
@@ -72,11 +79,13 @@ if v then
   if owner == ARGV[1] or redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 3 end
 end
 redis.call('SET', KEYS[1], 'claimed:' .. ARGV[1], 'PX', ARGV[2])
+if v then return 4 end
 return 1`)
 
 // ClaimUpdate takes updateID for instance, for at most lease. It returns
-// UpdateTaken when the caller got it — it was new, or its owner's heartbeat
-// has stopped (it died mid-update), or the owner's lease ran out;
+// UpdateTaken when the caller got it — it was new, or the owner's lease ran
+// out; UpdateTakenOver when its owner's heartbeat has stopped (it died
+// mid-update);
 // UpdateDone when it was handled already; UpdateBusy while a live copy
 // holds it. It returns an error when Redis fails.
 func (s *Store) ClaimUpdate(ctx context.Context, updateID int64, instance string, lease time.Duration) (UpdateClaim, error) {

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +184,124 @@ func TestKill9MidUpdateIsAnsweredAfterRestartWebhook(t *testing.T) {
 	if n := waitAnswers(t, api, admin.UserID, "Kim ngạch xuất khẩu", 1); n != 1 {
 		t.Errorf("the update in flight at kill -9 was answered %d times, want 1", n)
 	}
+}
+
+// killRounds is how many rounds TestKill9Loop runs: 3 in the normal suite,
+// TIENDO_KILL_ROUNDS for the long run the README reports (20 or more).
+func killRounds(t *testing.T) int {
+	if v := os.Getenv("TIENDO_KILL_ROUNDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("TIENDO_KILL_ROUNDS=%q", v)
+		}
+		return n
+	}
+	return 3
+}
+
+// The kill -9 loop: in each round 20 users send 5 commands each at once,
+// the process is killed with SIGKILL when part of them are answered and
+// started again at once. Every command must be answered: 0 lost. None may
+// be answered twice unless it was in flight at the kill — its reply sent,
+// the update not yet marked done — which the new process logs as taken
+// over; Telegram's sendMessage cannot be made idempotent, so such an update
+// is answered again rather than risk answering it never. Each command is
+// unknown to the bot, and its answer names it, so each update's answers can
+// be counted.
+//
+//	TIENDO_KILL_ROUNDS=20 go test -run TestKill9Loop -v ./cmd/tiendo
+func TestKill9Loop(t *testing.T) {
+	api, redisURL, prefix := crashSetup(t)
+	const users, each = 20, 5
+	rounds := killRounds(t)
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	p := startProcess(t, api, redisURL, prefix)
+	total, lost, twice, inflight := 0, 0, 0, 0
+	for round := range rounds {
+		// Each reply takes a few tens of milliseconds at the Bot API (a
+		// slow network), so that many updates are in flight when the kill
+		// comes; a round's answers take about each × delay.
+		delay := time.Duration(20+rng.IntN(30)) * time.Millisecond
+		api.SetHandlerDelay(delay)
+		before := len(api.Sent())
+		type cmd struct {
+			chat int64
+			name string
+		}
+		var cmds []cmd
+		ids := map[cmd]int64{}
+		for i := range each {
+			for u := range users {
+				c := cmd{chat: int64(3000 + u), name: fmt.Sprintf("/kr%du%di%d", round, u, i)}
+				cmds = append(cmds, c)
+				ids[c] = api.SendText(telegramtest.From{UserID: c.chat, FirstName: "K", LanguageCode: "vi"}, c.name)
+			}
+		}
+		// Kill at a random moment once answering has begun (not at the
+		// moment of an answer, which would aim at the one window where an
+		// update is answered and not yet marked done).
+		deadline := time.Now().Add(20 * time.Second)
+		for len(api.Sent()) == before && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(time.Duration(rng.Int64N(int64(each * delay))))
+		at := len(api.Sent()) - before
+		p.kill9(t)
+		api.SetHandlerDelay(0)
+		p = startProcess(t, api, redisURL, prefix)
+		restarted := p
+
+		deadline = time.Now().Add(30 * time.Second)
+		for len(api.Sent())-before < len(cmds) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = api.WaitIdle(ctx, 300*time.Millisecond)
+		cancel()
+		got := map[cmd]int{}
+		for _, s := range api.Sent()[before:] {
+			if s.Method != "sendMessage" {
+				continue
+			}
+			for _, c := range cmds {
+				if s.ChatID == c.chat && strings.Contains(telegramtest.Render(s.Text), c.name+".") {
+					got[c]++
+				}
+			}
+		}
+		over := takenOver(restarted.out.String())
+		rl, rt, bad := 0, 0, 0
+		for _, c := range cmds {
+			switch n := got[c]; {
+			case n == 0:
+				rl++
+			case n > 1:
+				rt += n - 1
+				if !over[ids[c]] {
+					bad++
+					t.Errorf("round %d: %s answered %d times, and it was not in flight at the kill", round+1, c.name, n)
+				}
+			}
+		}
+		t.Logf("round %d: %d updates, killed after %d answers; %d in flight taken over; lost %d, answered twice %d",
+			round+1, len(cmds), at, len(over), rl, rt)
+		total, lost, twice, inflight = total+len(cmds), lost+rl, twice+rt, inflight+len(over)
+	}
+	t.Logf("kill -9 loop: %d rounds, %d updates, %d in flight at a kill; %d lost, %d answered twice", rounds, total, inflight, lost, twice)
+	if lost > 0 {
+		t.Errorf("%d of %d updates lost, want 0", lost, total)
+	}
+}
+
+var takenOverRE = regexp.MustCompile(`msg="update taken over[^"]*" update_id=(\d+)`)
+
+// takenOver returns the update ids a process's log says it took over from
+// a dead copy.
+func takenOver(log string) map[int64]bool {
+	out := map[int64]bool{}
+	for _, m := range takenOverRE.FindAllStringSubmatch(log, -1) {
+		id, _ := strconv.ParseInt(m[1], 10, 64)
+		out[id] = true
+	}
+	return out
 }
