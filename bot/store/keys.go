@@ -28,6 +28,7 @@ const DefaultPrefix = "tiendo"
 //	{p}:pending:<id>          string pending submission (JSON), with a TTL
 //	{p}:upd:<update id>       string "claimed:<instance>" / "done", with a TTL (updates.go)
 //	{p}:alive:<instance>      string a running copy of the bot's heartbeat, with a short TTL
+//	{p}:noticed:<user>        string a stranger was told their id; the TTL is how long they hear nothing more
 //	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
 //	{p}:expect:<user>         string "indicator|period" the user's next bare figure is for (expect.go)
 //	{p}:remind:deadline:<id>  string one-off deadline record (JSON), without Done
@@ -105,7 +106,7 @@ func (k keys) aliveBase() string            { return k.join("alive", "") }
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
 // with the store's own names (users, lang, r, a, audit, undo, pending, upd,
-// alive, invite, expect, approval, reason).
+// alive, noticed, invite, expect, approval, reason).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
 
@@ -119,3 +120,7 @@ func (k keys) open() string              { return k.join("remind", "open") }
 func (k keys) seq() string               { return k.join("remind", "seq") }
 func (k keys) sent(task string) string   { return k.join("remind", "sent", task) }
 func (k keys) leaders() string           { return k.join("remind", "leaders") }
+
+func (k keys) noticed(userID int64) string {
+	return k.join("noticed", strconv.FormatInt(userID, 10))
+}

@@ -124,3 +124,14 @@ func (s *Store) Retire(ctx context.Context, instance string) error {
 	}
 	return nil
 }
+
+// NoticeOnce reports whether userID may be sent a notice now, and if so
+// holds back the next one for quiet (SET NX with a TTL): true the first time
+// in each quiet period. It returns an error when Redis fails.
+func (s *Store) NoticeOnce(ctx context.Context, userID int64, quiet time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.keys.noticed(userID), 1, quiet).Result()
+	if err != nil {
+		return false, fmt.Errorf("store: notice %d: %w", userID, err)
+	}
+	return ok, nil
+}

@@ -740,6 +740,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	// Reading the body to its end lets net/http notice a client that goes
+	// away (it cancels r.Context()); a multipart reader stops at the last
+	// boundary.
+	_, _ = io.Copy(io.Discard, r.Body)
 
 	s.mu.Lock()
 	s.calls[name]++
