@@ -223,6 +223,8 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		chats:   chats,
 		log:     log,
 		flood:   fl,
+		inbox:   st,
+		keep:    keepDone,
 		drop: func(ctx context.Context, u *models.Update, first bool) {
 			dropUpdate(ctx, app, out, log, u, first)
 		},
@@ -272,6 +274,11 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, insta
 		log.Warn("update log unavailable", "update_id", u.ID, "err", err)
 	case claim == store.UpdateDone:
 		log.Info("duplicate update skipped", "update_id", u.ID)
+		// Saved again by a poller that got it before its acknowledgement:
+		// take it out of the inbox.
+		if err := st.DoneUpdate(ctx, u.ID, keepDone); err != nil {
+			log.Warn("update log", "update_id", u.ID, "err", err)
+		}
 		return handled
 	case claim == store.UpdateBusy:
 		log.Info("update held by a live copy", "update_id", u.ID)

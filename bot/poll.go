@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+
+	"tiendo/bot/store"
 )
 
 // outcome is what became of one update.
@@ -28,21 +30,29 @@ const (
 	held
 )
 
-// poller fetches updates with getUpdates and acknowledges them (the next
-// offset) only once they and every update before them are done.
-// go-telegram/bot's own Start acknowledges an update as soon as it is
-// queued, so a crash loses what was in flight; here a crash means Telegram
-// delivers it again, and the update log in Redis keeps it from being
-// handled twice.
+// inbox is where the poller keeps what it took from Telegram until it is
+// done (store.Store).
+type inbox interface {
+	SaveUpdates(ctx context.Context, ups []store.Inbound, keep time.Duration) error
+	Inbox(ctx context.Context, limit int) ([]store.Inbound, error)
+}
+
+// poller fetches updates with getUpdates and handles them, losing none to a
+// crash. go-telegram/bot's own Start acknowledges an update (the next
+// offset) as soon as it is queued in memory, so a crash loses what was in
+// flight. Here an update is acknowledged only once it is safe: saved in the
+// Redis inbox, from which a copy of the bot that starts later (or this one,
+// every recoverEvery) takes what a dead copy left; or, when Redis cannot
+// save it, once it and every update before it are done. The update log in
+// Redis keeps an update from being handled twice.
 //
 // There is no batch barrier: fetching goes on while updates are handled.
 // Each chat has its own queue, handled in order, one update at a time;
 // chats run in parallel (at most chats at once), so one chat's backlog —
 // replies wait for Telegram's one message a second per chat — holds back
-// no other chat. Telegram returns what is not acknowledged again on every
-// getUpdates; updates already in hand are skipped, and when a fetch brought
-// nothing new the poller waits for an update to finish (or idle) rather
-// than asking again at once.
+// no other chat. Acknowledging only the updates that are done would not
+// do: Telegram hands back at most 100 updates from the offset, so a
+// backlog at the offset would hide everyone behind it.
 type poller struct {
 	url     string // base URL + "/bot" + token
 	client  *http.Client
@@ -52,13 +62,19 @@ type poller struct {
 	// drop answers an update refused by flood control (may be nil).
 	drop  func(ctx context.Context, u *models.Update, first bool)
 	flood *flood
+	inbox inbox // nil: acknowledge only what is done
+	keep  time.Duration
 	log   *slog.Logger
 	retry time.Duration // wait before trying a held update again
-	idle  time.Duration // longest wait between fetches with updates in hand
+	idle  time.Duration // longest wait between fetches with unsaved updates in hand
+	// recoverEvery is how often the inbox is read for updates a dead copy
+	// left (also once at start).
+	recoverEvery time.Duration
 
 	mu      sync.Mutex
-	next    int64              // the id after the newest update in hand or done
-	pending map[int64]struct{} // in hand, not done
+	next    int64              // the id after the newest update fetched
+	unsaved map[int64]struct{} // in hand, neither saved nor done: not to be acknowledged
+	inHand  map[int64]struct{} // queued or being handled
 	queues  map[int64][]*models.Update
 	wake    chan struct{} // an update is done
 	sem     chan struct{}
@@ -66,7 +82,8 @@ type poller struct {
 }
 
 func (p *poller) init() {
-	p.pending = map[int64]struct{}{}
+	p.unsaved = map[int64]struct{}{}
+	p.inHand = map[int64]struct{}{}
 	p.queues = map[int64][]*models.Update{}
 	p.wake = make(chan struct{}, 1)
 	p.sem = make(chan struct{}, max(p.chats, 1))
@@ -75,6 +92,12 @@ func (p *poller) init() {
 	}
 	if p.idle <= 0 {
 		p.idle = 100 * time.Millisecond
+	}
+	if p.recoverEvery <= 0 {
+		p.recoverEvery = 10 * time.Second
+	}
+	if p.keep <= 0 {
+		p.keep = 24 * time.Hour
 	}
 }
 
@@ -89,11 +112,13 @@ type apiResponse struct {
 }
 
 // run polls until ctx is done, then returns once the updates being handled
-// are finished; those still queued stay unacknowledged and come back.
+// are finished; those still queued stay in the inbox (or unacknowledged)
+// and are handled after the next start.
 func (p *poller) run(ctx context.Context) {
 	p.init()
 	defer p.wg.Wait()
 	backoff := time.Duration(0)
+	var recovered time.Time
 	for ctx.Err() == nil {
 		if backoff > 0 {
 			select {
@@ -102,7 +127,11 @@ func (p *poller) run(ctx context.Context) {
 			case <-time.After(backoff):
 			}
 		}
-		ups, retryAfter, err := p.fetch(ctx, p.offset())
+		if time.Since(recovered) >= p.recoverEvery {
+			p.recover(ctx)
+			recovered = time.Now()
+		}
+		ups, raws, retryAfter, err := p.fetch(ctx, p.offset())
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -115,9 +144,9 @@ func (p *poller) run(ctx context.Context) {
 			continue
 		}
 		backoff = 0
-		if p.accept(ctx, ups) == 0 && len(ups) > 0 {
-			// Only updates in hand came back: Telegram answers at once
-			// while any is unacknowledged, so wait for one to finish.
+		if p.accept(ctx, ups, raws) == 0 && len(ups) > 0 {
+			// Only unsaved updates in hand came back: Telegram answers at
+			// once while any is unacknowledged, so wait for one to finish.
 			select {
 			case <-ctx.Done():
 			case <-p.wake:
@@ -127,30 +156,29 @@ func (p *poller) run(ctx context.Context) {
 	}
 }
 
-// offset is what to ask getUpdates for: the oldest update not done, which
-// acknowledges everything before it.
+// offset is what to ask getUpdates for: the oldest update neither saved nor
+// done, else the next one; it acknowledges everything before it.
 func (p *poller) offset() int64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	off := p.next
-	for id := range p.pending {
+	for id := range p.unsaved {
 		off = min(off, id)
 	}
 	return off
 }
 
-// accept queues the updates not seen before on their chats and returns how
-// many there were.
-func (p *poller) accept(ctx context.Context, ups []*models.Update) int {
+// accept saves the updates not seen before in the inbox, queues them on
+// their chats, and returns how many there were.
+func (p *poller) accept(ctx context.Context, ups []*models.Update, raws []json.RawMessage) int {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	fresh := 0
-	for _, u := range ups {
-		if u.ID < p.next {
+	var fresh []*models.Update
+	var save []store.Inbound
+	for i, u := range ups {
+		if _, ok := p.inHand[u.ID]; ok || u.ID < p.next {
 			continue // in hand, or done and not yet acknowledged
 		}
 		p.next = u.ID + 1
-		fresh++
 		if ok, first := p.flood.allow(senderOf(u)); !ok {
 			if p.drop != nil {
 				p.wg.Add(1)
@@ -159,22 +187,75 @@ func (p *poller) accept(ctx context.Context, ups []*models.Update) int {
 					p.drop(context.WithoutCancel(ctx), u, first)
 				}()
 			}
+			fresh = append(fresh, nil)
 			continue
 		}
-		p.pending[u.ID] = struct{}{}
-		c := chatOf(u)
-		q, running := p.queues[c]
-		p.queues[c] = append(q, u)
-		if !running {
-			p.wg.Add(1)
-			go p.work(ctx, c)
+		fresh = append(fresh, u)
+		save = append(save, store.Inbound{ID: u.ID, Body: raws[i]})
+	}
+	p.mu.Unlock()
+	saved := false
+	if p.inbox != nil && len(save) > 0 {
+		if err := p.inbox.SaveUpdates(ctx, save, p.keep); err != nil {
+			p.log.Warn("inbox: updates kept unacknowledged until done", "err", err)
+		} else {
+			saved = true
 		}
 	}
-	return fresh
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, u := range fresh {
+		if u == nil {
+			continue
+		}
+		if !saved {
+			p.unsaved[u.ID] = struct{}{}
+		}
+		p.queueLocked(ctx, u)
+	}
+	return len(fresh)
+}
+
+// recover queues what the inbox holds that is not in hand: updates a dead
+// copy of the bot had taken, or this one before a restart.
+func (p *poller) recover(ctx context.Context) {
+	if p.inbox == nil {
+		return
+	}
+	in, err := p.inbox.Inbox(ctx, 1000)
+	if err != nil {
+		p.log.Warn("inbox", "err", err)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, x := range in {
+		if _, ok := p.inHand[x.ID]; ok {
+			continue
+		}
+		var u models.Update
+		if err := json.Unmarshal(x.Body, &u); err != nil {
+			p.log.Error("inbox: unreadable update", "update_id", x.ID, "err", err)
+			continue
+		}
+		p.log.Info("inbox: update taken up again", "update_id", x.ID)
+		p.queueLocked(ctx, &u)
+	}
+}
+
+func (p *poller) queueLocked(ctx context.Context, u *models.Update) {
+	p.inHand[u.ID] = struct{}{}
+	c := chatOf(u)
+	q, running := p.queues[c]
+	p.queues[c] = append(q, u)
+	if !running {
+		p.wg.Add(1)
+		go p.work(ctx, c)
+	}
 }
 
 // work handles chat's queue until it is empty, or ctx ends (what is left
-// stays unacknowledged).
+// stays in the inbox or unacknowledged).
 func (p *poller) work(ctx context.Context, chat int64) {
 	defer p.wg.Done()
 	select {
@@ -191,7 +272,7 @@ func (p *poller) work(ctx context.Context, chat int64) {
 		p.mu.Lock()
 		q := p.queues[chat]
 		if len(q) == 0 || ctx.Err() != nil {
-			delete(p.queues, chat)
+			p.abandonLocked(chat)
 			p.mu.Unlock()
 			return
 		}
@@ -201,7 +282,10 @@ func (p *poller) work(ctx context.Context, chat int64) {
 		for p.handle(hctx, u) == held {
 			select {
 			case <-ctx.Done():
-				p.abandon(chat)
+				p.mu.Lock()
+				delete(p.inHand, u.ID)
+				p.abandonLocked(chat)
+				p.mu.Unlock()
 				return
 			case <-time.After(p.retry):
 			}
@@ -212,13 +296,21 @@ func (p *poller) work(ctx context.Context, chat int64) {
 
 func (p *poller) abandon(chat int64) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.abandonLocked(chat)
+}
+
+func (p *poller) abandonLocked(chat int64) {
+	for _, u := range p.queues[chat] {
+		delete(p.inHand, u.ID)
+	}
 	delete(p.queues, chat)
-	p.mu.Unlock()
 }
 
 func (p *poller) done(id int64) {
 	p.mu.Lock()
-	delete(p.pending, id)
+	delete(p.unsaved, id)
+	delete(p.inHand, id)
 	p.mu.Unlock()
 	select {
 	case p.wake <- struct{}{}:
@@ -238,8 +330,8 @@ func chatOf(u *models.Update) int64 {
 	return 0
 }
 
-// fetch asks for the updates from offset on.
-func (p *poller) fetch(ctx context.Context, offset int64) ([]*models.Update, time.Duration, error) {
+// fetch asks for the updates from offset on, decoded and as sent.
+func (p *poller) fetch(ctx context.Context, offset int64) ([]*models.Update, []json.RawMessage, time.Duration, error) {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	_ = w.WriteField("offset", strconv.FormatInt(offset, 10))
@@ -248,7 +340,7 @@ func (p *poller) fetch(ctx context.Context, offset int64) ([]*models.Update, tim
 	_ = w.Close()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url+"/getUpdates", &body)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	resp, err := p.client.Do(req)
@@ -258,19 +350,25 @@ func (p *poller) fetch(ctx context.Context, offset int64) ([]*models.Update, tim
 		if errors.As(err, &ue) && ue.Unwrap() != nil {
 			err = ue.Unwrap()
 		}
-		return nil, 0, fmt.Errorf("getUpdates: %w", err)
+		return nil, nil, 0, fmt.Errorf("getUpdates: %w", err)
 	}
 	defer resp.Body.Close()
 	var r apiResponse
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		return nil, 0, fmt.Errorf("getUpdates: HTTP %d, unreadable answer: %w", resp.StatusCode, err)
+		return nil, nil, 0, fmt.Errorf("getUpdates: HTTP %d, unreadable answer: %w", resp.StatusCode, err)
 	}
 	if !r.OK {
-		return nil, time.Duration(r.Parameters.RetryAfter) * time.Second, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
+		return nil, nil, time.Duration(r.Parameters.RetryAfter) * time.Second, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
 	}
-	var ups []*models.Update
-	if err := json.Unmarshal(r.Result, &ups); err != nil {
-		return nil, 0, fmt.Errorf("getUpdates: %w", err)
+	var raws []json.RawMessage
+	if err := json.Unmarshal(r.Result, &raws); err != nil {
+		return nil, nil, 0, fmt.Errorf("getUpdates: %w", err)
 	}
-	return ups, 0, nil
+	ups := make([]*models.Update, len(raws))
+	for i, raw := range raws {
+		if err := json.Unmarshal(raw, &ups[i]); err != nil {
+			return nil, nil, 0, fmt.Errorf("getUpdates: %w", err)
+		}
+	}
+	return ups, raws, 0, nil
 }

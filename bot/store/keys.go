@@ -28,6 +28,8 @@ const DefaultPrefix = "tiendo"
 //	{p}:pending:<id>          string pending submission (JSON), with a TTL
 //	{p}:upd:<update id>       string "claimed:<instance>" / "done", with a TTL (updates.go)
 //	{p}:alive:<instance>      string a running copy of the bot's heartbeat, with a short TTL
+//	{p}:in:<update id>        string an update taken from getUpdates and not yet done (JSON), with a TTL
+//	{p}:inbox                 zset   update ids of the in:<id> keys, by id
 //	{p}:noticed:<user>        string a stranger was told their id; the TTL is how long they hear nothing more
 //	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
 //	{p}:expect:<user>         string "indicator|period" the user's next bare figure is for (expect.go)
@@ -106,7 +108,7 @@ func (k keys) aliveBase() string            { return k.join("alive", "") }
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
 // with the store's own names (users, lang, r, a, audit, undo, pending, upd,
-// alive, noticed, invite, expect, approval, reason).
+// alive, noticed, in, inbox, invite, expect, approval, reason).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
 
@@ -124,3 +126,8 @@ func (k keys) leaders() string           { return k.join("remind", "leaders") }
 func (k keys) noticed(userID int64) string {
 	return k.join("noticed", strconv.FormatInt(userID, 10))
 }
+
+func (k keys) inbound(updateID int64) string {
+	return k.join("in", strconv.FormatInt(updateID, 10))
+}
+func (k keys) inbox() string { return k.join("inbox") }

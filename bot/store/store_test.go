@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -450,6 +452,56 @@ func TestClaimUpdate(t *testing.T) {
 				t.Fatal(err)
 			}
 			claim(1002, "c", store.UpdateTakenOver)
+		})
+	}
+}
+
+// The inbox keeps updates taken from getUpdates until they are done, in
+// id order; what expired leaves the index too.
+func TestInbox(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s, elapse := b.open(t)
+			ids := func() []int64 {
+				t.Helper()
+				in, err := s.Inbox(ctx, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []int64
+				for _, u := range in {
+					if string(u.Body) != fmt.Sprintf(`{"update_id":%d}`, u.ID) {
+						t.Errorf("update %d: body %s", u.ID, u.Body)
+					}
+					out = append(out, u.ID)
+				}
+				return out
+			}
+			save := func(keep time.Duration, nums ...int64) {
+				t.Helper()
+				var ups []store.Inbound
+				for _, n := range nums {
+					ups = append(ups, store.Inbound{ID: n, Body: fmt.Appendf(nil, `{"update_id":%d}`, n)})
+				}
+				if err := s.SaveUpdates(ctx, ups, keep); err != nil {
+					t.Fatal(err)
+				}
+			}
+			save(time.Hour, 12, 10, 11)
+			if got := ids(); !slices.Equal(got, []int64{10, 11, 12}) {
+				t.Fatalf("Inbox = %v, want [10 11 12]", got)
+			}
+			if err := s.DoneUpdate(ctx, 11, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			save(200*time.Millisecond, 13)
+			elapse(300 * time.Millisecond)
+			if got := ids(); !slices.Equal(got, []int64{10, 12}) {
+				t.Fatalf("Inbox after one done and one expired = %v, want [10 12]", got)
+			}
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -98,13 +99,87 @@ func (s *Store) ClaimUpdate(ctx context.Context, updateID int64, instance string
 }
 
 // DoneUpdate marks updateID as handled for keep (24 h is Telegram's horizon),
-// so later copies of it are refused by ClaimUpdate. It returns an error when
-// Redis fails.
+// so later copies of it are refused by ClaimUpdate, and takes it out of the
+// inbox. It returns an error when Redis fails.
 func (s *Store) DoneUpdate(ctx context.Context, updateID int64, keep time.Duration) error {
-	if err := s.rdb.Set(ctx, s.keys.update(updateID), updateDone, keep).Err(); err != nil {
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, s.keys.update(updateID), updateDone, keep)
+		p.Del(ctx, s.keys.inbound(updateID))
+		p.ZRem(ctx, s.keys.inbox(), updateID)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("store: mark update %d done: %w", updateID, err)
 	}
 	return nil
+}
+
+// Inbound is an update as Telegram sent it.
+type Inbound struct {
+	ID   int64
+	Body []byte // the update's JSON
+}
+
+// SaveUpdates keeps ups in the inbox for keep, until DoneUpdate: long
+// polling may then acknowledge them to Telegram before they are handled,
+// and a copy of the bot that dies with them in hand leaves them to Inbox.
+// It returns an error when Redis fails; then none or some are saved.
+func (s *Store) SaveUpdates(ctx context.Context, ups []Inbound, keep time.Duration) error {
+	if len(ups) == 0 {
+		return nil
+	}
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for _, u := range ups {
+			p.Set(ctx, s.keys.inbound(u.ID), u.Body, keep)
+			p.ZAdd(ctx, s.keys.inbox(), redis.Z{Score: float64(u.ID), Member: u.ID})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: save %d updates: %w", len(ups), err)
+	}
+	return nil
+}
+
+// Inbox returns up to limit saved updates that are not done, oldest first;
+// entries whose body has expired are dropped from the index. It returns an
+// error when Redis fails.
+func (s *Store) Inbox(ctx context.Context, limit int) ([]Inbound, error) {
+	ids, err := s.rdb.ZRange(ctx, s.keys.inbox(), 0, int64(limit)-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: read inbox: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(ids))
+	nums := make([]int64, len(ids))
+	for i, id := range ids {
+		if nums[i], err = strconv.ParseInt(id, 10, 64); err != nil {
+			return nil, fmt.Errorf("store: read inbox: bad id %q", id)
+		}
+		keys[i] = s.keys.inbound(nums[i])
+	}
+	bodies, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: read inbox: %w", err)
+	}
+	var out []Inbound
+	var gone []any
+	for i, b := range bodies {
+		body, ok := b.(string)
+		if !ok {
+			gone = append(gone, ids[i])
+			continue
+		}
+		out = append(out, Inbound{ID: nums[i], Body: []byte(body)})
+	}
+	if len(gone) > 0 {
+		if err := s.rdb.ZRem(ctx, s.keys.inbox(), gone...).Err(); err != nil {
+			return nil, fmt.Errorf("store: read inbox: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // Heartbeat says that instance is alive for ttl; a running bot calls it
