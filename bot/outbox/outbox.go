@@ -132,14 +132,34 @@ func (o *Outbox) chat(chatID int64) *chatLimiter {
 	return c
 }
 
-// Send delivers one message, waiting for its turn under the limits. On a 429
-// it waits retry_after and tries again (MaxAttempts in all); on a 403 it
-// returns ErrBlocked at once; other errors are retried with a short backoff.
-// It returns ctx's error if ctx ends first.
+// Send delivers one message, waiting for its turn under the limits. A text
+// over MaxText is sent as several messages, split on lines (Split), in
+// order, the buttons under the last. On a 429 it waits retry_after and
+// tries again (MaxAttempts in all); on a 403 it returns ErrBlocked at once;
+// other errors are retried with a short backoff. It returns ctx's error if
+// ctx ends first; parts sent before a failure stay sent.
 func (o *Outbox) Send(ctx context.Context, chatID int64, html string, buttons [][]Button) error {
 	chat := o.chat(chatID)
 	chat.mu.Lock()
 	defer chat.mu.Unlock()
+	parts := Split(html, MaxText)
+	for i, part := range parts {
+		var kb [][]Button
+		if i == len(parts)-1 {
+			kb = buttons
+		}
+		if err := o.sendPart(ctx, chat, chatID, part, kb); err != nil {
+			if len(parts) > 1 {
+				return fmt.Errorf("part %d of %d: %w", i+1, len(parts), err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// sendPart sends one message of at most MaxText; the caller holds chat.mu.
+func (o *Outbox) sendPart(ctx context.Context, chat *chatLimiter, chatID int64, html string, buttons [][]Button) error {
 	var err error
 	for attempt := 1; attempt <= MaxAttempts; attempt++ {
 		// The chat's turn first, then the global one right before sending:
