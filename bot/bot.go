@@ -181,9 +181,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}, limits)
 	rcfg := remind.Config{
 		Redis: rdb, Store: st, Plan: plan, Loc: cfg.Loc, Quiet: quiet, Now: o.now, Logger: log,
-		Notifier: &handlers.Notifier{App: app, Out: ob, Sent: func(ctx context.Context, key string) (bool, error) {
-			return st.MarkSent(ctx, key)
-		}},
+		Notifier: &handlers.Notifier{App: app, Out: ob, Log: st},
 		Reported: func(ctx context.Context, unit, indicator, period string) (bool, error) {
 			return st.Reported(ctx, plan.ID, unit, indicator, period)
 		},

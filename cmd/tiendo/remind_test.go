@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 
 	"tiendo/bot"
 	"tiendo/bot/access"
+	"tiendo/bot/outbox"
 	"tiendo/bot/remind"
 	"tiendo/bot/telegramtest"
 )
@@ -327,5 +329,27 @@ func TestWeeklyDigestToLeadersGroup(t *testing.T) {
 	grdp := strings.Index(digest, "Tốc độ tăng trưởng")
 	if xk < 0 || grdp < 0 || xk > grdp {
 		t.Errorf("behind-pace exports are not first:\n%s", digest)
+	}
+}
+
+// A Telegram outage (502s) at a reminder's time: the reminder goes out once
+// Telegram is back, once; it is not marked sent before it was.
+func TestReminderSurvivesATelegramOutage(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, hcm)}
+	env := map[string]string{"TIENDO_PLAN": eventPlan(t)}
+	h := start(t, env, bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) {
+		c.EarlyRetry, c.RetryBase = 200*time.Millisecond, 300*time.Millisecond
+	}))
+	r1 := telegramtest.From{UserID: 601, FirstName: "Tâm"}
+	h.addUser(r1.UserID, access.Reporter, "duc-hue")
+	h.say(admin, "/hanchot them 21/06/2022 09:00 | Gửi báo cáo quý | Đức Huệ | 1h")
+
+	// Every send fails for a while: longer than the outbox tries by itself,
+	// so the reminder job has to try again.
+	h.api.FailNext("sendMessage", outbox.MaxAttempts+2, http.StatusBadGateway, 0)
+	clk.Set(time.Date(2022, 6, 21, 8, 0, 30, 0, hcm))
+	eventually(t, "the 1-hour reminder after the outage", func() bool { return h.count(r1.UserID, "Nhắc hạn", "còn 1 giờ") >= 1 })
+	if n := h.count(r1.UserID, "Nhắc hạn"); n != 1 {
+		t.Errorf("the reminder arrived %d times, want once", n)
 	}
 }
