@@ -105,10 +105,7 @@ func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
 	if subtle.ConstantTimeCompare([]byte(got), []byte(w.secret)) != 1 {
 		w.log.Warn("webhook: wrong secret token", "remote", r.RemoteAddr)
-		// Close rather than read what the client still sends (a slow body
-		// would hold the connection until the read timeout).
-		rw.Header().Set("Connection", "close")
-		http.Error(rw, "unauthorized", http.StatusUnauthorized)
+		refuse(rw, http.StatusUnauthorized, "unauthorized")
 		return
 	}
 	var u models.Update
@@ -116,8 +113,7 @@ func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			w.log.Error("webhook: update too large", "limit", tooBig.Limit)
-			rw.Header().Set("Connection", "close")
-			http.Error(rw, "too large", http.StatusRequestEntityTooLarge)
+			refuse(rw, http.StatusRequestEntityTooLarge, "too large")
 			return
 		}
 		// Telegram would send the same bytes again: acknowledge and log.
@@ -143,6 +139,16 @@ func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rw.WriteHeader(http.StatusOK)
+}
+
+// refuse answers code and closes the connection without reading what the
+// client still sends: net/http would otherwise read up to 256 kB of an
+// unread body first, and a slow one would hold the connection until the
+// read timeout.
+func refuse(rw http.ResponseWriter, code int, msg string) {
+	rw.Header().Set("Connection", "close")
+	http.Error(rw, msg, code)
+	_ = http.NewResponseController(rw).SetReadDeadline(time.Now())
 }
 
 // newWebhookServer is the HTTP server of webhook mode, with the limits above.
