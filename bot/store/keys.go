@@ -29,7 +29,7 @@ const DefaultPrefix = "tiendo"
 //	{p}:upd:<update id>       string "claimed:<instance>" / "done", with a TTL (updates.go)
 //	{p}:alive:<instance>      string a running copy of the bot's heartbeat, with a short TTL
 //	{p}:in:<update id>        string an update taken from getUpdates and not yet done (JSON), with a TTL
-//	{p}:inbox                 zset   update ids of the in:<id> keys, by id
+//	{p}:inbox                 zset   update ids of the in:<id> keys, by id; its TTL is the newest one's
 //	{p}:noticed:<user>        string a stranger was told their id; the TTL is how long they hear nothing more
 //	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
 //	{p}:expect:<user>         string "indicator|period" the user's next bare figure is for (expect.go)

@@ -133,6 +133,8 @@ func (s *Store) SaveUpdates(ctx context.Context, ups []Inbound, keep time.Durati
 			p.Set(ctx, s.keys.inbound(u.ID), u.Body, keep)
 			p.ZAdd(ctx, s.keys.inbox(), redis.Z{Score: float64(u.ID), Member: u.ID})
 		}
+		// The index lives as long as its newest entry might.
+		p.Expire(ctx, s.keys.inbox(), keep)
 		return nil
 	})
 	if err != nil {
