@@ -216,6 +216,9 @@ func (n *Notifier) deliverOnce(ctx context.Context, key string, r recipient, tex
 	if errors.Is(err, outbox.ErrBlocked) && r.user != nil {
 		n.blocked(ctx, *r.user)
 	}
+	if errors.Is(err, outbox.ErrRefused) {
+		return fmt.Errorf("%w: %w", remind.ErrRefused, err)
+	}
 	return err
 }
 

@@ -40,6 +40,10 @@ const idleAfter = 5 * time.Minute
 // bot, or it was removed from the group.
 var ErrBlocked = errors.New("outbox: the chat blocked the bot")
 
+// ErrRefused is returned (wrapped, with the client's error) when Telegram
+// answers 400: the message itself is wrong, and sending it again cannot help.
+var ErrRefused = errors.New("outbox: Telegram refused the message")
+
 // SendFunc sends one message; it is go-telegram/bot's SendMessage in
 // production and a fake in tests. Errors are the client's: a 429 as
 // *bot.TooManyRequestsError, a 403 wrapping bot.ErrorForbidden.
@@ -190,7 +194,7 @@ func (o *Outbox) sendPart(ctx context.Context, chat *chatLimiter, chatID int64, 
 				return serr
 			}
 		case errors.Is(err, tg.ErrorBadRequest):
-			return fmt.Errorf("outbox: chat %d: %w", chatID, err) // sending again cannot help
+			return fmt.Errorf("%w: chat %d: %w", ErrRefused, chatID, err) // sending again cannot help
 		default:
 			if serr := o.sleep(ctx, time.Duration(attempt)*200*time.Millisecond); serr != nil {
 				return serr

@@ -69,6 +69,11 @@ var ErrNoDeadline = errors.New("remind: no such deadline")
 // job then ends without retrying, and the reminder counts as sent.
 var ErrUndeliverable = errors.New("remind: undeliverable")
 
+// ErrRefused is what a Notifier returns (wrapped) for a message Telegram
+// refused as such (a 400): retrying cannot help, so the job is given up at
+// once — logged, and the admins told.
+var ErrRefused = errors.New("remind: refused")
+
 // SendState is what Store.ClaimSend found.
 type SendState int
 
@@ -561,6 +566,9 @@ func (r *Reminders) sent(ctx context.Context, claimed []string, err error) error
 	switch {
 	case errors.Is(err, ErrUndeliverable):
 		r.log.Warn("remind: undeliverable", "task", claimed[0], "err", err)
+	case errors.Is(err, ErrRefused):
+		r.release(claimed)
+		return fmt.Errorf("remind: send %s: %w: %w", claimed[0], err, asynq.SkipRetry)
 	case err != nil:
 		r.release(claimed)
 		return fmt.Errorf("remind: send %s: %w", claimed[0], err)

@@ -45,19 +45,20 @@ func hcm(t testing.TB) *time.Location {
 // context (a send cut short by a shutdown). Only sends that succeed are
 // counted.
 type notifier struct {
-	clock    *clock
-	mu       sync.Mutex
-	reminds  map[string]int // task id -> deliveries
-	order    []remind.Occurrence
-	catchUps map[remind.Assignee][][]remind.Item
-	overdue  [][]remind.Late
-	fail     int
-	refuse   map[int64]int        // user id -> attempts, answered with ErrUndeliverable
-	times    map[string]time.Time // task id -> the clock at delivery
-	block    bool
-	blocked  chan struct{} // closed when a blocked send starts
-	onRemind func(remind.Occurrence)
-	gaveUp   []remind.GivenUp
+	clock      *clock
+	mu         sync.Mutex
+	reminds    map[string]int // task id -> deliveries
+	order      []remind.Occurrence
+	catchUps   map[remind.Assignee][][]remind.Item
+	overdue    [][]remind.Late
+	fail       int
+	refuse     map[int64]int        // user id -> attempts, answered with ErrUndeliverable
+	times      map[string]time.Time // task id -> the clock at delivery
+	block      bool
+	blocked    chan struct{} // closed when a blocked send starts
+	onRemind   func(remind.Occurrence)
+	gaveUp     []remind.GivenUp
+	badRequest bool // Remind fails with remind.ErrRefused
 }
 
 func newNotifier(c *clock) *notifier {
@@ -85,6 +86,10 @@ func (n *notifier) Remind(ctx context.Context, o remind.Occurrence, _ remind.Dea
 		n.fail--
 		n.mu.Unlock()
 		return errors.New("telegram: 502 Bad Gateway")
+	}
+	if n.badRequest {
+		n.mu.Unlock()
+		return fmt.Errorf("telegram: 400 Bad Request: chat not found: %w", remind.ErrRefused)
 	}
 	n.reminds[o.TaskID()]++
 	n.times[o.TaskID()] = n.clock.Now()
@@ -686,5 +691,32 @@ func TestGivenUpIsLoggedAndToldOnce(t *testing.T) {
 	}
 	if got := n.delivered(); len(got) != 0 {
 		t.Errorf("delivered %v", got)
+	}
+}
+
+// A reminder Telegram refuses as such (400) is given up at once, not
+// retried for half a day.
+func TestRefusedIsGivenUpAtOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	n := newNotifier(e.clk)
+	n.badRequest = true
+	r := e.copyOfBot(n, nil, func(c *remind.Config) { c.RetryBase = time.Hour })
+	d := e.deadline("8", june(t, 30, 17, 0, 0), nil, remind.Assignee{UserID: 42})
+	if err := r.Schedule(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	e.start(r)
+	e.clk.Set(d.Due.Add(30 * time.Second))
+	waitFor(t, 20*time.Second, "the admins to be told", func() bool {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		return len(n.gaveUp) > 0
+	})
+	time.Sleep(settle)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if len(n.gaveUp) != 1 || !strings.Contains(n.gaveUp[0].Err, "400") {
+		t.Errorf("GivenUp = %+v, want one, with the 400", n.gaveUp)
 	}
 }
