@@ -353,3 +353,40 @@ func TestReminderSurvivesATelegramOutage(t *testing.T) {
 		t.Errorf("the reminder arrived %d times, want once", n)
 	}
 }
+
+// The overdue summary of half a year of unreported plan figures (15 units,
+// several indicators, January to May) is far over Telegram's 4096
+// characters: the admin gets it all, in several messages, in order, and
+// the Bot API refuses none.
+func TestLongOverdueSummaryArrivesWhole(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 20, 18, 0, 30, 0, hcm)}
+	h := start(t, nil, bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) { c.EarlyRetry = 200 * time.Millisecond }))
+	var parts []telegramtest.Sent
+	eventually(t, "the overdue summary", func() bool {
+		parts = nil
+		for _, s := range h.api.Sent() {
+			if s.Method == "sendMessage" && s.ChatID == admin.UserID {
+				parts = append(parts, s)
+			}
+		}
+		return len(parts) >= 2
+	})
+	if !strings.Contains(telegramtest.Render(parts[0].Text), "Quá hạn") {
+		t.Errorf("the first part is not the summary's head:\n%s", telegramtest.Render(parts[0].Text))
+	}
+	total := 0
+	for _, p := range parts {
+		total += len([]rune(telegramtest.Render(p.Text)))
+		for _, line := range strings.Split(telegramtest.Render(p.Text), "\n") {
+			if !strings.HasPrefix(line, "•") && !strings.Contains(line, "Quá hạn") {
+				t.Errorf("a line cut in two: %q", line)
+			}
+		}
+	}
+	if total <= 4096 {
+		t.Errorf("the summary is only %d characters: the test shows nothing", total)
+	}
+	if r := h.api.Refused(); len(r) > 0 {
+		t.Errorf("refused: %+v", r[0])
+	}
+}
