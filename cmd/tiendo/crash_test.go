@@ -3,12 +3,19 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"log"
 	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -304,4 +311,97 @@ func takenOver(log string) map[int64]bool {
 		out[id] = true
 	}
 	return out
+}
+
+// Two webhook copies behind a load balancer, one killed with -9 while
+// updates flow: Telegram's retries go to the other copy, which answers
+// every update; none is lost to the dead copy's claim.
+func TestKill9OneOfTwoWebhookCopies(t *testing.T) {
+	api, redisURL, prefix := crashSetup(t)
+	backends := []string{freeAddr(t), freeAddr(t)}
+	// A round-robin balancer that knows what each copy has in hand.
+	var next atomic.Int64
+	var inflight [2]atomic.Int64
+	var proxies [2]*httputil.ReverseProxy
+	for i, b := range backends {
+		target := &url.URL{Scheme: "http", Host: b}
+		proxies[i] = &httputil.ReverseProxy{
+			Rewrite:  func(r *httputil.ProxyRequest) { r.SetURL(target) },
+			ErrorLog: log.New(io.Discard, "", 0),
+		}
+	}
+	lb := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := next.Add(1) % 2
+		inflight[i].Add(1)
+		defer inflight[i].Add(-1)
+		proxies[i].ServeHTTP(w, r)
+	})
+	front, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: lb}
+	go func() { _ = srv.Serve(front) }()
+	t.Cleanup(func() { _ = srv.Close() })
+
+	hook := "TIENDO_WEBHOOK_URL=http://" + front.Addr().String() + "/hook"
+	copies := []*process{
+		startProcess(t, api, redisURL, prefix, hook, "TIENDO_WEBHOOK_LISTEN="+backends[0]),
+		startProcess(t, api, redisURL, prefix, hook, "TIENDO_WEBHOOK_LISTEN="+backends[1]),
+	}
+	api.SetHandlerDelay(20 * time.Millisecond)
+	const n = 60
+	for i := range n {
+		api.SendText(telegramtest.From{UserID: int64(3500 + i%6), FirstName: "W", LanguageCode: "vi"}, fmt.Sprintf("/w%d", i))
+	}
+	// Kill the first copy once a third is answered, while it has an update in
+	// hand (its reply waiting in the Bot API's delay).
+	// The Bot API double posts one update at a time, so a sendMessage that
+	// starts while the first copy has a post in hand is that copy's reply.
+	deadline := time.Now().Add(20 * time.Second)
+	for len(api.Sent()) < n/3 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	for time.Now().Before(deadline) {
+		if inflight[0].Load() == 0 {
+			time.Sleep(100 * time.Microsecond)
+			continue
+		}
+		c := api.Calls("sendMessage")
+		for inflight[0].Load() > 0 && api.Calls("sendMessage") == c {
+			time.Sleep(100 * time.Microsecond)
+		}
+		if inflight[0].Load() > 0 {
+			break
+		}
+	}
+	copies[0].kill9(t)
+	deadline = time.Now().Add(60 * time.Second)
+	for len(api.Sent()) < n && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = api.WaitIdle(ctx, 500*time.Millisecond)
+	over := takenOver(copies[1].out.String())
+	lost, twice := 0, 0
+	for i := range n {
+		chat, name := int64(3500+i%6), fmt.Sprintf("/w%d.", i)
+		switch got := answers(api, chat, name); {
+		case got == 0:
+			lost++
+		case got > 1:
+			twice += got - 1
+		}
+	}
+	t.Logf("%d updates, one copy killed: %d lost, %d answered twice, %d taken over", n, lost, twice, len(over))
+	if lost > 0 {
+		t.Errorf("%d of %d updates lost", lost, n)
+	}
+	if twice > len(over) {
+		t.Errorf("%d answered twice, more than the %d in flight at the kill", twice, len(over))
+	}
+	if len(over) == 0 {
+		t.Errorf("no update was in hand at the kill: the test proved nothing")
+	}
 }
