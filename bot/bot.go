@@ -33,10 +33,15 @@ import (
 // Timings of the update loop.
 const (
 	pollTimeout  = 25 * time.Second // long-poll wait asked of Telegram
-	claimLease   = 2 * time.Minute  // a crashed copy's update is retried after this
+	claimLease   = 2 * time.Minute  // a live copy stuck this long on an update loses it
 	keepDone     = 24 * time.Hour   // Telegram redelivers within a day at most
 	startTimeout = 10 * time.Second
-	workers      = 8
+	chats        = 64 // chats whose updates are handled at once
+	// A running copy renews its heartbeat every aliveEvery; one whose
+	// heartbeat is older than aliveTTL is dead, and the updates it held are
+	// taken over by the next delivery.
+	aliveEvery = time.Second
+	aliveTTL   = 4 * time.Second
 )
 
 // LocalUserID is the terminal chat's user when TIENDO_ADMINS names nobody.
@@ -57,9 +62,15 @@ type runOptions struct {
 	onReady  func(*handlers.App)
 	remind   []func(*remind.Config)
 	noRemind bool
+	noFlood  bool
 	limits   outbox.Limits
 	leaseTTL time.Duration
 }
+
+// WithoutFloodControl lets every update through, however many one user
+// sends (tests of other limits, such as the press rate, or of races that
+// send one user's commands all at once).
+func WithoutFloodControl() Option { return func(o *runOptions) { o.noFlood = true } }
 
 // WithoutReminders runs the bot without its reminder jobs (tests of other things).
 func WithoutReminders() Option { return func(o *runOptions) { o.noRemind = true } }
@@ -190,9 +201,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	ob.Observe = met.OutboxQueued
 	rcfg := remind.Config{
 		Redis: rdb, Store: st, Plan: plan, Loc: cfg.Loc, Quiet: quiet, Now: o.now, Logger: log,
-		Notifier: countingNotifier{next: &handlers.Notifier{App: app, Out: ob, Sent: func(ctx context.Context, key string) (bool, error) {
-			return st.MarkSent(ctx, key)
-		}, Photo: func(ctx context.Context, chatID int64, f handlers.File) error { // files.go
+		Notifier: countingNotifier{next: &handlers.Notifier{App: app, Out: ob, Log: st, Photo: func(ctx context.Context, chatID int64, f handlers.File) error { // files.go
 			return ob.Do(ctx, chatID, func(ctx context.Context) error { return sender{b: b}.sendFile(ctx, chatID, f) })
 		}}, m: met},
 		Reported: func(ctx context.Context, unit, indicator, period string) (bool, error) {
@@ -238,21 +247,44 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		o.onReady(app)
 	}
 
+	instance := store.NewInstanceID()
+	if err := st.Heartbeat(sctx, instance, aliveTTL); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	stopBeat := heartbeat(ctx, st, instance, log)
+	defer stopBeat()
+
 	out := sender{b: b}
+	fl := newFlood()
+	if o.noFlood {
+		fl = nil // allow lets everything through
+	}
 	p := &poller{
 		url:     apiURL + "/bot" + token,
 		client:  &http.Client{Timeout: o.pollWait + 30*time.Second, Transport: met.Transport(nil)},
 		timeout: o.pollWait,
-		workers: workers,
+		chats:   chats,
 		log:     log,
-		handle: func(ctx context.Context, u *models.Update) {
-			handleUpdate(ctx, app, st, out, log, met, u)
+		flood:   fl,
+		inbox:   st,
+		keep:    keepDone,
+		skipped: func(u *models.Update) {
+			req, ok := request(u)
+			kind := updateKind(req, ok)
+			met.Update(kind, metrics.OutcomeDuplicate, time.Now())
+			log.Debug("update", "update_id", u.ID, "kind", kind, "outcome", metrics.OutcomeDuplicate, "duration_ms", 0)
+		},
+		drop: func(ctx context.Context, u *models.Update, first bool) {
+			dropUpdate(ctx, app, out, log, u, first)
+		},
+		handle: func(ctx context.Context, u *models.Update) outcome {
+			return handleUpdate(ctx, app, st, instance, out, log, met, u)
 		},
 	}
 	if !terminal && cfg.WebhookURL != "" {
 		w := &webhook{
 			path: webhookPath(cfg.WebhookURL), secret: webhookSecret(cfg), log: log,
-			handle: p.handle, health: st.Ping, chats: map[int64]*chatLock{},
+			handle: p.handle, drop: p.drop, flood: fl, health: st.Ping, chats: map[int64]*chatLock{},
 		}
 		err := serveWebhook(ctx, cfg, b, w)
 		log.Info("stopped")
@@ -281,42 +313,54 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 }
 
 // handleUpdate runs one update once: the update log in Redis makes a
-// redelivered update (same update_id) a no-op, and lets it through again if
-// the copy that took it died before finishing.
-func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, u *models.Update) {
+// redelivered update (same update_id) a no-op once it is done, holds it back
+// while a live copy of the bot is on it, and lets it through again at once
+// if the copy that took it died before finishing.
+func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, instance string, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, u *models.Update) outcome {
 	start := time.Now()
 	req, ok := request(u)
 	kind := updateKind(req, ok)
-	outcome := metrics.OutcomeOK
+	result := metrics.OutcomeOK
 	defer func() {
-		met.Update(kind, outcome, start)
+		met.Update(kind, result, start)
 		// Never the text: ids, kind, outcome and time only.
-		log.Debug("update", "update_id", u.ID, "kind", kind, "outcome", outcome, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+		log.Debug("update", "update_id", u.ID, "kind", kind, "outcome", result, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 	}()
 	if !ok {
-		outcome = metrics.OutcomeIgnored
-		return
+		result = metrics.OutcomeIgnored
+		return handled
 	}
-	claimed, err := st.ClaimUpdate(ctx, u.ID, claimLease)
+	claim, err := st.ClaimUpdate(ctx, u.ID, instance, claimLease)
 	switch {
 	case err != nil && store.Unavailable(err):
 		// Redis cannot serve: say so now rather than wait out the same
 		// timeouts a second time in the handler.
 		log.Warn("update log unavailable", "update_id", u.ID, "err", err)
-		outcome = metrics.OutcomeUnavailable
+		result = metrics.OutcomeUnavailable
 		_ = app.Fail(ctx, out, req, err)
-		return
+		return handled
 	case err != nil:
 		log.Warn("update log", "update_id", u.ID, "err", err)
-	case !claimed:
+	case claim == store.UpdateDone:
 		log.Info("duplicate update skipped", "update_id", u.ID)
-		outcome = metrics.OutcomeDuplicate
-		return
+		result = metrics.OutcomeDuplicate
+		// Saved again by a poller that got it before its acknowledgement:
+		// take it out of the inbox.
+		if err := st.DoneUpdate(ctx, u.ID, keepDone); err != nil {
+			log.Warn("update log", "update_id", u.ID, "err", err)
+		}
+		return handled
+	case claim == store.UpdateBusy:
+		log.Info("update held by a live copy", "update_id", u.ID)
+		result = metrics.OutcomeDuplicate
+		return held
+	case claim == store.UpdateTakenOver:
+		log.Warn("update taken over from a copy that died while handling it", "update_id", u.ID)
 	}
 	if herr := app.Handle(ctx, out, req); herr != nil {
-		outcome = metrics.OutcomeError
+		result = metrics.OutcomeError
 		if store.Unavailable(herr) {
-			outcome = metrics.OutcomeUnavailable
+			result = metrics.OutcomeUnavailable
 		}
 		log.Error("handle", "update_id", u.ID, "chat_id", req.ChatID, "user_id", req.UserID, "err", herr)
 	}
@@ -324,6 +368,58 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, out h
 	// redelivery must not answer again.
 	if err := st.DoneUpdate(ctx, u.ID, keepDone); err != nil {
 		log.Warn("update log", "update_id", u.ID, "err", err)
+	}
+	return handled
+}
+
+// dropUpdate answers an update refused by flood control: a button press is
+// answered (or it spins), and the first message of a mute gets a notice in
+// a private chat. In a group nothing is said.
+func dropUpdate(ctx context.Context, app *handlers.App, out handlers.Sender, log *slog.Logger, u *models.Update, first bool) {
+	req, ok := request(u)
+	if !ok {
+		return
+	}
+	if first {
+		log.Warn("flood: user muted", "user_id", req.UserID, "chat_id", req.ChatID, "for", floodMute.String())
+	}
+	switch {
+	case req.CallbackID != "":
+		_ = out.Answer(ctx, req.CallbackID, "")
+	case first && !req.IsGroup():
+		text := app.Cat.N(locales.Lang(req.LangCode), "FloodMuted", int(floodMute/time.Minute))
+		if _, err := out.Send(ctx, req.ChatID, text, nil); err != nil {
+			log.Warn("flood notice", "chat_id", req.ChatID, "err", err)
+		}
+	}
+}
+
+// heartbeat keeps instance alive in Redis until the returned function is
+// called, which also retires it (what it held is taken over at once).
+func heartbeat(ctx context.Context, st *store.Store, instance string, log *slog.Logger) func() {
+	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(aliveEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-bctx.Done():
+				return
+			case <-t.C:
+				if err := st.Heartbeat(bctx, instance, aliveTTL); err != nil && bctx.Err() == nil {
+					log.Warn("heartbeat", "err", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		rctx, rcancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer rcancel()
+		_ = st.Retire(rctx, instance)
 	}
 }
 

@@ -90,10 +90,15 @@ func (n countingNotifier) CatchUp(ctx context.Context, a remind.Assignee, items 
 	return n.count(n.next.CatchUp(ctx, a, items), len(items))
 }
 
-func (n countingNotifier) Overdue(ctx context.Context, late []remind.Late) error {
-	return n.next.Overdue(ctx, late)
+func (n countingNotifier) Overdue(ctx context.Context, task string, late []remind.Late) error {
+	return n.next.Overdue(ctx, task, late)
 }
 
-func (n countingNotifier) Digest(ctx context.Context, late []remind.Late) error {
-	return n.next.Digest(ctx, late)
+func (n countingNotifier) Digest(ctx context.Context, task string, late []remind.Late) error {
+	return n.next.Digest(ctx, task, late)
+}
+
+// GaveUp tells the admins; the failed attempts were counted as they came.
+func (n countingNotifier) GaveUp(ctx context.Context, g remind.GivenUp) error {
+	return n.next.GaveUp(ctx, g)
 }

@@ -14,24 +14,94 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+
+	"tiendo/bot/store"
 )
 
-// poller fetches updates with getUpdates and acknowledges them (the next
-// offset) only after their handlers have finished. go-telegram/bot's own
-// Start acknowledges an update as soon as it is queued, so a crash loses what
-// was in flight; here a crash means Telegram delivers it again, and the
-// update log in Redis keeps it from being handled twice.
+// outcome is what became of one update.
+type outcome int
+
+const (
+	// handled: done (answered, a duplicate of a done one, or not for us):
+	// it may be acknowledged.
+	handled outcome = iota
+	// held: a live copy of the bot is handling it. It is not done: it must
+	// not be acknowledged, so that it comes back if that copy dies.
+	held
+)
+
+// inbox is where the poller keeps what it took from Telegram until it is
+// done (store.Store).
+type inbox interface {
+	SaveUpdates(ctx context.Context, ups []store.Inbound, keep time.Duration) error
+	Inbox(ctx context.Context, limit int) ([]store.Inbound, error)
+}
+
+// poller fetches updates with getUpdates and handles them, losing none to a
+// crash. go-telegram/bot's own Start acknowledges an update (the next
+// offset) as soon as it is queued in memory, so a crash loses what was in
+// flight. Here an update is acknowledged only once it is safe: saved in the
+// Redis inbox, from which a copy of the bot that starts later (or this one,
+// every recoverEvery) takes what a dead copy left; or, when Redis cannot
+// save it, once it and every update before it are done. The update log in
+// Redis keeps an update from being handled twice.
 //
-// Updates of one chat are handled in order, one at a time; chats run in
-// parallel, at most workers at once.
+// There is no batch barrier: fetching goes on while updates are handled.
+// Each chat has its own queue, handled in order, one update at a time;
+// chats run in parallel (at most chats at once), so one chat's backlog —
+// replies wait for Telegram's one message a second per chat — holds back
+// no other chat. Acknowledging only the updates that are done would not
+// do: Telegram hands back at most 100 updates from the offset, so a
+// backlog at the offset would hide everyone behind it.
 type poller struct {
 	url     string // base URL + "/bot" + token
 	client  *http.Client
 	timeout time.Duration // long-poll wait asked of Telegram
-	workers int
-	handle  func(ctx context.Context, u *models.Update)
+	chats   int           // chats handled at once
+	handle  func(ctx context.Context, u *models.Update) outcome
+	// drop answers an update refused by flood control (may be nil).
+	drop func(ctx context.Context, u *models.Update, first bool)
+	// skipped is told of an update delivered again while in hand or done
+	// (may be nil): for the metrics and the log, it is not handled.
+	skipped func(u *models.Update)
+	flood   *flood
+	inbox   inbox // nil: acknowledge only what is done
+	keep    time.Duration
 	log     *slog.Logger
-	offset  int64
+	retry   time.Duration // wait before trying a held update again
+	idle    time.Duration // longest wait between fetches with unsaved updates in hand
+	// recoverEvery is how often the inbox is read for updates a dead copy
+	// left (also once at start).
+	recoverEvery time.Duration
+
+	mu      sync.Mutex
+	next    int64              // the id after the newest update fetched
+	unsaved map[int64]struct{} // in hand, neither saved nor done: not to be acknowledged
+	inHand  map[int64]struct{} // queued or being handled
+	queues  map[int64][]*models.Update
+	wake    chan struct{} // an update is done
+	sem     chan struct{}
+	wg      sync.WaitGroup
+}
+
+func (p *poller) init() {
+	p.unsaved = map[int64]struct{}{}
+	p.inHand = map[int64]struct{}{}
+	p.queues = map[int64][]*models.Update{}
+	p.wake = make(chan struct{}, 1)
+	p.sem = make(chan struct{}, max(p.chats, 1))
+	if p.retry <= 0 {
+		p.retry = 250 * time.Millisecond
+	}
+	if p.idle <= 0 {
+		p.idle = 100 * time.Millisecond
+	}
+	if p.recoverEvery <= 0 {
+		p.recoverEvery = 10 * time.Second
+	}
+	if p.keep <= 0 {
+		p.keep = 24 * time.Hour
+	}
 }
 
 type apiResponse struct {
@@ -44,9 +114,14 @@ type apiResponse struct {
 	} `json:"parameters"`
 }
 
-// run polls until ctx is done, then returns after the batch in hand is handled.
+// run polls until ctx is done, then returns once the updates being handled
+// are finished; those still queued stay in the inbox (or unacknowledged)
+// and are handled after the next start.
 func (p *poller) run(ctx context.Context) {
+	p.init()
+	defer p.wg.Wait()
 	backoff := time.Duration(0)
+	var recovered time.Time
 	for ctx.Err() == nil {
 		if backoff > 0 {
 			select {
@@ -55,7 +130,11 @@ func (p *poller) run(ctx context.Context) {
 			case <-time.After(backoff):
 			}
 		}
-		ups, retryAfter, err := p.fetch(ctx)
+		if time.Since(recovered) >= p.recoverEvery {
+			p.recover(ctx)
+			recovered = time.Now()
+		}
+		ups, raws, retryAfter, err := p.fetch(ctx, p.offset())
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -68,40 +147,181 @@ func (p *poller) run(ctx context.Context) {
 			continue
 		}
 		backoff = 0
-		if len(ups) == 0 {
-			continue
+		if p.accept(ctx, ups, raws) == 0 && len(ups) > 0 {
+			// Only unsaved updates in hand came back: Telegram answers at
+			// once while any is unacknowledged, so wait for one to finish.
+			select {
+			case <-ctx.Done():
+			case <-p.wake:
+			case <-time.After(p.idle):
+			}
 		}
-		// Handlers run on a context that outlives a shutdown signal for the
-		// batch in hand: a reply half sent is worse than a second's delay.
-		p.dispatch(context.WithoutCancel(ctx), ups)
-		p.offset = ups[len(ups)-1].ID + 1
 	}
 }
 
-// dispatch handles a batch: per chat in order, chats in parallel.
-func (p *poller) dispatch(ctx context.Context, ups []*models.Update) {
-	byChat := map[int64][]*models.Update{}
-	var order []int64
-	for _, u := range ups {
-		c := chatOf(u)
-		if _, ok := byChat[c]; !ok {
-			order = append(order, c)
-		}
-		byChat[c] = append(byChat[c], u)
+// offset is what to ask getUpdates for: the oldest update neither saved nor
+// done, else the next one; it acknowledges everything before it.
+func (p *poller) offset() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	off := p.next
+	for id := range p.unsaved {
+		off = min(off, id)
 	}
-	sem := make(chan struct{}, max(p.workers, 1))
-	var wg sync.WaitGroup
-	for _, c := range order {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func(list []*models.Update) {
-			defer func() { <-sem; wg.Done() }()
-			for _, u := range list {
-				p.handle(ctx, u)
+	return off
+}
+
+// accept saves the updates not seen before in the inbox, queues them on
+// their chats, and returns how many there were.
+func (p *poller) accept(ctx context.Context, ups []*models.Update, raws []json.RawMessage) int {
+	p.mu.Lock()
+	var fresh []*models.Update
+	var save []store.Inbound
+	for i, u := range ups {
+		if _, ok := p.inHand[u.ID]; ok || u.ID < p.next {
+			if p.skipped != nil {
+				p.skipped(u)
 			}
-		}(byChat[c])
+			continue // in hand, or done and not yet acknowledged
+		}
+		p.next = u.ID + 1
+		if ok, first := p.flood.allow(senderOf(u)); !ok {
+			if p.drop != nil {
+				p.wg.Add(1)
+				go func() {
+					defer p.wg.Done()
+					p.drop(context.WithoutCancel(ctx), u, first)
+				}()
+			}
+			fresh = append(fresh, nil)
+			continue
+		}
+		fresh = append(fresh, u)
+		save = append(save, store.Inbound{ID: u.ID, Body: raws[i]})
 	}
-	wg.Wait()
+	p.mu.Unlock()
+	saved := false
+	if p.inbox != nil && len(save) > 0 {
+		if err := p.inbox.SaveUpdates(ctx, save, p.keep); err != nil {
+			p.log.Warn("inbox: updates kept unacknowledged until done", "err", err)
+		} else {
+			saved = true
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, u := range fresh {
+		if u == nil {
+			continue
+		}
+		if !saved {
+			p.unsaved[u.ID] = struct{}{}
+		}
+		p.queueLocked(ctx, u)
+	}
+	return len(fresh)
+}
+
+// recover queues what the inbox holds that is not in hand: updates a dead
+// copy of the bot had taken, or this one before a restart.
+func (p *poller) recover(ctx context.Context) {
+	if p.inbox == nil {
+		return
+	}
+	in, err := p.inbox.Inbox(ctx, 1000)
+	if err != nil {
+		p.log.Warn("inbox", "err", err)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, x := range in {
+		if _, ok := p.inHand[x.ID]; ok {
+			continue
+		}
+		var u models.Update
+		if err := json.Unmarshal(x.Body, &u); err != nil {
+			p.log.Error("inbox: unreadable update", "update_id", x.ID, "err", err)
+			continue
+		}
+		p.log.Info("inbox: update taken up again", "update_id", x.ID)
+		p.queueLocked(ctx, &u)
+	}
+}
+
+func (p *poller) queueLocked(ctx context.Context, u *models.Update) {
+	p.inHand[u.ID] = struct{}{}
+	c := chatOf(u)
+	q, running := p.queues[c]
+	p.queues[c] = append(q, u)
+	if !running {
+		p.wg.Add(1)
+		go p.work(ctx, c)
+	}
+}
+
+// work handles chat's queue until it is empty, or ctx ends (what is left
+// stays in the inbox or unacknowledged).
+func (p *poller) work(ctx context.Context, chat int64) {
+	defer p.wg.Done()
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		p.abandon(chat)
+		return
+	}
+	defer func() { <-p.sem }()
+	// Handlers run on a context that outlives a shutdown signal: a reply
+	// half sent is worse than a second's delay.
+	hctx := context.WithoutCancel(ctx)
+	for {
+		p.mu.Lock()
+		q := p.queues[chat]
+		if len(q) == 0 || ctx.Err() != nil {
+			p.abandonLocked(chat)
+			p.mu.Unlock()
+			return
+		}
+		u := q[0]
+		p.queues[chat] = q[1:]
+		p.mu.Unlock()
+		for p.handle(hctx, u) == held {
+			select {
+			case <-ctx.Done():
+				p.mu.Lock()
+				delete(p.inHand, u.ID)
+				p.abandonLocked(chat)
+				p.mu.Unlock()
+				return
+			case <-time.After(p.retry):
+			}
+		}
+		p.done(u.ID)
+	}
+}
+
+func (p *poller) abandon(chat int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.abandonLocked(chat)
+}
+
+func (p *poller) abandonLocked(chat int64) {
+	for _, u := range p.queues[chat] {
+		delete(p.inHand, u.ID)
+	}
+	delete(p.queues, chat)
+}
+
+func (p *poller) done(id int64) {
+	p.mu.Lock()
+	delete(p.unsaved, id)
+	delete(p.inHand, id)
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
 }
 
 func chatOf(u *models.Update) int64 {
@@ -116,17 +336,17 @@ func chatOf(u *models.Update) int64 {
 	return 0
 }
 
-// fetch asks for the next updates after offset.
-func (p *poller) fetch(ctx context.Context) ([]*models.Update, time.Duration, error) {
+// fetch asks for the updates from offset on, decoded and as sent.
+func (p *poller) fetch(ctx context.Context, offset int64) ([]*models.Update, []json.RawMessage, time.Duration, error) {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	_ = w.WriteField("offset", strconv.FormatInt(p.offset, 10))
+	_ = w.WriteField("offset", strconv.FormatInt(offset, 10))
 	_ = w.WriteField("timeout", strconv.Itoa(int(p.timeout.Seconds())))
 	_ = w.WriteField("allowed_updates", `["message","callback_query","my_chat_member"]`)
 	_ = w.Close()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url+"/getUpdates", &body)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	resp, err := p.client.Do(req)
@@ -136,19 +356,25 @@ func (p *poller) fetch(ctx context.Context) ([]*models.Update, time.Duration, er
 		if errors.As(err, &ue) && ue.Unwrap() != nil {
 			err = ue.Unwrap()
 		}
-		return nil, 0, fmt.Errorf("getUpdates: %w", err)
+		return nil, nil, 0, fmt.Errorf("getUpdates: %w", err)
 	}
 	defer resp.Body.Close()
 	var r apiResponse
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		return nil, 0, fmt.Errorf("getUpdates: HTTP %d, unreadable answer: %w", resp.StatusCode, err)
+		return nil, nil, 0, fmt.Errorf("getUpdates: HTTP %d, unreadable answer: %w", resp.StatusCode, err)
 	}
 	if !r.OK {
-		return nil, time.Duration(r.Parameters.RetryAfter) * time.Second, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
+		return nil, nil, time.Duration(r.Parameters.RetryAfter) * time.Second, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
 	}
-	var ups []*models.Update
-	if err := json.Unmarshal(r.Result, &ups); err != nil {
-		return nil, 0, fmt.Errorf("getUpdates: %w", err)
+	var raws []json.RawMessage
+	if err := json.Unmarshal(r.Result, &raws); err != nil {
+		return nil, nil, 0, fmt.Errorf("getUpdates: %w", err)
 	}
-	return ups, 0, nil
+	ups := make([]*models.Update, len(raws))
+	for i, raw := range raws {
+		if err := json.Unmarshal(raw, &ups[i]); err != nil {
+			return nil, nil, 0, fmt.Errorf("getUpdates: %w", err)
+		}
+	}
+	return ups, raws, 0, nil
 }

@@ -4,20 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
-	"regexp"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"tiendo/bot/outbox"
 	"tiendo/handlers"
 )
-
-// MaxText is Telegram's limit on a message's text, in UTF-16 code units.
-const MaxText = 4096
 
 // maxReplyWait bounds how long an interactive reply waits on a 429: a user
 // waiting longer would rather be told nothing than a minute late.
@@ -52,7 +47,7 @@ func keyboard(kb [][]handlers.Button) models.ReplyMarkup {
 var noPreview = &models.LinkPreviewOptions{IsDisabled: tg.True()}
 
 func (s sender) Send(ctx context.Context, chatID int64, text string, kb [][]handlers.Button) (int, error) {
-	parts := Split(text, MaxText)
+	parts := outbox.Split(text, outbox.MaxText)
 	id := 0
 	for i, p := range parts {
 		params := &tg.SendMessageParams{ChatID: chatID, Text: p, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
@@ -74,7 +69,7 @@ func (s sender) Send(ctx context.Context, chatID int64, text string, kb [][]hand
 }
 
 func (s sender) Edit(ctx context.Context, chatID int64, messageID int, text string, kb [][]handlers.Button) error {
-	parts := Split(text, MaxText)
+	parts := outbox.Split(text, outbox.MaxText)
 	params := &tg.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: parts[0], ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
 	if mk := keyboard(kb); mk != nil {
 		params.ReplyMarkup = mk
@@ -125,55 +120,6 @@ func retry429(ctx context.Context, f func() error) error {
 	case <-time.After(wait):
 	}
 	return f()
-}
-
-// utf16Len counts what Telegram counts.
-func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
-
-var tagRe = regexp.MustCompile(`<[^>]*>`)
-
-// Split cuts an HTML text into parts of at most limit UTF-16 units, on line
-// boundaries so that no tag is cut (each line of our replies closes its own
-// tags). A single line longer than limit loses its markup and is cut by runes.
-func Split(text string, limit int) []string {
-	if utf16Len(text) <= limit {
-		return []string{text}
-	}
-	var parts []string
-	var cur strings.Builder
-	flush := func() {
-		if cur.Len() > 0 {
-			parts = append(parts, strings.TrimRight(cur.String(), "\n"))
-			cur.Reset()
-		}
-	}
-	for _, line := range strings.Split(text, "\n") {
-		if utf16Len(line) > limit {
-			flush()
-			plain := html.UnescapeString(tagRe.ReplaceAllString(line, ""))
-			var chunk []rune
-			n := 0
-			for _, r := range plain {
-				esc := html.EscapeString(string(r))
-				if n+utf16Len(esc) > limit {
-					parts = append(parts, string(chunk))
-					chunk, n = nil, 0
-				}
-				chunk = append(chunk, []rune(esc)...)
-				n += utf16Len(esc)
-			}
-			if len(chunk) > 0 {
-				cur.WriteString(string(chunk) + "\n")
-			}
-			continue
-		}
-		if cur.Len() > 0 && utf16Len(cur.String())+utf16Len(line) > limit {
-			flush()
-		}
-		cur.WriteString(line + "\n")
-	}
-	flush()
-	return parts
 }
 
 // request takes what the handlers need out of a Telegram update; ok is false

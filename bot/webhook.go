@@ -19,8 +19,17 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
-// maxUpdateBody bounds what one webhook request may carry.
-const maxUpdateBody = 1 << 20
+// Limits of the webhook server. Telegram sends one small JSON update per
+// request and waits up to 60 s for the answer; anything slower or bigger is
+// not Telegram, and must not hold a connection (a file descriptor) open.
+const (
+	maxUpdateBody     = 1 << 20 // bytes of one update
+	maxHeaderBytes    = 16 << 10
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second // the whole request, body included
+	writeTimeout      = 65 * time.Second // handling and answering: Telegram gives up after 60 s
+	idleTimeout       = 60 * time.Second
+)
 
 // webhookSecret is the secret Telegram sends back in every webhook request:
 // TIENDO_WEBHOOK_SECRET, or one derived from the token so that every copy
@@ -36,12 +45,16 @@ func webhookSecret(cfg Config) string {
 // webhook serves Telegram's webhook requests. It answers only after the
 // update is handled, so a crash or an error makes Telegram deliver it again
 // (go-telegram/bot's own handler answers on receipt, and answers 200 to a
-// wrong secret); a wrong secret gets 401. Updates of one chat are handled
-// one at a time.
+// wrong secret); a wrong secret gets 401 before the body is read, and the
+// connection is closed. An update that a live copy of the bot is handling
+// gets 503, so that Telegram posts it again and it is not lost if that copy
+// dies. Updates of one chat are handled one at a time.
 type webhook struct {
 	path   string
 	secret string
-	handle func(ctx context.Context, u *models.Update)
+	handle func(ctx context.Context, u *models.Update) outcome
+	drop   func(ctx context.Context, u *models.Update, first bool)
+	flood  *flood
 	log    *slog.Logger
 	health func(ctx context.Context) error
 
@@ -92,21 +105,62 @@ func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
 	if subtle.ConstantTimeCompare([]byte(got), []byte(w.secret)) != 1 {
 		w.log.Warn("webhook: wrong secret token", "remote", r.RemoteAddr)
-		http.Error(rw, "unauthorized", http.StatusUnauthorized)
+		refuse(rw, http.StatusUnauthorized, "unauthorized")
 		return
 	}
 	var u models.Update
-	if err := json.NewDecoder(io.LimitReader(r.Body, maxUpdateBody)).Decode(&u); err != nil {
+	if err := json.NewDecoder(http.MaxBytesReader(rw, r.Body, maxUpdateBody)).Decode(&u); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			w.log.Error("webhook: update too large", "limit", tooBig.Limit)
+			refuse(rw, http.StatusRequestEntityTooLarge, "too large")
+			return
+		}
 		// Telegram would send the same bytes again: acknowledge and log.
 		w.log.Error("webhook: unreadable update", "err", err)
 		rw.WriteHeader(http.StatusOK)
 		return
 	}
+	// The handler outlives a client that hung up: the answer still goes out.
+	ctx := context.WithoutCancel(r.Context())
+	if ok, first := w.flood.allow(senderOf(&u)); !ok {
+		if w.drop != nil {
+			go w.drop(ctx, &u, first)
+		}
+		rw.WriteHeader(http.StatusOK)
+		return
+	}
 	unlock := w.lock(chatOf(&u))
 	defer unlock()
-	// The handler outlives a client that hung up: the answer still goes out.
-	w.handle(context.WithoutCancel(r.Context()), &u)
+	if w.handle(ctx, &u) == held {
+		// Another copy is on it: ask Telegram to post it again later.
+		rw.Header().Set("Retry-After", "1")
+		http.Error(rw, "update in progress elsewhere", http.StatusServiceUnavailable)
+		return
+	}
 	rw.WriteHeader(http.StatusOK)
+}
+
+// refuse answers code and closes the connection without reading what the
+// client still sends: net/http would otherwise read up to 256 kB of an
+// unread body first, and a slow one would hold the connection until the
+// read timeout.
+func refuse(rw http.ResponseWriter, code int, msg string) {
+	rw.Header().Set("Connection", "close")
+	http.Error(rw, msg, code)
+	_ = http.NewResponseController(rw).SetReadDeadline(time.Now())
+}
+
+// newWebhookServer is the HTTP server of webhook mode, with the limits above.
+func newWebhookServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+	}
 }
 
 // serveWebhook registers the webhook with Telegram and serves it until ctx
@@ -116,7 +170,7 @@ func serveWebhook(ctx context.Context, cfg Config, b *tg.Bot, w *webhook) error 
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: w, ReadHeaderTimeout: 10 * time.Second}
+	srv := newWebhookServer(w)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	sctx, cancel := context.WithTimeout(ctx, startTimeout)

@@ -35,12 +35,20 @@ const SnoozeFor = time.Hour
 type Notifier struct {
 	App *App
 	Out *outbox.Outbox
-	// Sent records that one recipient got one reminder (remind's sent log,
-	// per recipient), so a retry after a partial failure does not send twice.
-	Sent func(ctx context.Context, key string) (first bool, err error)
+	// Log is remind's sent log, per recipient (and per part of a long
+	// message), so a retry after a partial failure does not send again
+	// what went out. nil: no log.
+	Log SentLog
 	// Photo sends a picture through the outbox (the digest's chart, files.go);
 	// nil sends none.
 	Photo func(ctx context.Context, chatID int64, f File) error
+}
+
+// SentLog records what went out to whom (store.Store).
+type SentLog interface {
+	ClaimSend(ctx context.Context, key string, lease time.Duration) (remind.SendState, error)
+	MarkSent(ctx context.Context, key string) (bool, error)
+	ReleaseSend(ctx context.Context, key string) error
 }
 
 var _ remind.Notifier = (*Notifier)(nil)
@@ -153,25 +161,87 @@ func (n *Notifier) Remind(ctx context.Context, o remind.Occurrence, d remind.Dea
 	return nil
 }
 
-// deliver sends to one recipient once per task, and handles a 403.
+// errSending is what deliver returns while another worker sends the same
+// message: the job is tried again later, and finds it sent.
+var errSending = errors.New("handlers: being sent by another worker")
+
+// deliver sends to one recipient once per task, and handles a 403. A long
+// text goes part by part, each marked sent only once Telegram took it: a
+// failure (an outage, a 5xx) leaves the rest for the job's retry, and
+// nothing that went out is sent again.
 func (n *Notifier) deliver(ctx context.Context, task string, r recipient, text string, kb [][]Button) error {
-	key := task + "#" + fmt.Sprint(r.chatID)
-	if n.Sent != nil {
-		// Marked before sending: a crash in between loses this one
-		// recipient's reminder rather than doubling it on every retry.
-		first, err := n.Sent(ctx, key)
-		if err != nil {
+	parts := outbox.Split(text, outbox.MaxText)
+	for i, part := range parts {
+		key := task + "#" + fmt.Sprint(r.chatID)
+		if i > 0 {
+			key += "/" + fmt.Sprint(i+1)
+		}
+		var buttons [][]Button
+		if i == len(parts)-1 {
+			buttons = kb
+		}
+		if err := n.deliverOnce(ctx, key, r, part, buttons); err != nil {
 			return err
 		}
-		if !first {
+	}
+	return nil
+}
+
+func (n *Notifier) deliverOnce(ctx context.Context, key string, r recipient, text string, kb [][]Button) error {
+	log := n.Log
+	if strings.HasPrefix(key, "#") {
+		log = nil // no task to log it under
+	}
+	if log != nil {
+		st, err := log.ClaimSend(ctx, key, remind.SendLease)
+		switch {
+		case err != nil:
+			return err
+		case st == remind.SendDone:
 			return nil
+		case st == remind.SendBusy:
+			return errSending
 		}
 	}
 	err := n.Out.Send(ctx, r.chatID, text, kb)
+	if log != nil {
+		// The job's context may be what ended; the log must still be told.
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err == nil || errors.Is(err, outbox.ErrBlocked) {
+			if _, merr := log.MarkSent(lctx, key); merr != nil {
+				n.App.Log.Error("reminder sent, not logged", "key", key, "err", merr)
+			}
+		} else if rerr := log.ReleaseSend(lctx, key); rerr != nil {
+			n.App.Log.Warn("release send", "key", key, "err", rerr)
+		}
+	}
 	if errors.Is(err, outbox.ErrBlocked) && r.user != nil {
 		n.blocked(ctx, *r.user)
 	}
+	if errors.Is(err, outbox.ErrRefused) {
+		return fmt.Errorf("%w: %w", remind.ErrRefused, err)
+	}
 	return err
+}
+
+// GaveUp tells the admins that a delivery failed for good.
+func (n *Notifier) GaveUp(ctx context.Context, g remind.GivenUp) error {
+	return n.toAdmins(ctx, "gaveup:"+g.Task, func(lang string) string {
+		switch g.Kind {
+		case remind.TypeSummary:
+			return n.App.Cat.T(lang, "GaveUpSummary", "Error", g.Err)
+		case remind.TypeDigest:
+			return n.App.Cat.T(lang, "GaveUpDigest", "Error", g.Err)
+		}
+		lines := []string{n.App.Cat.T(lang, "GaveUpReminders", "Error", g.Err)}
+		for _, it := range g.Items {
+			due := it.Deadline.Due.In(n.App.Loc).Format(n.App.Cat.T(lang, "LayoutDateTime"))
+			lines = append(lines, n.App.Cat.T(lang, "GaveUpLine", "Title", n.App.title(lang, it.Deadline), "Due", due,
+				"Who", n.App.assigneeName(lang, it.Occurrence.Assignee)))
+		}
+		return strings.Join(lines, "\n")
+	})
 }
 
 // blocked stops reminders to a user who blocked the bot and tells the admins, once.
@@ -191,26 +261,35 @@ func (n *Notifier) blocked(ctx context.Context, u access.User) {
 	if !first {
 		return
 	}
-	n.toAdmins(ctx, func(lang string) string {
+	err = n.toAdmins(ctx, "", func(lang string) string {
 		return n.App.Cat.T(lang, "UserBlockedBot", "ID", u.ID, "Name", u.Name, "Unit", n.App.unitName(u.Unit))
 	})
+	if err != nil {
+		n.App.Log.Warn("notify admins", "err", err)
+	}
 }
 
-// toAdmins sends a message to every admin who has not blocked the bot.
-func (n *Notifier) toAdmins(ctx context.Context, text func(lang string) string) {
+// toAdmins sends a message to every admin who has not blocked the bot, each
+// once per task (no task: no sent log). It returns the failures other than
+// a blocked chat, for the job to retry; admins who got it are not sent it
+// again.
+func (n *Notifier) toAdmins(ctx context.Context, task string, text func(lang string) string) error {
 	users, err := n.App.Store.Users(ctx)
 	if err != nil {
-		n.App.Log.Warn("admins", "err", err)
-		return
+		return err
 	}
-	for _, u := range users {
+	var errs []error
+	for i := range users {
+		u := &users[i]
 		if u.Role != access.Admin || u.Blocked {
 			continue
 		}
-		if err := n.Out.Send(ctx, u.ID, text(langOr(u.Lang)), nil); err != nil {
-			n.App.Log.Warn("notify admin", "user_id", u.ID, "err", err)
+		r := recipient{chatID: u.ID, lang: langOr(u.Lang), user: u}
+		if err := n.deliver(ctx, task, r, text(r.lang), nil); err != nil && !errors.Is(err, outbox.ErrBlocked) {
+			errs = append(errs, fmt.Errorf("admin %d: %w", u.ID, err))
 		}
 	}
+	return errors.Join(errs...)
 }
 
 // CatchUp folds reminders more than a day late into one message.
@@ -237,17 +316,20 @@ func (n *Notifier) CatchUp(ctx context.Context, a remind.Assignee, items []remin
 }
 
 // Overdue sends the summary of who is late to the admins and the leaders' group.
-func (n *Notifier) Overdue(ctx context.Context, late []remind.Late) error {
+func (n *Notifier) Overdue(ctx context.Context, task string, late []remind.Late) error {
 	render := func(lang string) string {
 		lines := []string{n.App.Cat.N(lang, "OverdueTitle", len(late))}
 		lines = append(lines, n.App.lateLines(lang, late)...)
 		return strings.Join(lines, "\n")
 	}
-	n.toAdmins(ctx, render)
-	if chat, err := n.App.Store.LeadersChat(ctx); err == nil && chat != 0 {
-		return n.Out.Send(ctx, chat, render(locales.Languages[0]), nil)
+	err := n.toAdmins(ctx, task, render)
+	if chat, cerr := n.App.Store.LeadersChat(ctx); cerr == nil && chat != 0 {
+		lang := locales.Languages[0]
+		if lerr := n.deliver(ctx, task, recipient{chatID: chat, lang: lang}, render(lang), nil); lerr != nil && !errors.Is(lerr, outbox.ErrBlocked) {
+			err = errors.Join(err, lerr)
+		}
 	}
-	return nil
+	return err
 }
 
 // lateLines lists late deadlines with who has not finished them.
@@ -266,7 +348,7 @@ func (a *App) lateLines(lang string, late []remind.Late) []string {
 
 // Digest sends the weekly overview, behind-pace indicators first, and the
 // late units, to the leaders' group.
-func (n *Notifier) Digest(ctx context.Context, late []remind.Late) error {
+func (n *Notifier) Digest(ctx context.Context, task string, late []remind.Late) error {
 	chat, err := n.App.Store.LeadersChat(ctx)
 	if err != nil || chat == 0 {
 		n.App.Log.Info("weekly digest skipped: no leaders' group (/hanchot nhom)")
@@ -285,7 +367,12 @@ func (n *Notifier) Digest(ctx context.Context, late []remind.Late) error {
 	if len(late) > 0 {
 		text += "\n\n" + n.App.Cat.N(lang, "DigestLate", len(late)) + "\n" + strings.Join(n.App.lateLines(lang, late), "\n")
 	}
-	if err := n.Out.Send(ctx, chat, text, nil); err != nil {
+	err = n.deliver(ctx, task, recipient{chatID: chat, lang: lang}, text, nil)
+	if errors.Is(err, outbox.ErrBlocked) {
+		n.App.Log.Warn("weekly digest: the bot is not in the leaders' group any more", "chat_id", chat)
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	return n.digestChart(ctx, chat, lang, all)

@@ -68,7 +68,7 @@ func BenchmarkReminderBurst(b *testing.B) {
 		}, outbox.Limits{Global: rate.Limit(global), PerChat: 10, PerGroup: 1})
 		r, err := remind.New(remind.Config{
 			Redis: rdb, Store: st, Plan: app.Plan, Loc: loc, Quiet: remind.Quiet{Off: true}, Logger: log,
-			Notifier: &handlers.Notifier{App: app, Out: ob, Sent: func(ctx context.Context, key string) (bool, error) { return st.MarkSent(ctx, key) }},
+			Notifier: &handlers.Notifier{App: app, Out: ob, Log: st},
 			Queue:    fmt.Sprintf("bench%d", time.Now().UnixNano()), Concurrency: 64, Poll: 100 * time.Millisecond,
 		})
 		if err != nil {

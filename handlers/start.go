@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"strings"
+	"time"
 
 	"tiendo/bot/access"
 	"tiendo/bot/kpi"
@@ -14,14 +15,28 @@ func (s *session) start(ctx context.Context, args string) error {
 	if code := strings.TrimSpace(args); code != "" {
 		return s.redeem(ctx, code)
 	}
+	if !s.known && !s.IsGroup() {
+		// Asked for in so many words: always answered.
+		return s.reply(ctx, s.t("Stranger", "Name", s.UserName, "ID", s.UserID))
+	}
 	if !s.known {
 		return s.stranger(ctx)
 	}
 	return s.reply(ctx, s.t("Welcome", "Name", s.UserName, "Role", s.t("Role_"+string(s.user.Role)))+"\n\n"+s.helpText())
 }
 
-// stranger tells someone the bot does not know their id and what to do.
+// StrangerQuiet is how long a stranger, once told their id, hears nothing
+// more: someone writing to a bot that does not know them must not get an
+// answer per message, nor a group a public notice per message.
+const StrangerQuiet = 10 * time.Minute
+
+// stranger tells someone the bot does not know their id and what to do,
+// once per StrangerQuiet; /start in a private chat always tells.
 func (s *session) stranger(ctx context.Context) error {
+	first, err := s.Store.NoticeOnce(ctx, s.UserID, StrangerQuiet)
+	if err != nil || !first {
+		return err
+	}
 	return s.reply(ctx, s.t("Stranger", "Name", s.UserName, "ID", s.UserID))
 }
 

@@ -40,6 +40,10 @@ const idleAfter = 5 * time.Minute
 // bot, or it was removed from the group.
 var ErrBlocked = errors.New("outbox: the chat blocked the bot")
 
+// ErrRefused is returned (wrapped, with the client's error) when Telegram
+// answers 400: the message itself is wrong, and sending it again cannot help.
+var ErrRefused = errors.New("outbox: Telegram refused the message")
+
 // SendFunc sends one message; it is go-telegram/bot's SendMessage in
 // production and a fake in tests. Errors are the client's: a 429 as
 // *bot.TooManyRequestsError, a 403 wrapping bot.ErrorForbidden.
@@ -137,25 +141,50 @@ func (o *Outbox) chat(chatID int64) *chatLimiter {
 	return c
 }
 
-// Send delivers one message, waiting for its turn under the limits. On a 429
-// it waits retry_after and tries again (MaxAttempts in all); on a 403 it
-// returns ErrBlocked at once; other errors are retried with a short backoff.
-// It returns ctx's error if ctx ends first.
+// Send delivers one message, waiting for its turn under the limits. A text
+// over MaxText is sent as several messages, split on lines (Split), in
+// order, the buttons under the last. On a 429 it waits retry_after and
+// tries again (MaxAttempts in all); on a 403 it returns ErrBlocked at once;
+// other errors are retried with a short backoff. It returns ctx's error if
+// ctx ends first; parts sent before a failure stay sent.
 func (o *Outbox) Send(ctx context.Context, chatID int64, html string, buttons [][]Button) error {
-	return o.Do(ctx, chatID, func(ctx context.Context) error { return o.send(ctx, chatID, html, buttons) })
+	chat := o.chat(chatID)
+	chat.mu.Lock()
+	defer chat.mu.Unlock()
+	parts := Split(html, MaxText)
+	for i, part := range parts {
+		var kb [][]Button
+		if i == len(parts)-1 {
+			kb = buttons
+		}
+		err := o.attempt(ctx, chat, chatID, func(ctx context.Context) error { return o.send(ctx, chatID, part, kb) })
+		if err != nil {
+			if len(parts) > 1 {
+				return fmt.Errorf("part %d of %d: %w", i+1, len(parts), err)
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // Do runs send, one message to chatID that is not text (the digest's
 // chart), under the limits and retry rules of Send, with its errors.
 func (o *Outbox) Do(ctx context.Context, chatID int64, send func(ctx context.Context) error) error {
+	chat := o.chat(chatID)
+	chat.mu.Lock()
+	defer chat.mu.Unlock()
+	return o.attempt(ctx, chat, chatID, send)
+}
+
+// attempt sends one message (send) under the limits, retrying as Send
+// says; the caller holds chat.mu.
+func (o *Outbox) attempt(ctx context.Context, chat *chatLimiter, chatID int64, send func(ctx context.Context) error) error {
 	started, done := func() {}, func() {}
 	if o.Observe != nil {
 		started, done = o.Observe()
 	}
 	defer done()
-	chat := o.chat(chatID)
-	chat.mu.Lock()
-	defer chat.mu.Unlock()
 	var err error
 	for attempt := 1; attempt <= MaxAttempts; attempt++ {
 		// The chat's turn first, then the global one right before sending:
@@ -187,7 +216,7 @@ func (o *Outbox) Do(ctx context.Context, chatID int64, send func(ctx context.Con
 				return serr
 			}
 		case errors.Is(err, tg.ErrorBadRequest):
-			return fmt.Errorf("outbox: chat %d: %w", chatID, err) // sending again cannot help
+			return fmt.Errorf("%w: chat %d: %w", ErrRefused, chatID, err) // sending again cannot help
 		default:
 			if serr := o.sleep(ctx, time.Duration(attempt)*200*time.Millisecond); serr != nil {
 				return serr

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -114,5 +115,60 @@ func TestBlockedIsReportedNotRetried(t *testing.T) {
 	}
 	if n := api.Calls("sendMessage"); n != 1 {
 		t.Errorf("%d calls after a 403, want 1", n)
+	}
+}
+
+// A message over Telegram's 4096 characters (an overdue summary of 60 late
+// deadlines is 7.500) goes out as several, split on lines, in order, every
+// line in one piece, the buttons under the last part; the Bot API refuses
+// none.
+func TestLongMessageIsSplitInOrder(t *testing.T) {
+	api := telegramtest.New()
+	defer api.Close()
+	b, err := tg.New(api.Token(), tg.WithServerURL(api.URL()), tg.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(ctx context.Context, chatID int64, html string, kb [][]outbox.Button) error {
+		params := &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML}
+		if len(kb) > 0 {
+			row := []models.InlineKeyboardButton{}
+			for _, x := range kb[0] {
+				row = append(row, models.InlineKeyboardButton{Text: x.Text, CallbackData: x.Data})
+			}
+			params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{row}}
+		}
+		_, err := b.SendMessage(ctx, params)
+		return err
+	}
+	ob := outbox.New(send, outbox.Limits{Global: 1000, PerChat: 1000, PerGroup: 1000})
+	var lines []string
+	for i := range 60 {
+		lines = append(lines, fmt.Sprintf("• <b>Báo cáo kim ngạch xuất khẩu tháng %d</b> — hạn 20/%02d/2022 17:00 — chưa xong: Bến Lức, Cần Giuộc, Đức Hòa, Tân An (%d)", i%12+1, i%12+1, i))
+	}
+	text := strings.Join(lines, "\n")
+	if len([]rune(text)) <= 4096 {
+		t.Fatalf("the text is only %d characters", len([]rune(text)))
+	}
+	kb := [][]outbox.Button{{{Text: "Xong", Data: "dn:1"}}}
+	if err := ob.Send(context.Background(), 42, text, kb); err != nil {
+		t.Fatal(err)
+	}
+	got := api.Messages(42)
+	if len(got) < 2 {
+		t.Fatalf("%d messages, want the text split in several", len(got))
+	}
+	var joined []string
+	for i, m := range got {
+		joined = append(joined, m.Text)
+		if hasKB := len(m.Keyboard) > 0; hasKB != (i == len(got)-1) {
+			t.Errorf("part %d of %d: buttons %v", i+1, len(got), m.Keyboard)
+		}
+	}
+	if strings.Join(joined, "\n") != text {
+		t.Errorf("the parts, in order, are not the text")
+	}
+	if r := api.Refused(); len(r) > 0 {
+		t.Errorf("refused: %+v", r)
 	}
 }

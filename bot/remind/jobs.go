@@ -32,6 +32,7 @@ const (
 	TypeSummary = "remind:summary"    // the overdue summary to the admins and the leaders
 	TypeSync    = "remind:sync"       // schedule the plan's deadlines for the coming weeks
 	TypeDigest  = "remind:digest"     // the weekly overview to the leaders' group
+	TypeGaveUp  = "remind:gaveup"     // payload: a gaveUp; tell the admins a delivery was given up
 )
 
 // The weekly digest goes out on DigestDay at DigestHour, local time.
@@ -67,6 +68,11 @@ var ErrNoDeadline = errors.New("remind: no such deadline")
 // can never be delivered — the user blocked the bot (Telegram's 403). The
 // job then ends without retrying, and the reminder counts as sent.
 var ErrUndeliverable = errors.New("remind: undeliverable")
+
+// ErrRefused is what a Notifier returns (wrapped) for a message Telegram
+// refused as such (a 400): retrying cannot help, so the job is given up at
+// once — logged, and the admins told.
+var ErrRefused = errors.New("remind: refused")
 
 // SendState is what Store.ClaimSend found.
 type SendState int
@@ -104,10 +110,23 @@ type Notifier interface {
 	CatchUp(ctx context.Context, a Assignee, items []Item) error
 	// Overdue sends the summary of who is late to the admins and the
 	// leaders' group; late is earliest due first.
-	Overdue(ctx context.Context, late []Late) error
+	// task names this summary, for a per-recipient sent log.
+	Overdue(ctx context.Context, task string, late []Late) error
 	// Digest sends the weekly overview to the leaders' group, with what is
 	// late now (earliest due first).
-	Digest(ctx context.Context, late []Late) error
+	// task names this digest.
+	Digest(ctx context.Context, task string, late []Late) error
+	// GaveUp tells the admins that a delivery failed for good.
+	GaveUp(ctx context.Context, g GivenUp) error
+}
+
+// GivenUp is a delivery the jobs stopped trying: its last error was not one
+// a retry could cure, or it failed Config.Retries times.
+type GivenUp struct {
+	Task  string // asynq's task id
+	Kind  string // TypeRemind, TypeCatchUp, TypeSummary or TypeDigest
+	Items []Item // the reminders it carried (Remind, CatchUp); deadlines gone since are left out
+	Err   string // the last error
 }
 
 // Item is a reminder with its deadline.
@@ -150,6 +169,7 @@ type Config struct {
 	Horizon   time.Duration // how far ahead they are scheduled: 35 days
 	Lookback  time.Duration // how far back deadlines are scheduled again: 7 days
 	RetryBase time.Duration // first retry delay, doubled up to MaxRetryDelay: 30 s
+	Retries   int           // how often a failed delivery is retried before it is given up: MaxRetry
 	// EarlyRetry is how soon a task that came up before its time (by Now) is
 	// tried again: EarlySlack. Tests with a clock they move set it small.
 	EarlyRetry      time.Duration
@@ -201,6 +221,9 @@ func New(cfg Config) (*Reminders, error) {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 4
 	}
+	if cfg.Retries <= 0 {
+		cfg.Retries = MaxRetry
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -231,6 +254,7 @@ func (r *Reminders) Start(ctx context.Context) error {
 		GroupAggregator:          asynq.GroupAggregatorFunc(r.aggregate),
 		RetryDelayFunc:           r.retryDelay,
 		IsFailure:                func(err error) bool { return !errors.Is(err, errNotYet) },
+		ErrorHandler:             asynq.ErrorHandlerFunc(r.failed),
 		ShutdownTimeout:          c.ShutdownTimeout,
 		Logger:                   asynqLogger{r.log},
 		LogLevel:                 asynq.WarnLevel,
@@ -241,6 +265,7 @@ func (r *Reminders) Start(ctx context.Context) error {
 	mux.HandleFunc(TypeSummary, r.handleSummary)
 	mux.HandleFunc(TypeSync, func(ctx context.Context, _ *asynq.Task) error { return r.Sync(ctx) })
 	mux.HandleFunc(TypeDigest, r.handleDigest)
+	mux.HandleFunc(TypeGaveUp, r.handleGaveUp)
 	// TypeLate tasks are never run: they wait in a group until aggregated.
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("remind: start worker: %w", err)
@@ -338,7 +363,7 @@ func (r *Reminders) scheduleDigest(ctx context.Context, now time.Time) error {
 	at := NextDigest(now, r.cfg.Loc)
 	id := "digest:" + at.Format("2006-01-02")
 	_, err := r.client.EnqueueContext(ctx, asynq.NewTask(TypeDigest, timePayload(at)), asynq.TaskID(id),
-		asynq.ProcessAt(at), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(MaxRetry),
+		asynq.ProcessAt(at), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(r.cfg.Retries),
 		asynq.Retention(8*Day))
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("remind: schedule digest %s: %w", id, err)
@@ -357,7 +382,7 @@ func (r *Reminders) handleDigest(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	key := "digest@" + now.In(r.cfg.Loc).Format("2006-01-02")
-	err = r.send(ctx, []string{key}, func() error { return r.cfg.Notifier.Digest(ctx, late) })
+	err = r.send(ctx, []string{key}, func() error { return r.cfg.Notifier.Digest(ctx, key, late) })
 	if errors.Is(err, errNotYet) {
 		return nil
 	}
@@ -382,7 +407,7 @@ func (r *Reminders) Schedule(ctx context.Context, d Deadline) error {
 	for _, at := range summaries {
 		id := "summary:" + strconv.FormatInt(at.Unix(), 10)
 		_, err := r.client.EnqueueContext(ctx, asynq.NewTask(TypeSummary, timePayload(at)), asynq.TaskID(id),
-			asynq.ProcessAt(at), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(MaxRetry),
+			asynq.ProcessAt(at), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(r.cfg.Retries),
 			asynq.Retention(r.cfg.Lookback+Day))
 		if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 			return fmt.Errorf("remind: schedule summary %s: %w", id, err)
@@ -408,7 +433,7 @@ func (r *Reminders) enqueue(ctx context.Context, o Occurrence, due time.Time) er
 	}
 	keep := max(due.Add(r.cfg.Lookback+Day).Sub(o.At), Day)
 	_, err = r.client.EnqueueContext(ctx, asynq.NewTask(TypeRemind, payload), asynq.TaskID(o.TaskID()),
-		asynq.ProcessAt(o.At), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(MaxRetry), asynq.Retention(keep))
+		asynq.ProcessAt(o.At), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(r.cfg.Retries), asynq.Retention(keep))
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return fmt.Errorf("remind: schedule %s: %w", o.TaskID(), err)
 	}
@@ -544,6 +569,9 @@ func (r *Reminders) sent(ctx context.Context, claimed []string, err error) error
 	switch {
 	case errors.Is(err, ErrUndeliverable):
 		r.log.Warn("remind: undeliverable", "task", claimed[0], "err", err)
+	case errors.Is(err, ErrRefused):
+		r.release(claimed)
+		return fmt.Errorf("remind: send %s: %w: %w", claimed[0], err, asynq.SkipRetry)
 	case err != nil:
 		r.release(claimed)
 		return fmt.Errorf("remind: send %s: %w", claimed[0], err)
@@ -582,7 +610,7 @@ func (r *Reminders) holdIfQuiet(ctx context.Context, t *asynq.Task, now time.Tim
 		return false, errNotYet
 	}
 	_, err := r.client.EnqueueContext(ctx, asynq.NewTask(t.Type(), t.Payload()), asynq.TaskID(held),
-		asynq.ProcessAt(until), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(MaxRetry))
+		asynq.ProcessAt(until), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(r.cfg.Retries))
 	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
 		return false, fmt.Errorf("remind: hold %s past quiet hours: %w", id, err)
 	}
@@ -636,7 +664,7 @@ func (r *Reminders) aggregate(group string, tasks []*asynq.Task) *asynq.Task {
 		os = append(os, o)
 	}
 	payload, _ := json.Marshal(os) // a slice of plain structs always encodes
-	return asynq.NewTask(TypeCatchUp, payload, asynq.MaxRetry(MaxRetry))
+	return asynq.NewTask(TypeCatchUp, payload, asynq.MaxRetry(r.cfg.Retries))
 }
 
 // handleCatchUp sends the folded late reminders of one assignee: each is
@@ -718,7 +746,7 @@ func (r *Reminders) handleSummary(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	key := "summary@" + strconv.FormatInt(now.Truncate(summaryWindow).Unix(), 10)
-	err = r.send(ctx, []string{key}, func() error { return r.cfg.Notifier.Overdue(ctx, late) })
+	err = r.send(ctx, []string{key}, func() error { return r.cfg.Notifier.Overdue(ctx, key, late) })
 	if errors.Is(err, errNotYet) {
 		return nil // another worker is sending this very summary
 	}
@@ -759,6 +787,73 @@ func (r *Reminders) Overdue(ctx context.Context, now time.Time) ([]Late, error) 
 	}
 	slices.SortStableFunc(out, func(a, b Late) int { return a.Deadline.Due.Compare(b.Deadline.Due) })
 	return out, nil
+}
+
+// gaveUp is the payload of a TypeGaveUp task: the task given up, as it was.
+type gaveUp struct {
+	Task    string `json:"task"`
+	Type    string `json:"type"`
+	Payload []byte `json:"payload"`
+	Err     string `json:"err"`
+}
+
+// failed is asynq's error handler, called after every failed run. When the
+// run was the last (retries used up, or an error no retry can cure) the
+// task is given up: logged, and, for a delivery, the admins are told by a
+// task of its own — Telegram may be what failed, so that notice is retried
+// too, and its id makes it one per task given up.
+func (r *Reminders) failed(ctx context.Context, t *asynq.Task, err error) {
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	if !errors.Is(err, asynq.SkipRetry) && retried < maxRetry {
+		return
+	}
+	id, _ := asynq.GetTaskID(ctx)
+	r.log.Error("remind: delivery given up", "task", id, "type", t.Type(), "retried", retried, "err", err)
+	switch t.Type() {
+	case TypeRemind, TypeCatchUp, TypeSummary, TypeDigest:
+	default:
+		return
+	}
+	payload, _ := json.Marshal(gaveUp{Task: id, Type: t.Type(), Payload: t.Payload(), Err: err.Error()})
+	_, qerr := r.client.EnqueueContext(context.WithoutCancel(ctx), asynq.NewTask(TypeGaveUp, payload),
+		asynq.TaskID("gaveup:"+id), asynq.Queue(r.cfg.Queue), asynq.MaxRetry(r.cfg.Retries), asynq.Retention(Day))
+	if qerr != nil && !errors.Is(qerr, asynq.ErrTaskIDConflict) {
+		r.log.Error("remind: cannot tell the admins of a delivery given up", "task", id, "err", qerr)
+	}
+}
+
+// handleGaveUp tells the admins, once, of a delivery given up.
+func (r *Reminders) handleGaveUp(ctx context.Context, t *asynq.Task) error {
+	var g gaveUp
+	if err := json.Unmarshal(t.Payload(), &g); err != nil {
+		return fmt.Errorf("remind: bad %s payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	var os []Occurrence
+	switch g.Type {
+	case TypeRemind:
+		var o Occurrence
+		if json.Unmarshal(g.Payload, &o) == nil {
+			os = append(os, o)
+		}
+	case TypeCatchUp:
+		_ = json.Unmarshal(g.Payload, &os)
+	}
+	out := GivenUp{Task: g.Task, Kind: g.Type, Err: g.Err}
+	for _, o := range os {
+		d, err := r.deadline(ctx, o.DeadlineID)
+		if err != nil {
+			return fmt.Errorf("remind: load deadline of %s: %w", o.TaskID(), err)
+		}
+		if d.ID != "" {
+			out.Items = append(out.Items, Item{Occurrence: o, Deadline: d})
+		}
+	}
+	err := r.send(ctx, []string{"gaveup:" + g.Task}, func() error { return r.cfg.Notifier.GaveUp(ctx, out) })
+	if errors.Is(err, errNotYet) {
+		return nil // another worker is sending this very notice
+	}
+	return err
 }
 
 // asynqLogger sends asynq's log lines to slog.

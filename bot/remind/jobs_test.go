@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,18 +45,20 @@ func hcm(t testing.TB) *time.Location {
 // context (a send cut short by a shutdown). Only sends that succeed are
 // counted.
 type notifier struct {
-	clock    *clock
-	mu       sync.Mutex
-	reminds  map[string]int // task id -> deliveries
-	order    []remind.Occurrence
-	catchUps map[remind.Assignee][][]remind.Item
-	overdue  [][]remind.Late
-	fail     int
-	refuse   map[int64]int        // user id -> attempts, answered with ErrUndeliverable
-	times    map[string]time.Time // task id -> the clock at delivery
-	block    bool
-	blocked  chan struct{} // closed when a blocked send starts
-	onRemind func(remind.Occurrence)
+	clock      *clock
+	mu         sync.Mutex
+	reminds    map[string]int // task id -> deliveries
+	order      []remind.Occurrence
+	catchUps   map[remind.Assignee][][]remind.Item
+	overdue    [][]remind.Late
+	fail       int
+	refuse     map[int64]int        // user id -> attempts, answered with ErrUndeliverable
+	times      map[string]time.Time // task id -> the clock at delivery
+	block      bool
+	blocked    chan struct{} // closed when a blocked send starts
+	onRemind   func(remind.Occurrence)
+	gaveUp     []remind.GivenUp
+	badRequest bool // Remind fails with remind.ErrRefused
 }
 
 func newNotifier(c *clock) *notifier {
@@ -84,6 +87,10 @@ func (n *notifier) Remind(ctx context.Context, o remind.Occurrence, _ remind.Dea
 		n.mu.Unlock()
 		return errors.New("telegram: 502 Bad Gateway")
 	}
+	if n.badRequest {
+		n.mu.Unlock()
+		return fmt.Errorf("telegram: 400 Bad Request: chat not found: %w", remind.ErrRefused)
+	}
 	n.reminds[o.TaskID()]++
 	n.times[o.TaskID()] = n.clock.Now()
 	n.order = append(n.order, o)
@@ -102,14 +109,21 @@ func (n *notifier) CatchUp(_ context.Context, a remind.Assignee, items []remind.
 	return nil
 }
 
-func (n *notifier) Overdue(_ context.Context, late []remind.Late) error {
+func (n *notifier) Overdue(_ context.Context, _ string, late []remind.Late) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.overdue = append(n.overdue, late)
 	return nil
 }
 
-func (n *notifier) Digest(context.Context, []remind.Late) error { return nil }
+func (n *notifier) Digest(context.Context, string, []remind.Late) error { return nil }
+
+func (n *notifier) GaveUp(_ context.Context, g remind.GivenUp) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.gaveUp = append(n.gaveUp, g)
+	return nil
+}
 
 func (n *notifier) delivered() map[string]int {
 	n.mu.Lock()
@@ -619,4 +633,90 @@ func TestQuietHoursAndBlockedUsers(t *testing.T) {
 		waitFor(t, 20*time.Second, "Đức Huệ's reminder", func() bool { return len(n.delivered()) > 0 })
 		onceEach(t, n, []string{remind.Occurrence{DeadlineID: d.ID, Assignee: duc, Kind: remind.KindDue, Nominal: d.Due}.TaskID()})
 	})
+}
+
+// syncBuffer is a log sink several goroutines write to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b = append(s.b, p...)
+	return len(p), nil
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return string(s.b)
+}
+
+// A reminder that cannot be sent however often it is tried is given up
+// after Retries: it is logged, and the admins are told once, naming it.
+func TestGivenUpIsLoggedAndToldOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	n := newNotifier(e.clk)
+	n.fail = 1 << 20 // Telegram never comes back
+	var logs syncBuffer
+	r := e.copyOfBot(n, nil, func(c *remind.Config) {
+		c.Retries, c.RetryBase = 2, 50*time.Millisecond
+		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	d := e.deadline("7", june(t, 30, 17, 0, 0), nil, remind.Assignee{UserID: 42})
+	if err := r.Schedule(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	e.start(r)
+	e.clk.Set(d.Due.Add(30 * time.Second))
+	given := func() []remind.GivenUp {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		return slices.Clone(n.gaveUp)
+	}
+	waitFor(t, 20*time.Second, "the admins to be told", func() bool { return len(given()) > 0 })
+	time.Sleep(settle)
+	g := given()
+	if len(g) != 1 {
+		t.Fatalf("admins told %d times, want once: %+v", len(g), g)
+	}
+	if g[0].Kind != remind.TypeRemind || len(g[0].Items) != 1 || g[0].Items[0].Deadline.ID != "7" || !strings.Contains(g[0].Err, "502") {
+		t.Errorf("GivenUp = %+v, want the due-time reminder of deadline 7 and its error", g[0])
+	}
+	if !strings.Contains(logs.String(), "delivery given up") {
+		t.Errorf("nothing logged:\n%s", logs.String())
+	}
+	if got := n.delivered(); len(got) != 0 {
+		t.Errorf("delivered %v", got)
+	}
+}
+
+// A reminder Telegram refuses as such (400) is given up at once, not
+// retried for half a day.
+func TestRefusedIsGivenUpAtOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	n := newNotifier(e.clk)
+	n.badRequest = true
+	r := e.copyOfBot(n, nil, func(c *remind.Config) { c.RetryBase = time.Hour })
+	d := e.deadline("8", june(t, 30, 17, 0, 0), nil, remind.Assignee{UserID: 42})
+	if err := r.Schedule(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	e.start(r)
+	e.clk.Set(d.Due.Add(30 * time.Second))
+	waitFor(t, 20*time.Second, "the admins to be told", func() bool {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		return len(n.gaveUp) > 0
+	})
+	time.Sleep(settle)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if len(n.gaveUp) != 1 || !strings.Contains(n.gaveUp[0].Err, "400") {
+		t.Errorf("GivenUp = %+v, want one, with the 400", n.gaveUp)
+	}
 }

@@ -28,7 +28,11 @@ const DefaultPrefix = "tiendo"
 //	{p}:audit:<plan>          stream of changes (set, submit, undo, approve, return)
 //	{p}:undo:<plan>:<user>    list  audit entry ids of the user's own sets, newest first
 //	{p}:pending:<id>          string pending submission (JSON), with a TTL
-//	{p}:upd:<update id>       string "claimed" / "done", with a TTL
+//	{p}:upd:<update id>       string "claimed:<instance>" / "done", with a TTL (updates.go)
+//	{p}:alive:<instance>      string a running copy of the bot's heartbeat, with a short TTL
+//	{p}:in:<update id>        string an update taken from getUpdates and not yet done (JSON), with a TTL
+//	{p}:inbox                 zset   update ids of the in:<id> keys, by id; its TTL is the newest one's
+//	{p}:noticed:<user>        string a stranger was told their id; the TTL is how long they hear nothing more
 //	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
 //	{p}:expect:<user>         string "indicator|period" the user's next bare figure is for (expect.go)
 //	{p}:choice:<id>           string "user|text" a message to read as a report or a question, with a TTL (expect.go)
@@ -133,11 +137,16 @@ func (k keys) update(updateID int64) string {
 	return k.join("upd", strconv.FormatInt(updateID, 10))
 }
 
+// alive is the heartbeat of one running copy of the bot; aliveBase+id is
+// the same key, for the claim script, which learns the id from a claim.
+func (k keys) alive(instance string) string { return k.aliveBase() + instance }
+func (k keys) aliveBase() string            { return k.join("alive", "") }
+
 // Key returns a key under the store's prefix and hash tag, for packages that
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
 // with the store's own names (users, lang, slang, rate, r, a, audit, undo, pending, upd,
-// invite, expect, choice, approval, reason).
+// alive, noticed, in, inbox, invite, expect, choice, approval, reason, ready, lease).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
 
@@ -157,3 +166,12 @@ func (k keys) leaders() string           { return k.join("remind", "leaders") }
 func (k keys) ready() string { return k.join("ready") }
 
 func (k keys) lease(name string) string { return k.join("lease", name) }
+
+func (k keys) noticed(userID int64) string {
+	return k.join("noticed", strconv.FormatInt(userID, 10))
+}
+
+func (k keys) inbound(updateID int64) string {
+	return k.join("in", strconv.FormatInt(updateID, 10))
+}
+func (k keys) inbox() string { return k.join("inbox") }

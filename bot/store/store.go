@@ -201,33 +201,3 @@ func cmpString(a, b string) int {
 	}
 	return 0
 }
-
-// ---- Telegram updates ----
-
-const (
-	updateClaimed = "claimed"
-	updateDone    = "done"
-)
-
-// ClaimUpdate marks updateID as being handled for lease (SET NX PX). It
-// returns true when the caller got it; false when another copy of the bot is
-// handling it or it was done already (Telegram delivered it twice). A
-// handler that crashes leaves only the lease behind, so the redelivery after
-// it runs out is handled. It returns an error when Redis fails.
-func (s *Store) ClaimUpdate(ctx context.Context, updateID int64, lease time.Duration) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.keys.update(updateID), updateClaimed, lease).Result()
-	if err != nil {
-		return false, fmt.Errorf("store: claim update %d: %w", updateID, err)
-	}
-	return ok, nil
-}
-
-// DoneUpdate marks updateID as handled for keep (24 h is Telegram's horizon),
-// so later copies of it are refused by ClaimUpdate. It returns an error when
-// Redis fails.
-func (s *Store) DoneUpdate(ctx context.Context, updateID int64, keep time.Duration) error {
-	if err := s.rdb.Set(ctx, s.keys.update(updateID), updateDone, keep).Err(); err != nil {
-		return fmt.Errorf("store: mark update %d done: %w", updateID, err)
-	}
-	return nil
-}

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -405,6 +407,9 @@ func TestFiguresOneRoundTrip(t *testing.T) {
 	}
 }
 
+// The update log: a second delivery of an update in hand or done is
+// refused; one whose owner died (no heartbeat) is taken over at once, not
+// after the lease; one whose owner lives is busy, not done.
 func TestClaimUpdate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -412,27 +417,90 @@ func TestClaimUpdate(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			s, elapse := b.open(t)
-			const lease = 200 * time.Millisecond
-			if ok, err := s.ClaimUpdate(ctx, 1001, lease); err != nil || !ok {
-				t.Fatalf("first claim = %v, %v; want true", ok, err)
+			const lease, beat = 10 * time.Minute, 300 * time.Millisecond
+			claim := func(id int64, who string, want store.UpdateClaim) {
+				t.Helper()
+				if got, err := s.ClaimUpdate(ctx, id, who, lease); err != nil || got != want {
+					t.Fatalf("ClaimUpdate(%d, %s) = %v, %v; want %v", id, who, got, err, want)
+				}
 			}
-			if ok, err := s.ClaimUpdate(ctx, 1001, lease); err != nil || ok {
-				t.Fatalf("second claim while the first is handled = %v, %v; want false", ok, err)
+			for _, who := range []string{"a", "b"} {
+				if err := s.Heartbeat(ctx, who, beat); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if ok, _ := s.ClaimUpdate(ctx, 1002, lease); !ok {
-				t.Errorf("another update cannot be claimed")
+			claim(1001, "a", store.UpdateTaken)
+			claim(1001, "a", store.UpdateBusy) // its own redelivery while handling
+			claim(1001, "b", store.UpdateBusy) // another live copy
+			claim(1002, "b", store.UpdateTaken)
+
+			// a is killed: its heartbeat stops; b takes 1001 over long before the lease.
+			elapse(beat + 100*time.Millisecond)
+			if err := s.Heartbeat(ctx, "b", time.Hour); err != nil {
+				t.Fatal(err)
 			}
-			// The handler crashed: after the lease the redelivery is handled.
-			elapse(lease + 100*time.Millisecond)
-			if ok, err := s.ClaimUpdate(ctx, 1001, lease); err != nil || !ok {
-				t.Fatalf("claim after lease expiry = %v, %v; want true", ok, err)
-			}
+			claim(1001, "b", store.UpdateTakenOver)
+			claim(1001, "a", store.UpdateBusy)
 			if err := s.DoneUpdate(ctx, 1001, 24*time.Hour); err != nil {
 				t.Fatal(err)
 			}
-			elapse(lease + 100*time.Millisecond)
-			if ok, _ := s.ClaimUpdate(ctx, 1001, lease); ok {
-				t.Errorf("an update marked done was claimed again")
+			claim(1001, "a", store.UpdateDone)
+			claim(1001, "b", store.UpdateDone)
+
+			// A clean stop hands over at once too.
+			if err := s.Retire(ctx, "b"); err != nil {
+				t.Fatal(err)
+			}
+			claim(1002, "c", store.UpdateTakenOver)
+		})
+	}
+}
+
+// The inbox keeps updates taken from getUpdates until they are done, in
+// id order; what expired leaves the index too.
+func TestInbox(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s, elapse := b.open(t)
+			ids := func() []int64 {
+				t.Helper()
+				in, err := s.Inbox(ctx, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []int64
+				for _, u := range in {
+					if string(u.Body) != fmt.Sprintf(`{"update_id":%d}`, u.ID) {
+						t.Errorf("update %d: body %s", u.ID, u.Body)
+					}
+					out = append(out, u.ID)
+				}
+				return out
+			}
+			save := func(keep time.Duration, nums ...int64) {
+				t.Helper()
+				var ups []store.Inbound
+				for _, n := range nums {
+					ups = append(ups, store.Inbound{ID: n, Body: fmt.Appendf(nil, `{"update_id":%d}`, n)})
+				}
+				if err := s.SaveUpdates(ctx, ups, keep); err != nil {
+					t.Fatal(err)
+				}
+			}
+			save(time.Hour, 12, 10, 11)
+			if got := ids(); !slices.Equal(got, []int64{10, 11, 12}) {
+				t.Fatalf("Inbox = %v, want [10 11 12]", got)
+			}
+			if err := s.DoneUpdate(ctx, 11, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			save(200*time.Millisecond, 13)
+			elapse(300 * time.Millisecond)
+			if got := ids(); !slices.Equal(got, []int64{10, 12}) {
+				t.Fatalf("Inbox after one done and one expired = %v, want [10 12]", got)
 			}
 		})
 	}
@@ -522,7 +590,8 @@ func TestOneSlot(t *testing.T) {
 	m, rdb := storetest.Miniredis(t)
 	s := store.New(rdb, "")
 	_ = s.PutUser(ctx, access.User{ID: 1, Role: access.Admin, Lang: "vi"})
-	_, _ = s.ClaimUpdate(ctx, 5, time.Minute)
+	_, _ = s.ClaimUpdate(ctx, 5, "i", time.Minute)
+	_ = s.Heartbeat(ctx, "i", time.Minute)
 	id := pend(t, s, 1, time.Minute, monthly("xuat-khau", "ben-luc", 3, 1))
 	_, _ = s.PutPending(ctx, store.Pending{}, time.Minute)
 	if _, err := s.Confirm(ctx, plan, id, 1, "A", t0, "1:2", nil); err != nil {

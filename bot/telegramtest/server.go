@@ -290,7 +290,9 @@ func (s *Server) Close() {
 }
 
 // SetHandlerDelay makes every method except getUpdates wait d before it
-// answers, like a slow network.
+// acts and answers, like a slow network. A request whose client goes away
+// during the wait (the bot was killed) is not carried out, as a request
+// that never fully reached Telegram.
 func (s *Server) SetHandlerDelay(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -768,6 +770,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	// Reading the body to its end lets net/http notice a client that goes
+	// away (it cancels r.Context()); a multipart reader stops at the last
+	// boundary.
+	_, _ = io.Copy(io.Discard, r.Body)
 
 	s.mu.Lock()
 	s.calls[name]++
@@ -795,6 +801,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			case <-s.done:
 			}
 			t.Stop()
+			if r.Context().Err() != nil {
+				return
+			}
 		}
 	}
 

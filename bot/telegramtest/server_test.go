@@ -878,3 +878,34 @@ func TestWaitIdleWaitsForTheAcknowledgement(t *testing.T) {
 		t.Errorf("idle before the handler answered: sent %+v", s)
 	}
 }
+
+// A bot killed with its request still in the network (the handler delay)
+// has not reached Telegram: the message is not sent.
+func TestRequestCutShortIsNotCarriedOut(t *testing.T) {
+	srv := newServer(t)
+	srv.SetHandlerDelay(2 * time.Second)
+	b, err := bot.New(srv.Token(), bot.WithServerURL(srv.URL()), bot.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: 1, Text: "xin chào"})
+		done <- err
+	}()
+	for srv.Calls("sendMessage") == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel() // the client goes away, as a killed process's connection does
+	if err := <-done; err == nil {
+		t.Fatal("the cut request succeeded")
+	}
+	srv.SetHandlerDelay(0)
+	if err := srv.WaitIdle(ctxFor(t, 5*time.Second), 2500*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if s := srv.Sent(); len(s) != 0 {
+		t.Errorf("the cut request was carried out: %+v", s)
+	}
+}

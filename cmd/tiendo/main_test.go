@@ -135,12 +135,18 @@ var prefixN struct {
 
 func start(t testing.TB, env map[string]string, opts ...bot.Option) *harness {
 	t.Helper()
+	return startOn(t, telegramtest.New(), env, opts...)
+}
+
+// startOn is start on a Bot API of the caller's (with limits, say); the
+// harness closes it.
+func startOn(t testing.TB, api *telegramtest.Server, env map[string]string, opts ...bot.Option) *harness {
+	t.Helper()
 	rdb := storetest.Redis(t)
 	prefixN.Lock()
 	prefixN.n++
 	prefix := fmt.Sprintf("e2e%d%d", time.Now().UnixNano()%1e6, prefixN.n)
 	prefixN.Unlock()
-	api := telegramtest.New()
 	h := &harness{t: t, api: api, rdb: rdb, prefix: prefix, store: store.New(rdb, prefix)}
 	h.app, h.stopBot = h.launch(env, opts...)
 	h.stop = func() {

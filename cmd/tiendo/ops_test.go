@@ -50,7 +50,7 @@ func TestMetricsAndReadinessPolling(t *testing.T) {
 	t.Parallel()
 	srv := storetest.NewServer(t)
 	addr := freeAddr(t)
-	h := startOn(t, srv.Client(t), "redis://"+srv.Addr()+"/0",
+	h := startOnRedis(t, srv.Client(t), "redis://"+srv.Addr()+"/0",
 		map[string]string{"TIENDO_HTTP_LISTEN": addr, "TIENDO_LOG_LEVEL": "debug"},
 		bot.WithClock(april15), bot.WithoutReminders())
 	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 
 	"tiendo/bot"
 	"tiendo/bot/access"
+	"tiendo/bot/outbox"
 	"tiendo/bot/remind"
 	"tiendo/bot/telegramtest"
 )
@@ -332,5 +334,64 @@ func TestWeeklyDigestToLeadersGroup(t *testing.T) {
 	eventually(t, "the digest's chart", func() bool { return len(sentFiles(leaders, h.api.Sent(), "sendPhoto")) == 1 })
 	if p := sentFiles(leaders, h.api.Sent(), "sendPhoto")[0]; p.Filename != "bieu-do-tong-quan.png" || p.Width != 1280 || !strings.Contains(p.Plain(), "chậm tiến độ") {
 		t.Errorf("digest chart = %+v", p)
+	}
+}
+
+// A Telegram outage (502s) at a reminder's time: the reminder goes out once
+// Telegram is back, once; it is not marked sent before it was.
+func TestReminderSurvivesATelegramOutage(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, hcm)}
+	env := map[string]string{"TIENDO_PLAN": eventPlan(t)}
+	h := start(t, env, bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) {
+		c.EarlyRetry, c.RetryBase = 200*time.Millisecond, 300*time.Millisecond
+	}))
+	r1 := telegramtest.From{UserID: 601, FirstName: "Tâm"}
+	h.addUser(r1.UserID, access.Reporter, "duc-hue")
+	h.say(admin, "/hanchot them 21/06/2022 09:00 | Gửi báo cáo quý | Đức Huệ | 1h")
+
+	// Every send fails for a while: longer than the outbox tries by itself,
+	// so the reminder job has to try again.
+	h.api.FailNext("sendMessage", outbox.MaxAttempts+2, http.StatusBadGateway, 0)
+	clk.Set(time.Date(2022, 6, 21, 8, 0, 30, 0, hcm))
+	eventually(t, "the 1-hour reminder after the outage", func() bool { return h.count(r1.UserID, "Nhắc hạn", "còn 1 giờ") >= 1 })
+	if n := h.count(r1.UserID, "Nhắc hạn"); n != 1 {
+		t.Errorf("the reminder arrived %d times, want once", n)
+	}
+}
+
+// The overdue summary of half a year of unreported plan figures (15 units,
+// several indicators, January to May) is far over Telegram's 4096
+// characters: the admin gets it all, in several messages, in order, and
+// the Bot API refuses none.
+func TestLongOverdueSummaryArrivesWhole(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 20, 18, 0, 30, 0, hcm)}
+	h := start(t, nil, bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) { c.EarlyRetry = 200 * time.Millisecond }))
+	var parts []telegramtest.Sent
+	eventually(t, "the overdue summary", func() bool {
+		parts = nil
+		for _, s := range h.api.Sent() {
+			if s.Method == "sendMessage" && s.ChatID == admin.UserID {
+				parts = append(parts, s)
+			}
+		}
+		return len(parts) >= 2
+	})
+	if !strings.Contains(telegramtest.Render(parts[0].Text), "Quá hạn") {
+		t.Errorf("the first part is not the summary's head:\n%s", telegramtest.Render(parts[0].Text))
+	}
+	total := 0
+	for _, p := range parts {
+		total += len([]rune(telegramtest.Render(p.Text)))
+		for _, line := range strings.Split(telegramtest.Render(p.Text), "\n") {
+			if !strings.HasPrefix(line, "•") && !strings.Contains(line, "Quá hạn") {
+				t.Errorf("a line cut in two: %q", line)
+			}
+		}
+	}
+	if total <= 4096 {
+		t.Errorf("the summary is only %d characters: the test shows nothing", total)
+	}
+	if r := h.api.Refused(); len(r) > 0 {
+		t.Errorf("refused: %+v", r[0])
 	}
 }

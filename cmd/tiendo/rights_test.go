@@ -160,7 +160,7 @@ func TestOwnMessageDoesNotUndoAdminChange(t *testing.T) {
 // every one of 25 rounds. No TIENDO_ADMINS here: configured admins cannot be
 // demoted in chat at all (TestConfiguredAdminStaysAdmin).
 func TestAdminsRemovingEachOtherLeaveOne(t *testing.T) {
-	h := start(t, map[string]string{"TIENDO_ADMINS": ""}, bot.WithoutReminders())
+	h := start(t, map[string]string{"TIENDO_ADMINS": ""}, bot.WithoutReminders(), bot.WithoutFloodControl())
 	ctx := context.Background()
 	for i := range 25 {
 		if err := h.rdb.Del(ctx, h.usersKey()).Err(); err != nil {
@@ -189,7 +189,10 @@ func TestAdminsRemovingEachOtherLeaveOne(t *testing.T) {
 		}
 		wg.Wait()
 		waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		if _, err := h.api.WaitSent(waitCtx, before+2*copies); err != nil {
+		// The admin removed first is a stranger for the rest of their
+		// commands, told so once and then, in groups, left unanswered:
+		// at least the other's copies are answered.
+		if _, err := h.api.WaitSent(waitCtx, before+copies); err != nil {
 			t.Fatalf("round %d: %v", i, err)
 		}
 		if err := h.api.WaitIdle(waitCtx, 100*time.Millisecond); err != nil {
@@ -252,7 +255,7 @@ func TestConfiguredAdminStaysAdmin(t *testing.T) {
 // per user.
 func TestForgedPresses(t *testing.T) {
 	clk := &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, hcm)}
-	h := start(t, nil, bot.WithClock(clk.Now))
+	h := start(t, nil, bot.WithClock(clk.Now), bot.WithoutFloodControl()) // the press limit, not flood control
 	group := telegramtest.From{UserID: 1, FirstName: "Lan", ChatID: -760, ChatType: "group", ChatTitle: "Lãnh đạo"}
 	got := texts(h.say(group, "/hanchot them 30/06/2022 17:00 | Báo cáo nhóm | nhóm này | 1d"))
 	mustContain(t, got, "Báo cáo nhóm")

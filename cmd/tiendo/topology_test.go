@@ -16,9 +16,9 @@ import (
 	"tiendo/bot/telegramtest"
 )
 
-// startOn runs the bot with REDIS_URL redisURL; rdb is the test's own client
+// startOnRedis runs the bot with REDIS_URL redisURL; rdb is the test's own client
 // on the same Redis, for setting up users.
-func startOn(t *testing.T, rdb redis.UniversalClient, redisURL string, env map[string]string, opts ...bot.Option) *harness {
+func startOnRedis(t *testing.T, rdb redis.UniversalClient, redisURL string, env map[string]string, opts ...bot.Option) *harness {
 	t.Helper()
 	prefixN.Lock()
 	prefixN.n++
@@ -45,7 +45,7 @@ func topoClock() *clock { return &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, h
 // and 22 June, 09:00, reminded an hour before).
 func startTopology(t *testing.T, rdb redis.UniversalClient, url string, clk *clock) *harness {
 	t.Helper()
-	h := startOn(t, rdb, url, nil, bot.WithClock(clk.Now),
+	h := startOnRedis(t, rdb, url, nil, bot.WithClock(clk.Now),
 		// The production queue (prefix + "-reminders"), on its own hash
 		// tag: asynq's keys and the bot's land on different slots.
 		bot.WithReminders(func(c *remind.Config) { c.EarlyRetry, c.Queue = 200*time.Millisecond, "" }))
@@ -182,7 +182,7 @@ func TestTwoPrefixesShareOneRedis(t *testing.T) {
 func TestFrozenRedisIsUnavailable(t *testing.T) {
 	t.Parallel()
 	srv := storetest.NewServer(t)
-	h := startOn(t, srv.Client(t), "redis://"+srv.Addr()+"/0", nil, bot.WithoutReminders())
+	h := startOnRedis(t, srv.Client(t), "redis://"+srv.Addr()+"/0", nil, bot.WithoutReminders())
 	mustContain(t, texts(h.say(admin, "tiến độ xuất khẩu")), "6,4 tỉ USD")
 	srv.Freeze(t)
 	before := len(h.api.Sent())

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ---- Telegram updates ----
+//
+// Telegram delivers an update at least once: again after a crash, again to
+// another copy of the bot behind a load balancer. The update log makes the
+// second delivery a no-op while still letting an update through whose
+// handler died. A claim names its owner, a running copy of the bot that
+// proves it is alive by a heartbeat (Heartbeat); a claim whose owner's
+// heartbeat has stopped is taken over at once by the next delivery, not
+// after the claim's lease.
+
+const (
+	updateClaimed = "claimed:"
+	updateDone    = "done"
+)
+
+// UpdateClaim is what ClaimUpdate found.
+type UpdateClaim int
+
+// The answers of ClaimUpdate.
+const (
+	// UpdateTaken: the caller holds the update and must handle it.
+	UpdateTaken UpdateClaim = iota + 1
+	// UpdateDone: it was handled already; acknowledge it to Telegram.
+	UpdateDone
+	// UpdateBusy: a live copy of the bot (possibly the caller itself) is
+	// handling it. It is not done: do not acknowledge it, so that it comes
+	// back if that copy dies.
+	UpdateBusy
+	// UpdateTakenOver: as UpdateTaken, from a copy that died while handling
+	// it. Its reply may or may not have reached Telegram before the crash:
+	// handling it again may answer twice, and not handling it may answer
+	// never; the bot answers again.
+	UpdateTakenOver
+)
+
+func (c UpdateClaim) String() string {
+	switch c {
+	case UpdateTaken:
+		return "taken"
+	case UpdateDone:
+		return "done"
+	case UpdateBusy:
+		return "busy"
+	case UpdateTakenOver:
+		return "taken over"
+	}
+	return fmt.Sprintf("UpdateClaim(%d)", int(c))
+}
+
+// NewInstanceID returns a random id for one run of the bot, the owner named
+// in its claims. It cannot fail.
+func NewInstanceID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b)
+}
+
+// claimScript: KEYS[1] the update's key; ARGV[1] the caller's instance id,
+// ARGV[2] the lease in ms, ARGV[3] the heartbeat key without the id. The
+// owner's heartbeat key is not in KEYS because the script learns it from the
+// claim; it carries the same hash tag, so it is on the same Cluster slot.
+var claimScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v == 'done' then return 2 end
+if v then
+  local owner = string.sub(v, string.len('claimed:') + 1)
+  if owner == ARGV[1] or redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 3 end
+end
+redis.call('SET', KEYS[1], 'claimed:' .. ARGV[1], 'PX', ARGV[2])
+if v then return 4 end
+return 1`)
+
+// ClaimUpdate takes updateID for instance, for at most lease. It returns
+// UpdateTaken when the caller got it — it was new, or the owner's lease ran
+// out; UpdateTakenOver when its owner's heartbeat has stopped (it died
+// mid-update);
+// UpdateDone when it was handled already; UpdateBusy while a live copy
+// holds it. It returns an error when Redis fails.
+func (s *Store) ClaimUpdate(ctx context.Context, updateID int64, instance string, lease time.Duration) (UpdateClaim, error) {
+	n, err := claimScript.Run(ctx, s.rdb, []string{s.keys.update(updateID)},
+		instance, lease.Milliseconds(), s.keys.aliveBase()).Int()
+	if err != nil {
+		return 0, fmt.Errorf("store: claim update %d: %w", updateID, err)
+	}
+	return UpdateClaim(n), nil
+}
+
+// DoneUpdate marks updateID as handled for keep (24 h is Telegram's horizon),
+// so later copies of it are refused by ClaimUpdate, and takes it out of the
+// inbox. It returns an error when Redis fails.
+func (s *Store) DoneUpdate(ctx context.Context, updateID int64, keep time.Duration) error {
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, s.keys.update(updateID), updateDone, keep)
+		p.Del(ctx, s.keys.inbound(updateID))
+		p.ZRem(ctx, s.keys.inbox(), updateID)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: mark update %d done: %w", updateID, err)
+	}
+	return nil
+}
+
+// Inbound is an update as Telegram sent it.
+type Inbound struct {
+	ID   int64
+	Body []byte // the update's JSON
+}
+
+// SaveUpdates keeps ups in the inbox for keep, until DoneUpdate: long
+// polling may then acknowledge them to Telegram before they are handled,
+// and a copy of the bot that dies with them in hand leaves them to Inbox.
+// It returns an error when Redis fails; then none or some are saved.
+func (s *Store) SaveUpdates(ctx context.Context, ups []Inbound, keep time.Duration) error {
+	if len(ups) == 0 {
+		return nil
+	}
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for _, u := range ups {
+			p.Set(ctx, s.keys.inbound(u.ID), u.Body, keep)
+			p.ZAdd(ctx, s.keys.inbox(), redis.Z{Score: float64(u.ID), Member: u.ID})
+		}
+		// The index lives as long as its newest entry might.
+		p.Expire(ctx, s.keys.inbox(), keep)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: save %d updates: %w", len(ups), err)
+	}
+	return nil
+}
+
+// Inbox returns up to limit saved updates that are not done, oldest first;
+// entries whose body has expired are dropped from the index. It returns an
+// error when Redis fails.
+func (s *Store) Inbox(ctx context.Context, limit int) ([]Inbound, error) {
+	ids, err := s.rdb.ZRange(ctx, s.keys.inbox(), 0, int64(limit)-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: read inbox: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(ids))
+	nums := make([]int64, len(ids))
+	for i, id := range ids {
+		if nums[i], err = strconv.ParseInt(id, 10, 64); err != nil {
+			return nil, fmt.Errorf("store: read inbox: bad id %q", id)
+		}
+		keys[i] = s.keys.inbound(nums[i])
+	}
+	bodies, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: read inbox: %w", err)
+	}
+	var out []Inbound
+	var gone []any
+	for i, b := range bodies {
+		body, ok := b.(string)
+		if !ok {
+			gone = append(gone, ids[i])
+			continue
+		}
+		out = append(out, Inbound{ID: nums[i], Body: []byte(body)})
+	}
+	if len(gone) > 0 {
+		if err := s.rdb.ZRem(ctx, s.keys.inbox(), gone...).Err(); err != nil {
+			return nil, fmt.Errorf("store: read inbox: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// Heartbeat says that instance is alive for ttl; a running bot calls it
+// well within every ttl. It returns an error when Redis fails.
+func (s *Store) Heartbeat(ctx context.Context, instance string, ttl time.Duration) error {
+	if err := s.rdb.Set(ctx, s.keys.alive(instance), 1, ttl).Err(); err != nil {
+		return fmt.Errorf("store: heartbeat: %w", err)
+	}
+	return nil
+}
+
+// Retire ends instance's heartbeat at a clean stop, so that what it still
+// held is taken over at once. It returns an error when Redis fails.
+func (s *Store) Retire(ctx context.Context, instance string) error {
+	if err := s.rdb.Del(ctx, s.keys.alive(instance)).Err(); err != nil {
+		return fmt.Errorf("store: retire: %w", err)
+	}
+	return nil
+}
+
+// NoticeOnce reports whether userID may be sent a notice now, and if so
+// holds back the next one for quiet (SET NX with a TTL): true the first time
+// in each quiet period. It returns an error when Redis fails.
+func (s *Store) NoticeOnce(ctx context.Context, userID int64, quiet time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.keys.noticed(userID), 1, quiet).Result()
+	if err != nil {
+		return false, fmt.Errorf("store: notice %d: %w", userID, err)
+	}
+	return ok, nil
+}
