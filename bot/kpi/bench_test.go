@@ -59,3 +59,28 @@ func BenchmarkParseQuestionWorstCase(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadReportSentence: a sentence pasted from a report, two figures,
+// comparisons and a status.
+func BenchmarkReadReportSentence(b *testing.B) {
+	p := DefaultPlan()
+	o := UpdateOptions{Lang: "vi", Now: time.Date(2022, 4, 15, 9, 0, 0, 0, time.UTC), Unit: p.Unit("ben-luc")}
+	text := "Kim ngạch xuất khẩu tháng 3 ước đạt 520 triệu USD, tăng 12% so với cùng kỳ, lũy kế 3 tháng đạt 1,5 tỷ USD, bằng 23,4% kế hoạch năm."
+	for b.Loop() {
+		if rd, err := p.Read(text, o); err != nil || len(rd.Reports) != 2 {
+			b.Fatal(rd, err)
+		}
+	}
+}
+
+// BenchmarkReadWorstLine: 4 KB of one indicator's abbreviation, the most
+// mentions a line can hold; bounded by maxMentions.
+func BenchmarkReadWorstLine(b *testing.B) {
+	p := DefaultPlan()
+	o := UpdateOptions{Lang: "vi", Now: time.Date(2022, 4, 15, 9, 0, 0, 0, time.UTC), Unit: p.Unit("ben-luc")}
+	text := strings.Repeat("xk ", 1333)
+	for b.Loop() {
+		_, _ = p.Read(text, o)
+		_ = p.Intent(text, "vi")
+	}
+}

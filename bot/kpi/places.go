@@ -37,3 +37,13 @@ func (p *Plan) otherPlace(toks []token, i int) int {
 	}
 	return 0
 }
+
+// provincePhrase is the plan's province as a phrase, folded once; nil when
+// the plan names none.
+func (p *Plan) provincePhrase() []phrase {
+	if p.Province == "" {
+		return nil
+	}
+	p.provinceOnce.Do(func() { p.province = []phrase{newPhrase(p.Province)} })
+	return p.province
+}

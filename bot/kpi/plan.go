@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 )
@@ -46,6 +47,9 @@ type Plan struct {
 
 	units map[string]*Unit
 	inds  map[string]*Indicator
+
+	provinceOnce sync.Once
+	province     []phrase
 }
 
 // Unit is a reporting unit: a district-level unit, or the department itself.

@@ -121,7 +121,7 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	sort.SliceStable(q.Units, func(i, j int) bool { return unitAt[i] < unitAt[j] })
 	fillers := append([]phrase{}, questionFillers...)
 	if p.Province != "" {
-		fillers = append([]phrase{newPhrase(p.Province)}, fillers...)
+		fillers = append(append([]phrase{}, p.provincePhrase()...), fillers...)
 	}
 	for i := range toks {
 		for _, f := range fillers {

@@ -65,6 +65,11 @@ type Reading struct {
 	Skipped []Skipped
 }
 
+// maxMentions bounds the indicator mentions read in one line: more figures
+// than a message may carry are refused anyway, and each further mention
+// costs a pass over the line ("xk xk xk …" must not cost seconds).
+const maxMentions = 2 * MaxReportsPerUpdate
+
 // proseWords is the length past which a line is a sentence of a report,
 // not a typed figure: a period it does not name is asked for.
 const proseWords = 8
@@ -174,27 +179,31 @@ var (
 		`\b\d{4} ?- ?\d{4}\b|\b(?:tam nhin|den nam|toi nam|giai doan)(?: den)?(?: nam)? \d{4}\b|\btop \d+\b|\bhang \d+\b`)
 )
 
-// splitScale is a scale or unit word that copying from a PDF split with a
-// space ("t ỷ", "tri ệu"): the words are joined back before reading.
-var splitScale = func() []*regexp.Regexp {
-	var out []*regexp.Regexp
+// splitScale finds a scale or unit word that copying from a PDF split with
+// a space ("t ỷ", "tri ệu"), in one pass: the words are joined back before
+// reading.
+var splitScale = func() *regexp.Regexp {
+	var alts []string
 	for _, w := range []string{"tỷ", "tỉ", "triệu", "nghìn", "ngàn", "đồng", "USD"} {
 		rs := []rune(w)
 		for k := 1; k < len(rs); k++ {
-			out = append(out, regexp.MustCompile(`(?i)(^|[^\p{L}])(`+regexp.QuoteMeta(string(rs[:k]))+`) (`+regexp.QuoteMeta(string(rs[k:]))+`)([^\p{L}]|$)`))
+			alts = append(alts, regexp.QuoteMeta(string(rs[:k]))+" "+regexp.QuoteMeta(string(rs[k:])))
 		}
 	}
-	return out
+	return regexp.MustCompile(`(?i)(^|[^\p{L}])(` + strings.Join(alts, "|") + `)([^\p{L}]|$)`)
 }()
 
 // joinSplitScales mends "515,8 ngàn t ỷ đồng" into "515,8 ngàn tỷ đồng".
-// Only after a digit or a scale word, so that words are not glued at random.
+// Only in a text with digits, so that words are not glued at random.
 func joinSplitScales(s string) string {
 	if !strings.ContainsAny(s, "0123456789") {
 		return s
 	}
-	for _, re := range splitScale {
-		s = re.ReplaceAllString(s, "$1$2$3$4")
+	for range 2 { // the boundary of one match may be the start of the next
+		s = splitScale.ReplaceAllStringFunc(s, func(m string) string {
+			sub := splitScale.FindStringSubmatch(m)
+			return sub[1] + strings.Replace(sub[2], " ", "", 1) + sub[3]
+		})
 	}
 	return s
 }
@@ -211,6 +220,7 @@ type lineView struct {
 	src   string
 	f     folded
 	words []wordAt
+	all   []token // the words' tokens, for the phrase matchers
 }
 
 func newLineView(src string) *lineView {
@@ -219,18 +229,13 @@ func newLineView(src string) *lineView {
 	for _, t := range f.tokens(true) {
 		a, b := f.span(t.start, t.end)
 		v.words = append(v.words, wordAt{token: t, a: a, b: b})
+		v.all = append(v.all, t)
 	}
 	return v
 }
 
-// toks returns the tokens of words [from, to).
-func (v *lineView) toks(from, to int) []token {
-	out := make([]token, 0, to-from)
-	for _, w := range v.words[from:to] {
-		out = append(out, w.token)
-	}
-	return out
-}
+// toks returns the tokens of words [from, to); callers do not change them.
+func (v *lineView) toks(from, to int) []token { return v.all[from:to] }
 
 // wordIndex returns the index of the first word starting at or after byte a.
 func (v *lineView) wordIndex(a int) int {
@@ -406,7 +411,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 					curPeriod = sp
 				}
 			}
-			scope = sentenceScope(v, clauses, c.sentence, r.p.Province)
+			scope = sentenceScope(v, clauses, c.sentence, r.p.provincePhrase())
 			r.basisPer = Period{}
 			for _, pa := range periods {
 				if pa.basis && pa.p.Year == r.p.Year-1 && pa.p.Valid() && clauseOf(clauses, pa.a).sentence == c.sentence && !afterCungKy(v, pa) {
@@ -634,7 +639,7 @@ func sentencePct(nums []numAt, clauses []clause, n int) bool {
 }
 
 // sentenceScope returns the scope word of sentence n, or "".
-func sentenceScope(v *lineView, clauses []clause, n int, own string) string {
+func sentenceScope(v *lineView, clauses []clause, n int, own []phrase) string {
 	all := v.toks(0, len(v.words))
 	for _, c := range clauses {
 		if c.sentence != n {
@@ -646,13 +651,13 @@ func sentenceScope(v *lineView, clauses []clause, n int, own string) string {
 			}
 			if k := v.phraseAt(i, scopeWords); k > 0 && i+k <= len(all) {
 				// "Cục Thống kê Long An" is the province's own office.
-				if own != "" && i+k < len(all) && v.phraseAt(i+k, []phrase{newPhrase(own)}) > 0 {
+				if len(own) > 0 && i+k < len(all) && v.phraseAt(i+k, own) > 0 {
 					continue
 				}
 				// "đứng đầu vùng", "cao nhất khu vực": a ranking.
 				ranking := false
 				for back := 1; i-back >= c.from; back++ {
-					ranking = ranking || (back <= 4 && v.phraseAt(i-back, rankingBefore) > 0) || (back == 1 && v.phraseAt(i-1, sortedPhrases("đầu")) > 0) ||
+					ranking = ranking || (back <= 4 && v.phraseAt(i-back, rankingBefore) > 0) || (back == 1 && v.phraseAt(i-1, wDau) > 0) ||
 						v.phraseAt(i-back, rankWords) > 0
 				}
 				if ranking {
@@ -743,7 +748,7 @@ func overlapsPeriod(ps []periodAt, a, b int) bool {
 // 2021" is the same (unstated) period of 2021, not the year 2021.
 func afterCungKy(v *lineView, pa periodAt) bool {
 	i := v.wordIndex(pa.a)
-	return i >= 2 && v.phraseAt(i-2, sortedPhrases("cùng kỳ")) > 0
+	return i >= 2 && v.phraseAt(i-2, wCungKy) > 0
 }
 
 // sentencePeriod returns the first period of sentence n that is not the
@@ -931,7 +936,7 @@ func (r *updateReader) mentions(v *lineView) []mention {
 	used := make([]bool, len(all))
 	var out []mention
 	fuzzyOK := len(all) <= 10
-	for {
+	for len(out) < maxMentions {
 		im, ok := r.p.matchIndicator(all, func(i int) bool { return used[i] })
 		if !ok || (!im.Exact && !fuzzyOK) {
 			break
@@ -1240,7 +1245,7 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 		case before(ratioBefore) || at(after, ratioAfter) > 0:
 			n.role = RoleRatio
 			continue
-		case parenthesized(v.src, n.a) && !before(signBefore) && at(after, samePeriodAfter) == 0 && at(after, prevPeriodAfter) == 0 && at(after, planAfter) == 0 && !before(sortedPhrases("đạt", "bằng")),
+		case parenthesized(v.src, n.a) && !before(signBefore) && at(after, samePeriodAfter) == 0 && at(after, prevPeriodAfter) == 0 && at(after, planAfter) == 0 && !before(wDatBang),
 			parenthesized(v.src, n.a) && strings.Contains(Fold(v.src[strings.LastIndex(v.src[:n.a], "("):n.a]), "cung ky"),
 			before(priorBefore), at(after, priorAfter) > 0 && strings.TrimSpace(v.src[n.b:v.words[after].a]) == "":
 			// "(6,06%)", "(cùng kỳ năm 2021 đạt 6,06%)": an aside, last year's
@@ -1260,7 +1265,7 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 				n.neg, n.signWord = true, v.src[v.words[s].a:v.words[first-1].b]
 			}
 		}
-		if sign && !n.pct && n.q.Measure != "" && at(after, sortedPhrases("lên", "xuống", "to")) == 0 && !before(sortedPhrases("tăng lên", "giảm xuống", "rose to", "fell to")) {
+		if sign && !n.pct && n.q.Measure != "" && at(after, wUpTo) == 0 && !before(wRoseTo) {
 			n.role = RoleCompare // "tăng 6,3 ngàn tỷ đồng": a change, not the figure
 			continue
 		}
@@ -1276,20 +1281,20 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 				n.role, n.basis, n.tail = RolePrevPeriod, PrevPeriod, at(after, prevPeriodAfter)
 			case at(after, planAfter) > 0:
 				n.role, n.basis, n.tail = RolePlan, OfPlan, at(after, planAfter)+1 // "kế hoạch năm"
-			case at(after, sortedPhrases("so với")) > 0 && at(after+2, planAfter) > 0:
+			case at(after, wSoVoi) > 0 && at(after+2, planAfter) > 0:
 				n.role, n.basis, n.tail = RolePlan, OfPlan, 2+at(after+2, planAfter)+1
 			case n.pct && at(after, countAfter) > 0 && all[after].marks != "":
 				n.role = RoleCount
 			case sign && n.pct:
 				n.role = RoleCompare
-			case at(after, sortedPhrases("so với", "so")) > 0:
+			case at(after, wSo) > 0:
 				n.role = RoleCompare
 			}
 			if n.role != "" {
 				continue
 			}
 		}
-		if after < len(all) && at(after, sortedPhrases("trở lên", "or more")) > 0 {
+		if after < len(all) && at(after, wOrMore) > 0 {
 			n.approx = true
 		}
 		// A range: "7,5–8%", "6,5 - 7%".
@@ -1340,11 +1345,11 @@ var basisWords = sortedPhrases("so với", "so", "với", "than", "from", "cùng
 // basisBefore reads a basis written before its number: "so tháng trước
 // tăng 3,86%", "so cùng kỳ tăng 32,56%", "so kế hoạch năm đạt 37,62%".
 func basisBefore(v *lineView, all []token, first int) (Basis, bool) {
-	verbs := sortedPhrases("tăng", "giảm", "đạt", "bằng", "là", "up", "down")
+	verbs := wVerbs
 	for _, b := range []struct {
 		phs   []phrase
 		basis Basis
-	}{{samePeriodAfter, SamePeriod}, {prevPeriodAfter, PrevPeriod}, {sortedPhrases("so với kế hoạch năm", "so kế hoạch năm", "so với kế hoạch", "so kế hoạch", "so với kh", "so kh"), OfPlan}} {
+	}{{samePeriodAfter, SamePeriod}, {prevPeriodAfter, PrevPeriod}, {wSoPlan, OfPlan}} {
 		for _, ph := range b.phs {
 			if ph.words[0] != "so" {
 				continue
@@ -1364,6 +1369,21 @@ func basisBefore(v *lineView, all []token, first int) (Basis, bool) {
 // realGrowth before a number in its clause make it growth without price
 // changes: a comparison, never the figure.
 var realGrowth = sortedPhrases("loại trừ yếu tố giá", "loại trừ yếu tố tăng giá", "excluding price")
+
+// Small word tables of the role rules, folded once.
+var (
+	wDau      = sortedPhrases("đầu")
+	wCungKy   = sortedPhrases("cùng kỳ")
+	wDatBang  = sortedPhrases("đạt", "bằng")
+	wUpTo     = sortedPhrases("lên", "xuống", "to")
+	wRoseTo   = sortedPhrases("tăng lên", "giảm xuống", "rose to", "fell to")
+	wSoVoi    = sortedPhrases("so với")
+	wSo       = sortedPhrases("so với", "so")
+	wOrMore   = sortedPhrases("trở lên", "or more")
+	wVerbs    = sortedPhrases("tăng", "giảm", "đạt", "bằng", "là", "up", "down")
+	wSoPlan   = sortedPhrases("so với kế hoạch năm", "so kế hoạch năm", "so với kế hoạch", "so kế hoạch", "so với kh", "so kh")
+	wCompared = sortedPhrases("so với", "so", "compared with", "from")
+)
 
 // RolePrior is last year's figure written beside this year's.
 const RolePrior Role = "prior"
@@ -1399,7 +1419,7 @@ func parenthesized(src string, a int) bool {
 // "so với năm 2021", "so với 2021" after a number: the same period last
 // year, or (a period of this year) the one before. tail is the words taken.
 func basisPeriod(v *lineView, all []token, i int, periods []periodAt, year int) (Basis, int, bool) {
-	n := v.phraseAt(i, sortedPhrases("so với", "so", "compared with", "from"))
+	n := v.phraseAt(i, wCompared)
 	if n == 0 || i+n >= len(all) {
 		return "", 0, false
 	}

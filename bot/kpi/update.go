@@ -575,7 +575,7 @@ func (r *updateReader) header(line string, lw *lineWords, per Period, found bool
 	lw.markFillers(headerFillers)
 	lw.markFillers(questionFillers)
 	if r.p.Province != "" {
-		lw.markFillers([]phrase{newPhrase(r.p.Province)})
+		lw.markFillers(r.p.provincePhrase())
 	}
 	left := strings.Join(lw.leftWords(), " ")
 	figure := strings.ContainsAny(lw.cutUsed(), "0123456789")

@@ -3,6 +3,7 @@ package kpi
 import (
 	"errors"
 	"math/big"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -17,6 +18,9 @@ func significantDigits(a Amount) string {
 	d := digitsOnly(FormatDecimal(r, 3, "en"))
 	return strings.Trim(d, "0")
 }
+
+// compoundAmount is a scale followed by a smaller one ("2 tỷ 696 triệu").
+var compoundAmount = regexp.MustCompile(`\d\s*(ty|ti|b)\s*\d+\s*(trieu|tr|nghin|ngan|m|k)\b`)
 
 // namesIndicator reports whether text names ind by one of its names.
 func namesIndicator(text string, ind *Indicator) bool {
@@ -94,6 +98,11 @@ func FuzzParseUpdate(f *testing.F) {
 					t.Fatalf("ParseUpdate(%q) gave a negative %s", text, r.Value)
 				}
 				d := significantDigits(r.Value)
+				// "1 tỷ 01 triệu" is 1001000000: a compound amount writes its
+				// zeros as a scale, not as digits.
+				if compoundAmount.MatchString(Fold(r.Quote)) {
+					d = strings.TrimLeft(d, "0")[:1]
+				}
 				if !strings.Contains(typed, d) {
 					t.Fatalf("ParseUpdate(%q) gave %s (digits %s): not digits of the input", text, r.Value, d)
 				}
