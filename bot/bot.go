@@ -65,7 +65,12 @@ type runOptions struct {
 	noFlood  bool
 	limits   outbox.Limits
 	leaseTTL time.Duration
+	hooks    []redis.Hook
 }
+
+// WithRedisHook installs h on the bot's Redis client, after the bot's own
+// hooks (tests count the commands and round trips an update costs).
+func WithRedisHook(h redis.Hook) Option { return func(o *runOptions) { o.hooks = append(o.hooks, h) } }
 
 // WithoutFloodControl lets every update through, however many one user
 // sends (tests of other limits, such as the press rate, or of races that
@@ -127,6 +132,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	defer closeRedis()
 	rdb.AddHook(met.RedisHook(store.Unavailable))
+	for _, h := range o.hooks {
+		rdb.AddHook(h)
+	}
 	st := store.New(rdb, cfg.KeyPrefix)
 
 	token, apiURL := cfg.Token.Reveal(), cfg.APIURL
