@@ -338,7 +338,10 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, insta
 		result = metrics.OutcomeIgnored
 		return handled
 	}
-	claim, err := st.ClaimUpdate(ctx, u.ID, instance, claimLease)
+	// The claim reads the user's record and language in the same round
+	// trip; the handler does not read them again.
+	claim, caller, err := st.ClaimUpdateFrom(ctx, u.ID, instance, claimLease, req.UserID)
+	req.Caller = caller
 	switch {
 	case err != nil && store.Unavailable(err):
 		// Redis cannot serve: say so now rather than wait out the same
