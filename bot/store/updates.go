@@ -204,13 +204,17 @@ func (s *Store) DoneUpdates(ctx context.Context, ids []int64, keep time.Duration
 	return nil
 }
 
-// saveScript: KEYS the inbox body of each update, then the inbox index;
-// ARGV[1] how long to keep them in ms, then each update's id and body.
+// saveScript: KEYS the inbox body and the update log key of each update,
+// then the inbox index; ARGV[1] how long to keep them in ms, then each
+// update's id and body. An update already done (handled while its batch
+// was on its way) is not saved.
 var saveScript = redis.NewScript(`
 local inbox = KEYS[#KEYS]
-for i = 1, #KEYS - 1 do
-  redis.call('SET', KEYS[i], ARGV[2*i+1], 'PX', ARGV[1])
-  redis.call('ZADD', inbox, ARGV[2*i], ARGV[2*i])
+for i = 1, (#KEYS - 1) / 2 do
+  if redis.call('GET', KEYS[2*i]) ~= 'done' then
+    redis.call('SET', KEYS[2*i-1], ARGV[2*i+1], 'PX', ARGV[1])
+    redis.call('ZADD', inbox, ARGV[2*i], ARGV[2*i])
+  end
 end
 if redis.call('PTTL', inbox) < tonumber(ARGV[1]) then
   redis.call('PEXPIRE', inbox, ARGV[1])
@@ -233,11 +237,11 @@ func (s *Store) SaveUpdates(ctx context.Context, ups []Inbound, keep time.Durati
 	}
 	// One command. The index lives as long as its newest entry might: its
 	// TTL is extended, never shortened.
-	keys := make([]string, 0, len(ups)+1)
+	keys := make([]string, 0, 2*len(ups)+1)
 	args := make([]any, 0, 2*len(ups)+1)
 	args = append(args, keep.Milliseconds())
 	for _, u := range ups {
-		keys = append(keys, s.keys.inbound(u.ID))
+		keys = append(keys, s.keys.inbound(u.ID), s.keys.update(u.ID))
 		args = append(args, u.ID, u.Body)
 	}
 	keys = append(keys, s.keys.inbox())

@@ -70,15 +70,15 @@ func (l *redisLog) mark() int {
 }
 
 // background tells the round trips that belong to no update: the copy's
-// heartbeat, the polling lease, the poller reading the inbox for what a
-// dead copy left, and the poller saving each getUpdates batch in the inbox
-// before acknowledging it (one pipeline per batch, whatever its size).
+// heartbeat, the polling lease, and the poller reading the inbox for what a
+// dead copy left. (The poller's saves of getUpdates batches are counted
+// apart, by between.)
 func background(trip []string) bool {
 	for _, c := range trip {
 		switch {
 		case strings.HasPrefix(c, "SET ") && strings.Contains(c, ":alive:"), strings.Contains(c, ":lease:"):
 			return true
-		case strings.HasPrefix(c, "ZRANGE "), inboxSave([]string{c}):
+		case strings.HasPrefix(c, "ZRANGE "):
 			return true
 		}
 	}
@@ -105,15 +105,22 @@ func (l *redisLog) between(from, to int) (trips, saves [][]string) {
 	return trips, saves
 }
 
-// inboxSave tells the poller's save of a getUpdates batch: it writes
-// update bodies (in:<id>) and no update's mark (upd:<id>).
+// inboxSave tells the poller's save of a getUpdates batch: its first key
+// is an update's body (in:<id>), where a done mark's is its log entry
+// (upd:<id>). Old (a MULTI of SET in:<id>, ZADD…) and new (one script) alike.
 func inboxSave(trip []string) bool {
-	in, upd := false, false
 	for _, c := range trip {
-		in = in || strings.Contains(c, ":in:")
-		upd = upd || strings.Contains(c, ":upd:")
+		f := strings.Fields(c)
+		switch {
+		case len(f) == 0 || f[0] == "MULTI":
+			continue
+		case f[0] == "EVALSHA" || f[0] == "EVAL":
+			return len(f) > 3 && strings.Contains(f[3], ":in:")
+		default:
+			return len(f) > 1 && strings.Contains(f[1], ":in:")
+		}
 	}
-	return in && !upd
+	return false
 }
 
 // questionCost asks one question as a known viewer and returns the Redis
