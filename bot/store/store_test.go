@@ -729,3 +729,38 @@ func TestDoneUpdatesAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// Records are decoded once and remembered by their text: a changed figure
+// reads as changed, and what a caller does to a report it read does not
+// reach the next reader.
+func TestReportsReadAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := store.New(storetest.Redis(t), storetest.Prefix(t))
+	r := monthly("xuat-khau", "ben-luc", 3, 500)
+	r.Stated = []kpi.Stated{{Basis: kpi.SamePeriod, Pct: 12 * kpi.AmountScale}}
+	if _, err := s.PutReport(ctx, plan, r); err != nil {
+		t.Fatal(err)
+	}
+	read := func() kpi.Report {
+		t.Helper()
+		got, err := s.Reports(ctx, plan, "xuat-khau")
+		if err != nil || len(got) != 1 {
+			t.Fatalf("Reports = %v, %v", got, err)
+		}
+		return got[0]
+	}
+	first := read()
+	first.Stated[0].Pct = 0
+	first.ByName = "changed by a caller"
+	if again := read(); again.Stated[0].Pct != 12*kpi.AmountScale || again.ByName != r.ByName {
+		t.Errorf("a caller's change reached the next read: %+v", again)
+	}
+	r.Value = 520 * kpi.AmountScale
+	if _, err := s.PutReport(ctx, plan, r); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(); got.Value != r.Value {
+		t.Errorf("after a new figure, Reports says %v, want %v", got.Value, r.Value)
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"tiendo/bot"
 	"tiendo/bot/access"
+	"tiendo/bot/kpi"
 	"tiendo/bot/telegramtest"
 )
 
@@ -83,7 +84,7 @@ func quantile(d []time.Duration, p float64) time.Duration {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // BenchmarkThroughputVsEcho: in each iteration 64 officials in their own
-// chats ask "tiến độ xuất khẩu" at once, once to Tiến Độ (the whole
+// chats ask "tiến độ xuất khẩu" (four months of figures from every unit) at once, once to Tiến Độ (the whole
 // program: polling, the inbox and update log on a real redis-server, the
 // handlers) and once to go-telegram/bot's bare echo handler, each on its own
 // copy of the same in-process Bot API. It reports questions per second and
@@ -101,6 +102,18 @@ func BenchmarkThroughputVsEcho(b *testing.B) {
 		users[i] = telegramtest.From{UserID: int64(6000 + i), FirstName: fmt.Sprint("Viewer ", i), LanguageCode: "vi"}
 		if err := h.store.PutUser(context.Background(), access.User{ID: users[i].UserID, Name: users[i].FirstName, Role: access.Viewer}); err != nil {
 			b.Fatal(err)
+		}
+	}
+	// Four months of export figures from every unit: the answer has a
+	// total, a pace and who is missing, as in April of a real year.
+	plan := kpi.DefaultPlan()
+	at := time.Date(2022, 4, 20, 9, 0, 0, 0, time.UTC)
+	for _, u := range plan.Units {
+		for m := 1; m <= 4; m++ {
+			r := kpi.Report{Indicator: "xuat-khau", Unit: u.ID, Period: kpi.Month(2022, m), Value: kpi.Amount(int64(30+m) * 1_000_000 * kpi.AmountScale), By: 5, ByName: "Hùng", At: at}
+			if _, err := h.store.PutReport(context.Background(), plan.ID, r); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 	const q = "tiến độ xuất khẩu"
