@@ -23,11 +23,6 @@ import (
 // heartbeat has stopped is taken over at once by the next delivery, not
 // after the claim's lease.
 
-const (
-	updateClaimed = "claimed:"
-	updateDone    = "done"
-)
-
 // UpdateClaim is what ClaimUpdate found.
 type UpdateClaim int
 
