@@ -65,7 +65,12 @@ type runOptions struct {
 	noFlood  bool
 	limits   outbox.Limits
 	leaseTTL time.Duration
+	hooks    []redis.Hook
 }
+
+// WithRedisHook installs h on the bot's Redis client, after the bot's own
+// hooks (tests count the commands and round trips an update costs).
+func WithRedisHook(h redis.Hook) Option { return func(o *runOptions) { o.hooks = append(o.hooks, h) } }
 
 // WithoutFloodControl lets every update through, however many one user
 // sends (tests of other limits, such as the press rate, or of races that
@@ -127,6 +132,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	defer closeRedis()
 	rdb.AddHook(met.RedisHook(store.Unavailable))
+	for _, h := range o.hooks {
+		rdb.AddHook(h)
+	}
 	st := store.New(rdb, cfg.KeyPrefix)
 
 	token, apiURL := cfg.Token.Reveal(), cfg.APIURL
@@ -159,7 +167,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		tg.WithServerURL(apiURL),
 		tg.WithSkipGetMe(),
 		tg.WithErrorsHandler(func(err error) { log.Error("telegram", "err", redact(err.Error(), token)) }),
-		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: met.Transport(nil)}),
+		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: met.Transport(telegramTransport())}),
 	)
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
@@ -255,6 +263,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	defer stopBeat()
 
 	out := sender{b: b}
+	marks := &doneMarks{log: st, keep: keepDone}
 	fl := newFlood()
 	if o.noFlood {
 		fl = nil // allow lets everything through
@@ -278,7 +287,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			dropUpdate(ctx, app, out, log, u, first)
 		},
 		handle: func(ctx context.Context, u *models.Update) outcome {
-			return handleUpdate(ctx, app, st, instance, out, log, met, u)
+			return handleUpdate(ctx, app, st, marks, instance, out, log, met, u)
 		},
 	}
 	if !terminal && cfg.WebhookURL != "" {
@@ -312,11 +321,21 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	return err
 }
 
+// telegramTransport is the HTTP transport to the Bot API: Go's default,
+// keeping as many idle connections to it as chats are answered at once.
+// The default keeps two per host, so with more replies in flight than that
+// each one beyond the second opened a new connection and closed it after.
+func telegramTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = chats + 4
+	return t
+}
+
 // handleUpdate runs one update once: the update log in Redis makes a
 // redelivered update (same update_id) a no-op once it is done, holds it back
 // while a live copy of the bot is on it, and lets it through again at once
 // if the copy that took it died before finishing.
-func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, instance string, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, u *models.Update) outcome {
+func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks *doneMarks, instance string, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, u *models.Update) outcome {
 	start := time.Now()
 	req, ok := request(u)
 	kind := updateKind(req, ok)
@@ -330,7 +349,10 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, insta
 		result = metrics.OutcomeIgnored
 		return handled
 	}
-	claim, err := st.ClaimUpdate(ctx, u.ID, instance, claimLease)
+	// The claim reads the user's record and language in the same round
+	// trip; the handler does not read them again.
+	claim, caller, err := st.ClaimUpdateFrom(ctx, u.ID, instance, claimLease, req.UserID)
+	req.Caller = caller
 	switch {
 	case err != nil && store.Unavailable(err):
 		// Redis cannot serve: say so now rather than wait out the same
@@ -346,7 +368,7 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, insta
 		result = metrics.OutcomeDuplicate
 		// Saved again by a poller that got it before its acknowledgement:
 		// take it out of the inbox.
-		if err := st.DoneUpdate(ctx, u.ID, keepDone); err != nil {
+		if err := marks.mark(ctx, u.ID); err != nil {
 			log.Warn("update log", "update_id", u.ID, "err", err)
 		}
 		return handled
@@ -366,7 +388,7 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, insta
 	}
 	// The user has been answered, even if only with an apology: a
 	// redelivery must not answer again.
-	if err := st.DoneUpdate(ctx, u.ID, keepDone); err != nil {
+	if err := marks.mark(ctx, u.ID); err != nil {
 		log.Warn("update log", "update_id", u.ID, "err", err)
 	}
 	return handled

@@ -199,14 +199,22 @@ func (p *poller) accept(ctx context.Context, ups []*models.Update, raws []json.R
 		fresh = append(fresh, u)
 		save = append(save, store.Inbound{ID: u.ID, Body: raws[i]})
 	}
-	p.mu.Unlock()
-	saved := false
-	if p.inbox != nil && len(save) > 0 {
-		if err := p.inbox.SaveUpdates(ctx, save, p.keep); err != nil {
-			p.log.Warn("inbox: updates kept unacknowledged until done", "err", err)
-		} else {
-			saved = true
+	// Handling starts at once, while the batch is being saved: a handler
+	// waits for Redis anyway, and nothing is acknowledged (the next
+	// getUpdates) before accept returns. An update done before its save
+	// lands is not saved at all (SaveUpdates skips what is done).
+	for _, u := range fresh {
+		if u != nil {
+			p.queueLocked(ctx, u)
 		}
+	}
+	p.mu.Unlock()
+	if p.inbox != nil && len(save) > 0 {
+		err := p.inbox.SaveUpdates(ctx, save, p.keep)
+		if err == nil {
+			return len(fresh)
+		}
+		p.log.Warn("inbox: updates kept unacknowledged until done", "err", err)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -214,10 +222,10 @@ func (p *poller) accept(ctx context.Context, ups []*models.Update, raws []json.R
 		if u == nil {
 			continue
 		}
-		if !saved {
+		// Not saved: acknowledged only once done, unless done already.
+		if _, ok := p.inHand[u.ID]; ok {
 			p.unsaved[u.ID] = struct{}{}
 		}
-		p.queueLocked(ctx, u)
 	}
 	return len(fresh)
 }

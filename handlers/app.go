@@ -34,6 +34,10 @@ type Request struct {
 	// Document is set for a message carrying a file (files.go); Text is
 	// then its caption.
 	Document *Document
+	// Caller, when set, is the user's record and language as read with the
+	// update's claim (store.ClaimUpdateFrom): identify then reads neither
+	// again. Nil: identify reads them.
+	Caller *store.Caller
 }
 
 // IsGroup reports whether the request came from a group chat.

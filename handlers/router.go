@@ -91,7 +91,7 @@ func (a *App) Handle(ctx context.Context, out Sender, req Request) (err error) {
 // identify loads the user and picks the answer's language: the user's
 // choice, else Telegram's language_code, else Vietnamese.
 func (s *session) identify(ctx context.Context) error {
-	u, err := s.Store.User(ctx, s.UserID)
+	u, err := s.readUser(ctx)
 	switch {
 	case err == nil:
 		s.user, s.known = u, true
@@ -142,7 +142,7 @@ func (s *session) identify(ctx context.Context) error {
 		return nil
 	case errors.Is(err, store.ErrNotFound):
 		s.user = access.User{ID: s.UserID, Name: s.UserName}
-		lang, err := s.Store.Lang(ctx, s.UserID)
+		lang, err := s.readLang(ctx)
 		if err != nil {
 			return err
 		}
@@ -153,6 +153,26 @@ func (s *session) identify(ctx context.Context) error {
 	default:
 		return err
 	}
+}
+
+// readUser is Store.User, unless the update's claim read it already.
+func (s *session) readUser(ctx context.Context) (access.User, error) {
+	switch c := s.Caller; {
+	case c == nil:
+		return s.Store.User(ctx, s.UserID)
+	case !c.Found:
+		return access.User{}, store.ErrNotFound
+	default:
+		return c.User, nil
+	}
+}
+
+// readLang is Store.Lang, unless the update's claim read it already.
+func (s *session) readLang(ctx context.Context) (string, error) {
+	if s.Caller != nil {
+		return s.Caller.Lang, nil
+	}
+	return s.Store.Lang(ctx, s.UserID)
 }
 
 func (s *session) text(ctx context.Context) error {

@@ -168,7 +168,7 @@ func (s *Store) readHashes(ctx context.Context, planID string, indicators []stri
 func decodeReports(m map[string]string) ([]kpi.Report, error) {
 	out := make([]kpi.Report, 0, len(m))
 	for slot, raw := range m {
-		r, err := decodeReport(raw)
+		r, err := reports.decode(raw)
 		if err != nil {
 			return nil, fmt.Errorf("slot %s: %w", slot, err)
 		}

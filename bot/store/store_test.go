@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -636,5 +637,130 @@ func TestReportKeepsWhatWasRead(t *testing.T) {
 	got := all["xuat-khau"][0]
 	if got.Status != kpi.Estimate || got.Quote != r.Quote || len(got.Stated) != 2 || got.Stated[0] != r.Stated[0] || got.Stated[1] != r.Stated[1] {
 		t.Errorf("stored %+v; want status, stated and quote of %+v", got, r)
+	}
+}
+
+// Taking an update also reads who sent it, as User and Lang would, in one
+// command: a registered user with their language, a stranger with the
+// language they chose, someone never seen. An update not taken reads nothing.
+func TestClaimUpdateFromReadsTheCaller(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb := storetest.Redis(t)
+	s := store.New(rdb, storetest.Prefix(t))
+	if err := s.PutUser(ctx, access.User{ID: 7, Name: "Hùng", Role: access.Reporter, Unit: "ben-luc", Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetLang(ctx, 8, "en"); err != nil { // a stranger's choice
+		t.Fatal(err)
+	}
+	if _, _, err := s.ClaimUpdateFrom(ctx, 2999, "a", time.Minute, 1); err != nil { // loads the script
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		user  int64
+		found bool
+		lang  string
+	}{{7, true, "en"}, {8, false, "en"}, {9, false, ""}} {
+		want, err := s.User(ctx, c.user)
+		if c.found != (err == nil) {
+			t.Fatalf("User(%d): %v", c.user, err)
+		}
+		h := &countHook{}
+		rdb.AddHook(h)
+		claim, got, err := s.ClaimUpdateFrom(ctx, 3000+c.user, "a", time.Minute, c.user)
+		if err != nil || claim != store.UpdateTaken || got == nil {
+			t.Fatalf("ClaimUpdateFrom(user %d) = %v, %+v, %v", c.user, claim, got, err)
+		}
+		if n, p := h.cmds.Load(), h.pipes.Load(); n != 1 || p != 0 {
+			t.Errorf("user %d: %d commands and %d pipelines (%v), want one command", c.user, n, p, h.names)
+		}
+		if got.Found != c.found || got.Lang != c.lang || (c.found && !reflect.DeepEqual(got.User, want)) {
+			t.Errorf("user %d: caller %+v, want found %v, lang %q, user %+v", c.user, got, c.found, c.lang, want)
+		}
+		if claim, got, err := s.ClaimUpdateFrom(ctx, 3000+c.user, "a", time.Minute, c.user); err != nil || claim != store.UpdateBusy || got != nil {
+			t.Errorf("second claim = %v, %+v, %v; want busy and no caller", claim, got, err)
+		}
+	}
+}
+
+// DoneUpdates marks many updates done and takes them out of the inbox in
+// one command; a save arriving after the mark does not bring them back.
+func TestDoneUpdatesAtOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s, _ := b.open(t)
+			var ups []store.Inbound
+			for id := int64(20); id < 25; id++ {
+				ups = append(ups, store.Inbound{ID: id, Body: []byte(`{}`)})
+				if _, err := s.ClaimUpdate(ctx, id, "a", time.Minute); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.SaveUpdates(ctx, ups, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DoneUpdates(ctx, []int64{20, 22, 24}, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			// A batch whose save lands after one of its updates is done
+			// leaves that one out.
+			if err := s.SaveUpdates(ctx, ups[:1], time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			in, err := s.Inbox(ctx, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(in) != 2 || in[0].ID != 21 || in[1].ID != 23 {
+				t.Errorf("Inbox = %v, want 21 and 23 left", in)
+			}
+			for id, want := range map[int64]store.UpdateClaim{20: store.UpdateDone, 22: store.UpdateDone, 24: store.UpdateDone, 21: store.UpdateBusy} {
+				if err := s.Heartbeat(ctx, "a", time.Hour); err != nil {
+					t.Fatal(err)
+				}
+				if got, err := s.ClaimUpdate(ctx, id, "b", time.Minute); err != nil || got != want {
+					t.Errorf("ClaimUpdate(%d) = %v, %v; want %v", id, got, err, want)
+				}
+			}
+		})
+	}
+}
+
+// Records are decoded once and remembered by their text: a changed figure
+// reads as changed, and what a caller does to a report it read does not
+// reach the next reader.
+func TestReportsReadAgain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := store.New(storetest.Redis(t), storetest.Prefix(t))
+	r := monthly("xuat-khau", "ben-luc", 3, 500)
+	r.Stated = []kpi.Stated{{Basis: kpi.SamePeriod, Pct: 12 * kpi.AmountScale}}
+	if _, err := s.PutReport(ctx, plan, r); err != nil {
+		t.Fatal(err)
+	}
+	read := func() kpi.Report {
+		t.Helper()
+		got, err := s.Reports(ctx, plan, "xuat-khau")
+		if err != nil || len(got) != 1 {
+			t.Fatalf("Reports = %v, %v", got, err)
+		}
+		return got[0]
+	}
+	first := read()
+	first.Stated[0].Pct = 0
+	first.ByName = "changed by a caller"
+	if again := read(); again.Stated[0].Pct != 12*kpi.AmountScale || again.ByName != r.ByName {
+		t.Errorf("a caller's change reached the next read: %+v", again)
+	}
+	r.Value = 520 * kpi.AmountScale
+	if _, err := s.PutReport(ctx, plan, r); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(); got.Value != r.Value {
+		t.Errorf("after a new figure, Reports says %v, want %v", got.Value, r.Value)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"tiendo/bot/access"
 )
 
 // ---- Telegram updates ----
@@ -20,11 +22,6 @@ import (
 // proves it is alive by a heartbeat (Heartbeat); a claim whose owner's
 // heartbeat has stopped is taken over at once by the next delivery, not
 // after the claim's lease.
-
-const (
-	updateClaimed = "claimed:"
-	updateDone    = "done"
-)
 
 // UpdateClaim is what ClaimUpdate found.
 type UpdateClaim int
@@ -68,20 +65,26 @@ func NewInstanceID() string {
 	return hex.EncodeToString(b)
 }
 
-// claimScript: KEYS[1] the update's key; ARGV[1] the caller's instance id,
-// ARGV[2] the lease in ms, ARGV[3] the heartbeat key without the id. The
+// claimScript: KEYS[1] the update's key, and, when a user is named, KEYS[2]
+// the users hash, KEYS[3] the languages hash, KEYS[4] the user's stranger
+// language; ARGV[1] the caller's instance id, ARGV[2] the lease in ms,
+// ARGV[3] the heartbeat key without the id, ARGV[4] the user's id. The
 // owner's heartbeat key is not in KEYS because the script learns it from the
 // claim; it carries the same hash tag, so it is on the same Cluster slot.
+// When the caller takes the update it also gets the user's record and
+// languages, so that a question costs one round trip before its figures.
 var claimScript = redis.NewScript(`
 local v = redis.call('GET', KEYS[1])
-if v == 'done' then return 2 end
+if v == 'done' then return {2} end
 if v then
   local owner = string.sub(v, string.len('claimed:') + 1)
-  if owner == ARGV[1] or redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 3 end
+  if owner == ARGV[1] or redis.call('EXISTS', ARGV[3] .. owner) == 1 then return {3} end
 end
 redis.call('SET', KEYS[1], 'claimed:' .. ARGV[1], 'PX', ARGV[2])
-if v then return 4 end
-return 1`)
+local n = 1
+if v then n = 4 end
+if not KEYS[2] then return {n} end
+return {n, redis.call('HGET', KEYS[2], ARGV[4]), redis.call('HGET', KEYS[3], ARGV[4]), redis.call('GET', KEYS[4])}`)
 
 // ClaimUpdate takes updateID for instance, for at most lease. It returns
 // UpdateTaken when the caller got it — it was new, or the owner's lease ran
@@ -90,29 +93,128 @@ return 1`)
 // UpdateDone when it was handled already; UpdateBusy while a live copy
 // holds it. It returns an error when Redis fails.
 func (s *Store) ClaimUpdate(ctx context.Context, updateID int64, instance string, lease time.Duration) (UpdateClaim, error) {
-	n, err := claimScript.Run(ctx, s.rdb, []string{s.keys.update(updateID)},
-		instance, lease.Milliseconds(), s.keys.aliveBase()).Int()
-	if err != nil {
-		return 0, fmt.Errorf("store: claim update %d: %w", updateID, err)
-	}
-	return UpdateClaim(n), nil
+	c, _, err := s.claim(ctx, updateID, instance, lease, 0)
+	return c, err
 }
+
+// Caller is who sent an update, read in the same step as its claim.
+type Caller struct {
+	// Found: the bot knows them, and User is their record (Lang included).
+	Found bool
+	User  access.User
+	// Lang is the language they chose ("" when none): a stranger's, or a
+	// registered user's (then also User.Lang). It is what Store.Lang returns.
+	Lang string
+}
+
+// ClaimUpdateFrom is ClaimUpdate that, when the caller takes the update
+// (UpdateTaken, UpdateTakenOver), also reads the sending user's record and
+// language in the same round trip, as Store.User and Store.Lang would; the
+// Caller is nil otherwise. It returns an error when Redis fails or the
+// record cannot be read.
+func (s *Store) ClaimUpdateFrom(ctx context.Context, updateID int64, instance string, lease time.Duration, userID int64) (UpdateClaim, *Caller, error) {
+	return s.claim(ctx, updateID, instance, lease, userID)
+}
+
+func (s *Store) claim(ctx context.Context, updateID int64, instance string, lease time.Duration, userID int64) (UpdateClaim, *Caller, error) {
+	keys := []string{s.keys.update(updateID)}
+	field := strconv.FormatInt(userID, 10)
+	if userID != 0 {
+		keys = append(keys, s.keys.users(), s.keys.lang(), s.keys.strangerLang(userID))
+	}
+	res, err := claimScript.Run(ctx, s.rdb, keys, instance, lease.Milliseconds(), s.keys.aliveBase(), field).Slice()
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: claim update %d: %w", updateID, err)
+	}
+	n, _ := res[0].(int64)
+	claim := UpdateClaim(n)
+	if len(res) < 4 {
+		return claim, nil, nil
+	}
+	// A Lua false (nil) comes back as nil.
+	rec, _ := res[1].(string)
+	lang, _ := res[2].(string)
+	own, _ := res[3].(string)
+	c := &Caller{Lang: lang}
+	if c.Lang == "" {
+		c.Lang = own
+	}
+	if rec != "" {
+		u, err := decodeUser(rec, lang)
+		if err != nil {
+			return claim, nil, fmt.Errorf("store: claim update %d: read user %d: %w", updateID, userID, err)
+		}
+		c.Found, c.User = true, u
+	}
+	return claim, c, nil
+}
+
+// doneScript: KEYS the update's key and its inbox body for each update,
+// then the inbox index; ARGV[1] how long to keep the marks in ms, then the
+// ids. One command for any number of updates, where a MULTI of three
+// commands took five for each.
+var doneScript = redis.NewScript(`
+local n = #ARGV - 1
+for i = 1, n do
+  redis.call('SET', KEYS[2*i-1], 'done', 'PX', ARGV[1])
+  redis.call('DEL', KEYS[2*i])
+end
+redis.call('ZREM', KEYS[#KEYS], unpack(ARGV, 2))
+return n`)
+
+// MaxDoneBatch is the most updates DoneUpdates takes at once (a Lua
+// script's stack holds the ids).
+const MaxDoneBatch = 500
 
 // DoneUpdate marks updateID as handled for keep (24 h is Telegram's horizon),
 // so later copies of it are refused by ClaimUpdate, and takes it out of the
-// inbox. It returns an error when Redis fails.
+// inbox, atomically. It returns an error when Redis fails.
 func (s *Store) DoneUpdate(ctx context.Context, updateID int64, keep time.Duration) error {
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, s.keys.update(updateID), updateDone, keep)
-		p.Del(ctx, s.keys.inbound(updateID))
-		p.ZRem(ctx, s.keys.inbox(), updateID)
+	return s.DoneUpdates(ctx, []int64{updateID}, keep)
+}
+
+// DoneUpdates is DoneUpdate for several updates (at most MaxDoneBatch) in one
+// command, all or none. It returns an error when Redis fails.
+func (s *Store) DoneUpdates(ctx context.Context, ids []int64, keep time.Duration) error {
+	if len(ids) == 0 {
 		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: mark update %d done: %w", updateID, err)
+	}
+	if len(ids) > MaxDoneBatch {
+		return fmt.Errorf("store: mark %d updates done: more than %d at once", len(ids), MaxDoneBatch)
+	}
+	keys := make([]string, 0, 2*len(ids)+1)
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, keep.Milliseconds())
+	for _, id := range ids {
+		keys = append(keys, s.keys.update(id), s.keys.inbound(id))
+		args = append(args, id)
+	}
+	keys = append(keys, s.keys.inbox())
+	if err := doneScript.Run(ctx, s.rdb, keys, args...).Err(); err != nil {
+		if len(ids) == 1 {
+			return fmt.Errorf("store: mark update %d done: %w", ids[0], err)
+		}
+		return fmt.Errorf("store: mark %d updates done: %w", len(ids), err)
 	}
 	return nil
 }
+
+// saveScript: KEYS the inbox body and the update log key of each update,
+// then the inbox index; ARGV[1] how long to keep them in ms, then each
+// update's id and body. An update already done (handled while its batch
+// was on its way) is not saved.
+var saveScript = redis.NewScript(`
+local inbox = KEYS[#KEYS]
+for i = 1, (#KEYS - 1) / 2 do
+  if redis.call('GET', KEYS[2*i]) ~= 'done' then
+    redis.call('SET', KEYS[2*i-1], ARGV[2*i+1], 'PX', ARGV[1])
+    redis.call('ZADD', inbox, ARGV[2*i], ARGV[2*i])
+  end
+end
+if redis.call('PTTL', inbox) < tonumber(ARGV[1]) then
+  redis.call('PEXPIRE', inbox, ARGV[1])
+end
+return 1`)
 
 // Inbound is an update as Telegram sent it.
 type Inbound struct {
@@ -128,15 +230,17 @@ func (s *Store) SaveUpdates(ctx context.Context, ups []Inbound, keep time.Durati
 	if len(ups) == 0 {
 		return nil
 	}
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for _, u := range ups {
-			p.Set(ctx, s.keys.inbound(u.ID), u.Body, keep)
-			p.ZAdd(ctx, s.keys.inbox(), redis.Z{Score: float64(u.ID), Member: u.ID})
-		}
-		// The index lives as long as its newest entry might.
-		p.Expire(ctx, s.keys.inbox(), keep)
-		return nil
-	})
+	// One command. The index lives as long as its newest entry might: its
+	// TTL is extended, never shortened.
+	keys := make([]string, 0, 2*len(ups)+1)
+	args := make([]any, 0, 2*len(ups)+1)
+	args = append(args, keep.Milliseconds())
+	for _, u := range ups {
+		keys = append(keys, s.keys.inbound(u.ID), s.keys.update(u.ID))
+		args = append(args, u.ID, u.Body)
+	}
+	keys = append(keys, s.keys.inbox())
+	err := saveScript.Run(ctx, s.rdb, keys, args...).Err()
 	if err != nil {
 		return fmt.Errorf("store: save %d updates: %w", len(ups), err)
 	}
