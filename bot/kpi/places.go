@@ -1,6 +1,6 @@
 package kpi
 
-import "strings"
+import "slices"
 
 // provinces are Vietnam's provinces and centrally-run cities, before and
 // after the reorganisation of 1 July 2025 (Resolution 202/2025/QH15), with
@@ -29,9 +29,9 @@ var provincePhrases = sortedPhrases(provinces...)
 // plan's own named at token i, or 0. Marks typed must be the name's ("diễn
 // biến" is not Điện Biên).
 func (p *Plan) otherPlace(toks []token, i int) int {
-	own := Fold(p.Province)
+	own := p.provincePhrase()
 	for _, ph := range provincePhrases {
-		if matchWords(toks, i, ph) && sameMarks(toks[i:i+len(ph.words)], ph) && strings.Join(ph.words, " ") != own {
+		if matchWords(toks, i, ph) && sameMarks(toks[i:i+len(ph.words)], ph) && (len(own) == 0 || !slices.Equal(ph.words, own[0].words)) {
 			return len(ph.words)
 		}
 	}
