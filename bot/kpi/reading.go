@@ -1246,7 +1246,7 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 			n.role = RoleRatio
 			continue
 		case parenthesized(v.src, n.a) && !before(signBefore) && at(after, samePeriodAfter) == 0 && at(after, prevPeriodAfter) == 0 && at(after, planAfter) == 0 && !before(wDatBang),
-			parenthesized(v.src, n.a) && strings.Contains(Fold(v.src[strings.LastIndex(v.src[:n.a], "("):n.a]), "cung ky"),
+			parenthesized(v.src, n.a) && strings.Contains(Fold(v.src[strings.LastIndexAny(v.src[:n.a], "(["):n.a]), "cung ky"),
 			before(priorBefore), at(after, priorAfter) > 0 && strings.TrimSpace(v.src[n.b:v.words[after].a]) == "":
 			// "(6,06%)", "(cùng kỳ năm 2021 đạt 6,06%)": an aside, last year's
 			// figure; "(tăng 15,7%)" stays a comparison.
