@@ -162,6 +162,10 @@ func DefaultPlan() *Plan {
 	return p
 }
 
+// DefaultPlanSource returns the embedded plan's file, as it is stored in
+// Redis beside the plans admins load.
+func DefaultPlanSource() []byte { return bytes.Clone(longAn2022) }
+
 // LoadPlan reads and validates the plan file at path. Errors are *PlanError
 // (joined with errors.Join when there are several).
 func LoadPlan(path string) (*Plan, error) {

@@ -40,6 +40,8 @@ const DefaultPrefix = "tiendo"
 //	{p}:remind:leaders        string the leaders' group chat id
 //	{p}:ready                 string written by the readiness check (Writable), with a TTL
 //	{p}:lease:<name>          string holder of a lease ("poller": the copy that polls), with a TTL
+//	{p}:plans                 hash  year -> plan record (JSON: the TOML file, its origin) (plans.go)
+//	{p}:plandraft:<id>        string a plan file an admin sent, until Xác nhận, with a TTL
 //
 // Plan deadlines are not stored: remind.PlanDeadline computes them from the
 // plan, and what closes them is a report.
@@ -59,6 +61,7 @@ const DefaultPrefix = "tiendo"
 //	remind:deadline:*     one-off deadlines and who marked them done, until /hanchot xoa
 //	remind:done:*
 //	remind:open, remind:seq, remind:leaders
+//	plans                 one plan per year, as many as the department has years
 //
 // A test (cmd/tiendo TestEveryKeyHasALifetime) runs a session and fails on
 // any key without a TTL that is not listed here. asynq's keys (asynq:…) are
@@ -70,6 +73,7 @@ var PermanentKeys = []string{
 	"undo:*:*",
 	"remind:deadline:*", "remind:done:*",
 	"remind:open", "remind:seq", "remind:leaders",
+	"plans",
 }
 
 // keys builds every key the store uses. It is a value so a Store and the
@@ -137,7 +141,7 @@ func (k keys) update(updateID int64) string {
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
 // with the store's own names (users, lang, slang, rate, r, a, audit, undo, pending, upd,
-// invite, expect, choice, approval, reason).
+// invite, expect, choice, approval, reason, plans, plandraft).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
 
@@ -153,6 +157,9 @@ func (k keys) open() string              { return k.join("remind", "open") }
 func (k keys) seq() string               { return k.join("remind", "seq") }
 func (k keys) sent(task string) string   { return k.join("remind", "sent", task) }
 func (k keys) leaders() string           { return k.join("remind", "leaders") }
+
+func (k keys) plans() string              { return k.join("plans") }
+func (k keys) planDraft(id string) string { return k.join("plandraft", id) }
 
 func (k keys) ready() string { return k.join("ready") }
 
