@@ -19,7 +19,6 @@ func planOf(year int, id string) []byte {
 	return bytes.Replace(src, []byte("year = 2022"), []byte("year = "+strconv.Itoa(year)), 1)
 }
 
-
 func TestPlansSeedKeepsAdminPlan(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
