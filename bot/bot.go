@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -102,12 +103,19 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	log.Info("starting", "version", Version(), "redis", redisDesc, "prefix", cfg.KeyPrefix)
 	met := metrics.New(Version())
 
-	plan := kpi.DefaultPlan()
+	// The embedded plan and TIENDO_PLAN seed the store's plans (one per
+	// year); a plan an admin loaded in chat is never overwritten by them.
+	seeds := []store.PlanRecord{{Year: kpi.DefaultPlan().Year, Name: kpi.DefaultPlanName, Source: kpi.DefaultPlanSource()}}
 	if cfg.PlanPath != "" {
-		var err error
-		if plan, err = kpi.LoadPlan(cfg.PlanPath); err != nil {
+		src, err := os.ReadFile(cfg.PlanPath)
+		if err != nil {
+			return &ConfigError{Err: &kpi.PlanError{File: cfg.PlanPath, Place: "file", Problem: err.Error()}}
+		}
+		p, err := kpi.ParsePlan(cfg.PlanPath, src)
+		if err != nil {
 			return &ConfigError{Err: err}
 		}
+		seeds = append(seeds, store.PlanRecord{Year: p.Year, Name: filepath.Base(cfg.PlanPath), Source: src})
 	}
 
 	rdb, closeRedis, err := openRedis(ctx, cfg, stdio.Err, log)
@@ -137,6 +145,20 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	defer cancel()
 	if err := st.EnsureAdmins(sctx, admins, o.now()); err != nil {
 		return fmt.Errorf("redis: set up admins: %w", err)
+	}
+	for _, rec := range seeds {
+		rec.At = o.now()
+		if wrote, err := st.SeedPlan(sctx, rec); err != nil {
+			return fmt.Errorf("redis: seed plan %d: %w", rec.Year, err)
+		} else if !wrote {
+			log.Info("plan kept: an admin loaded this year's plan", "year", rec.Year, "file", rec.Name)
+		}
+	}
+	plans := store.NewPlans(st)
+	// The plan in force at start: reminders of plan deadlines follow it.
+	plan, err := plans.InForce(sctx, o.now().In(cfg.Loc))
+	if err != nil {
+		return fmt.Errorf("redis: plan in force: %w", err)
 	}
 	cat, err := locales.Load()
 	if err != nil {
@@ -169,7 +191,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		return err
 	}
 	app := &handlers.App{
-		Plan: plan, Store: st, Cat: cat,
+		Plan: plan, Plans: plans, Store: st, Cat: cat,
 		Policy: access.Policy{Public: cfg.Public},
 		Now:    o.now, Loc: cfg.Loc, Log: log,
 		BotUsername: me.Username, UndoWindow: cfg.UndoWindow, Admins: admins,

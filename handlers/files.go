@@ -66,10 +66,10 @@ func (a *App) plainIn(lang string) func(id string, kv ...any) string {
 	return func(id string, kv ...any) string { return html.UnescapeString(a.Cat.T(lang, id, kv...)) }
 }
 
-func (a *App) allIndicators() []string {
-	ids := make([]string, len(a.Plan.Indicators))
-	for i := range a.Plan.Indicators {
-		ids[i] = a.Plan.Indicators[i].ID
+func allIndicators(plan *kpi.Plan) []string {
+	ids := make([]string, len(plan.Indicators))
+	for i := range plan.Indicators {
+		ids[i] = plan.Indicators[i].ID
 	}
 	return ids
 }
@@ -109,7 +109,7 @@ func (s *session) report(ctx context.Context, args string) error {
 	if err != nil {
 		return err
 	}
-	figs, err := s.Store.Figures(ctx, s.Plan.ID, s.allIndicators())
+	figs, err := s.Store.Figures(ctx, s.Plan.ID, allIndicators(s.Plan))
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (s *session) chart(ctx context.Context, args string) error {
 			ind = q.Indicator
 		}
 	}
-	ids := s.allIndicators()
+	ids := allIndicators(s.Plan)
 	if ind != nil && ind.Kind == kpi.Cumulative {
 		ids = []string{ind.ID}
 	}
@@ -173,7 +173,7 @@ func (s *session) chart(ctx context.Context, args string) error {
 		return fs.SendFile(ctx, s.ChatID, File{Name: s.plain("ChartFile", "ID", ind.ID) + ".png", Data: data,
 			Caption: html.EscapeString(cu.Caption()), Photo: true})
 	}
-	f, err := s.App.overviewChart(s.lang, figs.Official)
+	f, err := s.App.overviewChart(s.Plan, s.lang, figs.Official)
 	if err != nil {
 		return err
 	}
@@ -184,8 +184,8 @@ func (s *session) chart(ctx context.Context, args string) error {
 }
 
 // overviewChart is the overview as a photo with its caption.
-func (a *App) overviewChart(lang string, official map[string][]kpi.Report) (File, error) {
-	o := chart.Overview{Plan: a.Plan, Reports: official, Now: a.Now().In(a.Loc), Lang: lang, T: a.plainIn(lang)}
+func (a *App) overviewChart(plan *kpi.Plan, lang string, official map[string][]kpi.Report) (File, error) {
+	o := chart.Overview{Plan: plan, Reports: official, Now: a.Now().In(a.Loc), Lang: lang, T: a.plainIn(lang)}
 	data, err := o.PNG()
 	if err != nil {
 		return File{}, err

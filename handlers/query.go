@@ -14,6 +14,11 @@ import (
 // progress answers "tiến độ xuất khẩu [Bến Lức] [quý 1]".
 func (s *session) progress(ctx context.Context, args string) error {
 	q, err := s.Plan.ParseQuestion(args)
+	if switched, serr := s.switchYear(ctx, wrongYear(err)); serr != nil {
+		return serr
+	} else if switched { // "xuất khẩu năm 2023" while 2022's plan is in force
+		q, err = s.Plan.ParseQuestion(args)
+	}
 	if err != nil {
 		var ke *kpi.Error
 		if errors.As(err, &ke) && ke.ID == "ErrNoIndicator" {
@@ -222,22 +227,22 @@ func (s *session) overview(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, s.renderOverview(s.lang, figs.Official, figs.Awaiting, false))
+	return s.reply(ctx, s.renderOverview(s.Plan, s.lang, figs.Official, figs.Awaiting, false))
 }
 
 // renderOverview renders every indicator's progress in lang from all
 // reports, in plan order or, with behindFirst (the weekly digest), the
 // behind-pace ones first. When awaiting is not nil, each indicator's figures
 // awaiting approval are marked after its official summary.
-func (a *App) renderOverview(lang string, all, awaiting map[string][]kpi.Report, behindFirst bool) string {
+func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[string][]kpi.Report, behindFirst bool) string {
 	now := a.Now().In(a.Loc)
 	t := func(id string, kv ...any) string { return a.Cat.T(lang, id, kv...) }
-	head := []string{t("OverviewTitle", "Title", a.Plan.Title(lang), "Now", now.Format(t("LayoutDateTime"))), ""}
+	head := []string{t("OverviewTitle", "Title", plan.Title(lang), "Now", now.Format(t("LayoutDateTime"))), ""}
 	var behindLines, otherLines []string
 	behind := 0
-	for i := range a.Plan.Indicators {
-		ind := &a.Plan.Indicators[i]
-		p := kpi.Compute(a.Plan, ind, all[ind.ID], kpi.Filter{}, now)
+	for i := range plan.Indicators {
+		ind := &plan.Indicators[i]
+		p := kpi.Compute(plan, ind, all[ind.ID], kpi.Filter{}, now)
 		mark := "▫️"
 		switch {
 		case p.Behind:

@@ -82,6 +82,9 @@ func (a *App) Handle(ctx context.Context, out Sender, req Request) (err error) {
 	if err := s.identify(ctx); err != nil {
 		return s.fail(ctx, err)
 	}
+	if s.Plan, err = a.planNow(ctx); err != nil {
+		return s.fail(ctx, err)
+	}
 	if req.CallbackID != "" || req.Data != "" {
 		return s.fail(ctx, s.callback(ctx))
 	}

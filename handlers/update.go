@@ -39,17 +39,34 @@ func (s *session) update(ctx context.Context, _ string) error {
 		}
 		return kpi.Fail("ErrNotReporter", "id", itoa(s.UserID))
 	}
-	var own *kpi.Unit
-	if s.user.Role == access.Reporter {
-		if own = s.Plan.Unit(s.user.Unit); own == nil {
-			return kpi.Fail("ErrReporterNeedsUnit", "id", itoa(s.UserID))
-		}
+	own, rd, err := s.read()
+	// A figure for another year's plan ("tháng 3/2023" while 2022's is in
+	// force, or December's in January) is read again under that plan.
+	year := wrongYear(err)
+	if err == nil && len(rd.Reports) > 0 && rd.Reports[0].Item == "" && rd.Reports[0].Period.Year != s.Plan.Year {
+		year = rd.Reports[0].Period.Year
 	}
-	rd, err := s.Plan.Read(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
+	if switched, serr := s.switchYear(ctx, year); serr != nil {
+		return serr
+	} else if switched {
+		own, rd, err = s.read()
+	}
 	if err != nil {
 		return err
 	}
 	return s.propose(ctx, rd.Reports, rd.Skipped, own, "ReadBackTitle")
+}
+
+// read reads the request's text as a report under the request's plan.
+func (s *session) read() (*kpi.Unit, kpi.Reading, error) {
+	var own *kpi.Unit
+	if s.user.Role == access.Reporter {
+		if own = s.Plan.Unit(s.user.Unit); own == nil {
+			return nil, kpi.Reading{}, kpi.Fail("ErrReporterNeedsUnit", "id", itoa(s.UserID))
+		}
+	}
+	rd, err := s.Plan.Read(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
+	return own, rd, err
 }
 
 // propose reads reports back to their author with Xác nhận / Hủy, after the
@@ -79,7 +96,7 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	if err != nil {
 		return err
 	}
-	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: skipped, Lang: s.lang, Created: s.now()}
+	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: skipped, Lang: s.lang, Created: s.now(), PlanYear: s.Plan.Year}
 	p.Awaiting = s.needsApproval(reports) // approval.go
 	var warnings []string
 	for _, r := range reports {
@@ -317,6 +334,9 @@ func abs(f float64) float64 {
 func (s *session) confirm(ctx context.Context, id string) error {
 	p, ok, err := s.ownPending(ctx, id)
 	if !ok {
+		return err
+	}
+	if _, err := s.switchYear(ctx, p.PlanYear); err != nil {
 		return err
 	}
 	if err := s.mayConfirm(s.user, p); err != nil {
