@@ -248,6 +248,9 @@ func (s *session) template(ctx context.Context, args string) error {
 // Xác nhận / Hủy, exactly as typed figures: same refusals, same checks of
 // the unit, the same pending submission stored on one press.
 func (s *session) document(ctx context.Context) error {
+	if isPlanFile(s.Document) { // plans.go
+		return s.planFile(ctx)
+	}
 	if !s.user.Role.AtLeast(access.Reporter) {
 		if s.IsGroup() {
 			return nil

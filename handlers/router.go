@@ -45,6 +45,8 @@ func (a *App) commands() []command {
 		{names: []string{"baocao", "report"}, need: access.Viewer, public: true, run: (*session).report, menu: true},
 		{names: []string{"bieudo", "chart"}, words: []string{"bieu do", "chart"}, need: access.Viewer, public: true, run: (*session).chart, menu: true},
 		{names: []string{"maubaocao", "template"}, words: []string{"mau bao cao"}, need: access.Reporter, run: (*session).template, menu: true},
+		// plans.go
+		{names: []string{"kehoach", "plan"}, words: []string{"ke hoach nam"}, need: access.Viewer, public: true, run: (*session).plans, menu: true},
 	}
 }
 
@@ -337,6 +339,10 @@ func (s *session) callback(ctx context.Context) error {
 		return s.approve(ctx, arg)
 	case cbReturn: // approval.go
 		return s.askReason(ctx, arg)
+	case cbPlanOK: // plans.go
+		return s.confirmPlan(ctx, arg)
+	case cbPlanCancel:
+		return s.cancelPlan(ctx, arg)
 	case "lang":
 		if err := s.setLanguage(ctx, arg); err != nil {
 			return err
