@@ -252,4 +252,3 @@ func joinYears(ys []int) string {
 	}
 	return strings.Join(out, ", ")
 }
-
