@@ -63,7 +63,7 @@ func (s *session) changeLine(ind *kpi.Indicator, c store.Change) string {
 		if ind.Kind == kpi.Count || ind.Kind == kpi.Milestone {
 			return s.date(r.Date)
 		}
-		return s.value(ind, *r)
+		return s.statusValue(ind, *r)
 	}
 	by := c.ByName
 	if by == "" {
@@ -72,6 +72,8 @@ func (s *session) changeLine(ind *kpi.Indicator, c store.Change) string {
 	action := ""
 	if c.Action != store.ActionSet {
 		action = s.t("Action_" + c.Action)
+	} else if c.New != nil && kpi.IsRevision(c.Old, *c.New) {
+		action = s.t("Action_revision")
 	}
 	return s.t("HistoryLine",
 		"At", c.At.In(s.Loc).Format(s.t("LayoutDateTime")),

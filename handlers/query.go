@@ -95,10 +95,34 @@ func (s *session) renderProgress(q kpi.Question, p kpi.Progress) string {
 	case kpi.Milestone:
 		lines = append(lines, s.milestoneLines(p)...)
 	}
+	if line := s.provisionalLine(p); line != "" {
+		lines = append(lines, line)
+	}
 	if p.Latest != nil {
 		lines = append(lines, s.asOf(p.Latest))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// maxProvisional bounds the figures named as still estimates.
+const maxProvisional = 8
+
+// provisionalLine names the counted figures that are still estimates or
+// preliminary, or is "" when all are final (or unsaid).
+func (s *session) provisionalLine(p kpi.Progress) string {
+	prov := p.Provisional()
+	if len(prov) == 0 {
+		return ""
+	}
+	var items []string
+	for i, r := range prov {
+		if i == maxProvisional {
+			items = append(items, "…")
+			break
+		}
+		items = append(items, s.t("ProvisionalItem", "Unit", s.unitShort(r.Unit), "Period", r.Period.Label(s.lang), "Status", s.t("StatusShort_"+string(r.Status))))
+	}
+	return s.n("ProgressProvisional", len(prov), "Items", strings.Join(items, "; "))
 }
 
 func (s *session) cumulativeLines(q kpi.Question, p kpi.Progress) []string {
@@ -251,6 +275,9 @@ func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[stri
 			mark = "✅"
 		}
 		line := t("OverviewLine", "Mark", mark, "Name", ind.Name(lang), "Summary", locales.HTML(a.summary(lang, ind, p)))
+		if len(p.Provisional()) > 0 {
+			line += " " + t("SummaryProvisional")
+		}
 		if aw := awaiting[ind.ID]; len(aw) > 0 { // approval.go
 			line += " " + a.awaitingSummary(lang, ind, all[ind.ID], aw, now)
 		}

@@ -164,6 +164,9 @@ func (s *session) reportLine(r kpi.Report, old *kpi.Report) string {
 		return ""
 	}
 	what := s.value(ind, r)
+	if old != nil && (old.Status != kpi.StatusNone || r.Status != kpi.StatusNone) {
+		what = s.statusValue(ind, r) // "ước 520 → chính thức 534 triệu USD"
+	}
 	args := []any{"Name", ind.Name(s.lang), "Unit", s.unitShort(r.Unit), "Value", what}
 	switch ind.Kind {
 	case kpi.Count, kpi.Milestone:
@@ -172,9 +175,28 @@ func (s *session) reportLine(r kpi.Report, old *kpi.Report) string {
 		args = append(args, "Period", r.Period.Label(s.lang))
 	}
 	if old != nil && (ind.Kind != kpi.Count) {
-		return s.t("ReportLineChange", append(args, "Old", s.value(ind, *old))...)
+		line := s.t("ReportLineChange", append(args, "Old", s.statusValue(ind, *old))...)
+		if kpi.IsRevision(old, r) {
+			line += " " + s.revisionNote(*old, r)
+		}
+		return line
 	}
 	return s.t("ReportLine", args...)
+}
+
+// statusValue is a value with its status before it ("ước 520 triệu USD"),
+// or the bare value when its report said none.
+func (s *session) statusValue(ind *kpi.Indicator, r kpi.Report) string {
+	v := s.value(ind, r)
+	if r.Status == kpi.StatusNone || ind.Kind == kpi.Count || ind.Kind == kpi.Milestone {
+		return v
+	}
+	return s.t("StatusValue", "Status", s.t("StatusShort_"+string(r.Status)), "Value", v)
+}
+
+// revisionNote says that a more final figure replaces a provisional one.
+func (s *session) revisionNote(old, next kpi.Report) string {
+	return s.t("RevisionNote", "Old", s.t("Status_"+string(old.Status)), "New", s.t("Status_"+string(next.Status)))
 }
 
 // readDetails are the lines under a figure of a read-back: what the reader

@@ -95,6 +95,10 @@ type Indicator struct {
 	// default: IIP and GRDP are growth on the same period last year, so
 	// "tăng 5,6% so với cùng kỳ" is the value) or "previous-period".
 	Basis string `toml:"basis"`
+	// DefaultStatus is the status of a figure whose words say none
+	// ("estimate": the monthly report's figures are estimates until the
+	// statistics office's official ones); "" leaves it unsaid.
+	DefaultStatus Status `toml:"status"`
 
 	Target    Amount `toml:"-"`
 	TargetMin Amount `toml:"-"`
@@ -303,6 +307,11 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 		case OnEvent:
 		default:
 			bad(place+".frequency", "must be monthly, quarterly or event, not %q", ind.Frequency)
+		}
+		switch ind.DefaultStatus {
+		case StatusNone, Estimate, Preliminary, Official:
+		default:
+			bad(place+".status", "must be estimate, preliminary or official, not %q", ind.DefaultStatus)
 		}
 		if ind.Kind == Milestone {
 			if len(ind.Stages) < 1 {

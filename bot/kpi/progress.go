@@ -101,6 +101,9 @@ type Progress struct {
 	Indicator *Indicator
 	HasData   bool
 	Latest    *Report // the most recently confirmed report counted (by At): "as of … reported by …"; nil without data
+	// Counted are the period figures the answer counted (cumulative,
+	// rate, level); Provisional picks the estimates among them.
+	Counted []Report
 	// cumulative
 	Total      Amount      // sum over units (the period's value under a period filter)
 	Percent    float64     // of target, 0..∞ (also set for counts)
@@ -421,6 +424,9 @@ func (pr *Progress) milestone(ind *Indicator, rs []Report, year int, now time.Ti
 // noteLatest keeps in pr.Latest the most recently confirmed of used.
 func (pr *Progress) noteLatest(used []Report) {
 	for _, r := range used {
+		if r.Item == "" {
+			pr.Counted = append(pr.Counted, r)
+		}
 		if pr.Latest == nil || r.At.After(pr.Latest.At) {
 			c := r
 			pr.Latest = &c

@@ -221,6 +221,7 @@ func (p *Plan) Read(text string, o UpdateOptions) (Reading, error) {
 	if len(skipped) > maxSkipped {
 		skipped = skipped[:maxSkipped]
 	}
+	p.defaultStatus(out)
 	return Reading{Reports: out, Skipped: skipped}, nil
 }
 

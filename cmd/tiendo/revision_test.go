@@ -1,0 +1,35 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"tiendo/bot"
+)
+
+// An estimate shows as one; the official figure for the same slot replaces
+// it as a revision: in the read-back, in /lichsu, and in the total.
+func TestEstimateRevisedByOfficial(t *testing.T) {
+	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
+
+	got := texts(h.say(admin, "Bến Lức: kim ngạch xuất khẩu tháng 3/2022 ước đạt 520 triệu USD"))
+	mustContain(t, got, "520 triệu USD", "ước tính")
+	h.press(admin, h.lastButtons(admin), "ok:")
+	mustContain(t, texts(h.say(admin, "tiến độ xuất khẩu")), "0,52 tỉ USD", "Còn là số ước tính/sơ bộ (1): Bến Lức tháng 3/2022 (ước)")
+	mustContain(t, texts(h.say(admin, "/tongquan")), "(có số ước)")
+
+	got = texts(h.say(admin, "Bến Lức: kim ngạch xuất khẩu tháng 3/2022 chính thức đạt 534 triệu USD"))
+	mustContain(t, got, "ước 520 triệu USD → chính thức 534 triệu USD", "điều chỉnh: số chính thức thay số ước tính")
+	h.press(admin, h.lastButtons(admin), "ok:")
+
+	mustContain(t, texts(h.say(admin, "/lichsu xuất khẩu")), "ước 520 triệu USD → chính thức 534 triệu USD (điều chỉnh: số ước được thay)")
+	got = texts(h.say(admin, "tiến độ xuất khẩu"))
+	mustContain(t, got, "0,53 tỉ USD")
+	if strings.Contains(got, "Còn là số ước") {
+		t.Errorf("the official figure still shows as an estimate:\n%s", got)
+	}
+	if rs := h.reports("xuat-khau"); len(rs) != 1 || rs[0].Value != 534_000_000_000 {
+		t.Errorf("stored = %+v, want the official figure alone", rs)
+	}
+	noRefusals(t, h.api)
+}
