@@ -19,8 +19,12 @@ func (s *session) progress(ctx context.Context, args string) error {
 	} else if switched { // "xuất khẩu năm 2023" while 2022's plan is in force
 		q, err = s.Plan.ParseQuestion(args)
 	}
+	aspect := kpi.AskedAspect(args)
 	if err != nil {
 		var ke *kpi.Error
+		if errors.As(err, &ke) && aspect == kpi.AspectProjection && (ke.ID == kpi.ErrNoIndicator || ke.ID == kpi.ErrUnknownIndicator) {
+			return s.projections(ctx) // "có đạt kế hoạch không?"
+		}
 		if errors.As(err, &ke) && ke.ID == "ErrNoIndicator" {
 			return s.overview(ctx, "")
 		}
@@ -35,6 +39,16 @@ func (s *session) progress(ctx context.Context, args string) error {
 		return err
 	}
 	reports := figs.Official[q.Indicator.ID]
+	if aspect == kpi.AspectProjection && q.Period == kpi.YearToDate(s.Plan.Year, 12) {
+		q.Period = kpi.Period{} // "dự báo cả năm": from the year to date
+	}
+	x := answerExtras{reports: reports}
+	if q.Indicator.Kind == kpi.Cumulative {
+		if x.last, err = s.lastYear(ctx, []string{q.Indicator.ID}); err != nil {
+			return err
+		}
+		x.province = kpi.Compute(s.Plan, q.Indicator, reports, kpi.Filter{Period: q.Period}, s.now())
+	}
 	// "xuất khẩu Bến Lức và Cần Đước": one answer per unit named, in one
 	// reply; none named, the province.
 	units := q.Units
@@ -53,7 +67,7 @@ func (s *session) progress(ctx context.Context, args string) error {
 		if p.Overflow {
 			return kpi.Fail("ErrTotalOverflow", "indicator", q.Indicator.ID)
 		}
-		text := s.renderProgress(one, p)
+		text := s.renderProgress(one, p, x)
 		// Figures awaiting approval, marked, below the official ones (approval.go).
 		if extra := s.awaitingProgress(one, reports, figs.Awaiting[q.Indicator.ID], f); extra != "" {
 			text += "\n" + extra
@@ -63,8 +77,17 @@ func (s *session) progress(ctx context.Context, args string) error {
 	return s.reply(ctx, strings.Join(parts, "\n\n"))
 }
 
+// answerExtras is what a cumulative answer needs beyond its own progress:
+// the indicator's reports, the province's progress (a unit's share and
+// rank) and last year's figures (comparisons, projections).
+type answerExtras struct {
+	reports  []kpi.Report
+	province kpi.Progress
+	last     *yearFigures
+}
+
 // renderProgress is the full answer for one indicator.
-func (s *session) renderProgress(q kpi.Question, p kpi.Progress) string {
+func (s *session) renderProgress(q kpi.Question, p kpi.Progress, x answerExtras) string {
 	ind := q.Indicator
 	scope := ""
 	if q.Unit != nil {
@@ -87,7 +110,13 @@ func (s *session) renderProgress(q kpi.Question, p kpi.Progress) string {
 	}
 	switch ind.Kind {
 	case kpi.Cumulative:
-		lines = append(lines, s.cumulativeLines(q, p)...)
+		if q.Unit != nil {
+			lines = append(lines, s.unitLines(q, p, x.province)...)
+		} else {
+			lines = append(lines, s.cumulativeLines(q, p)...)
+		}
+		lines = append(lines, s.comparisonLines(q, p, x.reports, x.last)...)
+		lines = append(lines, s.projectionLines(q, p, x.last)...)
 	case kpi.Rate, kpi.Level:
 		lines = append(lines, s.rateLines(p)...)
 	case kpi.Count:

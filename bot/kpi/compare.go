@@ -144,3 +144,49 @@ func fromFloat(v float64) Amount {
 	}
 	return Amount(x)
 }
+
+// UnitTarget returns the target the plan allocates to unit, if it does.
+func (ind *Indicator) UnitTarget(unit string) (Amount, bool) {
+	a, ok := ind.UnitTargets[unit]
+	return a, ok
+}
+
+// PercentOf returns a as a percentage of target (0 when target is 0).
+func PercentOf(a, target Amount) float64 { return percentOf(a, target) }
+
+// Standing is a unit's place in a cumulative indicator's province total.
+type Standing struct {
+	Total    Amount  // the unit's figure
+	Province Amount  // the province total it is part of
+	Share    float64 // percent of Province
+	Rank     int     // 1 = the largest figure
+	Of       int     // units with a figure
+}
+
+// UnitStanding returns unit's share of the province total and its rank
+// among the units with a figure, from province, a cumulative progress
+// without a unit filter. ok is false when the unit has no figure.
+func UnitStanding(province Progress, unit string) (Standing, bool) {
+	var st Standing
+	found := false
+	for _, ut := range province.Units {
+		if ut.Unit == unit {
+			st.Total, found = ut.Total, ut.Total > 0
+		}
+	}
+	if !found || province.Total <= 0 {
+		return Standing{}, false
+	}
+	st.Province = province.Total
+	st.Share = percentOf(st.Total, province.Total)
+	st.Rank = 1
+	for _, ut := range province.Units {
+		if ut.Total > 0 {
+			st.Of++
+			if ut.Total > st.Total {
+				st.Rank++
+			}
+		}
+	}
+	return st, true
+}

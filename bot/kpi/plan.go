@@ -99,6 +99,11 @@ type Indicator struct {
 	// ("estimate": the monthly report's figures are estimates until the
 	// statistics office's official ones); "" leaves it unsaid.
 	DefaultStatus Status `toml:"status"`
+	// UnitTargetsText allocates the target to units, where the plan does
+	// (unit id → plain decimal): a unit's answer is then held against its
+	// own target. Without it a unit has no target of its own.
+	UnitTargetsText map[string]string `toml:"unit_targets"`
+	UnitTargets     map[string]Amount `toml:"-"`
 
 	Target    Amount `toml:"-"`
 	TargetMin Amount `toml:"-"`
@@ -307,6 +312,16 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 		case OnEvent:
 		default:
 			bad(place+".frequency", "must be monthly, quarterly or event, not %q", ind.Frequency)
+		}
+		for uid, text := range ind.UnitTargetsText {
+			if _, ok := p.units[uid]; !ok {
+				bad(place+".unit_targets."+uid, "is not a unit of the plan")
+				continue
+			}
+			if ind.UnitTargets == nil {
+				ind.UnitTargets = map[string]Amount{}
+			}
+			ind.UnitTargets[uid] = amount("unit_targets."+uid, text)
 		}
 		switch ind.DefaultStatus {
 		case StatusNone, Estimate, Preliminary, Official:

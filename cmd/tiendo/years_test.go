@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"tiendo/bot"
+	"tiendo/bot/access"
 	"tiendo/bot/kpi"
+	"tiendo/bot/store"
 	"tiendo/bot/telegramtest"
 )
 
@@ -89,5 +92,72 @@ func TestAdminLoadsNextYearsPlan(t *testing.T) {
 	h.stopBot()
 	h.app, h.stopBot = h.launch(nil, bot.WithClock(clk.Now), bot.WithoutReminders())
 	mustContain(t, texts(h.say(admin, "/kehoach")), "2022, 2023 (đang áp dụng)", "7 tỉ USD")
+	noRefusals(t, h.api)
+}
+
+// putExports stores, for every unit of the 2022 plan (same ids in 2023),
+// monthly export figures of million(unit, month) million USD.
+func (h *harness) putExports(plan string, year int, months int, million func(unit string, m int) int64) {
+	h.t.Helper()
+	for _, u := range kpi.DefaultPlan().Units {
+		for m := 1; m <= months; m++ {
+			r := kpi.Report{Indicator: "xuat-khau", Unit: u.ID, Period: kpi.Month(year, m), Value: kpi.Amount(million(u.ID, m) * 1e6 * kpi.AmountScale),
+				By: 1, ByName: "Lan", At: time.Date(year, time.Month(m)+1, 5, 9, 0, 0, 0, hcm)}
+			if _, err := h.store.PutReport(context.Background(), plan, r); err != nil {
+				h.t.Fatal(err)
+			}
+		}
+	}
+}
+
+// With 2022's figures kept, 2023's answers compare with the same months of
+// 2022 and the month before, project the year, and give a unit its share.
+func TestYearOnYearAnswers(t *testing.T) {
+	clk := &clock{t: time.Date(2023, 4, 15, 9, 30, 0, 0, hcm)}
+	h := start(t, nil, bot.WithClock(clk.Now), bot.WithoutReminders())
+	if err := h.store.PutPlan(context.Background(), store.PlanRecord{Year: 2023, Name: "2023.toml", Source: plan2023(), At: clk.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	// 2022: 20 a month per unit in the first half, 40 in the second; Bến Lức twice that.
+	h.putExports("long-an-2022", 2022, 12, func(u string, m int) int64 {
+		v := int64(20)
+		if m > 6 {
+			v = 40
+		}
+		if u == "ben-luc" {
+			v *= 2
+		}
+		return v
+	})
+	// 2023: 22 a month per unit, Bến Lức 44: +10% on 2022.
+	h.putExports("long-an-2023", 2023, 3, func(u string, m int) int64 {
+		if u == "ben-luc" {
+			return 44
+		}
+		return 22
+	})
+
+	got := texts(h.say(admin, "xuất khẩu tháng 3 so với cùng kỳ"))
+	mustContain(t, got, "tháng 3/2023", "So với cùng kỳ (tháng 3/2022): +10%", "So với tháng 2/2023: +0%")
+	got = texts(h.say(admin, "tiến độ xuất khẩu"))
+	mustContain(t, got, "1,06 tỉ USD / 7 tỉ USD", "So với cùng kỳ (quý 1/2022): +10%",
+		"Dự kiến cả năm theo nhịp 3 tháng qua: 4,22 tỉ USD (60% kế hoạch) — ⚠️ chưa đạt kế hoạch",
+		"Dự kiến cả năm theo diễn biến năm 2022: 6,34 tỉ USD (91% kế hoạch)")
+	mustContain(t, texts(h.say(admin, "có đạt kế hoạch không?")), "Dự kiến cả năm 2023", "Kim ngạch xuất khẩu", "6,34 tỉ USD (91% kế hoạch)")
+	got = texts(h.say(admin, "xuất khẩu Bến Lức"))
+	mustContain(t, got, "Bến Lức", "Đã đạt 0,13 tỉ USD", "Chiếm 12,5% tổng toàn tỉnh", "xếp hạng 1/15", "không giao chỉ tiêu riêng", "So với cùng kỳ (quý 1/2022): +10%")
+	for _, wrong := range []string{"kế hoạch năm.", "Dự kiến cả năm", "chậm"} {
+		if strings.Contains(got, wrong) {
+			t.Errorf("a unit's answer holds the province's target or pace (%q):\n%s", wrong, got)
+		}
+	}
+	// English, and a year named: 2022 compares with nothing kept before it.
+	h.addUser(english.UserID, access.Viewer, "")
+	mustContain(t, texts(h.say(english, "exports in March compared with the same period last year")), "On the same period last year (March 2022): +10%")
+	got = texts(h.say(admin, "xuất khẩu năm 2022"))
+	mustContain(t, got, "5,76 tỉ USD / 6,4 tỉ USD")
+	if strings.Contains(got, "So với cùng kỳ") {
+		t.Errorf("2022 compared with a year that has no plan:\n%s", got)
+	}
 	noRefusals(t, h.api)
 }
