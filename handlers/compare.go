@@ -217,3 +217,41 @@ func (s *session) projections(ctx context.Context) error {
 	}
 	return s.reply(ctx, strings.Join(lines, "\n"))
 }
+
+// unitOverview is one unit's overview (/tongquan Bến Lức): each indicator
+// the unit reports, its figure, its share of the province and its rank,
+// and its own target where the plan allocates one.
+func (s *session) unitOverview(u *kpi.Unit, all map[string][]kpi.Report) string {
+	now := s.now()
+	lines := []string{s.t("UnitOverviewTitle", "Unit", u.Name, "Year", s.Plan.Year), ""}
+	for i := range s.Plan.Indicators {
+		ind := &s.Plan.Indicators[i]
+		if ind.Reporters != kpi.ByUnits {
+			continue
+		}
+		p := kpi.Compute(s.Plan, ind, all[ind.ID], kpi.Filter{Unit: u.ID}, now)
+		var summary string
+		switch {
+		case !p.HasData && ind.Kind != kpi.Count:
+			summary = s.t("UnitOverviewNoData")
+		case ind.Kind == kpi.Cumulative:
+			province := kpi.Compute(s.Plan, ind, all[ind.ID], kpi.Filter{}, now)
+			summary = ind.FormatAmount(p.Total, s.lang)
+			if st, ok := kpi.UnitStanding(province, u.ID); ok {
+				summary += " " + s.t("UnitOverviewStanding", "Share", kpi.FormatPercent(st.Share, 1, s.lang), "Rank", st.Rank, "Of", st.Of)
+			}
+			if target, ok := ind.UnitTarget(u.ID); ok {
+				summary += " " + s.t("UnitOverviewTarget", "Target", ind.FormatAmount(target, s.lang), "Percent", kpi.FormatPercent(kpi.PercentOf(p.Total, target), 1, s.lang))
+			}
+			if len(p.Provisional()) > 0 {
+				summary += " " + s.t("SummaryProvisional")
+			}
+		case ind.Kind == kpi.Count:
+			summary = s.n("UnitOverviewCount", p.Achieved)
+		default:
+			summary = ind.FormatAmount(p.Value, s.lang) + " (" + p.Period.Label(s.lang) + ")"
+		}
+		lines = append(lines, s.t("OverviewLine", "Mark", "▫️", "Name", ind.Name(s.lang), "Summary", locales.HTML(summary)))
+	}
+	return strings.Join(lines, "\n")
+}

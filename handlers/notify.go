@@ -281,7 +281,7 @@ func (n *Notifier) Digest(ctx context.Context, late []remind.Late) error {
 		return err
 	}
 	lang := locales.Languages[0]
-	text := n.App.Cat.T(lang, "DigestTitle") + "\n\n" + n.App.renderOverview(plan, lang, all, nil, true)
+	text := n.App.Cat.T(lang, "DigestTitle") + "\n\n" + n.App.renderOverview(plan, lang, all, nil, true, nil)
 	if len(late) > 0 {
 		text += "\n\n" + n.App.Cat.N(lang, "DigestLate", len(late)) + "\n" + strings.Join(n.App.lateLines(lang, late), "\n")
 	}

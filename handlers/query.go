@@ -271,7 +271,7 @@ func (s *session) unitNames(us []*kpi.Unit) string {
 }
 
 // overview shows every indicator on one screen, behind-pace ones marked.
-func (s *session) overview(ctx context.Context, _ string) error {
+func (s *session) overview(ctx context.Context, args string) error {
 	ids := make([]string, len(s.Plan.Indicators))
 	for i := range s.Plan.Indicators {
 		ids[i] = s.Plan.Indicators[i].ID
@@ -280,14 +280,21 @@ func (s *session) overview(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, s.renderOverview(s.Plan, s.lang, figs.Official, figs.Awaiting, false))
+	if u, _, _, ok := s.Plan.MatchUnit(args); ok && strings.TrimSpace(args) != "" {
+		return s.reply(ctx, s.unitOverview(u, figs.Official)) // compare.go
+	}
+	last, err := s.lastYear(ctx, ids)
+	if err != nil {
+		return err
+	}
+	return s.reply(ctx, s.renderOverview(s.Plan, s.lang, figs.Official, figs.Awaiting, false, last))
 }
 
 // renderOverview renders every indicator's progress in lang from all
 // reports, in plan order or, with behindFirst (the weekly digest), the
 // behind-pace ones first. When awaiting is not nil, each indicator's figures
 // awaiting approval are marked after its official summary.
-func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[string][]kpi.Report, behindFirst bool) string {
+func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[string][]kpi.Report, behindFirst bool, last *yearFigures) string {
 	now := a.Now().In(a.Loc)
 	t := func(id string, kv ...any) string { return a.Cat.T(lang, id, kv...) }
 	head := []string{t("OverviewTitle", "Title", plan.Title(lang), "Now", now.Format(t("LayoutDateTime"))), ""}
@@ -306,6 +313,12 @@ func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[stri
 		line := t("OverviewLine", "Mark", mark, "Name", ind.Name(lang), "Summary", locales.HTML(a.summary(lang, ind, p)))
 		if len(p.Provisional()) > 0 {
 			line += " " + t("SummaryProvisional")
+		}
+		if last != nil && ind.Kind == kpi.Cumulative && p.HasData {
+			span := kpi.YearToDate(plan.Year, p.Through)
+			if c, ok := kpi.Compare(kpi.SamePeriod, plan, ind, all[ind.ID], span, last.plan, last.reports[ind.ID], kpi.LastYear(span), "", now); ok {
+				line += " " + t("SummarySamePeriod", "Change", signedChange(c.Pct, lang))
+			}
 		}
 		if aw := awaiting[ind.ID]; len(aw) > 0 { // approval.go
 			line += " " + a.awaitingSummary(lang, ind, all[ind.ID], aw, now)

@@ -3,6 +3,7 @@ package kpi
 import (
 	"bytes"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -124,5 +125,43 @@ func TestProjectAtPaceAndAlongLastYear(t *testing.T) {
 	// A rate has no projection.
 	if _, ok := Project(p23.Indicator("iip"), pr, nil, nil, now); ok {
 		t.Error("a rate was projected")
+	}
+}
+
+func TestUnitTargetsAndStanding(t *testing.T) {
+	src := bytes.Replace(DefaultPlanSource(), []byte(`target = "6_400_000_000"`), []byte(`target = "6_400_000_000"`+"\nunit_targets = { \"ben-luc\" = \"500_000_000\", \"phuong-9\" = \"1\" }"), 1)
+	if _, err := ParsePlan("p.toml", src); err == nil || !strings.Contains(err.Error(), "unit_targets.phuong-9: is not a unit of the plan") {
+		t.Errorf("a target for a unit the plan lacks: %v", err)
+	}
+	src = bytes.Replace(src, []byte(`, "phuong-9" = "1"`), nil, 1)
+	p, err := ParsePlan("p.toml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xk := p.Indicator("xuat-khau")
+	if a, ok := xk.UnitTarget("ben-luc"); !ok || a != Amount(500e6*AmountScale) {
+		t.Errorf("Bến Lức's target = %v, %v", a, ok)
+	}
+	if _, ok := xk.UnitTarget("duc-hoa"); ok {
+		t.Error("Đức Hòa has a target the plan does not give")
+	}
+	rs := exportsOf(p, 2022, 1, func(u string) int64 {
+		switch u {
+		case "ben-luc":
+			return 30
+		case "duc-hoa":
+			return 50
+		case "tan-an":
+			return 20
+		}
+		return 0
+	})
+	prov := Compute(p, xk, rs, Filter{}, time.Date(2022, 2, 10, 0, 0, 0, 0, time.UTC))
+	st, ok := UnitStanding(prov, "ben-luc")
+	if !ok || st.Rank != 2 || st.Of != 3 || !near(st.Share, 30) {
+		t.Errorf("Bến Lức's standing = %+v, %v", st, ok)
+	}
+	if _, ok := UnitStanding(prov, "moc-hoa"); ok {
+		t.Error("a unit without figures has a standing")
 	}
 }
