@@ -12,9 +12,11 @@ import (
 func TestEstimateRevisedByOfficial(t *testing.T) {
 	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
 
-	got := texts(h.say(admin, "Bến Lức: kim ngạch xuất khẩu tháng 3/2022 ước đạt 520 triệu USD"))
-	mustContain(t, got, "520 triệu USD", "ước tính")
+	got := texts(h.say(admin, "Bến Lức: kim ngạch xuất khẩu tháng 3/2022 ước đạt 520 triệu USD, tăng 12% so với cùng kỳ"))
+	mustContain(t, got, "520 triệu USD", "ước tính", "so với cùng kỳ +12%")
 	h.press(admin, h.lastButtons(admin), "ok:")
+	// No 2021 figures are kept: the comparison the report stated shows, marked.
+	mustContain(t, texts(h.say(admin, "xuất khẩu Bến Lức tháng 3 so với cùng kỳ")), "So với cùng kỳ: +12% (theo số nêu trong báo cáo)")
 	mustContain(t, texts(h.say(admin, "tiến độ xuất khẩu")), "0,52 tỉ USD", "Còn là số ước tính/sơ bộ (1): Bến Lức tháng 3/2022 (ước)")
 	mustContain(t, texts(h.say(admin, "/tongquan")), "(có số ước)")
 
