@@ -77,14 +77,7 @@ func allIndicators(plan *kpi.Plan) []string {
 // defaultMonth is the month a file is for when none is named: the last
 // finished month of the plan year, or December once the year is over.
 func (s *session) defaultMonth() (kpi.Period, bool) {
-	now := s.now()
-	if per, ok := kpi.LastFinishedMonth(now, s.Plan.Year); ok {
-		return per, true
-	}
-	if now.Year() > s.Plan.Year {
-		return kpi.Month(s.Plan.Year, 12), true
-	}
-	return kpi.Period{}, false
+	return kpi.DefaultMonth(s.now(), s.Plan.Year)
 }
 
 // report answers "/baocao [tháng 5/2022 | quý 2 | 6 tháng | năm 2022]" with

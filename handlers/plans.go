@@ -219,7 +219,7 @@ func (s *session) plans(ctx context.Context, args string) error {
 	if a := strings.TrimSpace(args); a != "" {
 		y, err := strconv.Atoi(strings.TrimPrefix(kpi.Fold(a), "nam "))
 		if err != nil {
-			return kpi.Fail("ErrPlanYear", "text", a)
+			return kpi.Fail("ErrPlanYear", "text", a, "plan_year", strconv.Itoa(s.Plan.Year))
 		}
 		if show, err = s.planOf(ctx, y); err != nil {
 			return err
