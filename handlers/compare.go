@@ -255,3 +255,95 @@ func (s *session) unitOverview(u *kpi.Unit, all map[string][]kpi.Report) string 
 	}
 	return strings.Join(lines, "\n")
 }
+
+// monthByMonth answers "xuất khẩu từng tháng": each month of the year so
+// far, its status, and the same month last year where it is kept.
+func (s *session) monthByMonth(q kpi.Question, reports []kpi.Report, last *yearFigures) string {
+	ind := q.Indicator
+	now := s.now()
+	unit := ""
+	scope := ""
+	if q.Unit != nil {
+		unit, scope = q.Unit.ID, q.Unit.Short
+	}
+	through := 0 // the months that have ended
+	if d, ok := kpi.DefaultMonth(now, s.Plan.Year); ok {
+		through = d.To
+	}
+	lines := []string{s.t("MonthlyTitle", "Name", ind.Name(s.lang), "Scope", scope, "Year", s.Plan.Year)}
+	shown := false
+	for m := 1; m <= through; m++ {
+		per := kpi.Month(s.Plan.Year, m)
+		p := kpi.Compute(s.Plan, ind, reports, kpi.Filter{Unit: unit, Period: per}, now)
+		if !p.HasData {
+			lines = append(lines, s.t("MonthlyNone", "Month", per.Label(s.lang)))
+			continue
+		}
+		shown = true
+		line := s.t("MonthlyLine", "Month", per.Label(s.lang), "Value", ind.FormatAmount(p.Total, s.lang))
+		if len(p.Provisional()) > 0 {
+			line += " " + s.t("MonthlyProvisional")
+		}
+		if len(p.Missing) > 0 && unit == "" {
+			line += " " + s.n("MonthlyMissing", len(p.Missing))
+		}
+		if last != nil {
+			if c, ok := kpi.Compare(kpi.SamePeriod, s.Plan, ind, reports, per, last.plan, last.reports[ind.ID], kpi.LastYear(per), unit, now); ok {
+				line += " " + s.t("MonthlyLastYear", "Year", last.plan.Year, "Prev", ind.FormatAmount(c.Prev, s.lang), "Change", signedChange(c.Pct, s.lang))
+				if c.Of > 0 {
+					line += s.t("CompareOver", "Units", c.Units, "Of", c.Of)
+				}
+			}
+		}
+		lines = append(lines, line)
+	}
+	if !shown {
+		lines = append(lines, s.t("ProgressNoData", "Target", ind.FormatTarget(s.lang), "Year", s.Plan.Year))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ranking answers "xếp hạng xuất khẩu các đơn vị": the units by their
+// figure over the period asked (the year to date by default), largest first.
+func (s *session) ranking(q kpi.Question, province kpi.Progress) string {
+	ind := q.Indicator
+	period := s.t("YearLabel", "Year", s.Plan.Year)
+	if !q.Period.IsZero() {
+		period = q.Period.Label(s.lang)
+	}
+	lines := []string{s.t("RankingTitle", "Name", ind.Name(s.lang), "Period", period)}
+	type row struct {
+		unit  string
+		total kpi.Amount
+	}
+	var rows []row
+	var none []string
+	for _, ut := range province.Units {
+		if ut.Total > 0 {
+			rows = append(rows, row{ut.Unit, ut.Total})
+		} else {
+			none = append(none, s.unitShort(ut.Unit))
+		}
+	}
+	// Largest first; equal figures keep the plan's order and share a rank.
+	for i := 1; i < len(rows); i++ {
+		for j := i; j > 0 && rows[j].total > rows[j-1].total; j-- {
+			rows[j], rows[j-1] = rows[j-1], rows[j]
+		}
+	}
+	rank := 0
+	for i, r := range rows {
+		if i == 0 || r.total < rows[i-1].total {
+			rank = i + 1
+		}
+		lines = append(lines, s.t("RankingLine", "Rank", rank, "Unit", s.unitShort(r.unit), "Value", ind.FormatAmount(r.total, s.lang),
+			"Share", kpi.FormatPercent(kpi.PercentOf(r.total, province.Total), 1, s.lang)))
+	}
+	if len(rows) == 0 {
+		lines = append(lines, s.t("ProgressNoData", "Target", ind.FormatTarget(s.lang), "Year", s.Plan.Year))
+	}
+	if len(none) > 0 && len(rows) > 0 {
+		lines = append(lines, s.n("RankingNone", len(none), "Units", strings.Join(none, ", ")))
+	}
+	return strings.Join(lines, "\n")
+}

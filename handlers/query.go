@@ -48,6 +48,12 @@ func (s *session) progress(ctx context.Context, args string) error {
 			return err
 		}
 		x.province = kpi.Compute(s.Plan, q.Indicator, reports, kpi.Filter{Period: q.Period}, s.now())
+		switch aspect { // compare.go
+		case kpi.AspectMonthly:
+			return s.reply(ctx, s.monthByMonth(q, reports, x.last))
+		case kpi.AspectRanking:
+			return s.reply(ctx, s.ranking(q, x.province))
+		}
 	}
 	// "xuất khẩu Bến Lức và Cần Đước": one answer per unit named, in one
 	// reply; none named, the province.

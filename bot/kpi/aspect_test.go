@@ -11,6 +11,12 @@ func TestAskedAspect(t *testing.T) {
 		"will exports meet the plan?":     AspectProjection,
 		"export forecast":                 AspectProjection,
 		"tiến độ xuất khẩu":               AspectNone,
+		"xuất khẩu từng tháng":            AspectMonthly,
+		"xuat khau theo thang":            AspectMonthly,
+		"exports month by month":          AspectMonthly,
+		"xếp hạng xuất khẩu các đơn vị":   AspectRanking,
+		"exports ranked by unit":          AspectRanking,
+		"xuất khẩu Bến Lức":               AspectNone,
 		"xuất khẩu so với cùng kỳ":        AspectNone,
 		"xuất khẩu quý 1":                 AspectNone,
 	} {

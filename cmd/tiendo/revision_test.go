@@ -19,6 +19,7 @@ func TestEstimateRevisedByOfficial(t *testing.T) {
 	mustContain(t, texts(h.say(admin, "xuất khẩu Bến Lức tháng 3 so với cùng kỳ")), "So với cùng kỳ: +12% (theo số nêu trong báo cáo)")
 	mustContain(t, texts(h.say(admin, "tiến độ xuất khẩu")), "0,52 tỉ USD", "Còn là số ước tính/sơ bộ (1): Bến Lức tháng 3/2022 (ước)")
 	mustContain(t, texts(h.say(admin, "/tongquan")), "(có số ước)")
+	mustContain(t, texts(h.say(admin, "xuất khẩu từng tháng")), "tháng 1/2022: chưa có số liệu", "tháng 3/2022: 0,52 tỉ USD (ước) (thiếu 14 đơn vị)")
 
 	got = texts(h.say(admin, "Bến Lức: kim ngạch xuất khẩu tháng 3/2022 chính thức đạt 534 triệu USD"))
 	mustContain(t, got, "ước 520 triệu USD → chính thức 534 triệu USD", "điều chỉnh: số chính thức thay số ước tính")

@@ -157,6 +157,10 @@ func TestYearOnYearAnswers(t *testing.T) {
 		}
 	}
 	mustContain(t, texts(h.say(admin, "/tongquan")), "1,06 tỉ USD", "· cùng kỳ +10%")
+	mustContain(t, texts(h.say(admin, "xuất khẩu từng tháng")), "từng tháng năm 2023",
+		"tháng 1/2023: 0,35 tỉ USD — năm 2022: 0,32 tỉ USD (+10%)", "tháng 3/2023: 0,35 tỉ USD — năm 2022: 0,32 tỉ USD (+10%)")
+	mustContain(t, texts(h.say(admin, "xếp hạng xuất khẩu các đơn vị")), "Xếp hạng Kim ngạch xuất khẩu — năm 2023",
+		"1. Bến Lức: 0,13 tỉ USD (12,5%)", "2. Tân An: 0,07 tỉ USD (6,3%)", "2. Vĩnh Hưng: 0,07 tỉ USD (6,3%)")
 	mustContain(t, texts(h.say(admin, "/tongquan Bến Lức")), "Tổng quan — Huyện Bến Lức — năm 2023", "Kim ngạch xuất khẩu: 0,13 tỉ USD (12,5% toàn tỉnh, hạng 1/15) — kế hoạch đơn vị 0,5 tỉ USD: đạt 26,4%", "Kim ngạch nhập khẩu: chưa có số liệu")
 	// English, and a year named: 2022 compares with nothing kept before it.
 	h.addUser(english.UserID, access.Viewer, "")
