@@ -297,3 +297,33 @@ func TestApprovalEndToEnd(t *testing.T) {
 		t.Errorf("an editor's figure shows as awaiting:\n%s", got)
 	}
 }
+
+// /choduyet lists what awaits, one message per submission with its buttons,
+// for editors and admins only; its Duyệt counts the figures.
+func TestPendingListApproves(t *testing.T) {
+	h := start(t, map[string]string{"TIENDO_PLAN": approvalPlan(t)}, bot.WithClock(apClock), bot.WithoutReminders())
+	ctx := context.Background()
+	for _, u := range []access.User{
+		{ID: apReporter.UserID, Name: "Hùng", Role: access.Reporter, Unit: "ben-luc"},
+		{ID: apEditor.UserID, Name: "Quang", Role: access.Editor},
+		{ID: 605, Name: "Viewer", Role: access.Viewer},
+	} {
+		if err := h.store.PutUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustContain(t, texts(h.say(apEditor, "/choduyet")), "Không có số liệu nào chờ duyệt")
+	h.say(apReporter, "cập nhật xuất khẩu tháng 3/2022: 520 triệu USD\nnhập khẩu tháng 3/2022: 410 triệu USD")
+	readBack := apButtons(h, apReporter.UserID, "ok:")
+	apPress(h, apReporter, readBack.MessageID, apData(h, readBack, "ok:"))
+
+	got := texts(h.say(apEditor, "/choduyet"))
+	mustContain(t, got, "1 lần gửi số liệu chờ duyệt", "Hùng", "Bến Lức", "520 triệu USD", "410 triệu USD", "Duyệt")
+	mustContain(t, texts(h.say(telegramtest.From{UserID: 605, FirstName: "V", LanguageCode: "vi"}, "/choduyet")), "không có quyền")
+	m := apButtons(h, apEditor.UserID, "ap:")
+	apPress(h, apEditor, m.MessageID, apData(h, m, "ap:"))
+	if rs, err := h.store.Reports(ctx, "long-an-2022", "nhap-khau"); err != nil || len(rs) != 1 {
+		t.Fatalf("imports after Duyệt from /choduyet = %v, %v", rs, err)
+	}
+	mustContain(t, texts(h.say(apEditor, "/pending")), "Không có số liệu nào chờ duyệt")
+}
