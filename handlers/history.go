@@ -82,23 +82,76 @@ func (s *session) changeLine(ind *kpi.Indicator, c store.Change) string {
 		"Action", action)
 }
 
-// undo reverts the user's own last change within the undo window.
+// Callback data of the /hoantac question: the audit entry id (about 15
+// bytes) of the change shown.
+const (
+	cbUndo     = "ud" // ud:<audit id>
+	cbUndoKeep = "uk"
+)
+
+// undo says which of the user's own changes /hoantac would revert (within
+// the undo window), value before and after, and asks to confirm.
 func (s *session) undo(ctx context.Context, _ string) error {
 	if !s.user.Role.AtLeast(access.Reporter) {
 		return kpi.Fail("ErrNotReporter", "id", itoa(s.UserID))
 	}
-	c, err := s.Store.Undo(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
+	c, err := s.Store.NextUndo(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return kpi.Fail("ErrNothingToUndo", "hours", itoa(int64(s.UndoWindow.Hours())))
-	case errors.Is(err, store.ErrConflict):
-		return kpi.Fail("ErrUndoConflict")
 	case err != nil:
 		return err
 	}
-	ind := s.Plan.Indicator(c.Indicator)
-	if ind == nil {
-		return s.reply(ctx, s.t("Undone", "Line", ""))
+	if err := s.mayUndo(s.user, c); err != nil {
+		return err
 	}
-	return s.reply(ctx, s.t("Undone", "Line", locales.HTML(s.changeLine(ind, c))))
+	line, name := "", c.Indicator
+	if ind := s.Plan.Indicator(c.Indicator); ind != nil {
+		line, name = s.changeLine(ind, c), ind.Name(s.lang)
+	}
+	return s.reply(ctx, s.t("UndoAsk", "Name", name, "Line", locales.HTML(line)), []Button{
+		{Text: s.t("ButtonUndo"), Data: cbUndo + ":" + c.ID},
+		{Text: s.t("ButtonUndoKeep"), Data: cbUndoKeep + ":" + c.ID},
+	})
+}
+
+// confirmUndo reverts the change the /hoantac question showed, if it is
+// still the user's last one.
+func (s *session) confirmUndo(ctx context.Context, id string) error {
+	if !s.user.Role.AtLeast(access.Reporter) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
+	c, err := s.Store.UndoIf(ctx, s.Plan.ID, s.UserID, id, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
+	var refused *kpi.Error
+	switch {
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrExpired):
+		return s.editAnswer(ctx, s.t("UndoGone"))
+	case errors.Is(err, store.ErrConflict):
+		return s.editAnswer(ctx, s.refusal(kpi.Fail("ErrUndoConflict")))
+	case errors.As(err, &refused):
+		return s.editAnswer(ctx, s.refusal(refused))
+	case err != nil:
+		return err
+	}
+	line := ""
+	if ind := s.Plan.Indicator(c.Indicator); ind != nil {
+		line = s.changeLine(ind, c)
+	}
+	return s.editAnswer(ctx, s.t("Undone", "Line", locales.HTML(line)))
+}
+
+// keepUndo answers "Giữ nguyên" on the /hoantac question.
+func (s *session) keepUndo(ctx context.Context, _ string) error {
+	return s.editAnswer(ctx, s.t("UndoKept"))
+}
+
+// editAnswer replaces the pressed message with text, without buttons, and
+// answers the press.
+func (s *session) editAnswer(ctx context.Context, text string) error {
+	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, text, nil); err != nil {
+		if _, serr := s.out.Send(ctx, s.ChatID, text, nil); serr != nil {
+			return serr
+		}
+	}
+	return s.out.Answer(ctx, s.CallbackID, "")
 }

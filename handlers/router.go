@@ -340,6 +340,10 @@ func (s *session) callback(ctx context.Context) error {
 		return s.approve(ctx, arg)
 	case cbReturn: // approval.go
 		return s.askReason(ctx, arg)
+	case cbUndo: // history.go
+		return s.confirmUndo(ctx, arg)
+	case cbUndoKeep:
+		return s.keepUndo(ctx, arg)
 	case cbPlanOK: // plans.go
 		return s.confirmPlan(ctx, arg)
 	case cbPlanCancel:

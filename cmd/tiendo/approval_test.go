@@ -267,7 +267,12 @@ func TestApprovalEndToEnd(t *testing.T) {
 	readBack = apButtons(h, apReporter.UserID, "ok:")
 	apPress(h, apReporter, readBack.MessageID, apData(h, readBack, "ok:"))
 	m = apButtons(h, apEditor.UserID, "ap:")
-	mustContain(t, texts(h.say(apReporter, "/hoantac")), "Đã hoàn tác", "90 triệu USD")
+	mustContain(t, texts(h.say(apReporter, "/hoantac")), "Hoàn tác thay đổi gần nhất", "90 triệu USD")
+	undo := apButtons(h, apReporter.UserID, "ud:")
+	apPress(h, apReporter, undo.MessageID, apData(h, undo, "ud:"))
+	if text, _ := apNow(h, apReporter.UserID, undo.MessageID); !strings.Contains(text, "Đã hoàn tác") {
+		t.Errorf("the undo question after Hoàn tác reads %q", text)
+	}
 	did = apPress(h, apEditor, m.MessageID, apData(h, m, "ap:"))
 	mustContain(t, texts(did), "đã được xử lý")
 	if n := apCount(did, "sendMessage") + apCount(did, "editMessageText"); n != 0 {

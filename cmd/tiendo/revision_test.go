@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"tiendo/bot"
+	"tiendo/bot/access"
 )
 
 // An estimate shows as one; the official figure for the same slot replaces
@@ -35,4 +36,28 @@ func TestEstimateRevisedByOfficial(t *testing.T) {
 		t.Errorf("stored = %+v, want the official figure alone", rs)
 	}
 	noRefusals(t, h.api)
+}
+
+// /hoantac asks first; Giữ nguyên keeps the figure, and a question left
+// while another change is made undoes nothing.
+func TestUndoAsksFirst(t *testing.T) {
+	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
+	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
+	h.say(benLuc, "cập nhật xuất khẩu tháng 3/2022: 520 triệu USD")
+	h.press(benLuc, h.lastButtons(benLuc), "ok:")
+
+	h.say(benLuc, "/hoantac")
+	mustContain(t, texts(h.press(benLuc, h.lastButtons(benLuc), "uk:")), "Đã giữ nguyên")
+	if rs := h.reports("xuat-khau"); len(rs) != 1 {
+		t.Fatalf("Giữ nguyên undid: %+v", rs)
+	}
+	h.say(benLuc, "/hoantac")
+	stale := h.lastButtons(benLuc)
+	h.say(benLuc, "cập nhật nhập khẩu tháng 3/2022: 410 triệu USD")
+	h.press(benLuc, h.lastButtons(benLuc), "ok:")
+	mustContain(t, texts(h.press(benLuc, stale, "ud:")), "không còn là thay đổi gần nhất")
+	if len(h.reports("xuat-khau")) != 1 || len(h.reports("nhap-khau")) != 1 {
+		t.Fatalf("a stale undo question reverted something")
+	}
+	mustContain(t, texts(h.say(benLuc, "/hoantac")), "Kim ngạch nhập khẩu", "410 triệu USD")
 }

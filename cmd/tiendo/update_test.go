@@ -137,7 +137,13 @@ func TestSubmitConfirmCorrectUndo(t *testing.T) {
 	}
 
 	// Undo restores the value before the correction.
+	// It says what it will undo, and undoes it on the button only.
 	got = texts(h.say(benLuc, "/hoantac"))
+	mustContain(t, got, "Hoàn tác thay đổi gần nhất", "Kim ngạch xuất khẩu", "tháng 3/2022", "520 triệu USD → 540 triệu USD")
+	if rs := h.reports("xuat-khau"); len(rs) != 1 || rs[0].Value != 540_000_000*kpi.AmountScale {
+		t.Fatalf("undone before the button: %+v", rs)
+	}
+	got = texts(h.press(benLuc, h.lastButtons(benLuc), "ud:"))
 	mustContain(t, got, "Đã hoàn tác", "540 triệu USD → 520 triệu USD")
 	mustContain(t, texts(h.say(admin, "tiến độ xuất khẩu")), "0,52 tỉ USD")
 	mustContain(t, texts(h.say(admin, "/lichsu xk Bến Lức")), "hoàn tác")
