@@ -61,10 +61,7 @@ func (s *session) comparisonLines(q kpi.Question, p kpi.Progress, reports []kpi.
 	if !ok || ind.Kind != kpi.Cumulative {
 		return nil
 	}
-	unit := ""
-	if q.Unit != nil {
-		unit = q.Unit.ID
-	}
+	cf, pf := scopeFilters(q)
 	now := s.now()
 	var lines []string
 	stated := func(b kpi.Basis) (kpi.Stated, bool) {
@@ -89,7 +86,7 @@ func (s *session) comparisonLines(q kpi.Question, p kpi.Progress, reports []kpi.
 	}
 	done := false
 	if last != nil {
-		if c, ok := kpi.Compare(kpi.SamePeriod, s.Plan, ind, reports, span, last.plan, last.reports[ind.ID], kpi.LastYear(span), unit, now); ok {
+		if c, ok := kpi.Compare(kpi.SamePeriod, s.Plan, ind, reports, span, last.plan, last.reports[ind.ID], kpi.LastYear(span), cf, pf, now); ok {
 			lines, done = append(lines, line("CompareSamePeriod", c)), true
 		}
 	}
@@ -98,15 +95,16 @@ func (s *session) comparisonLines(q kpi.Question, p kpi.Progress, reports []kpi.
 	}
 	if pm, ok := kpi.PreviousMonth(span); ok {
 		done = false
-		pp, pr := s.Plan, reports
+		pp, pr, ppf := s.Plan, reports, cf
 		if pm.Year != s.Plan.Year {
+			ppf = pf
 			pp, pr = nil, nil
 			if last != nil {
 				pp, pr = last.plan, last.reports[ind.ID]
 			}
 		}
 		if pp != nil {
-			if c, ok := kpi.Compare(kpi.PrevPeriod, s.Plan, ind, reports, span, pp, pr, pm, unit, now); ok {
+			if c, ok := kpi.Compare(kpi.PrevPeriod, s.Plan, ind, reports, span, pp, pr, pm, cf, ppf, now); ok {
 				lines, done = append(lines, line("ComparePrevPeriod", c)), true
 			}
 		}
@@ -121,7 +119,7 @@ func (s *session) comparisonLines(q kpi.Question, p kpi.Progress, reports []kpi.
 // answer for the year to date; a unit has no share of the target to be
 // projected against unless the plan gives it one.
 func (s *session) projectionLines(q kpi.Question, p kpi.Progress, last *yearFigures) []string {
-	if q.Unit != nil || !q.Period.IsZero() {
+	if q.Unit != nil || q.Group != nil || !q.Period.IsZero() {
 		return nil
 	}
 	var lr []kpi.Report
@@ -261,10 +259,13 @@ func (s *session) unitOverview(u *kpi.Unit, all map[string][]kpi.Report) string 
 func (s *session) monthByMonth(q kpi.Question, reports []kpi.Report, last *yearFigures) string {
 	ind := q.Indicator
 	now := s.now()
-	unit := ""
+	cf, pf := scopeFilters(q)
 	scope := ""
-	if q.Unit != nil {
-		unit, scope = q.Unit.ID, q.Unit.Short
+	switch {
+	case q.Unit != nil:
+		scope = q.Unit.Short
+	case q.Group != nil:
+		scope = q.Group.Short
 	}
 	through := 0 // the months that have ended
 	if d, ok := kpi.DefaultMonth(now, s.Plan.Year); ok {
@@ -274,7 +275,9 @@ func (s *session) monthByMonth(q kpi.Question, reports []kpi.Report, last *yearF
 	shown := false
 	for m := 1; m <= through; m++ {
 		per := kpi.Month(s.Plan.Year, m)
-		p := kpi.Compute(s.Plan, ind, reports, kpi.Filter{Unit: unit, Period: per}, now)
+		f := cf
+		f.Period = per
+		p := kpi.Compute(s.Plan, ind, reports, f, now)
 		if !p.HasData {
 			lines = append(lines, s.t("MonthlyNone", "Month", per.Label(s.lang)))
 			continue
@@ -284,11 +287,11 @@ func (s *session) monthByMonth(q kpi.Question, reports []kpi.Report, last *yearF
 		if len(p.Provisional()) > 0 {
 			line += " " + s.t("MonthlyProvisional")
 		}
-		if len(p.Missing) > 0 && unit == "" {
+		if len(p.Missing) > 0 && q.Unit == nil {
 			line += " " + s.n("MonthlyMissing", len(p.Missing))
 		}
 		if last != nil {
-			if c, ok := kpi.Compare(kpi.SamePeriod, s.Plan, ind, reports, per, last.plan, last.reports[ind.ID], kpi.LastYear(per), unit, now); ok {
+			if c, ok := kpi.Compare(kpi.SamePeriod, s.Plan, ind, reports, per, last.plan, last.reports[ind.ID], kpi.LastYear(per), cf, pf, now); ok {
 				line += " " + s.t("MonthlyLastYear", "Year", last.plan.Year, "Prev", ind.FormatAmount(c.Prev, s.lang), "Change", signedChange(c.Pct, s.lang))
 				if c.Of > 0 {
 					line += s.t("CompareOver", "Units", c.Units, "Of", c.Of)
@@ -346,4 +349,39 @@ func (s *session) ranking(q kpi.Question, province kpi.Progress) string {
 		lines = append(lines, s.n("RankingNone", len(none), "Units", strings.Join(none, ", ")))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// scopeFilters are the filters of a question's scope for this year (cf) and
+// for the year before (pf): one unit, by id in both; a group, continued by
+// the group (or whole province) its plan names as its predecessor.
+func scopeFilters(q kpi.Question) (cf, pf kpi.Filter) {
+	switch {
+	case q.Unit != nil:
+		return kpi.Filter{Unit: q.Unit.ID}, kpi.Filter{Unit: q.Unit.ID}
+	case q.Group != nil:
+		cf = kpi.Filter{Group: q.Group.ID}
+		switch q.Group.Previous {
+		case "*":
+			return cf, kpi.Filter{}
+		case "":
+			return cf, cf
+		}
+		return cf, kpi.Filter{Group: q.Group.Previous}
+	}
+	return kpi.Filter{}, kpi.Filter{}
+}
+
+// groupLines are a group's cumulative answer: its total and its share of
+// the province; a group has no target of its own.
+func (s *session) groupLines(q kpi.Question, p kpi.Progress, province kpi.Progress) []string {
+	ind := q.Indicator
+	lines := []string{s.t("UnitCumulative", "Total", ind.FormatAmount(p.Total, s.lang))}
+	if province.Total > 0 {
+		lines = append(lines, s.t("GroupShare", "Share", kpi.FormatPercent(kpi.PercentOf(p.Total, province.Total), 1, s.lang),
+			"Province", ind.FormatAmount(province.Total, s.lang), "Units", len(q.Group.Units)))
+	}
+	if len(p.Missing) > 0 && p.Through > 0 {
+		lines = append(lines, s.n("ProgressMissing", len(p.Missing), "Month", p.Through, "Units", s.unitNames(p.Missing)))
+	}
+	return lines
 }

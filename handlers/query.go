@@ -68,6 +68,8 @@ func (s *session) progress(ctx context.Context, args string) error {
 		f := kpi.Filter{Period: q.Period}
 		if u != nil {
 			f.Unit = u.ID
+		} else if q.Group != nil {
+			f.Group = q.Group.ID
 		}
 		p := kpi.Compute(s.Plan, q.Indicator, reports, f, s.now())
 		if p.Overflow {
@@ -98,6 +100,8 @@ func (s *session) renderProgress(q kpi.Question, p kpi.Progress, x answerExtras)
 	scope := ""
 	if q.Unit != nil {
 		scope = q.Unit.Short
+	} else if q.Group != nil {
+		scope = q.Group.Short
 	}
 	period := s.t("YearLabel", "Year", s.Plan.Year)
 	if !q.Period.IsZero() {
@@ -118,6 +122,8 @@ func (s *session) renderProgress(q kpi.Question, p kpi.Progress, x answerExtras)
 	case kpi.Cumulative:
 		if q.Unit != nil {
 			lines = append(lines, s.unitLines(q, p, x.province)...)
+		} else if q.Group != nil {
+			lines = append(lines, s.groupLines(q, p, x.province)...)
 		} else {
 			lines = append(lines, s.cumulativeLines(q, p)...)
 		}
@@ -322,7 +328,7 @@ func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[stri
 		}
 		if last != nil && ind.Kind == kpi.Cumulative && p.HasData {
 			span := kpi.YearToDate(plan.Year, p.Through)
-			if c, ok := kpi.Compare(kpi.SamePeriod, plan, ind, all[ind.ID], span, last.plan, last.reports[ind.ID], kpi.LastYear(span), "", now); ok {
+			if c, ok := kpi.Compare(kpi.SamePeriod, plan, ind, all[ind.ID], span, last.plan, last.reports[ind.ID], kpi.LastYear(span), kpi.Filter{}, kpi.Filter{}, now); ok {
 				line += " " + t("SummarySamePeriod", "Change", signedChange(c.Pct, lang))
 			}
 		}

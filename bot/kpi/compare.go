@@ -23,11 +23,12 @@ type Change struct {
 // Compare returns the change (on basis, which it only records) of ind's figures over cur (plan cp, its
 // reports cr) on its figures over prev (plan pp, which may be the same or
 // the year before's, and its reports pr), for one unit or, with unit "",
-// the province. Units are matched by id: where the two plans' units differ
+// the province (cf and pf: Unit or Group, for each side; their Period is
+// ignored). Units are matched by id: where the two plans' units differ
 // (a reorganisation), only complete province totals are compared. ok is
 // false when either side has no figure, the earlier one is zero, or the
 // indicator is not cumulative in both plans.
-func Compare(basis Basis, cp *Plan, ind *Indicator, cr []Report, cur Period, pp *Plan, pr []Report, prev Period, unit string, now time.Time) (Change, bool) {
+func Compare(basis Basis, cp *Plan, ind *Indicator, cr []Report, cur Period, pp *Plan, pr []Report, prev Period, cf, pf Filter, now time.Time) (Change, bool) {
 	if cp == nil || pp == nil || ind == nil || ind.Kind != Cumulative {
 		return Change{}, false
 	}
@@ -35,8 +36,9 @@ func Compare(basis Basis, cp *Plan, ind *Indicator, cr []Report, cur Period, pp 
 	if pind == nil || pind.Kind != Cumulative {
 		return Change{}, false
 	}
-	a := Compute(cp, ind, cr, Filter{Unit: unit, Period: cur}, now)
-	b := Compute(pp, pind, pr, Filter{Unit: unit, Period: prev}, now)
+	cf.Period, pf.Period = cur, prev
+	a := Compute(cp, ind, cr, cf, now)
+	b := Compute(pp, pind, pr, pf, now)
 	if !a.HasData || !b.HasData || a.Overflow || b.Overflow {
 		return Change{}, false
 	}
@@ -189,4 +191,29 @@ func UnitStanding(province Progress, unit string) (Standing, bool) {
 		}
 	}
 	return st, true
+}
+
+// matchGroup finds the group named in toks (the longest name), as whole
+// words, with or without marks.
+func (p *Plan) matchGroup(toks []token, skip func(int) bool) (g *Group, from, to int, ok bool) {
+	best := 0
+	for gi := range p.Groups {
+		cand := &p.Groups[gi]
+		for _, ph := range cand.phr {
+			for i := range toks {
+				if !matchWords(toks, i, ph) || !sameMarks(toks[i:i+len(ph.words)], ph) {
+					continue
+				}
+				end := i + len(ph.words)
+				blocked := false
+				for k := i; k < end && skip != nil; k++ {
+					blocked = blocked || skip(k)
+				}
+				if !blocked && len(ph.words) > best {
+					g, from, to, ok, best = cand, i, end, true, len(ph.words)
+				}
+			}
+		}
+	}
+	return g, from, to, ok
 }

@@ -57,30 +57,30 @@ func TestCompareSamePeriodAndPreviousMonth(t *testing.T) {
 	cur = append(cur, exportsOf(p23, 2023, 3, only("ben-luc", 120))...)
 
 	// February, every unit in: +0% on February 2022, +11,1% on January.
-	c, ok := Compare(SamePeriod, p23, xk23, cur, Month(2023, 2), p22, last, Month(2022, 2), "", now)
+	c, ok := Compare(SamePeriod, p23, xk23, cur, Month(2023, 2), p22, last, Month(2022, 2), Filter{}, Filter{}, now)
 	if !ok || !near(c.Pct, 0) || c.Units != 0 || c.Prev != Amount(1500e6*AmountScale) {
 		t.Errorf("February on February 2022 = %+v, %v", c, ok)
 	}
-	c, ok = Compare(PrevPeriod, p23, xk23, cur, Month(2023, 2), p23, cur, Month(2023, 1), "", now)
+	c, ok = Compare(PrevPeriod, p23, xk23, cur, Month(2023, 2), p23, cur, Month(2023, 1), Filter{}, Filter{}, now)
 	if !ok || !near(c.Pct, 100.0/90*100-100) {
 		t.Errorf("February on January = %+v, %v", c, ok)
 	}
 	// March, one unit in: compared over that unit alone, and said so.
-	c, ok = Compare(SamePeriod, p23, xk23, cur, Month(2023, 3), p22, last, Month(2022, 3), "", now)
+	c, ok = Compare(SamePeriod, p23, xk23, cur, Month(2023, 3), p22, last, Month(2022, 3), Filter{}, Filter{}, now)
 	if !ok || c.Units != 1 || c.Of != 15 || !near(c.Pct, 20) {
 		t.Errorf("March, one unit = %+v, %v", c, ok)
 	}
 	// One unit's own comparison.
-	c, ok = Compare(SamePeriod, p23, xk23, cur, YearToDate(2023, 2), p22, last, YearToDate(2022, 2), "ben-luc", now)
+	c, ok = Compare(SamePeriod, p23, xk23, cur, YearToDate(2023, 2), p22, last, YearToDate(2022, 2), Filter{Unit: "ben-luc"}, Filter{Unit: "ben-luc"}, now)
 	if !ok || !near(c.Pct, 190.0/200*100-100) || c.Units != 0 {
 		t.Errorf("Bến Lức Jan–Feb = %+v, %v", c, ok)
 	}
 	// Nothing last year: no comparison, rather than a made-up one.
-	if c, ok := Compare(SamePeriod, p23, xk23, cur, Month(2023, 2), p22, nil, Month(2022, 2), "", now); ok {
+	if c, ok := Compare(SamePeriod, p23, xk23, cur, Month(2023, 2), p22, nil, Month(2022, 2), Filter{}, Filter{}, now); ok {
 		t.Errorf("without last year's figures = %+v", c)
 	}
 	// A unit last year's plan does not have: no unit comparison.
-	if c, ok := Compare(SamePeriod, p23, xk23, cur, Month(2023, 2), p22, last, Month(2022, 2), "phuong-moi", now); ok {
+	if c, ok := Compare(SamePeriod, p23, xk23, cur, Month(2023, 2), p22, last, Month(2022, 2), Filter{Unit: "phuong-moi"}, Filter{Unit: "phuong-moi"}, now); ok {
 		t.Errorf("a unit unknown last year = %+v", c)
 	}
 	if p, ok := PreviousMonth(Month(2023, 1)); !ok || p != Month(2022, 12) {

@@ -42,11 +42,37 @@ type Plan struct {
 	Approval   bool        `toml:"approval"`
 	Department Unit        `toml:"department"`
 	Units      []Unit      `toml:"units"`
+	Groups     []Group     `toml:"groups"`
 	Indicators []Indicator `toml:"indicators"`
 
-	units map[string]*Unit
-	inds  map[string]*Indicator
+	units  map[string]*Unit
+	inds   map[string]*Indicator
+	groups map[string]*Group
 }
+
+// Group is a set of the plan's units whose figures roll up together: the
+// communes of a former district or province after a reorganisation ("the
+// former Long An"). A question that names it is answered for its units.
+type Group struct {
+	ID      string   `toml:"id"`
+	Name    string   `toml:"name"`
+	Short   string   `toml:"short"`
+	Aliases []string `toml:"aliases"`
+	Units   []string `toml:"units"` // unit ids
+	// Previous says what the group continues in the year before's plan,
+	// for comparisons: a group id of that plan, or "*" for its whole
+	// province (the former province's own plan). "": the same group id.
+	Previous string `toml:"previous"`
+
+	member map[string]bool
+	phr    []phrase
+}
+
+// Has reports whether unit belongs to the group.
+func (g *Group) Has(unit string) bool { return g.member[unit] }
+
+// Group returns the group with id, or nil.
+func (p *Plan) Group(id string) *Group { return p.groups[id] }
 
 // Unit is a reporting unit: a district-level unit, or the department itself.
 type Unit struct {
@@ -237,6 +263,34 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 	for i := range p.Units {
 		checkUnit(fmt.Sprintf("units[%d]", i), &p.Units[i])
 	}
+	p.groups = map[string]*Group{}
+	for i := range p.Groups {
+		g := &p.Groups[i]
+		place := fmt.Sprintf("groups[%d] (%s)", i, g.ID)
+		switch {
+		case g.ID == "":
+			bad(place+".id", "missing")
+		case p.groups[g.ID] != nil || p.units[g.ID] != nil:
+			bad(place+".id", "%q is used twice", g.ID)
+		}
+		if g.Name == "" {
+			bad(place+".name", "missing")
+		}
+		if g.Short == "" {
+			g.Short = g.Name
+		}
+		if len(g.Units) == 0 {
+			bad(place+".units", "a group needs at least one unit")
+		}
+		g.member = map[string]bool{}
+		for _, u := range g.Units {
+			if p.units[u] == nil {
+				bad(place+".units", "%q is not a unit of the plan", u)
+			}
+			g.member[u] = true
+		}
+		p.groups[g.ID] = g
+	}
 	if len(p.Indicators) == 0 {
 		bad("indicators", "a plan needs at least one indicator")
 	}
@@ -348,6 +402,13 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 	p.Department.phr = p.Department.buildPhrases()
 	for i := range p.Units {
 		p.Units[i].phr = p.Units[i].buildPhrases()
+	}
+	for i := range p.Groups {
+		g := &p.Groups[i]
+		g.phr = []phrase{newPhrase(g.Name), newPhrase(g.Short)}
+		for _, a := range g.Aliases {
+			g.phr = append(g.phr, newPhrase(a))
+		}
 	}
 	for i := range p.Indicators {
 		p.Indicators[i].phr = p.Indicators[i].buildPhrases()

@@ -134,6 +134,7 @@ type Progress struct {
 // Filter narrows a progress question to one unit or one period.
 type Filter struct {
 	Unit   string // unit id; "" = all
+	Group  string // group id: only its units; "" = all
 	Period Period // zero = the year to date
 }
 
@@ -179,8 +180,12 @@ func Compute(p *Plan, ind *Indicator, reports []Report, f Filter, now time.Time)
 	}
 	var units []*Unit
 	allowed := map[string]bool{}
+	g := p.Group(f.Group)
+	if f.Group != "" && g == nil {
+		return pr // a group this plan does not have: nothing to count
+	}
 	for _, u := range p.ReportingUnits(ind) {
-		if f.Unit == "" || f.Unit == u.ID {
+		if (f.Unit == "" || f.Unit == u.ID) && (g == nil || g.Has(u.ID)) {
 			units = append(units, u)
 			allowed[u.ID] = true
 		}

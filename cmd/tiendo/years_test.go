@@ -117,6 +117,15 @@ func TestYearOnYearAnswers(t *testing.T) {
 	h := start(t, nil, bot.WithClock(clk.Now), bot.WithoutReminders())
 	// Bến Lức has a target of its own in 2023; the other units do not.
 	src := bytes.Replace(plan2023(), []byte(`target = "7_000_000_000"`), []byte(`target = "7_000_000_000"`+"\nunit_targets = { \"ben-luc\" = \"500_000_000\" }"), 1)
+	// A group of two units, continuing 2022's whole province.
+	src = bytes.Replace(src, []byte("[[indicators]]"), []byte(`[[groups]]
+id = "phia-nam"
+name = "Khu vực phía Nam"
+aliases = ["phía nam"]
+units = ["ben-luc", "can-duoc"]
+previous = "*"
+
+[[indicators]]`), 1)
 	if err := h.store.PutPlan(context.Background(), store.PlanRecord{Year: 2023, Name: "2023.toml", Source: src, At: clk.Now()}); err != nil {
 		t.Fatal(err)
 	}
@@ -157,6 +166,11 @@ func TestYearOnYearAnswers(t *testing.T) {
 		}
 	}
 	mustContain(t, texts(h.say(admin, "/tongquan")), "1,06 tỉ USD", "· cùng kỳ +10%")
+	got = texts(h.say(admin, "xuất khẩu khu vực phía Nam"))
+	mustContain(t, got, "Khu vực phía Nam", "Đã đạt 0,2 tỉ USD", "Chiếm 18,8% tổng toàn tỉnh (1,06 tỉ USD); gồm 2 đơn vị", "So với cùng kỳ (quý 1/2022): −79,4% (0,96 tỉ USD)")
+	if strings.Contains(got, "Dự kiến") || strings.Contains(got, "kế hoạch năm") {
+		t.Errorf("a group's answer holds the province's target:\n%s", got)
+	}
 	mustContain(t, texts(h.say(admin, "xuất khẩu từng tháng")), "từng tháng năm 2023",
 		"tháng 1/2023: 0,35 tỉ USD — năm 2022: 0,32 tỉ USD (+10%)", "tháng 3/2023: 0,35 tỉ USD — năm 2022: 0,32 tỉ USD (+10%)")
 	mustContain(t, texts(h.say(admin, "xếp hạng xuất khẩu các đơn vị")), "Xếp hạng Kim ngạch xuất khẩu — năm 2023",
