@@ -204,7 +204,20 @@ func (s *session) approvalFor(ctx context.Context, id string) (a store.Approval,
 	if errors.Is(err, store.ErrNotFound) {
 		return a, false, s.out.Answer(ctx, s.CallbackID, s.t("ApprovalHandled"))
 	}
+	if err == nil {
+		err = s.approvalYear(ctx, a)
+	}
 	return a, err == nil, err
+}
+
+// approvalYear makes the request's plan the plan of the approval's figures
+// (a figure of last year's plan awaiting in January), where one is kept.
+func (s *session) approvalYear(ctx context.Context, a store.Approval) error {
+	if len(a.Reports) == 0 || a.Reports[0].Item != "" {
+		return nil
+	}
+	_, err := s.switchYear(ctx, a.Reports[0].Period.Year)
+	return err
 }
 
 // approve is the Duyệt button.
@@ -281,6 +294,9 @@ func (s *session) returnReason(ctx context.Context, text string) (ok bool, err e
 	if errors.Is(err, store.ErrNotFound) {
 		return true, s.reply(ctx, s.t("ApprovalHandled"))
 	} else if err != nil {
+		return true, err
+	}
+	if err := s.approvalYear(ctx, a); err != nil {
 		return true, err
 	}
 	todo, err := s.stillAwaiting(ctx, a)
