@@ -41,6 +41,7 @@ const DefaultPrefix = "tiendo"
 //	{p}:ready                 string written by the readiness check (Writable), with a TTL
 //	{p}:lease:<name>          string holder of a lease ("poller": the copy that polls), with a TTL
 //	{p}:plans                 hash  year -> plan record (JSON: the TOML file, its origin) (plans.go)
+//	{p}:plansum               hash  year -> digest of that file, written with it: what a copy reads per request
 //	{p}:plandraft:<id>        string a plan file an admin sent, until Xác nhận, with a TTL
 //
 // Plan deadlines are not stored: remind.PlanDeadline computes them from the
@@ -61,7 +62,7 @@ const DefaultPrefix = "tiendo"
 //	remind:deadline:*     one-off deadlines and who marked them done, until /hanchot xoa
 //	remind:done:*
 //	remind:open, remind:seq, remind:leaders
-//	plans                 one plan per year, as many as the department has years
+//	plans, plansum        one plan per year, as many as the department has years
 //
 // A test (cmd/tiendo TestEveryKeyHasALifetime) runs a session and fails on
 // any key without a TTL that is not listed here. asynq's keys (asynq:…) are
@@ -73,7 +74,7 @@ var PermanentKeys = []string{
 	"undo:*:*",
 	"remind:deadline:*", "remind:done:*",
 	"remind:open", "remind:seq", "remind:leaders",
-	"plans",
+	"plans", "plansum",
 }
 
 // keys builds every key the store uses. It is a value so a Store and the
@@ -141,7 +142,7 @@ func (k keys) update(updateID int64) string {
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
 // with the store's own names (users, lang, slang, rate, r, a, audit, undo, pending, upd,
-// invite, expect, choice, approval, reason, plans, plandraft).
+// invite, expect, choice, approval, reason, plans, plansum, plandraft).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
 
@@ -159,6 +160,7 @@ func (k keys) sent(task string) string   { return k.join("remind", "sent", task)
 func (k keys) leaders() string           { return k.join("remind", "leaders") }
 
 func (k keys) plans() string              { return k.join("plans") }
+func (k keys) planSums() string           { return k.join("plansum") }
 func (k keys) planDraft(id string) string { return k.join("plandraft", id) }
 
 func (k keys) ready() string { return k.join("ready") }

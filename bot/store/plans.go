@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	_ "embed"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,7 +51,7 @@ func (s *Store) SeedPlan(ctx context.Context, rec PlanRecord) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("store: seed plan %d: %w", rec.Year, err)
 	}
-	n, err := seedPlanScript.Run(ctx, s.rdb, []string{s.keys.plans()}, strconv.Itoa(rec.Year), string(val)).Int()
+	n, err := seedPlanScript.Run(ctx, s.rdb, []string{s.keys.plans(), s.keys.planSums()}, strconv.Itoa(rec.Year), string(val), digest(rec.Source)).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: seed plan %d: %w", rec.Year, err)
 	}
@@ -64,10 +66,23 @@ func (s *Store) PutPlan(ctx context.Context, rec PlanRecord) error {
 	if err != nil {
 		return fmt.Errorf("store: save plan %d: %w", rec.Year, err)
 	}
-	if err := s.rdb.HSet(ctx, s.keys.plans(), strconv.Itoa(rec.Year), val).Err(); err != nil {
+	year := strconv.Itoa(rec.Year)
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.keys.plans(), year, val)
+		p.HSet(ctx, s.keys.planSums(), year, digest(rec.Source))
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("store: save plan %d: %w", rec.Year, err)
 	}
 	return nil
+}
+
+// digest names a plan file's content, so that a copy of the bot knows from
+// a few bytes whether the plan it parsed is still the stored one.
+func digest(src []byte) string {
+	sum := sha256.Sum256(src)
+	return hex.EncodeToString(sum[:16])
 }
 
 // PlanRecord returns the stored plan of year, or ErrNotFound.
@@ -88,18 +103,32 @@ func (s *Store) PlanRecord(ctx context.Context, year int) (PlanRecord, error) {
 
 // PlanYears returns the years that have a stored plan, oldest first.
 func (s *Store) PlanYears(ctx context.Context) ([]int, error) {
-	ks, err := s.rdb.HKeys(ctx, s.keys.plans()).Result()
+	sums, err := s.planSums(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("store: plan years: %w", err)
+		return nil, err
 	}
-	var ys []int
-	for _, k := range ks {
-		if y, err := strconv.Atoi(k); err == nil {
-			ys = append(ys, y)
-		}
+	ys := make([]int, 0, len(sums))
+	for y := range sums {
+		ys = append(ys, y)
 	}
 	slices.Sort(ys)
 	return ys, nil
+}
+
+// planSums returns, per year with a stored plan, the digest of its file:
+// one small read, whatever the size of the plans.
+func (s *Store) planSums(ctx context.Context) (map[int]string, error) {
+	m, err := s.rdb.HGetAll(ctx, s.keys.planSums()).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: plan years: %w", err)
+	}
+	out := make(map[int]string, len(m))
+	for k, v := range m {
+		if y, err := strconv.Atoi(k); err == nil {
+			out[y] = v
+		}
+	}
+	return out, nil
 }
 
 // PutPlanDraft keeps a plan file an admin sent, until Xác nhận, for ttl;
@@ -134,12 +163,12 @@ func (s *Store) TakePlanDraft(ctx context.Context, id string) (PlanRecord, error
 type Plans struct {
 	st *Store
 	mu sync.Mutex
-	// cache holds, per year, the file last parsed and its plan.
+		// cache holds, per year, the digest of the file last parsed and its plan.
 	cache map[int]parsedPlan
 }
 
 type parsedPlan struct {
-	src  string
+	sum  string
 	plan *kpi.Plan
 }
 
@@ -149,6 +178,26 @@ func NewPlans(st *Store) *Plans { return &Plans{st: st, cache: map[int]parsedPla
 // Year returns the plan of year, or nil when none is stored. A stored file
 // that no longer parses (it was checked when stored) is an error.
 func (p *Plans) Year(ctx context.Context, year int) (*kpi.Plan, error) {
+	sums, err := p.st.planSums(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sum, ok := sums[year]
+	if !ok {
+		return nil, nil
+	}
+	return p.parsed(ctx, year, sum)
+}
+
+// parsed returns the plan of year whose file has digest sum: the cached
+// one, else the stored file parsed (and cached).
+func (p *Plans) parsed(ctx context.Context, year int, sum string) (*kpi.Plan, error) {
+	p.mu.Lock()
+	c, ok := p.cache[year]
+	p.mu.Unlock()
+	if ok && c.sum == sum {
+		return c.plan, nil
+	}
 	rec, err := p.st.PlanRecord(ctx, year)
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -156,18 +205,12 @@ func (p *Plans) Year(ctx context.Context, year int) (*kpi.Plan, error) {
 	case err != nil:
 		return nil, err
 	}
-	p.mu.Lock()
-	c, ok := p.cache[year]
-	p.mu.Unlock()
-	if ok && c.src == string(rec.Source) {
-		return c.plan, nil
-	}
 	plan, err := kpi.ParsePlan(rec.Name, rec.Source)
 	if err != nil {
 		return nil, fmt.Errorf("store: plan %d: %w", year, err)
 	}
 	p.mu.Lock()
-	p.cache[year] = parsedPlan{src: string(rec.Source), plan: plan}
+	p.cache[year] = parsedPlan{sum: digest(rec.Source), plan: plan}
 	p.mu.Unlock()
 	return plan, nil
 }
@@ -176,20 +219,24 @@ func (p *Plans) Year(ctx context.Context, year int) (*kpi.Plan, error) {
 func (p *Plans) Years(ctx context.Context) ([]int, error) { return p.st.PlanYears(ctx) }
 
 // InForce returns the plan in force at now: the plan of now's year, else
-// the latest plan. It returns ErrNotFound when no plan is stored.
+// the latest plan. It returns ErrNotFound when no plan is stored. Once the
+// plan is parsed it costs one small read.
 func (p *Plans) InForce(ctx context.Context, now time.Time) (*kpi.Plan, error) {
-	ys, err := p.Years(ctx)
+	sums, err := p.st.planSums(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(ys) == 0 {
+	if len(sums) == 0 {
 		return nil, ErrNotFound
 	}
-	y := ys[len(ys)-1]
-	if slices.Contains(ys, now.Year()) {
-		y = now.Year()
+	y := now.Year()
+	if _, ok := sums[y]; !ok {
+		y = 0
+		for year := range sums {
+			y = max(y, year)
+		}
 	}
-	plan, err := p.Year(ctx, y)
+	plan, err := p.parsed(ctx, y, sums[y])
 	if err == nil && plan == nil {
 		err = ErrNotFound // removed meanwhile
 	}

@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"tiendo/bot/access"
 	"tiendo/bot/kpi"
 	"tiendo/bot/store"
+	"tiendo/bot/store/storetest"
 )
 
 // planOf returns the embedded plan's file made into year's plan.
@@ -83,4 +85,36 @@ func TestPlanDraftTakenOnce(t *testing.T) {
 	if _, err := s.TakePlanDraft(ctx, id); !errors.Is(err, store.ErrExpired) {
 		t.Fatalf("second TakePlanDraft = %v, want ErrExpired", err)
 	}
+}
+
+// BenchmarkPlanInForce: what resolving the plan costs each request (the
+// years, then the year's file, parsed once and cached), against reading one
+// user record, which every request also does; "ratio" is InForce's time
+// over that baseline's, measured in the same iterations.
+//
+//	go test -run '^$' -bench PlanInForce ./bot/store
+func BenchmarkPlanInForce(b *testing.B) {
+	ctx := context.Background()
+	s := store.New(storetest.Redis(b), storetest.Prefix(b))
+	if _, err := s.SeedPlan(ctx, store.PlanRecord{Year: 2022, Name: "p.toml", Source: kpi.DefaultPlanSource(), At: t0}); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.PutUser(ctx, access.User{ID: 40, Role: access.Viewer}); err != nil {
+		b.Fatal(err)
+	}
+	plans := store.NewPlans(s)
+	var inForce, user time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := plans.InForce(ctx, t0); err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		if _, err := s.User(ctx, 40); err != nil {
+			b.Fatal(err)
+		}
+		inForce += mid.Sub(start)
+		user += time.Since(mid)
+	}
+	b.ReportMetric(float64(inForce)/float64(user), "ratio")
 }
