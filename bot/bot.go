@@ -217,8 +217,34 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		}, Photo: func(ctx context.Context, chatID int64, f handlers.File) error { // files.go
 			return ob.Do(ctx, chatID, func(ctx context.Context) error { return sender{b: b}.sendFile(ctx, chatID, f) })
 		}}, m: met},
+		Plans: func(ctx context.Context) ([]*kpi.Plan, error) {
+			ys, err := plans.Years(ctx)
+			if err != nil {
+				return nil, err
+			}
+			var out []*kpi.Plan
+			for _, y := range ys {
+				p, err := plans.Year(ctx, y)
+				if err != nil {
+					return nil, err
+				}
+				if p != nil {
+					out = append(out, p)
+				}
+			}
+			return out, nil
+		},
+		// A deadline's period names its year, and so the plan its report is kept under.
 		Reported: func(ctx context.Context, unit, indicator, period string) (bool, error) {
-			return st.Reported(ctx, plan.ID, unit, indicator, period)
+			id := plan.ID
+			if per, err := kpi.ParsePeriodKey(period); err == nil {
+				if p, err := plans.Year(ctx, per.Year); err != nil {
+					return false, err
+				} else if p != nil {
+					id = p.ID
+				}
+			}
+			return st.Reported(ctx, id, unit, indicator, period)
 		},
 		OnHeld: func() { met.Reminder(metrics.ReminderHeld) },
 	}

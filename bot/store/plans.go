@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-	_ "embed"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -163,7 +163,7 @@ func (s *Store) TakePlanDraft(ctx context.Context, id string) (PlanRecord, error
 type Plans struct {
 	st *Store
 	mu sync.Mutex
-		// cache holds, per year, the digest of the file last parsed and its plan.
+	// cache holds, per year, the digest of the file last parsed and its plan.
 	cache map[int]parsedPlan
 }
 
