@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"tiendo/bot/access"
@@ -82,10 +83,10 @@ func (s *session) changeLine(ind *kpi.Indicator, c store.Change) string {
 		"Action", action)
 }
 
-// Callback data of the /hoantac question: the audit entry id (about 15
-// bytes) of the change shown.
+// Callback data of the /hoantac question: the plan's year and the audit
+// entry id (about 15 bytes) of the change shown.
 const (
-	cbUndo     = "ud" // ud:<audit id>
+	cbUndo     = "ud" // ud:<year>:<audit id>
 	cbUndoKeep = "uk"
 )
 
@@ -96,11 +97,24 @@ func (s *session) undo(ctx context.Context, _ string) error {
 		return kpi.Fail("ErrNotReporter", "id", itoa(s.UserID))
 	}
 	c, err := s.Store.NextUndo(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now())
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return kpi.Fail("ErrNothingToUndo", "hours", itoa(int64(s.UndoWindow.Hours())))
-	case err != nil:
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
+	}
+	// A change to last year's plan (December's figure sent in January) may
+	// be the later one: each plan keeps its own undo list.
+	if lp, lerr := s.planOf(ctx, s.Plan.Year-1); lerr != nil {
+		return lerr
+	} else if lp != nil {
+		lc, lerr := s.Store.NextUndo(ctx, lp.ID, s.UserID, s.UndoWindow, s.now())
+		switch {
+		case lerr == nil && (err != nil || lc.At.After(c.At) || (lc.At.Equal(c.At) && laterEntry(lc.ID, c.ID))):
+			c, err, s.Plan = lc, nil, lp
+		case lerr != nil && !errors.Is(lerr, store.ErrNotFound):
+			return lerr
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return kpi.Fail("ErrNothingToUndo", "hours", itoa(int64(s.UndoWindow.Hours())))
 	}
 	if err := s.mayUndo(s.user, c); err != nil {
 		return err
@@ -110,7 +124,7 @@ func (s *session) undo(ctx context.Context, _ string) error {
 		line, name = s.changeLine(ind, c), ind.Name(s.lang)
 	}
 	return s.reply(ctx, s.t("UndoAsk", "Name", name, "Line", locales.HTML(line)), []Button{
-		{Text: s.t("ButtonUndo"), Data: cbUndo + ":" + c.ID},
+		{Text: s.t("ButtonUndo"), Data: cbUndo + ":" + strconv.Itoa(s.Plan.Year) + ":" + c.ID},
 		{Text: s.t("ButtonUndoKeep"), Data: cbUndoKeep + ":" + c.ID},
 	})
 }
@@ -120,6 +134,14 @@ func (s *session) undo(ctx context.Context, _ string) error {
 func (s *session) confirmUndo(ctx context.Context, id string) error {
 	if !s.user.Role.AtLeast(access.Reporter) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
+	// "2022:<audit id>": the plan's year, then the change shown.
+	if year, rest, ok := strings.Cut(id, ":"); ok {
+		y, _ := strconv.Atoi(year)
+		if _, err := s.switchYear(ctx, y); err != nil {
+			return err
+		}
+		id = rest
 	}
 	c, err := s.Store.UndoIf(ctx, s.Plan.ID, s.UserID, id, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
 	var refused *kpi.Error
@@ -154,4 +176,19 @@ func (s *session) editAnswer(ctx context.Context, text string) error {
 		}
 	}
 	return s.out.Answer(ctx, s.CallbackID, "")
+}
+
+// laterEntry reports whether audit entry a was written after b: stream ids
+// are "<unix ms>-<seq>" of when Redis wrote them, comparable across streams.
+func laterEntry(a, b string) bool {
+	am, as, _ := strings.Cut(a, "-")
+	bm, bs, _ := strings.Cut(b, "-")
+	x, _ := strconv.ParseInt(am, 10, 64)
+	y, _ := strconv.ParseInt(bm, 10, 64)
+	if x != y {
+		return x > y
+	}
+	p, _ := strconv.Atoi(as)
+	q, _ := strconv.Atoi(bs)
+	return p > q
 }

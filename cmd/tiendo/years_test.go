@@ -87,6 +87,15 @@ func TestAdminLoadsNextYearsPlan(t *testing.T) {
 	if rs := h.planReports("long-an-2022", "xuat-khau"); len(rs) != 2 {
 		t.Fatalf("2022 exports after a late figure = %+v", rs)
 	}
+	// /hoantac finds that change, the latest, though it is last year's plan's.
+	mustContain(t, texts(h.say(admin, "/hoantac")), "tháng 4/2022", "500 triệu USD")
+	mustContain(t, texts(h.press(admin, h.lastButtons(admin), "ud:")), "Đã hoàn tác")
+	if rs := h.planReports("long-an-2022", "xuat-khau"); len(rs) != 1 {
+		t.Fatalf("2022 exports after undoing the late figure = %+v", rs)
+	}
+	if rs := h.planReports("long-an-2023", "xuat-khau"); len(rs) != 1 {
+		t.Fatalf("2023 exports after undoing a 2022 figure = %+v", rs)
+	}
 
 	// A restart seeds the embedded plan again, and keeps the admin's 2023.
 	h.stopBot()
