@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -118,12 +119,19 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	log.Info("starting", "version", Version(), "redis", redisDesc, "prefix", cfg.KeyPrefix)
 	met := metrics.New(Version())
 
-	plan := kpi.DefaultPlan()
+	// The embedded plan and TIENDO_PLAN seed the store's plans (one per
+	// year); a plan an admin loaded in chat is never overwritten by them.
+	seeds := []store.PlanRecord{{Year: kpi.DefaultPlan().Year, Name: kpi.DefaultPlanName, Source: kpi.DefaultPlanSource()}}
 	if cfg.PlanPath != "" {
-		var err error
-		if plan, err = kpi.LoadPlan(cfg.PlanPath); err != nil {
+		src, err := os.ReadFile(cfg.PlanPath)
+		if err != nil {
+			return &ConfigError{Err: &kpi.PlanError{File: cfg.PlanPath, Place: "file", Problem: err.Error()}}
+		}
+		p, err := kpi.ParsePlan(cfg.PlanPath, src)
+		if err != nil {
 			return &ConfigError{Err: err}
 		}
+		seeds = append(seeds, store.PlanRecord{Year: p.Year, Name: filepath.Base(cfg.PlanPath), Source: src})
 	}
 
 	rdb, closeRedis, err := openRedis(ctx, cfg, stdio.Err, log)
@@ -157,6 +165,20 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	if err := st.EnsureAdmins(sctx, admins, o.now()); err != nil {
 		return fmt.Errorf("redis: set up admins: %w", err)
 	}
+	for _, rec := range seeds {
+		rec.At = o.now()
+		if wrote, err := st.SeedPlan(sctx, rec); err != nil {
+			return fmt.Errorf("redis: seed plan %d: %w", rec.Year, err)
+		} else if !wrote {
+			log.Info("plan kept: an admin loaded this year's plan", "year", rec.Year, "file", rec.Name)
+		}
+	}
+	plans := store.NewPlans(st)
+	// The plan in force at start: reminders of plan deadlines follow it.
+	plan, err := plans.InForce(sctx, o.now().In(cfg.Loc))
+	if err != nil {
+		return fmt.Errorf("redis: plan in force: %w", err)
+	}
 	cat, err := locales.Load()
 	if err != nil {
 		return err
@@ -188,7 +210,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		return err
 	}
 	app := &handlers.App{
-		Plan: plan, Store: st, Cat: cat,
+		Plan: plan, Plans: plans, Store: st, Cat: cat,
 		Policy: access.Policy{Public: cfg.Public},
 		Now:    o.now, Loc: cfg.Loc, Log: log,
 		BotUsername: me.Username, UndoWindow: cfg.UndoWindow, Admins: admins,
@@ -212,8 +234,34 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		Notifier: countingNotifier{next: &handlers.Notifier{App: app, Out: ob, Log: st, Photo: func(ctx context.Context, chatID int64, f handlers.File) error { // files.go
 			return ob.Do(ctx, chatID, func(ctx context.Context) error { return sender{b: b}.sendFile(ctx, chatID, f) })
 		}}, m: met},
+		Plans: func(ctx context.Context) ([]*kpi.Plan, error) {
+			ys, err := plans.Years(ctx)
+			if err != nil {
+				return nil, err
+			}
+			var out []*kpi.Plan
+			for _, y := range ys {
+				p, err := plans.Year(ctx, y)
+				if err != nil {
+					return nil, err
+				}
+				if p != nil {
+					out = append(out, p)
+				}
+			}
+			return out, nil
+		},
+		// A deadline's period names its year, and so the plan its report is kept under.
 		Reported: func(ctx context.Context, unit, indicator, period string) (bool, error) {
-			return st.Reported(ctx, plan.ID, unit, indicator, period)
+			id := plan.ID
+			if per, err := kpi.ParsePeriodKey(period); err == nil {
+				if p, err := plans.Year(ctx, per.Year); err != nil {
+					return false, err
+				} else if p != nil {
+					id = p.ID
+				}
+			}
+			return st.Reported(ctx, id, unit, indicator, period)
 		},
 		OnHeld: func() { met.Reminder(metrics.ReminderHeld) },
 	}
@@ -353,6 +401,10 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks
 	// trip; the handler does not read them again.
 	claim, caller, err := st.ClaimUpdateFrom(ctx, u.ID, instance, claimLease, req.UserID)
 	req.Caller = caller
+	if caller != nil {
+		// And the plans' digests: which plan is in force costs no read.
+		ctx = store.WithPlanSums(ctx, caller.PlanSums)
+	}
 	switch {
 	case err != nil && store.Unavailable(err):
 		// Redis cannot serve: say so now rather than wait out the same

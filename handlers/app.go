@@ -7,7 +7,9 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"tiendo/bot/access"
@@ -58,9 +60,25 @@ type Sender interface {
 	Answer(ctx context.Context, callbackID, text string) error
 }
 
+// PlanSource gives each request its plan: plans are kept per year and an
+// admin may load one at any time (plans.go). store.Plans implements it.
+type PlanSource interface {
+	// InForce returns the plan of now's year, else the latest.
+	InForce(ctx context.Context, now time.Time) (*kpi.Plan, error)
+	// Year returns the plan of year, or nil when there is none.
+	Year(ctx context.Context, year int) (*kpi.Plan, error)
+	// Years returns the years that have a plan, oldest first.
+	Years(ctx context.Context) ([]int, error)
+}
+
 // App is the bot's use cases and what they need.
 type App struct {
-	Plan        *kpi.Plan
+	// Plan is the plan used when Plans is nil, and the one reminders of
+	// plan deadlines are computed from.
+	Plan *kpi.Plan
+	// Plans, when set, gives each request the plan in force at the time of
+	// the request, or the plan of the year it names.
+	Plans       PlanSource
 	Store       *store.Store
 	Cat         *locales.Catalog
 	Policy      access.Policy
@@ -83,6 +101,9 @@ type App struct {
 type session struct {
 	*App
 	Request
+	// Plan is the request's plan: the plan in force, or the plan of the
+	// year the request names (plans.go). It shadows App.Plan.
+	Plan *kpi.Plan
 	out  Sender
 	user access.User
 	lang string
@@ -103,3 +124,51 @@ func (s *session) reply(ctx context.Context, html string, kb ...[]Button) error 
 }
 
 func (s *session) now() time.Time { return s.Now().In(s.Loc) }
+
+// planNow returns the plan in force: from Plans when set, else Plan.
+func (a *App) planNow(ctx context.Context) (*kpi.Plan, error) {
+	if a.Plans == nil {
+		return a.Plan, nil
+	}
+	p, err := a.Plans.InForce(ctx, a.Now().In(a.Loc))
+	if errors.Is(err, store.ErrNotFound) && a.Plan != nil {
+		return a.Plan, nil
+	}
+	return p, err
+}
+
+// planOf returns the plan of year: the request's own when it is of that
+// year, nil when no plan of that year is kept.
+func (s *session) planOf(ctx context.Context, year int) (*kpi.Plan, error) {
+	if s.Plan != nil && s.Plan.Year == year {
+		return s.Plan, nil
+	}
+	if s.Plans == nil {
+		return nil, nil
+	}
+	return s.Plans.Year(ctx, year)
+}
+
+// switchYear makes the request's plan the plan of year, when one is kept,
+// and reports whether it did.
+func (s *session) switchYear(ctx context.Context, year int) (bool, error) {
+	if year == 0 || (s.Plan != nil && s.Plan.Year == year) {
+		return false, nil
+	}
+	p, err := s.planOf(ctx, year)
+	if err != nil || p == nil {
+		return false, err
+	}
+	s.Plan = p
+	return true, nil
+}
+
+// wrongYear returns the year an ErrWrongYear names, or 0.
+func wrongYear(err error) int {
+	var ke *kpi.Error
+	if !errors.As(err, &ke) || ke.ID != kpi.ErrWrongYear {
+		return 0
+	}
+	y, _ := strconv.Atoi(ke.Data["year"])
+	return y
+}

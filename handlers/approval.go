@@ -204,7 +204,20 @@ func (s *session) approvalFor(ctx context.Context, id string) (a store.Approval,
 	if errors.Is(err, store.ErrNotFound) {
 		return a, false, s.out.Answer(ctx, s.CallbackID, s.t("ApprovalHandled"))
 	}
+	if err == nil {
+		err = s.approvalYear(ctx, a)
+	}
 	return a, err == nil, err
+}
+
+// approvalYear makes the request's plan the plan of the approval's figures
+// (a figure of last year's plan awaiting in January), where one is kept.
+func (s *session) approvalYear(ctx context.Context, a store.Approval) error {
+	if len(a.Reports) == 0 || a.Reports[0].Item != "" {
+		return nil
+	}
+	_, err := s.switchYear(ctx, a.Reports[0].Period.Year)
+	return err
 }
 
 // approve is the Duyệt button.
@@ -281,6 +294,9 @@ func (s *session) returnReason(ctx context.Context, text string) (ok bool, err e
 	if errors.Is(err, store.ErrNotFound) {
 		return true, s.reply(ctx, s.t("ApprovalHandled"))
 	} else if err != nil {
+		return true, err
+	}
+	if err := s.approvalYear(ctx, a); err != nil {
 		return true, err
 	}
 	todo, err := s.stillAwaiting(ctx, a)
@@ -450,4 +466,69 @@ func (a *App) awaitingSummary(lang string, ind *kpi.Indicator, official, awaitin
 		return a.Cat.N(lang, "SummaryAwaitingTotal", len(awaiting), "Total", ind.FormatAmount(p.Total, lang))
 	}
 	return a.Cat.N(lang, "SummaryAwaiting", len(awaiting))
+}
+
+// maxPendingGroups bounds the submissions /choduyet lists, one message each.
+const maxPendingGroups = 10
+
+// awaitingList answers /choduyet (/pending): the figures awaiting approval,
+// one message per submission (who, when), each with Duyệt / Trả lại. A
+// submission is the figures one reporter confirmed together (same At).
+func (s *session) awaitingList(ctx context.Context, _ string) error {
+	figs, err := s.Store.Figures(ctx, s.Plan.ID, allIndicators(s.Plan))
+	if err != nil {
+		return err
+	}
+	type key struct {
+		by int64
+		at time.Time
+	}
+	groups := map[key][]kpi.Report{}
+	var order []key
+	for i := range s.Plan.Indicators {
+		for _, r := range figs.Awaiting[s.Plan.Indicators[i].ID] {
+			k := key{r.By, r.At.UTC()}
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], r)
+		}
+	}
+	if len(order) == 0 {
+		return s.reply(ctx, s.t("AwaitingNone"))
+	}
+	// Oldest first: they have waited longest.
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0 && order[j].at.Before(order[j-1].at); j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+	if err := s.reply(ctx, s.n("AwaitingTitle", len(order), "Shown", min(len(order), maxPendingGroups))); err != nil {
+		return err
+	}
+	for _, k := range order[:min(len(order), maxPendingGroups)] {
+		reports := groups[k]
+		name := reports[0].ByName
+		id, err := s.Store.PutApproval(ctx, store.Approval{Reporter: k.by, ReporterName: name, Lang: s.lang, Reports: reports, Created: s.now()}, ApprovalTTL)
+		if err != nil {
+			return err
+		}
+		lines := []string{s.t("ApprovalRequest", "Who", s.reporterName(name, k.by), "Unit", s.unitShort(reports[0].Unit),
+			"At", k.at.In(s.Loc).Format(s.t("LayoutDateTime")))}
+		for _, r := range reports {
+			lines = append(lines, s.reportLine(r, findSlot(figs.Official[r.Indicator], r.Slot())))
+		}
+		lines = append(lines, s.t("ApprovalAsk"))
+		mid, err := s.out.Send(ctx, s.ChatID, strings.Join(lines, "\n"), [][]Button{{
+			{Text: s.t("ButtonApprove"), Data: cbApprove + ":" + id},
+			{Text: s.t("ButtonReturn"), Data: cbReturn + ":" + id},
+		}})
+		if err != nil {
+			return err
+		}
+		if err := s.Store.SetApprovalMessages(ctx, id, []store.SentMessage{{ChatID: s.ChatID, MessageID: mid}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -67,7 +67,7 @@ func (s *session) deadlines(ctx context.Context, args string) error {
 		}
 		return s.reply(ctx, s.t("LeadersSet"))
 	}
-	return s.reply(ctx, s.t("DeadlinesUsage"))
+	return s.reply(ctx, s.t("DeadlinesUsage", "Due", s.exampleDue()))
 }
 
 func (s *session) addDeadline(ctx context.Context, text string) error {
@@ -170,7 +170,7 @@ func (s *session) listDeadlines(ctx context.Context) error {
 		lines = append(lines, s.t("DeadlinesNone"))
 	}
 	if s.Policy.CanManageDeadlines(s.user) {
-		lines = append(lines, "", s.t("DeadlinesUsage"))
+		lines = append(lines, "", s.t("DeadlinesUsage", "Due", s.exampleDue()))
 	}
 	return s.reply(ctx, strings.Join(lines, "\n"))
 }

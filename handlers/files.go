@@ -66,10 +66,10 @@ func (a *App) plainIn(lang string) func(id string, kv ...any) string {
 	return func(id string, kv ...any) string { return html.UnescapeString(a.Cat.T(lang, id, kv...)) }
 }
 
-func (a *App) allIndicators() []string {
-	ids := make([]string, len(a.Plan.Indicators))
-	for i := range a.Plan.Indicators {
-		ids[i] = a.Plan.Indicators[i].ID
+func allIndicators(plan *kpi.Plan) []string {
+	ids := make([]string, len(plan.Indicators))
+	for i := range plan.Indicators {
+		ids[i] = plan.Indicators[i].ID
 	}
 	return ids
 }
@@ -77,14 +77,7 @@ func (a *App) allIndicators() []string {
 // defaultMonth is the month a file is for when none is named: the last
 // finished month of the plan year, or December once the year is over.
 func (s *session) defaultMonth() (kpi.Period, bool) {
-	now := s.now()
-	if per, ok := kpi.LastFinishedMonth(now, s.Plan.Year); ok {
-		return per, true
-	}
-	if now.Year() > s.Plan.Year {
-		return kpi.Month(s.Plan.Year, 12), true
-	}
-	return kpi.Period{}, false
+	return kpi.DefaultMonth(s.now(), s.Plan.Year)
 }
 
 // report answers "/baocao [tháng 5/2022 | quý 2 | 6 tháng | năm 2022]" with
@@ -109,7 +102,7 @@ func (s *session) report(ctx context.Context, args string) error {
 	if err != nil {
 		return err
 	}
-	figs, err := s.Store.Figures(ctx, s.Plan.ID, s.allIndicators())
+	figs, err := s.Store.Figures(ctx, s.Plan.ID, allIndicators(s.Plan))
 	if err != nil {
 		return err
 	}
@@ -156,7 +149,7 @@ func (s *session) chart(ctx context.Context, args string) error {
 			ind = q.Indicator
 		}
 	}
-	ids := s.allIndicators()
+	ids := allIndicators(s.Plan)
 	if ind != nil && ind.Kind == kpi.Cumulative {
 		ids = []string{ind.ID}
 	}
@@ -173,7 +166,7 @@ func (s *session) chart(ctx context.Context, args string) error {
 		return fs.SendFile(ctx, s.ChatID, File{Name: s.plain("ChartFile", "ID", ind.ID) + ".png", Data: data,
 			Caption: html.EscapeString(cu.Caption()), Photo: true})
 	}
-	f, err := s.App.overviewChart(s.lang, figs.Official)
+	f, err := s.App.overviewChart(s.Plan, s.lang, figs.Official)
 	if err != nil {
 		return err
 	}
@@ -184,8 +177,8 @@ func (s *session) chart(ctx context.Context, args string) error {
 }
 
 // overviewChart is the overview as a photo with its caption.
-func (a *App) overviewChart(lang string, official map[string][]kpi.Report) (File, error) {
-	o := chart.Overview{Plan: a.Plan, Reports: official, Now: a.Now().In(a.Loc), Lang: lang, T: a.plainIn(lang)}
+func (a *App) overviewChart(plan *kpi.Plan, lang string, official map[string][]kpi.Report) (File, error) {
+	o := chart.Overview{Plan: plan, Reports: official, Now: a.Now().In(a.Loc), Lang: lang, T: a.plainIn(lang)}
 	data, err := o.PNG()
 	if err != nil {
 		return File{}, err
@@ -248,6 +241,9 @@ func (s *session) template(ctx context.Context, args string) error {
 // Xác nhận / Hủy, exactly as typed figures: same refusals, same checks of
 // the unit, the same pending submission stored on one press.
 func (s *session) document(ctx context.Context) error {
+	if isPlanFile(s.Document) { // plans.go
+		return s.planFile(ctx)
+	}
 	if !s.user.Role.AtLeast(access.Reporter) {
 		if s.IsGroup() {
 			return nil
@@ -279,6 +275,9 @@ func (s *session) document(ctx context.Context) error {
 		return kpi.Fail(report.ErrSheetTooLarge, "max_kb", strconv.Itoa(report.MaxFileSize>>10))
 	} else if err != nil {
 		return fmt.Errorf("handlers: download %s: %w", d.FileID, err)
+	}
+	if report.IsPlanBook(data) { // a plan, not a form (plans.go)
+		return s.planBook(ctx, d.Name, data)
 	}
 	filled, err := report.ReadTemplate(data, s.Plan, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
 	if err != nil {

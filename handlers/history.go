@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"tiendo/bot/access"
@@ -63,7 +64,7 @@ func (s *session) changeLine(ind *kpi.Indicator, c store.Change) string {
 		if ind.Kind == kpi.Count || ind.Kind == kpi.Milestone {
 			return s.date(r.Date)
 		}
-		return s.value(ind, *r)
+		return s.statusValue(ind, *r)
 	}
 	by := c.ByName
 	if by == "" {
@@ -72,6 +73,8 @@ func (s *session) changeLine(ind *kpi.Indicator, c store.Change) string {
 	action := ""
 	if c.Action != store.ActionSet {
 		action = s.t("Action_" + c.Action)
+	} else if c.New != nil && kpi.IsRevision(c.Old, *c.New) {
+		action = s.t("Action_revision")
 	}
 	return s.t("HistoryLine",
 		"At", c.At.In(s.Loc).Format(s.t("LayoutDateTime")),
@@ -80,23 +83,112 @@ func (s *session) changeLine(ind *kpi.Indicator, c store.Change) string {
 		"Action", action)
 }
 
-// undo reverts the user's own last change within the undo window.
+// Callback data of the /hoantac question: the plan's year and the audit
+// entry id (about 15 bytes) of the change shown.
+const (
+	cbUndo     = "ud" // ud:<year>:<audit id>
+	cbUndoKeep = "uk"
+)
+
+// undo says which of the user's own changes /hoantac would revert (within
+// the undo window), value before and after, and asks to confirm.
 func (s *session) undo(ctx context.Context, _ string) error {
 	if !s.user.Role.AtLeast(access.Reporter) {
 		return kpi.Fail("ErrNotReporter", "id", itoa(s.UserID))
 	}
-	c, err := s.Store.Undo(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	c, err := s.Store.NextUndo(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now())
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	// A change to last year's plan (December's figure sent in January) may
+	// be the later one: each plan keeps its own undo list.
+	if lp, lerr := s.planOf(ctx, s.Plan.Year-1); lerr != nil {
+		return lerr
+	} else if lp != nil {
+		lc, lerr := s.Store.NextUndo(ctx, lp.ID, s.UserID, s.UndoWindow, s.now())
+		switch {
+		case lerr == nil && (err != nil || lc.At.After(c.At) || (lc.At.Equal(c.At) && laterEntry(lc.ID, c.ID))):
+			c, err, s.Plan = lc, nil, lp
+		case lerr != nil && !errors.Is(lerr, store.ErrNotFound):
+			return lerr
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
 		return kpi.Fail("ErrNothingToUndo", "hours", itoa(int64(s.UndoWindow.Hours())))
+	}
+	if err := s.mayUndo(s.user, c); err != nil {
+		return err
+	}
+	line, name := "", c.Indicator
+	if ind := s.Plan.Indicator(c.Indicator); ind != nil {
+		line, name = s.changeLine(ind, c), ind.Name(s.lang)
+	}
+	return s.reply(ctx, s.t("UndoAsk", "Name", name, "Line", locales.HTML(line)), []Button{
+		{Text: s.t("ButtonUndo"), Data: cbUndo + ":" + strconv.Itoa(s.Plan.Year) + ":" + c.ID},
+		{Text: s.t("ButtonUndoKeep"), Data: cbUndoKeep + ":" + c.ID},
+	})
+}
+
+// confirmUndo reverts the change the /hoantac question showed, if it is
+// still the user's last one.
+func (s *session) confirmUndo(ctx context.Context, id string) error {
+	if !s.user.Role.AtLeast(access.Reporter) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
+	// "2022:<audit id>": the plan's year, then the change shown.
+	if year, rest, ok := strings.Cut(id, ":"); ok {
+		y, _ := strconv.Atoi(year)
+		if _, err := s.switchYear(ctx, y); err != nil {
+			return err
+		}
+		id = rest
+	}
+	c, err := s.Store.UndoIf(ctx, s.Plan.ID, s.UserID, id, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
+	var refused *kpi.Error
+	switch {
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrExpired):
+		return s.editAnswer(ctx, s.t("UndoGone"))
 	case errors.Is(err, store.ErrConflict):
-		return kpi.Fail("ErrUndoConflict")
+		return s.editAnswer(ctx, s.refusal(kpi.Fail("ErrUndoConflict")))
+	case errors.As(err, &refused):
+		return s.editAnswer(ctx, s.refusal(refused))
 	case err != nil:
 		return err
 	}
-	ind := s.Plan.Indicator(c.Indicator)
-	if ind == nil {
-		return s.reply(ctx, s.t("Undone", "Line", ""))
+	line := ""
+	if ind := s.Plan.Indicator(c.Indicator); ind != nil {
+		line = s.changeLine(ind, c)
 	}
-	return s.reply(ctx, s.t("Undone", "Line", locales.HTML(s.changeLine(ind, c))))
+	return s.editAnswer(ctx, s.t("Undone", "Line", locales.HTML(line)))
+}
+
+// keepUndo answers "Giữ nguyên" on the /hoantac question.
+func (s *session) keepUndo(ctx context.Context, _ string) error {
+	return s.editAnswer(ctx, s.t("UndoKept"))
+}
+
+// editAnswer replaces the pressed message with text, without buttons, and
+// answers the press.
+func (s *session) editAnswer(ctx context.Context, text string) error {
+	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, text, nil); err != nil {
+		if _, serr := s.out.Send(ctx, s.ChatID, text, nil); serr != nil {
+			return serr
+		}
+	}
+	return s.out.Answer(ctx, s.CallbackID, "")
+}
+
+// laterEntry reports whether audit entry a was written after b: stream ids
+// are "<unix ms>-<seq>" of when Redis wrote them, comparable across streams.
+func laterEntry(a, b string) bool {
+	am, as, _ := strings.Cut(a, "-")
+	bm, bs, _ := strings.Cut(b, "-")
+	x, _ := strconv.ParseInt(am, 10, 64)
+	y, _ := strconv.ParseInt(bm, 10, 64)
+	if x != y {
+		return x > y
+	}
+	p, _ := strconv.Atoi(as)
+	q, _ := strconv.Atoi(bs)
+	return p > q
 }

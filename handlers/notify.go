@@ -354,16 +354,16 @@ func (n *Notifier) Digest(ctx context.Context, task string, late []remind.Late) 
 		n.App.Log.Info("weekly digest skipped: no leaders' group (/hanchot nhom)")
 		return nil
 	}
-	ids := make([]string, len(n.App.Plan.Indicators))
-	for i := range n.App.Plan.Indicators {
-		ids[i] = n.App.Plan.Indicators[i].ID
+	plan, err := n.App.planNow(ctx)
+	if err != nil {
+		return err
 	}
-	all, err := n.App.Store.AllReports(ctx, n.App.Plan.ID, ids)
+	all, err := n.App.Store.AllReports(ctx, plan.ID, allIndicators(plan))
 	if err != nil {
 		return err
 	}
 	lang := locales.Languages[0]
-	text := n.App.Cat.T(lang, "DigestTitle") + "\n\n" + n.App.renderOverview(lang, all, nil, true)
+	text := n.App.Cat.T(lang, "DigestTitle") + "\n\n" + n.App.renderOverview(plan, lang, all, nil, true, nil)
 	if len(late) > 0 {
 		text += "\n\n" + n.App.Cat.N(lang, "DigestLate", len(late)) + "\n" + strings.Join(n.App.lateLines(lang, late), "\n")
 	}
@@ -375,16 +375,16 @@ func (n *Notifier) Digest(ctx context.Context, task string, late []remind.Late) 
 	if err != nil {
 		return err
 	}
-	return n.digestChart(ctx, chat, lang, all)
+	return n.digestChart(ctx, chat, plan, lang, all)
 }
 
 // digestChart sends the overview chart after the digest's text. The text is
 // out already: a chart that fails is logged, not retried with the text.
-func (n *Notifier) digestChart(ctx context.Context, chat int64, lang string, all map[string][]kpi.Report) error {
+func (n *Notifier) digestChart(ctx context.Context, chat int64, plan *kpi.Plan, lang string, all map[string][]kpi.Report) error {
 	if n.Photo == nil {
 		return nil
 	}
-	f, err := n.App.overviewChart(lang, all)
+	f, err := n.App.overviewChart(plan, lang, all)
 	if err == nil {
 		err = n.Photo(ctx, chat, f)
 	}

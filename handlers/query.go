@@ -14,8 +14,17 @@ import (
 // progress answers "tiến độ xuất khẩu [Bến Lức] [quý 1]".
 func (s *session) progress(ctx context.Context, args string) error {
 	q, err := s.Plan.ParseQuestion(args)
+	if switched, serr := s.switchYear(ctx, wrongYear(err)); serr != nil {
+		return serr
+	} else if switched { // "xuất khẩu năm 2023" while 2022's plan is in force
+		q, err = s.Plan.ParseQuestion(args)
+	}
+	aspect := kpi.AskedAspect(args)
 	if err != nil {
 		var ke *kpi.Error
+		if errors.As(err, &ke) && aspect == kpi.AspectProjection && (ke.ID == kpi.ErrNoIndicator || ke.ID == kpi.ErrUnknownIndicator) {
+			return s.projections(ctx) // "có đạt kế hoạch không?"
+		}
 		if errors.As(err, &ke) && ke.ID == "ErrNoIndicator" {
 			return s.overview(ctx, "")
 		}
@@ -30,6 +39,22 @@ func (s *session) progress(ctx context.Context, args string) error {
 		return err
 	}
 	reports := figs.Official[q.Indicator.ID]
+	if aspect == kpi.AspectProjection && q.Period == kpi.YearToDate(s.Plan.Year, 12) {
+		q.Period = kpi.Period{} // "dự báo cả năm": from the year to date
+	}
+	x := answerExtras{reports: reports}
+	if q.Indicator.Kind == kpi.Cumulative {
+		if x.last, err = s.lastYear(ctx, []string{q.Indicator.ID}); err != nil {
+			return err
+		}
+		x.province = kpi.Compute(s.Plan, q.Indicator, reports, kpi.Filter{Period: q.Period}, s.now())
+		switch aspect { // compare.go
+		case kpi.AspectMonthly:
+			return s.reply(ctx, s.monthByMonth(q, reports, x.last))
+		case kpi.AspectRanking:
+			return s.reply(ctx, s.ranking(q, x.province))
+		}
+	}
 	// "xuất khẩu Bến Lức và Cần Đước": one answer per unit named, in one
 	// reply; none named, the province.
 	units := q.Units
@@ -43,12 +68,14 @@ func (s *session) progress(ctx context.Context, args string) error {
 		f := kpi.Filter{Period: q.Period}
 		if u != nil {
 			f.Unit = u.ID
+		} else if q.Group != nil {
+			f.Group = q.Group.ID
 		}
 		p := kpi.Compute(s.Plan, q.Indicator, reports, f, s.now())
 		if p.Overflow {
 			return kpi.Fail("ErrTotalOverflow", "indicator", q.Indicator.ID)
 		}
-		text := s.renderProgress(one, p)
+		text := s.renderProgress(one, p, x)
 		// Figures awaiting approval, marked, below the official ones (approval.go).
 		if extra := s.awaitingProgress(one, reports, figs.Awaiting[q.Indicator.ID], f); extra != "" {
 			text += "\n" + extra
@@ -58,12 +85,23 @@ func (s *session) progress(ctx context.Context, args string) error {
 	return s.reply(ctx, strings.Join(parts, "\n\n"))
 }
 
+// answerExtras is what a cumulative answer needs beyond its own progress:
+// the indicator's reports, the province's progress (a unit's share and
+// rank) and last year's figures (comparisons, projections).
+type answerExtras struct {
+	reports  []kpi.Report
+	province kpi.Progress
+	last     *yearFigures
+}
+
 // renderProgress is the full answer for one indicator.
-func (s *session) renderProgress(q kpi.Question, p kpi.Progress) string {
+func (s *session) renderProgress(q kpi.Question, p kpi.Progress, x answerExtras) string {
 	ind := q.Indicator
 	scope := ""
 	if q.Unit != nil {
 		scope = q.Unit.Short
+	} else if q.Group != nil {
+		scope = q.Group.Short
 	}
 	period := s.t("YearLabel", "Year", s.Plan.Year)
 	if !q.Period.IsZero() {
@@ -82,7 +120,15 @@ func (s *session) renderProgress(q kpi.Question, p kpi.Progress) string {
 	}
 	switch ind.Kind {
 	case kpi.Cumulative:
-		lines = append(lines, s.cumulativeLines(q, p)...)
+		if q.Unit != nil {
+			lines = append(lines, s.unitLines(q, p, x.province)...)
+		} else if q.Group != nil {
+			lines = append(lines, s.groupLines(q, p, x.province)...)
+		} else {
+			lines = append(lines, s.cumulativeLines(q, p)...)
+		}
+		lines = append(lines, s.comparisonLines(q, p, x.reports, x.last)...)
+		lines = append(lines, s.projectionLines(q, p, x.last)...)
 	case kpi.Rate, kpi.Level:
 		lines = append(lines, s.rateLines(p)...)
 	case kpi.Count:
@@ -90,10 +136,34 @@ func (s *session) renderProgress(q kpi.Question, p kpi.Progress) string {
 	case kpi.Milestone:
 		lines = append(lines, s.milestoneLines(p)...)
 	}
+	if line := s.provisionalLine(p); line != "" {
+		lines = append(lines, line)
+	}
 	if p.Latest != nil {
 		lines = append(lines, s.asOf(p.Latest))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// maxProvisional bounds the figures named as still estimates.
+const maxProvisional = 8
+
+// provisionalLine names the counted figures that are still estimates or
+// preliminary, or is "" when all are final (or unsaid).
+func (s *session) provisionalLine(p kpi.Progress) string {
+	prov := p.Provisional()
+	if len(prov) == 0 {
+		return ""
+	}
+	var items []string
+	for i, r := range prov {
+		if i == maxProvisional {
+			items = append(items, "…")
+			break
+		}
+		items = append(items, s.t("ProvisionalItem", "Unit", s.unitShort(r.Unit), "Period", r.Period.Label(s.lang), "Status", s.t("StatusShort_"+string(r.Status))))
+	}
+	return s.n("ProgressProvisional", len(prov), "Items", strings.Join(items, "; "))
 }
 
 func (s *session) cumulativeLines(q kpi.Question, p kpi.Progress) []string {
@@ -213,7 +283,7 @@ func (s *session) unitNames(us []*kpi.Unit) string {
 }
 
 // overview shows every indicator on one screen, behind-pace ones marked.
-func (s *session) overview(ctx context.Context, _ string) error {
+func (s *session) overview(ctx context.Context, args string) error {
 	ids := make([]string, len(s.Plan.Indicators))
 	for i := range s.Plan.Indicators {
 		ids[i] = s.Plan.Indicators[i].ID
@@ -222,22 +292,29 @@ func (s *session) overview(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, s.renderOverview(s.lang, figs.Official, figs.Awaiting, false))
+	if u, _, _, ok := s.Plan.MatchUnit(args); ok && strings.TrimSpace(args) != "" {
+		return s.reply(ctx, s.unitOverview(u, figs.Official)) // compare.go
+	}
+	last, err := s.lastYear(ctx, ids)
+	if err != nil {
+		return err
+	}
+	return s.reply(ctx, s.renderOverview(s.Plan, s.lang, figs.Official, figs.Awaiting, false, last))
 }
 
 // renderOverview renders every indicator's progress in lang from all
 // reports, in plan order or, with behindFirst (the weekly digest), the
 // behind-pace ones first. When awaiting is not nil, each indicator's figures
 // awaiting approval are marked after its official summary.
-func (a *App) renderOverview(lang string, all, awaiting map[string][]kpi.Report, behindFirst bool) string {
+func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[string][]kpi.Report, behindFirst bool, last *yearFigures) string {
 	now := a.Now().In(a.Loc)
 	t := func(id string, kv ...any) string { return a.Cat.T(lang, id, kv...) }
-	head := []string{t("OverviewTitle", "Title", a.Plan.Title(lang), "Now", now.Format(t("LayoutDateTime"))), ""}
+	head := []string{t("OverviewTitle", "Title", plan.Title(lang), "Now", now.Format(t("LayoutDateTime"))), ""}
 	var behindLines, otherLines []string
 	behind := 0
-	for i := range a.Plan.Indicators {
-		ind := &a.Plan.Indicators[i]
-		p := kpi.Compute(a.Plan, ind, all[ind.ID], kpi.Filter{}, now)
+	for i := range plan.Indicators {
+		ind := &plan.Indicators[i]
+		p := kpi.Compute(plan, ind, all[ind.ID], kpi.Filter{}, now)
 		mark := "▫️"
 		switch {
 		case p.Behind:
@@ -246,6 +323,15 @@ func (a *App) renderOverview(lang string, all, awaiting map[string][]kpi.Report,
 			mark = "✅"
 		}
 		line := t("OverviewLine", "Mark", mark, "Name", ind.Name(lang), "Summary", locales.HTML(a.summary(lang, ind, p)))
+		if len(p.Provisional()) > 0 {
+			line += " " + t("SummaryProvisional")
+		}
+		if last != nil && ind.Kind == kpi.Cumulative && p.HasData {
+			span := kpi.YearToDate(plan.Year, p.Through)
+			if c, ok := kpi.Compare(kpi.SamePeriod, plan, ind, all[ind.ID], span, last.plan, last.reports[ind.ID], kpi.LastYear(span), kpi.Filter{}, kpi.Filter{}, now); ok {
+				line += " " + t("SummarySamePeriod", "Change", signedChange(c.Pct, lang))
+			}
+		}
 		if aw := awaiting[ind.ID]; len(aw) > 0 { // approval.go
 			line += " " + a.awaitingSummary(lang, ind, all[ind.ID], aw, now)
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"tiendo/bot/kpi"
+	"tiendo/bot/remind"
 	"tiendo/bot/store"
 	"tiendo/locales"
 )
@@ -44,8 +45,14 @@ func (s *session) fail(ctx context.Context, err error) error {
 // suggestions, "indicator", "indicators") is turned into names in the user's
 // language here, and a refusal about one line of a longer message says which.
 func (s *session) refusal(e *kpi.Error) string {
-	kv := make([]any, 0, 2*len(e.Data))
+	kv := make([]any, 0, 2*len(e.Data)+2)
+	// Examples are dated relative to now: never a past date the bot would
+	// then refuse.
+	kv = append(kv, "Today", s.now().Format(s.t("LayoutDate")))
 	for k, v := range e.Data {
+		if k == "example" && v == remind.AddExample {
+			v = strings.Replace(v, remind.AddExampleDue, s.exampleDue(), 1)
+		}
 		switch k {
 		case "suggest", "indicator", "indicators":
 			var names []string

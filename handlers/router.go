@@ -45,6 +45,9 @@ func (a *App) commands() []command {
 		{names: []string{"baocao", "report"}, need: access.Viewer, public: true, run: (*session).report, menu: true},
 		{names: []string{"bieudo", "chart"}, words: []string{"bieu do", "chart"}, need: access.Viewer, public: true, run: (*session).chart, menu: true},
 		{names: []string{"maubaocao", "template"}, words: []string{"mau bao cao"}, need: access.Reporter, run: (*session).template, menu: true},
+		{names: []string{"choduyet", "pending"}, words: []string{"cho duyet"}, need: access.Editor, run: (*session).awaitingList, menu: true}, // approval.go
+		// plans.go
+		{names: []string{"kehoach", "plan"}, words: []string{"ke hoach nam"}, need: access.Viewer, public: true, run: (*session).plans, menu: true},
 	}
 }
 
@@ -80,6 +83,9 @@ func (a *App) Handle(ctx context.Context, out Sender, req Request) (err error) {
 		}
 	}()
 	if err := s.identify(ctx); err != nil {
+		return s.fail(ctx, err)
+	}
+	if s.Plan, err = a.planNow(ctx); err != nil {
 		return s.fail(ctx, err)
 	}
 	if req.CallbackID != "" || req.Data != "" {
@@ -354,6 +360,14 @@ func (s *session) callback(ctx context.Context) error {
 		return s.approve(ctx, arg)
 	case cbReturn: // approval.go
 		return s.askReason(ctx, arg)
+	case cbUndo: // history.go
+		return s.confirmUndo(ctx, arg)
+	case cbUndoKeep:
+		return s.keepUndo(ctx, arg)
+	case cbPlanOK: // plans.go
+		return s.confirmPlan(ctx, arg)
+	case cbPlanCancel:
+		return s.cancelPlan(ctx, arg)
 	case "lang":
 		if err := s.setLanguage(ctx, arg); err != nil {
 			return err

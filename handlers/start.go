@@ -50,14 +50,15 @@ func (s *session) help(ctx context.Context, _ string) error {
 // helpText lists what this user may do, strongest role last.
 func (s *session) helpText() string {
 	parts := []string{s.t("HelpAsk")}
-	files := s.t("HelpFiles") // files.go
+	month := s.exampleMonth().Label(s.lang)
+	files := s.t("HelpFiles", "Month", month, "Year", s.Plan.Year) // files.go
 	if s.user.Role.AtLeast(access.Reporter) {
-		parts = append(parts, s.t("HelpReport"))
+		parts = append(parts, s.t("HelpReport", "Month", month))
 		files += "\n" + s.t("HelpTemplate")
 	}
 	parts = append(parts, files)
 	if s.user.Role.AtLeast(access.Admin) {
-		parts = append(parts, s.t("HelpAdmin"))
+		parts = append(parts, s.t("HelpAdmin", "Due", s.exampleDue()))
 	}
 	parts = append(parts, s.t("HelpLang"))
 	return strings.Join(parts, "\n\n")
@@ -93,4 +94,20 @@ func (s *session) setLanguage(ctx context.Context, lang string) error {
 	}
 	s.user.Lang, s.lang = lang, lang
 	return nil
+}
+
+// exampleMonth is the month the examples the bot shows name: the month a
+// figure without a period is for now, which the bot accepts.
+func (s *session) exampleMonth() kpi.Period {
+	if p, ok := kpi.DefaultMonth(s.now(), s.Plan.Year); ok {
+		return p
+	}
+	return kpi.Month(s.Plan.Year, 1)
+}
+
+// exampleDue is a due time for the examples of /hanchot: the 28th of next
+// month at 17:00, always to come.
+func (s *session) exampleDue() string {
+	now := s.now()
+	return time.Date(now.Year(), now.Month()+1, 28, 17, 0, 0, 0, s.Loc).Format("02/01/2006 15:04")
 }

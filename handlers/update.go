@@ -39,17 +39,34 @@ func (s *session) update(ctx context.Context, _ string) error {
 		}
 		return kpi.Fail("ErrNotReporter", "id", itoa(s.UserID))
 	}
-	var own *kpi.Unit
-	if s.user.Role == access.Reporter {
-		if own = s.Plan.Unit(s.user.Unit); own == nil {
-			return kpi.Fail("ErrReporterNeedsUnit", "id", itoa(s.UserID))
-		}
+	own, rd, err := s.read()
+	// A figure for another year's plan ("tháng 3/2023" while 2022's is in
+	// force, or December's in January) is read again under that plan.
+	year := wrongYear(err)
+	if err == nil && len(rd.Reports) > 0 && rd.Reports[0].Item == "" && rd.Reports[0].Period.Year != s.Plan.Year {
+		year = rd.Reports[0].Period.Year
 	}
-	rd, err := s.Plan.Read(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
+	if switched, serr := s.switchYear(ctx, year); serr != nil {
+		return serr
+	} else if switched {
+		own, rd, err = s.read()
+	}
 	if err != nil {
 		return err
 	}
 	return s.propose(ctx, rd.Reports, rd.Skipped, own, "ReadBackTitle")
+}
+
+// read reads the request's text as a report under the request's plan.
+func (s *session) read() (*kpi.Unit, kpi.Reading, error) {
+	var own *kpi.Unit
+	if s.user.Role == access.Reporter {
+		if own = s.Plan.Unit(s.user.Unit); own == nil {
+			return nil, kpi.Reading{}, kpi.Fail("ErrReporterNeedsUnit", "id", itoa(s.UserID))
+		}
+	}
+	rd, err := s.Plan.Read(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
+	return own, rd, err
 }
 
 // propose reads reports back to their author with Xác nhận / Hủy, after the
@@ -79,7 +96,7 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	if err != nil {
 		return err
 	}
-	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: skipped, Lang: s.lang, Created: s.now()}
+	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: skipped, Lang: s.lang, Created: s.now(), PlanYear: s.Plan.Year}
 	p.Awaiting = s.needsApproval(reports) // approval.go
 	var warnings []string
 	for _, r := range reports {
@@ -147,6 +164,9 @@ func (s *session) reportLine(r kpi.Report, old *kpi.Report) string {
 		return ""
 	}
 	what := s.value(ind, r)
+	if old != nil && (old.Status != kpi.StatusNone || r.Status != kpi.StatusNone) {
+		what = s.statusValue(ind, r) // "ước 520 → chính thức 534 triệu USD"
+	}
 	args := []any{"Name", ind.Name(s.lang), "Unit", s.unitShort(r.Unit), "Value", what}
 	switch ind.Kind {
 	case kpi.Count, kpi.Milestone:
@@ -155,9 +175,28 @@ func (s *session) reportLine(r kpi.Report, old *kpi.Report) string {
 		args = append(args, "Period", r.Period.Label(s.lang))
 	}
 	if old != nil && (ind.Kind != kpi.Count) {
-		return s.t("ReportLineChange", append(args, "Old", s.value(ind, *old))...)
+		line := s.t("ReportLineChange", append(args, "Old", s.statusValue(ind, *old))...)
+		if kpi.IsRevision(old, r) {
+			line += " " + s.revisionNote(*old, r)
+		}
+		return line
 	}
 	return s.t("ReportLine", args...)
+}
+
+// statusValue is a value with its status before it ("ước 520 triệu USD"),
+// or the bare value when its report said none.
+func (s *session) statusValue(ind *kpi.Indicator, r kpi.Report) string {
+	v := s.value(ind, r)
+	if r.Status == kpi.StatusNone || ind.Kind == kpi.Count || ind.Kind == kpi.Milestone {
+		return v
+	}
+	return s.t("StatusValue", "Status", s.t("StatusShort_"+string(r.Status)), "Value", v)
+}
+
+// revisionNote says that a more final figure replaces a provisional one.
+func (s *session) revisionNote(old, next kpi.Report) string {
+	return s.t("RevisionNote", "Old", s.t("Status_"+string(old.Status)), "New", s.t("Status_"+string(next.Status)))
 }
 
 // readDetails are the lines under a figure of a read-back: what the reader
@@ -317,6 +356,9 @@ func abs(f float64) float64 {
 func (s *session) confirm(ctx context.Context, id string) error {
 	p, ok, err := s.ownPending(ctx, id)
 	if !ok {
+		return err
+	}
+	if _, err := s.switchYear(ctx, p.PlanYear); err != nil {
 		return err
 	}
 	if err := s.mayConfirm(s.user, p); err != nil {

@@ -350,16 +350,17 @@ func (r *numReader) read(i, end int) (q Quantity, first, last int, err error) {
 	// After the digits: scale words, then a unit.
 	scale := One
 	j := end
+	words := 0
 	if s, ok := r.scaleAt(j, r.gap(j)); ok {
-		scale, j = s, j+1
+		scale, j, words = s, j+1, 1
 		// "nghìn tỉ" (10^12): a second scale word multiplies.
 		if s, ok := r.scaleAt(j, gapFar); ok {
-			scale, j = scale+s, j+1
+			scale, j, words = scale+s, j+1, 2
 		}
 	}
 	value.Mul(value, pow10(int(scale)))
-	// "2 tỷ 696 triệu": a smaller scale after a scale adds to it.
-	for prev := scale; prev > One && j < len(r.toks) && r.toks[j].kind == '0' && r.isDigits(j); {
+	// "2 tỷ 696 triệu": a smaller scale after one scale word adds to it.
+	for prev := scale; words == 1 && prev > One && j < len(r.toks) && r.toks[j].kind == '0' && r.isDigits(j); {
 		e := r.numberEnd(j)
 		s2, ok := r.scaleAt(e, r.gap(e))
 		if !ok || s2 >= prev {

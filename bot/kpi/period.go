@@ -673,6 +673,20 @@ func (p Period) Label(lang string) string {
 	return fmt.Sprintf("tháng %d–%d/%d", p.From, p.To, p.Year)
 }
 
+// DefaultMonth is the month a figure without a period is for: the last
+// finished month of year, or December of year once year is over (a late
+// figure for a plan whose year has ended). ok is false before year's first
+// month has ended.
+func DefaultMonth(now time.Time, year int) (Period, bool) {
+	if p, ok := LastFinishedMonth(now, year); ok {
+		return p, true
+	}
+	if now.Year() > year {
+		return Month(year, 12), true
+	}
+	return Period{}, false
+}
+
 // LastFinishedMonth returns the month before now's month when it lies in
 // year (December of year when now is in January of the next year): the
 // period a report without one is for. ok is false when that month is not

@@ -43,14 +43,40 @@ type Plan struct {
 	Approval   bool        `toml:"approval"`
 	Department Unit        `toml:"department"`
 	Units      []Unit      `toml:"units"`
+	Groups     []Group     `toml:"groups"`
 	Indicators []Indicator `toml:"indicators"`
 
-	units map[string]*Unit
-	inds  map[string]*Indicator
+	units  map[string]*Unit
+	inds   map[string]*Indicator
+	groups map[string]*Group
 
 	provinceOnce sync.Once
 	province     []phrase
 }
+
+// Group is a set of the plan's units whose figures roll up together: the
+// communes of a former district or province after a reorganisation ("the
+// former Long An"). A question that names it is answered for its units.
+type Group struct {
+	ID      string   `toml:"id"`
+	Name    string   `toml:"name"`
+	Short   string   `toml:"short"`
+	Aliases []string `toml:"aliases"`
+	Units   []string `toml:"units"` // unit ids
+	// Previous says what the group continues in the year before's plan,
+	// for comparisons: a group id of that plan, or "*" for its whole
+	// province (the former province's own plan). "": the same group id.
+	Previous string `toml:"previous"`
+
+	member map[string]bool
+	phr    []phrase
+}
+
+// Has reports whether unit belongs to the group.
+func (g *Group) Has(unit string) bool { return g.member[unit] }
+
+// Group returns the group with id, or nil.
+func (p *Plan) Group(id string) *Group { return p.groups[id] }
 
 // Unit is a reporting unit: a district-level unit, or the department itself.
 type Unit struct {
@@ -99,6 +125,15 @@ type Indicator struct {
 	// default: IIP and GRDP are growth on the same period last year, so
 	// "tăng 5,6% so với cùng kỳ" is the value) or "previous-period".
 	Basis string `toml:"basis"`
+	// DefaultStatus is the status of a figure whose words say none
+	// ("estimate": the monthly report's figures are estimates until the
+	// statistics office's official ones); "" leaves it unsaid.
+	DefaultStatus Status `toml:"status"`
+	// UnitTargetsText allocates the target to units, where the plan does
+	// (unit id → plain decimal): a unit's answer is then held against its
+	// own target. Without it a unit has no target of its own.
+	UnitTargetsText map[string]string `toml:"unit_targets"`
+	UnitTargets     map[string]Amount `toml:"-"`
 
 	Target    Amount `toml:"-"`
 	TargetMin Amount `toml:"-"`
@@ -166,6 +201,10 @@ func DefaultPlan() *Plan {
 	return p
 }
 
+// DefaultPlanSource returns the embedded plan's file, as it is stored in
+// Redis beside the plans admins load.
+func DefaultPlanSource() []byte { return bytes.Clone(longAn2022) }
+
 // LoadPlan reads and validates the plan file at path. Errors are *PlanError
 // (joined with errors.Join when there are several).
 func LoadPlan(path string) (*Plan, error) {
@@ -227,6 +266,34 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 	}
 	for i := range p.Units {
 		checkUnit(fmt.Sprintf("units[%d]", i), &p.Units[i])
+	}
+	p.groups = map[string]*Group{}
+	for i := range p.Groups {
+		g := &p.Groups[i]
+		place := fmt.Sprintf("groups[%d] (%s)", i, g.ID)
+		switch {
+		case g.ID == "":
+			bad(place+".id", "missing")
+		case p.groups[g.ID] != nil || p.units[g.ID] != nil:
+			bad(place+".id", "%q is used twice", g.ID)
+		}
+		if g.Name == "" {
+			bad(place+".name", "missing")
+		}
+		if g.Short == "" {
+			g.Short = g.Name
+		}
+		if len(g.Units) == 0 {
+			bad(place+".units", "a group needs at least one unit")
+		}
+		g.member = map[string]bool{}
+		for _, u := range g.Units {
+			if p.units[u] == nil {
+				bad(place+".units", "%q is not a unit of the plan", u)
+			}
+			g.member[u] = true
+		}
+		p.groups[g.ID] = g
 	}
 	if len(p.Indicators) == 0 {
 		bad("indicators", "a plan needs at least one indicator")
@@ -304,6 +371,21 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 		default:
 			bad(place+".frequency", "must be monthly, quarterly or event, not %q", ind.Frequency)
 		}
+		for uid, text := range ind.UnitTargetsText {
+			if _, ok := p.units[uid]; !ok {
+				bad(place+".unit_targets."+uid, "is not a unit of the plan")
+				continue
+			}
+			if ind.UnitTargets == nil {
+				ind.UnitTargets = map[string]Amount{}
+			}
+			ind.UnitTargets[uid] = amount("unit_targets."+uid, text)
+		}
+		switch ind.DefaultStatus {
+		case StatusNone, Estimate, Preliminary, Official:
+		default:
+			bad(place+".status", "must be estimate, preliminary or official, not %q", ind.DefaultStatus)
+		}
 		if ind.Kind == Milestone {
 			if len(ind.Stages) < 1 {
 				bad(place+".stages", "a milestone needs its stages")
@@ -324,6 +406,13 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 	p.Department.phr = p.Department.buildPhrases()
 	for i := range p.Units {
 		p.Units[i].phr = p.Units[i].buildPhrases()
+	}
+	for i := range p.Groups {
+		g := &p.Groups[i]
+		g.phr = []phrase{newPhrase(g.Name), newPhrase(g.Short)}
+		for _, a := range g.Aliases {
+			g.phr = append(g.phr, newPhrase(a))
+		}
 	}
 	for i := range p.Indicators {
 		p.Indicators[i].phr = p.Indicators[i].buildPhrases()

@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -78,5 +79,45 @@ func TestParsePlanNamesFilePlaceAndProblem(t *testing.T) {
 				t.Fatalf("error %v; want one containing %q", err, c.want)
 			}
 		})
+	}
+}
+
+// The commune-level template parses, and is refused for its empty targets
+// alone: it holds no invented figure, and cannot be loaded until filled in.
+func TestCommuneTemplateNeedsItsTargets(t *testing.T) {
+	src, err := os.ReadFile("plans/template-commune-level.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParsePlan("template-commune-level.toml", src)
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("template: %v, want the targets refused", err)
+	}
+	for _, e := range j.Unwrap() {
+		var pe *PlanError
+		if !errors.As(e, &pe) || !strings.HasSuffix(pe.Place, ".target") || pe.Problem != "missing" {
+			t.Errorf("template refused for something else than an empty target: %v", e)
+		}
+	}
+	if n := len(j.Unwrap()); n != 3 {
+		t.Errorf("%d problems, want the 3 empty targets", n)
+	}
+	// Filled in, it loads, with its group.
+	filled := strings.ReplaceAll(string(src), `target = ""`, `target = "1"`)
+	p, err := ParsePlan("filled.toml", []byte(filled))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := p.Group("long-an-cu"); g == nil || !g.Has("xa-vi-du-1") || g.Previous != "*" {
+		t.Errorf("group = %+v", g)
+	}
+	q, err := p.ParseQuestion("xuất khẩu Long An cũ")
+	if err != nil || q.Group == nil || q.Group.ID != "long-an-cu" || q.Unit != nil {
+		t.Errorf("a question naming the group = %+v, %v", q, err)
+	}
+	bad := strings.Replace(filled, `units = ["xa-vi-du-1", "phuong-vi-du-2"]`, `units = ["ben-luc"]`, 1)
+	if _, err := ParsePlan("bad.toml", []byte(bad)); err == nil || !strings.Contains(err.Error(), `groups[0] (long-an-cu).units: "ben-luc" is not a unit of the plan`) {
+		t.Errorf("a group of an unknown unit: %v", err)
 	}
 }

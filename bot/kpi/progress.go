@@ -101,6 +101,9 @@ type Progress struct {
 	Indicator *Indicator
 	HasData   bool
 	Latest    *Report // the most recently confirmed report counted (by At): "as of … reported by …"; nil without data
+	// Counted are the period figures the answer counted (cumulative,
+	// rate, level); Provisional picks the estimates among them.
+	Counted []Report
 	// cumulative
 	Total      Amount      // sum over units (the period's value under a period filter)
 	Percent    float64     // of target, 0..∞ (also set for counts)
@@ -131,6 +134,7 @@ type Progress struct {
 // Filter narrows a progress question to one unit or one period.
 type Filter struct {
 	Unit   string // unit id; "" = all
+	Group  string // group id: only its units; "" = all
 	Period Period // zero = the year to date
 }
 
@@ -176,8 +180,12 @@ func Compute(p *Plan, ind *Indicator, reports []Report, f Filter, now time.Time)
 	}
 	var units []*Unit
 	allowed := map[string]bool{}
+	g := p.Group(f.Group)
+	if f.Group != "" && g == nil {
+		return pr // a group this plan does not have: nothing to count
+	}
 	for _, u := range p.ReportingUnits(ind) {
-		if f.Unit == "" || f.Unit == u.ID {
+		if (f.Unit == "" || f.Unit == u.ID) && (g == nil || g.Has(u.ID)) {
 			units = append(units, u)
 			allowed[u.ID] = true
 		}
@@ -421,6 +429,9 @@ func (pr *Progress) milestone(ind *Indicator, rs []Report, year int, now time.Ti
 // noteLatest keeps in pr.Latest the most recently confirmed of used.
 func (pr *Progress) noteLatest(used []Report) {
 	for _, r := range used {
+		if r.Item == "" {
+			pr.Counted = append(pr.Counted, r)
+		}
 		if pr.Latest == nil || r.At.After(pr.Latest.At) {
 			c := r
 			pr.Latest = &c

@@ -24,7 +24,9 @@ type Question struct {
 	Indicator *Indicator
 	Unit      *Unit // nil: all units; the first of Units
 	Units     []*Unit
-	Period    Period // zero: year to date
+	// Group is a group of units named instead ("Long An cũ"); nil: none.
+	Group  *Group
+	Period Period // zero: year to date
 }
 
 // commandPrefix is a leading Telegram command, with the bot's name when the
@@ -103,6 +105,13 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 			if t.start >= im.Start && t.end <= im.End {
 				used[i] = true
 			}
+		}
+	}
+	// A group's name before units: it may hold a unit's ("Tân An cũ").
+	if g, from, to, ok := p.matchGroup(toks, func(i int) bool { return used[i] }); ok {
+		q.Group = g
+		for k := from; k < to; k++ {
+			used[k] = true
 		}
 	}
 	// Units before fillers: their names are specific, while fillers are

@@ -873,7 +873,7 @@ func (r *updateReader) figure(ind *Indicator, n *numAt, c clause, m *mention, pe
 			vi, en := r.examples(ind, Period{}, "")
 			return Report{}, Fail(ErrPeriodNotStated, "indicator", ind.ID, "text", clip(strings.TrimSpace(text[c.a:c.b])), "example", vi, "example_en", en)
 		}
-		if p, ok = LastFinishedMonth(r.o.Now, r.p.Year); !ok {
+		if p, ok = DefaultMonth(r.o.Now, r.p.Year); !ok {
 			vi, en := r.examples(ind, Period{}, "")
 			return Report{}, Fail(ErrNeedPeriod, "indicator", ind.ID, "example", vi, "example_en", en)
 		}
@@ -1643,7 +1643,7 @@ func (r *updateReader) ytdNowPeriod(v *lineView) (periodAt, bool) {
 		for _, ph := range ytdNow {
 			if matchFiller(all, i, ph) {
 				pa := periodAt{a: v.words[i].a, b: v.words[i+len(ph.words)-1].b}
-				last, ok := LastFinishedMonth(r.o.Now, r.p.Year)
+				last, ok := DefaultMonth(r.o.Now, r.p.Year)
 				if !ok {
 					pa.err = Fail(ErrNeedPeriod, "indicator", "", "example", "", "example_en", "")
 					return pa, true

@@ -221,6 +221,7 @@ func (p *Plan) Read(text string, o UpdateOptions) (Reading, error) {
 	if len(skipped) > maxSkipped {
 		skipped = skipped[:maxSkipped]
 	}
+	p.defaultStatus(out)
 	return Reading{Reports: out, Skipped: skipped}, nil
 }
 
@@ -640,7 +641,7 @@ func (r *updateReader) value(ind *Indicator, lw *lineWords, per Period, found bo
 	case r.headPeriod.Valid():
 		per = r.headPeriod
 	default:
-		per, perOK = LastFinishedMonth(r.o.Now, r.p.Year)
+		per, perOK = DefaultMonth(r.o.Now, r.p.Year)
 	}
 	if !strings.ContainsAny(lw.cutUsed(), "0123456789") {
 		vi, en := r.examples(ind, per, "")

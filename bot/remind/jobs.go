@@ -145,9 +145,13 @@ type Late struct {
 // required; zero values of the rest mean the defaults in their comments.
 type Config struct {
 	// Redis is the bot's client; asynq keeps its keys under "asynq:{<queue>}".
-	Redis    redis.UniversalClient
-	Store    Store
-	Plan     *kpi.Plan
+	Redis redis.UniversalClient
+	Store Store
+	Plan  *kpi.Plan
+	// Plans, when set, returns every year's plan: their deadlines are all
+	// reminded (a plan loaded in chat included, at the next sync), and Plan
+	// is only the fallback. nil: Plan alone.
+	Plans    func(ctx context.Context) ([]*kpi.Plan, error)
 	Loc      *time.Location
 	Quiet    Quiet
 	Notifier Notifier
@@ -328,7 +332,14 @@ func (r *Reminders) syncLoop(ctx context.Context, done chan struct{}) {
 func (r *Reminders) Sync(ctx context.Context) error {
 	now := r.cfg.Now()
 	from := now.Add(-r.cfg.Lookback)
-	ds := PlanDeadlines(r.cfg.Plan, r.cfg.Loc, from, now.Add(r.cfg.Horizon))
+	plans, err := r.plans(ctx)
+	if err != nil {
+		return fmt.Errorf("remind: sync: %w", err)
+	}
+	var ds []Deadline
+	for _, p := range plans {
+		ds = append(ds, PlanDeadlines(p, r.cfg.Loc, from, now.Add(r.cfg.Horizon))...)
+	}
 	oneOff, err := r.cfg.Store.Deadlines(ctx)
 	if err != nil {
 		return fmt.Errorf("remind: sync: %w", err)
@@ -473,8 +484,14 @@ func (r *Reminders) retryDelay(n int, err error, _ *asynq.Task) time.Duration {
 // plan for plan deadlines, read from the store otherwise; the zero Deadline
 // when it is gone.
 func (r *Reminders) deadline(ctx context.Context, id string) (Deadline, error) {
-	if d, ok := PlanDeadline(r.cfg.Plan, r.cfg.Loc, id); ok {
-		return d, nil
+	plans, err := r.plans(ctx)
+	if err != nil {
+		return Deadline{}, err
+	}
+	for _, p := range plans {
+		if d, ok := PlanDeadline(p, r.cfg.Loc, id); ok {
+			return d, nil
+		}
 	}
 	d, err := r.cfg.Store.Deadline(ctx, id)
 	if errors.Is(err, ErrNoDeadline) {
@@ -758,7 +775,14 @@ func (r *Reminders) handleSummary(ctx context.Context, t *asynq.Task) error {
 // The digest and the summary both use it. It returns an error when Redis
 // fails.
 func (r *Reminders) Overdue(ctx context.Context, now time.Time) ([]Late, error) {
-	ds := PlanDeadlines(r.cfg.Plan, r.cfg.Loc, time.Time{}, now.Add(-OverdueAfter).Add(time.Nanosecond))
+	plans, err := r.plans(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("remind: overdue: %w", err)
+	}
+	var ds []Deadline
+	for _, p := range recentPlans(plans, now) {
+		ds = append(ds, PlanDeadlines(p, r.cfg.Loc, time.Time{}, now.Add(-OverdueAfter).Add(time.Nanosecond))...)
+	}
 	oneOff, err := r.cfg.Store.Deadlines(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("remind: overdue: %w", err)
@@ -867,3 +891,42 @@ func (a asynqLogger) Error(args ...any) { a.l.Error("asynq: " + fmt.Sprint(args.
 // Fatal logs at error level and does not exit: asynq v0.26 never calls it,
 // and a library must not end the bot.
 func (a asynqLogger) Fatal(args ...any) { a.l.Error("asynq: " + fmt.Sprint(args...)) }
+
+// plans returns the plans whose deadlines are reminded: Config.Plans, else
+// Config.Plan.
+func (r *Reminders) plans(ctx context.Context) ([]*kpi.Plan, error) {
+	if r.cfg.Plans == nil {
+		return []*kpi.Plan{r.cfg.Plan}, nil
+	}
+	ps, err := r.cfg.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return []*kpi.Plan{r.cfg.Plan}, nil
+	}
+	return ps, nil
+}
+
+// recentPlans are the plans whose overdue deadlines are still told: this
+// year's and last year's (December's figures are due in January), else the
+// latest plan alone. Older years' gaps are history, not lateness.
+func recentPlans(plans []*kpi.Plan, now time.Time) []*kpi.Plan {
+	if len(plans) <= 1 {
+		return plans
+	}
+	var out []*kpi.Plan
+	latest := plans[0]
+	for _, p := range plans {
+		if p.Year >= now.Year()-1 {
+			out = append(out, p)
+		}
+		if p.Year > latest.Year {
+			latest = p
+		}
+	}
+	if len(out) == 0 {
+		return []*kpi.Plan{latest}
+	}
+	return out
+}

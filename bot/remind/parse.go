@@ -51,7 +51,11 @@ const (
 
 // AddExample is a complete "/hanchot them" line, shown when one is refused.
 // It is the design's own example: a real deadline of the 2022 plan.
-const AddExample = "30/06/2022 17:00 | Nghiệm thu đóng điện TTC Đức Huệ 2 | Đức Huệ | 7d,1d"
+// Handlers show it with AddExampleDue replaced by a date to come.
+const AddExample = AddExampleDue + " | Nghiệm thu đóng điện TTC Đức Huệ 2 | Đức Huệ | 7d,1d"
+
+// AddExampleDue is the due time in AddExample.
+const AddExampleDue = "30/06/2022 17:00"
 
 // DateLayout is how due times are written and shown: dd/mm/yyyy hh:mm.
 const DateLayout = "02/01/2006 15:04"

@@ -275,6 +275,27 @@ func PlanTOML(data []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// IsPlanBook reports whether data is a workbook in the plan layout (its
+// three sheets), rather than a unit's form. It reads only the workbook's
+// directory, under the form reader's limits.
+func IsPlanBook(data []byte) bool {
+	if len(data) > MaxFileSize || checkZip(data) != nil {
+		return false
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped})
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	for _, sh := range []string{PlanSheet, PlanUnitsSheet, PlanIndicatorsSheet} {
+		if idx, _ := f.GetSheetIndex(sh); idx < 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // placeRE reads the place of a kpi.PlanError about a list entry.
 var placeRE = regexp.MustCompile(`^(units|indicators)\[(\d+)\]`)
 

@@ -215,14 +215,57 @@ func (s *Store) History(ctx context.Context, planID, indicator string, unit stri
 // the user did not mean), or an error when Redis fails. allow is the rights
 // check, as for Confirm, on the user's record now and the change to undo.
 func (s *Store) Undo(ctx context.Context, planID string, userID int64, window time.Duration, now time.Time, byName string, allow func(access.User, Change) error) (Change, error) {
+	return s.UndoIf(ctx, planID, userID, "", window, now, byName, allow)
+}
+
+// NextUndo returns the change Undo would revert now (its ID is its audit
+// entry), without reverting it: what /hoantac shows before asking. It
+// returns ErrNotFound as Undo does, and an error when Redis fails.
+func (s *Store) NextUndo(ctx context.Context, planID string, userID int64, window time.Duration, now time.Time) (Change, error) {
+	ukey, akey := s.keys.undo(planID, userID), s.keys.audit(planID)
+	id, err := s.rdb.LIndex(ctx, ukey, 0).Result()
+	if errors.Is(err, redis.Nil) {
+		return Change{}, ErrNotFound
+	}
+	if err != nil {
+		return Change{}, fmt.Errorf("store: next undo %s: %w", ukey, err)
+	}
+	msgs, err := s.rdb.XRange(ctx, akey, id, id).Result()
+	if err != nil {
+		return Change{}, fmt.Errorf("store: next undo %s: read %s %s: %w", ukey, akey, id, err)
+	}
+	if len(msgs) == 0 {
+		return Change{}, ErrNotFound
+	}
+	c, err := changeFromMessage(msgs[0])
+	if err != nil {
+		return Change{}, fmt.Errorf("store: next undo %s: %w", ukey, err)
+	}
+	if window > 0 && now.Sub(c.At) > window {
+		return Change{}, ErrNotFound
+	}
+	return c, nil
+}
+
+// UndoIf is Undo of the change whose audit entry is expect, the one the user
+// was shown: when another change is at the head of the user's list by then
+// (they confirmed or undid something since), it reverts nothing and returns
+// ErrExpired. With expect "" it is Undo.
+func (s *Store) UndoIf(ctx context.Context, planID string, userID int64, expect string, window time.Duration, now time.Time, byName string, allow func(access.User, Change) error) (Change, error) {
 	ukey, akey := s.keys.undo(planID, userID), s.keys.audit(planID)
 	for range retries {
 		id, err := s.rdb.LIndex(ctx, ukey, 0).Result()
 		if errors.Is(err, redis.Nil) {
+			if expect != "" {
+				return Change{}, ErrExpired
+			}
 			return Change{}, ErrNotFound
 		}
 		if err != nil {
 			return Change{}, fmt.Errorf("store: undo %s: %w", ukey, err)
+		}
+		if expect != "" && id != expect {
+			return Change{}, ErrExpired
 		}
 		msgs, err := s.rdb.XRange(ctx, akey, id, id).Result()
 		if err != nil {

@@ -44,6 +44,9 @@ const DefaultPrefix = "tiendo"
 //	{p}:remind:leaders        string the leaders' group chat id
 //	{p}:ready                 string written by the readiness check (Writable), with a TTL
 //	{p}:lease:<name>          string holder of a lease ("poller": the copy that polls), with a TTL
+//	{p}:plans                 hash  year -> plan record (JSON: the TOML file, its origin) (plans.go)
+//	{p}:plansum               hash  year -> digest of that file, written with it: what a copy reads per request
+//	{p}:plandraft:<id>        string a plan file an admin sent, until Xác nhận, with a TTL
 //
 // Plan deadlines are not stored: remind.PlanDeadline computes them from the
 // plan, and what closes them is a report.
@@ -63,6 +66,7 @@ const DefaultPrefix = "tiendo"
 //	remind:deadline:*     one-off deadlines and who marked them done, until /hanchot xoa
 //	remind:done:*
 //	remind:open, remind:seq, remind:leaders
+//	plans, plansum        one plan per year, as many as the department has years
 //
 // A test (cmd/tiendo TestEveryKeyHasALifetime) runs a session and fails on
 // any key without a TTL that is not listed here. asynq's keys (asynq:…) are
@@ -74,6 +78,7 @@ var PermanentKeys = []string{
 	"undo:*:*",
 	"remind:deadline:*", "remind:done:*",
 	"remind:open", "remind:seq", "remind:leaders",
+	"plans", "plansum",
 }
 
 // keys builds every key the store uses. It is a value so a Store and the
@@ -146,7 +151,8 @@ func (k keys) aliveBase() string            { return k.join("alive", "") }
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
 // with the store's own names (users, lang, slang, rate, r, a, audit, undo, pending, upd,
-// alive, noticed, in, inbox, invite, expect, choice, approval, reason, ready, lease).
+// alive, noticed, in, inbox, invite, expect, choice, approval, reason, ready, lease, plans,
+// plansum, plandraft).
 // It cannot fail.
 func (s *Store) Key(parts ...string) string { return s.keys.join(parts...) }
 
@@ -162,6 +168,10 @@ func (k keys) open() string              { return k.join("remind", "open") }
 func (k keys) seq() string               { return k.join("remind", "seq") }
 func (k keys) sent(task string) string   { return k.join("remind", "sent", task) }
 func (k keys) leaders() string           { return k.join("remind", "leaders") }
+
+func (k keys) plans() string              { return k.join("plans") }
+func (k keys) planSums() string           { return k.join("plansum") }
+func (k keys) planDraft(id string) string { return k.join("plandraft", id) }
 
 func (k keys) ready() string { return k.join("ready") }
 

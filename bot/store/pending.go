@@ -42,6 +42,9 @@ type Pending struct {
 	// reporter's figures for an indicator that needs approval). The caller
 	// decides; the store only obeys.
 	Awaiting bool
+	// PlanYear is the year of the plan the reports were read under, so the
+	// press stores them under that plan (0: the plan in force).
+	PlanYear int
 }
 
 // pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus

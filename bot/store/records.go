@@ -186,6 +186,7 @@ type pendingRecord struct {
 	NeedsSecond bool            `json:"needs_second,omitempty"`
 	Awaiting    bool            `json:"awaiting,omitempty"`
 	Skipped     []skippedRecord `json:"skipped,omitempty"`
+	PlanYear    int             `json:"plan_year,omitempty"`
 }
 
 // skippedRecord is a kpi.Skipped: a number the reader left aside.
@@ -205,6 +206,7 @@ func toPendingRecord(p Pending) pendingRecord {
 		Created:     timePtr(p.Created),
 		NeedsSecond: p.NeedsSecond,
 		Awaiting:    p.Awaiting,
+		PlanYear:    p.PlanYear,
 	}
 	for i, r := range p.Reports {
 		rec.Reports[i] = toReportRecord(r)
@@ -235,6 +237,7 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 		Created:     timeVal(rec.Created),
 		NeedsSecond: rec.NeedsSecond,
 		Awaiting:    rec.Awaiting,
+		PlanYear:    rec.PlanYear,
 	}
 	for _, k := range rec.Skipped {
 		p.Skipped = append(p.Skipped, kpi.Skipped{Text: k.Text, Role: kpi.Role(k.Role), What: k.What})

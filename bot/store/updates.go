@@ -84,7 +84,8 @@ redis.call('SET', KEYS[1], 'claimed:' .. ARGV[1], 'PX', ARGV[2])
 local n = 1
 if v then n = 4 end
 if not KEYS[2] then return {n} end
-return {n, redis.call('HGET', KEYS[2], ARGV[4]), redis.call('HGET', KEYS[3], ARGV[4]), redis.call('GET', KEYS[4])}`)
+return {n, redis.call('HGET', KEYS[2], ARGV[4]), redis.call('HGET', KEYS[3], ARGV[4]), redis.call('GET', KEYS[4]),
+  redis.call('HGETALL', KEYS[5])}`)
 
 // ClaimUpdate takes updateID for instance, for at most lease. It returns
 // UpdateTaken when the caller got it — it was new, or the owner's lease ran
@@ -105,6 +106,10 @@ type Caller struct {
 	// Lang is the language they chose ("" when none): a stranger's, or a
 	// registered user's (then also User.Lang). It is what Store.Lang returns.
 	Lang string
+	// PlanSums are the stored plans' digests by year, read with the claim:
+	// WithPlanSums hands them to Plans for the request, which then reads
+	// no more to find the plan in force.
+	PlanSums map[int]string
 }
 
 // ClaimUpdateFrom is ClaimUpdate that, when the caller takes the update
@@ -120,7 +125,7 @@ func (s *Store) claim(ctx context.Context, updateID int64, instance string, leas
 	keys := []string{s.keys.update(updateID)}
 	field := strconv.FormatInt(userID, 10)
 	if userID != 0 {
-		keys = append(keys, s.keys.users(), s.keys.lang(), s.keys.strangerLang(userID))
+		keys = append(keys, s.keys.users(), s.keys.lang(), s.keys.strangerLang(userID), s.keys.planSums())
 	}
 	res, err := claimScript.Run(ctx, s.rdb, keys, instance, lease.Milliseconds(), s.keys.aliveBase(), field).Slice()
 	if err != nil {
@@ -135,9 +140,19 @@ func (s *Store) claim(ctx context.Context, updateID int64, instance string, leas
 	rec, _ := res[1].(string)
 	lang, _ := res[2].(string)
 	own, _ := res[3].(string)
-	c := &Caller{Lang: lang}
+	c := &Caller{Lang: lang, PlanSums: map[int]string{}}
 	if c.Lang == "" {
 		c.Lang = own
+	}
+	if len(res) > 4 {
+		kv, _ := res[4].([]any)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			v, _ := kv[i+1].(string)
+			if y, err := strconv.Atoi(k); err == nil {
+				c.PlanSums[y] = v
+			}
+		}
 	}
 	if rec != "" {
 		u, err := decodeUser(rec, lang)

@@ -267,7 +267,12 @@ func TestApprovalEndToEnd(t *testing.T) {
 	readBack = apButtons(h, apReporter.UserID, "ok:")
 	apPress(h, apReporter, readBack.MessageID, apData(h, readBack, "ok:"))
 	m = apButtons(h, apEditor.UserID, "ap:")
-	mustContain(t, texts(h.say(apReporter, "/hoantac")), "Đã hoàn tác", "90 triệu USD")
+	mustContain(t, texts(h.say(apReporter, "/hoantac")), "Hoàn tác thay đổi gần nhất", "90 triệu USD")
+	undo := apButtons(h, apReporter.UserID, "ud:")
+	apPress(h, apReporter, undo.MessageID, apData(h, undo, "ud:"))
+	if text, _ := apNow(h, apReporter.UserID, undo.MessageID); !strings.Contains(text, "Đã hoàn tác") {
+		t.Errorf("the undo question after Hoàn tác reads %q", text)
+	}
 	did = apPress(h, apEditor, m.MessageID, apData(h, m, "ap:"))
 	mustContain(t, texts(did), "đã được xử lý")
 	if n := apCount(did, "sendMessage") + apCount(did, "editMessageText"); n != 0 {
@@ -296,4 +301,34 @@ func TestApprovalEndToEnd(t *testing.T) {
 	if strings.Contains(got, "Chờ duyệt") {
 		t.Errorf("an editor's figure shows as awaiting:\n%s", got)
 	}
+}
+
+// /choduyet lists what awaits, one message per submission with its buttons,
+// for editors and admins only; its Duyệt counts the figures.
+func TestPendingListApproves(t *testing.T) {
+	h := start(t, map[string]string{"TIENDO_PLAN": approvalPlan(t)}, bot.WithClock(apClock), bot.WithoutReminders())
+	ctx := context.Background()
+	for _, u := range []access.User{
+		{ID: apReporter.UserID, Name: "Hùng", Role: access.Reporter, Unit: "ben-luc"},
+		{ID: apEditor.UserID, Name: "Quang", Role: access.Editor},
+		{ID: 605, Name: "Viewer", Role: access.Viewer},
+	} {
+		if err := h.store.PutUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustContain(t, texts(h.say(apEditor, "/choduyet")), "Không có số liệu nào chờ duyệt")
+	h.say(apReporter, "cập nhật xuất khẩu tháng 3/2022: 520 triệu USD\nnhập khẩu tháng 3/2022: 410 triệu USD")
+	readBack := apButtons(h, apReporter.UserID, "ok:")
+	apPress(h, apReporter, readBack.MessageID, apData(h, readBack, "ok:"))
+
+	got := texts(h.say(apEditor, "/choduyet"))
+	mustContain(t, got, "1 lần gửi số liệu chờ duyệt", "Hùng", "Bến Lức", "520 triệu USD", "410 triệu USD", "Duyệt")
+	mustContain(t, texts(h.say(telegramtest.From{UserID: 605, FirstName: "V", LanguageCode: "vi"}, "/choduyet")), "không có quyền")
+	m := apButtons(h, apEditor.UserID, "ap:")
+	apPress(h, apEditor, m.MessageID, apData(h, m, "ap:"))
+	if rs, err := h.store.Reports(ctx, "long-an-2022", "nhap-khau"); err != nil || len(rs) != 1 {
+		t.Fatalf("imports after Duyệt from /choduyet = %v, %v", rs, err)
+	}
+	mustContain(t, texts(h.say(apEditor, "/pending")), "Không có số liệu nào chờ duyệt")
 }

@@ -439,6 +439,7 @@ func TestEveryKeyHasALifetime(t *testing.T) {
 	h.say(rep, "cập nhật nhập khẩu tháng 3/2022: 400 triệu USD")
 	h.press(rep, h.lastButtons(rep), "ok:")
 	h.say(rep, "/hoantac")
+	h.press(rep, h.lastButtons(rep), "ud:")
 	h.say(rep, "tiến độ xuất khẩu")
 	h.say(rep, "cập nhật bán lẻ tháng 3/2022: 2.150 tỉ đồng") // left unconfirmed
 	invite := texts(h.say(admin, "/moi xem"))

@@ -137,7 +137,13 @@ func TestSubmitConfirmCorrectUndo(t *testing.T) {
 	}
 
 	// Undo restores the value before the correction.
+	// It says what it will undo, and undoes it on the button only.
 	got = texts(h.say(benLuc, "/hoantac"))
+	mustContain(t, got, "Hoàn tác thay đổi gần nhất", "Kim ngạch xuất khẩu", "tháng 3/2022", "520 triệu USD → 540 triệu USD")
+	if rs := h.reports("xuat-khau"); len(rs) != 1 || rs[0].Value != 540_000_000*kpi.AmountScale {
+		t.Fatalf("undone before the button: %+v", rs)
+	}
+	got = texts(h.press(benLuc, h.lastButtons(benLuc), "ud:"))
 	mustContain(t, got, "Đã hoàn tác", "540 triệu USD → 520 triệu USD")
 	mustContain(t, texts(h.say(admin, "tiến độ xuất khẩu")), "0,52 tỉ USD")
 	mustContain(t, texts(h.say(admin, "/lichsu xk Bến Lức")), "hoàn tác")
@@ -193,7 +199,7 @@ func TestRefusalsTeach(t *testing.T) {
 		{"future period", benLuc, "cập nhật xuất khẩu tháng 5/2022: 520 triệu USD",
 			"Kỳ tháng 5/2022 chưa kết thúc nên chưa báo cáo được. Kỳ gần nhất đã kết thúc là tháng 3/2022: ghi tháng 3/2022, hoặc bỏ kỳ đi thì số liệu tự ghi cho tháng 3/2022."},
 		{"outside the plan year", benLuc, "cập nhật xuất khẩu tháng 3/2021: 520 triệu USD",
-			"Kế hoạch đang theo dõi là năm 2022, không phải 2021. Viết ví dụ: tháng 3/2022."},
+			"Chưa có kế hoạch năm 2021 (kế hoạch đang dùng: năm 2022). Viết ví dụ: tháng 3/2022, hoặc nhờ quản trị viên nạp kế hoạch năm 2021 (/kehoach)."},
 		{"unit outside scope", benLuc, "cập nhật xuất khẩu tháng 3 Đức Huệ: 520 triệu USD",
 			"Bạn chỉ báo cáo được cho Bến Lức, không cho Đức Huệ. Bỏ tên đơn vị đi: số liệu sẽ tự ghi cho Bến Lức."},
 		{"missing value", benLuc, "cập nhật xuất khẩu tháng 3",

@@ -1,0 +1,120 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"tiendo/bot/access"
+	"tiendo/bot/kpi"
+	"tiendo/bot/store"
+	"tiendo/bot/store/storetest"
+)
+
+// planOf returns the embedded plan's file made into year's plan.
+func planOf(year int, id string) []byte {
+	src := kpi.DefaultPlanSource()
+	src = bytes.Replace(src, []byte(`id = "long-an-2022"`), []byte(`id = "`+id+`"`), 1)
+	return bytes.Replace(src, []byte("year = 2022"), []byte("year = "+strconv.Itoa(year)), 1)
+}
+
+func TestPlansSeedKeepsAdminPlan(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			s, _ := b.open(t)
+			ctx := context.Background()
+			plans := store.NewPlans(s)
+			if _, err := plans.InForce(ctx, t0); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("InForce on an empty store = %v, want ErrNotFound", err)
+			}
+			seed := store.PlanRecord{Year: 2022, Name: "seed.toml", Source: kpi.DefaultPlanSource(), At: t0}
+			if ok, err := s.SeedPlan(ctx, seed); err != nil || !ok {
+				t.Fatalf("SeedPlan = %v, %v", ok, err)
+			}
+			// An admin's 2022 file (another title) is kept by the next start's seed.
+			admin := planOf(2022, "long-an-2022")
+			admin = bytes.Replace(admin, []byte(`title_vi = "`), []byte(`title_vi = "Sửa: `), 1)
+			if err := s.PutPlan(ctx, store.PlanRecord{Year: 2022, Name: "admin.toml", Source: admin, By: 7, At: t0}); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := s.SeedPlan(ctx, seed); err != nil || ok {
+				t.Fatalf("SeedPlan over an admin's plan = %v, %v; want false", ok, err)
+			}
+			p, err := plans.Year(ctx, 2022)
+			if err != nil || p == nil || p.TitleVI[:len("Sửa: ")] != "Sửa: " {
+				t.Fatalf("plan 2022 after a second seed = %v, %v; want the admin's", p, err)
+			}
+			if err := s.PutPlan(ctx, store.PlanRecord{Year: 2023, Name: "2023.toml", Source: planOf(2023, "long-an-2023"), At: t0}); err != nil {
+				t.Fatal(err)
+			}
+			ys, err := plans.Years(ctx)
+			if err != nil || len(ys) != 2 || ys[0] != 2022 || ys[1] != 2023 {
+				t.Fatalf("Years = %v, %v", ys, err)
+			}
+			for _, c := range []struct {
+				now  time.Time
+				want int
+			}{
+				{t0, 2022},                   // the current year's plan
+				{t0.AddDate(1, 0, 0), 2023},  // the current year's plan
+				{t0.AddDate(4, 0, 0), 2023},  // no plan for 2026: the latest
+				{t0.AddDate(-3, 0, 0), 2023}, // before every plan: the latest
+			} {
+				p, err := plans.InForce(ctx, c.now)
+				if err != nil || p.Year != c.want {
+					t.Errorf("InForce(%d) = %v, %v; want %d", c.now.Year(), p, err, c.want)
+				}
+			}
+		})
+	}
+}
+
+func TestPlanDraftTakenOnce(t *testing.T) {
+	s := realStore(t)
+	ctx := context.Background()
+	id, err := s.PutPlanDraft(ctx, store.PlanRecord{Year: 2023, Name: "x.toml", Source: []byte("a"), By: 1, At: t0}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := s.TakePlanDraft(ctx, id); err != nil || string(rec.Source) != "a" {
+		t.Fatalf("TakePlanDraft = %v, %v", rec, err)
+	}
+	if _, err := s.TakePlanDraft(ctx, id); !errors.Is(err, store.ErrExpired) {
+		t.Fatalf("second TakePlanDraft = %v, want ErrExpired", err)
+	}
+}
+
+// BenchmarkPlanInForce: what resolving the plan costs each request (the
+// years, then the year's file, parsed once and cached), against reading one
+// user record, which every request also does; "ratio" is InForce's time
+// over that baseline's, measured in the same iterations.
+//
+//	go test -run '^$' -bench PlanInForce ./bot/store
+func BenchmarkPlanInForce(b *testing.B) {
+	ctx := context.Background()
+	s := store.New(storetest.Redis(b), storetest.Prefix(b))
+	if _, err := s.SeedPlan(ctx, store.PlanRecord{Year: 2022, Name: "p.toml", Source: kpi.DefaultPlanSource(), At: t0}); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.PutUser(ctx, access.User{ID: 40, Role: access.Viewer}); err != nil {
+		b.Fatal(err)
+	}
+	plans := store.NewPlans(s)
+	var inForce, user time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := plans.InForce(ctx, t0); err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		if _, err := s.User(ctx, 40); err != nil {
+			b.Fatal(err)
+		}
+		inForce += mid.Sub(start)
+		user += time.Since(mid)
+	}
+	b.ReportMetric(float64(inForce)/float64(user), "ratio")
+}
