@@ -107,6 +107,13 @@ func (s *session) report(ctx context.Context, args string) error {
 		return err
 	}
 	tb := report.Table{Plan: s.Plan, Reports: figs.Official, Period: per, Now: s.now(), Lang: s.lang, T: s.plain}
+	last, err := s.lastYear(ctx, allIndicators(s.Plan)) // compare.go
+	if err != nil {
+		return err
+	}
+	if last != nil {
+		tb.LastPlan, tb.LastReports = last.plan, last.reports
+	}
 	data, err := tb.Bytes()
 	if err != nil {
 		return err

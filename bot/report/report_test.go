@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"strings"
 	"testing"
@@ -153,8 +154,8 @@ func TestMonthlyTableLayout(t *testing.T) {
 		"E": "800",       // April: Bến Lức 500 + Đức Hòa 300 (Tân An sent only a year-to-date figure)
 		"F": "830.5",     // May
 		"G": "2630.5",    // 500+520+300+310,5 + Tân An's 1000
-		"H": "", "I": "", // same period last year: not kept, left empty
-		"K": "", // status: not kept
+		"H": "", "I": "", // no plan of last year given: left empty
+		"K": "", // the sample figures state no status
 	}
 	for col, want := range cells {
 		if got := get(t, f, sh, cellAt(col, r)); got != want {
@@ -343,5 +344,58 @@ func TestFileKey(t *testing.T) {
 		if got := FileKey(per); got != want {
 			t.Errorf("FileKey(%v) = %q, want %q", per, got, want)
 		}
+	}
+}
+
+// With last year's plan and figures kept, the columns on the same period
+// last year are computed (as an index: 112.0 is up 12%), and the status
+// column names the least final status of the figures counted.
+func TestTableComparesWithLastYear(t *testing.T) {
+	p := kpi.DefaultPlan()
+	src := bytes.Replace(kpi.DefaultPlanSource(), []byte(`id = "long-an-2022"`), []byte(`id = "long-an-2021"`), 1)
+	src = bytes.Replace(src, []byte("year = 2022"), []byte("year = 2021"), 1)
+	last, err := kpi.ParsePlan("2021.toml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2022, 6, 20, 10, 15, 0, 0, zone)
+	// Bến Lức, January to May of both years (the year to date has no gap).
+	cur := map[string][]kpi.Report{"xuat-khau": {
+		{Indicator: "xuat-khau", Unit: "ben-luc", Period: kpi.Quarter(2022, 1), Value: amount(t, "300000000"), Status: kpi.Official},
+		{Indicator: "xuat-khau", Unit: "ben-luc", Period: kpi.Month(2022, 4), Value: amount(t, "500000000"), Status: kpi.Official},
+		{Indicator: "xuat-khau", Unit: "ben-luc", Period: kpi.Month(2022, 5), Value: amount(t, "560000000"), Status: kpi.Estimate},
+	}}
+	prev := map[string][]kpi.Report{"xuat-khau": {
+		{Indicator: "xuat-khau", Unit: "ben-luc", Period: kpi.Quarter(2021, 1), Value: amount(t, "300000000")},
+		{Indicator: "xuat-khau", Unit: "ben-luc", Period: kpi.Month(2021, 4), Value: amount(t, "400000000")},
+		{Indicator: "xuat-khau", Unit: "ben-luc", Period: kpi.Month(2021, 5), Value: amount(t, "500000000")},
+	}}
+	tb := Table{Plan: p, Reports: cur, Period: kpi.Month(2022, 5), Now: now, Lang: "vi", T: textIn(t, "vi"),
+		LastPlan: last, LastReports: prev}
+	data, err := tb.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, data)
+	sh := f.GetSheetName(0)
+	r := rowOf(t, f, sh, "B", "Kim ngạch xuất khẩu")
+	for col, want := range map[string]string{"H": "112", "I": "113.333333333333", "K": "ước tính"} {
+		if got := get(t, f, sh, cellAt(col, r)); got != want {
+			t.Errorf("exports %s = %q, want %q", col, got, want)
+		}
+	}
+	// Without last year's plan the columns stay empty and the note says why.
+	tb.LastPlan, tb.LastReports = nil, nil
+	data, err = tb.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f = open(t, data)
+	if got := get(t, f, sh, cellAt("H", r)); got != "" {
+		t.Errorf("without last year, H = %q", got)
+	}
+	rows, _ := f.GetRows(sh)
+	if !strings.Contains(fmt.Sprint(rows), "không lưu kế hoạch và số liệu của năm trước") {
+		t.Error("no note that last year's figures are not kept")
 	}
 }

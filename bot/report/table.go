@@ -86,6 +86,11 @@ type Table struct {
 	Now    time.Time // "số liệu đến ngày", and what "so far" means for counts
 	Lang   string    // "vi" or "en": the words kpi writes itself (periods, stages)
 	T      Text
+	// LastPlan and LastReports are the year before's plan and its counted
+	// figures, for the columns on the same period last year; nil when the
+	// bot keeps no plan of that year (the columns stay empty, and say so).
+	LastPlan    *kpi.Plan
+	LastReports map[string][]kpi.Report
 }
 
 // cell names the cell at column col (1-based) and row.
@@ -356,6 +361,9 @@ type row struct {
 	plan, prev, cur, ytd, ytdPlan float64
 	hasPlan, hasPrev, hasCur      bool
 	hasYTD, hasYTDPlan            bool
+	curYoY, ytdYoY                float64 // % change on the same period last year
+	hasCurYoY, hasYTDYoY          bool
+	status                        string // the least final status of the figures counted
 	planText, prevText, curText   string // milestones, ranges: words, not numbers
 	ytdText, note                 string
 }
@@ -429,17 +437,20 @@ func (tb Table) writeTable(b *book, sh string) {
 		cellOr(colPrev, x.prev, x.hasPrev, x.prevText, f)
 		cellOr(colCur, x.cur, x.hasCur, x.curText, f)
 		cellOr(colYTD, x.ytd, x.hasYTD, x.ytdText, f)
-		// Same period last year: not kept by the bot yet (see the note).
-		b.num(sh, colCurYoY, r, 0, false, fmtCompare)
-		b.num(sh, colYTDYoY, r, 0, false, fmtCompare)
+		b.num(sh, colCurYoY, r, x.curYoY, x.hasCurYoY, fmtCompare)
+		b.num(sh, colYTDYoY, r, x.ytdYoY, x.hasYTDYoY, fmtCompare)
 		b.num(sh, colYTDPlan, r, x.ytdPlan, x.hasYTDPlan, fmtCompare)
-		b.set(sh, colStatus, r, "", "center")
+		b.set(sh, colStatus, r, x.status, "center")
 		b.set(sh, colNote, r, x.note, "text")
 		r++
 	}
 	r++
 	b.merge(sh, 1, r, tableCols, r, t("XlsxNoteTitle"), "note")
-	for _, id := range []string{"XlsxNoteEmpty", "XlsxNoteYoY", "XlsxNoteStatus", "XlsxNoteScale"} {
+	yoy := "XlsxNoteYoY"
+	if tb.LastPlan == nil {
+		yoy = "XlsxNoteNoLastYear"
+	}
+	for _, id := range []string{"XlsxNoteEmpty", yoy, "XlsxNoteStatus", "XlsxNoteScale"} {
 		r++
 		b.merge(sh, 1, r, tableCols, r, "– "+t(id), "note")
 		_ = b.f.SetRowHeight(sh, r, 30)
@@ -493,6 +504,17 @@ func (tb Table) indicatorRow(ind *kpi.Indicator, per, prev kpi.Period, hasPrev b
 		}
 		if n := len(tb.behind(ind, per)); n > 0 {
 			x.note = t("XlsxNoteMissing", "Missing", n, "Total", len(tb.Plan.ReportingUnits(ind)))
+		}
+		// The same months of the year before, where that year's plan and
+		// figures are kept: computed, never taken from a report's words.
+		if tb.LastPlan != nil {
+			lr := tb.LastReports[ind.ID]
+			if c, ok := kpi.Compare(kpi.SamePeriod, tb.Plan, ind, rs, per, tb.LastPlan, lr, kpi.LastYear(per), kpi.Filter{}, kpi.Filter{}, tb.Now); ok {
+				x.curYoY, x.hasCurYoY = 100+c.Pct, true
+			}
+			if c, ok := kpi.Compare(kpi.SamePeriod, tb.Plan, ind, rs, ytd, tb.LastPlan, lr, kpi.LastYear(ytd), kpi.Filter{}, kpi.Filter{}, tb.Now); ok {
+				x.ytdYoY, x.hasYTDYoY = 100+c.Pct, true
+			}
 		}
 	case kpi.Rate, kpi.Level:
 		if ind.IsRange() {
@@ -555,7 +577,27 @@ func (tb Table) indicatorRow(ind *kpi.Indicator, per, prev kpi.Period, hasPrev b
 			x.note = t("XlsxNoteStage", "Date", date.Format("02/01/2006"))
 		}
 	}
+	x.status = tb.status(rs, ytd)
 	return x
+}
+
+// status names the least final status among the figures of rs within span
+// (an estimate makes the row an estimate), or "" when none says one.
+func (tb Table) status(rs []kpi.Report, span kpi.Period) string {
+	rank := map[kpi.Status]int{kpi.Estimate: 3, kpi.Preliminary: 2, kpi.Official: 1}
+	worst := kpi.StatusNone
+	for _, r := range rs {
+		if r.Period.Valid() && (r.Period.From < span.From || r.Period.To > span.To) {
+			continue
+		}
+		if rank[r.Status] > rank[worst] {
+			worst = r.Status
+		}
+	}
+	if worst == kpi.StatusNone {
+		return ""
+	}
+	return tb.T("Status_" + string(worst))
 }
 
 // latestBy returns the latest value among rs whose period lies in span.
