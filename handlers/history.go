@@ -96,7 +96,7 @@ func (s *session) undo(ctx context.Context, _ string) error {
 	if !s.user.Role.AtLeast(access.Reporter) {
 		return kpi.Fail("ErrNotReporter", "id", itoa(s.UserID))
 	}
-	c, err := s.Store.NextUndo(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now())
+	batch, err := s.Store.NextUndoBatch(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now())
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -105,10 +105,10 @@ func (s *session) undo(ctx context.Context, _ string) error {
 	if lp, lerr := s.planOf(ctx, s.Plan.Year-1); lerr != nil {
 		return lerr
 	} else if lp != nil {
-		lc, lerr := s.Store.NextUndo(ctx, lp.ID, s.UserID, s.UndoWindow, s.now())
+		lb, lerr := s.Store.NextUndoBatch(ctx, lp.ID, s.UserID, s.UndoWindow, s.now())
 		switch {
-		case lerr == nil && (err != nil || lc.At.After(c.At) || (lc.At.Equal(c.At) && laterEntry(lc.ID, c.ID))):
-			c, err, s.Plan = lc, nil, lp
+		case lerr == nil && (err != nil || lb[0].At.After(batch[0].At) || (lb[0].At.Equal(batch[0].At) && laterEntry(lb[0].ID, batch[0].ID))):
+			batch, err, s.Plan = lb, nil, lp
 		case lerr != nil && !errors.Is(lerr, store.ErrNotFound):
 			return lerr
 		}
@@ -116,15 +116,36 @@ func (s *session) undo(ctx context.Context, _ string) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return kpi.Fail("ErrNothingToUndo", "hours", itoa(int64(s.UndoWindow.Hours())))
 	}
-	if err := s.mayUndo(s.user, c); err != nil {
-		return err
+	for _, c := range batch {
+		if err := s.mayUndo(s.user, c); err != nil {
+			return err
+		}
 	}
-	line, name := "", c.Indicator
+	c := batch[0]
+	lines := make([]string, 0, len(batch))
+	name := c.Indicator
 	if ind := s.Plan.Indicator(c.Indicator); ind != nil {
-		line, name = s.changeLine(ind, c), ind.Name(s.lang)
+		name = ind.Name(s.lang)
 	}
-	return s.reply(ctx, s.t("UndoAsk", "Name", name, "Line", locales.HTML(line)), []Button{
-		{Text: s.t("ButtonUndo"), Data: cbUndo + ":" + strconv.Itoa(s.Plan.Year) + ":" + c.ID},
+	for _, b := range batch {
+		if ind := s.Plan.Indicator(b.Indicator); ind != nil {
+			line := s.changeLine(ind, b)
+			if len(batch) > 1 {
+				line = s.t("UndoBatchLine", "Name", ind.Name(s.lang), "Line", locales.HTML(line))
+			}
+			lines = append(lines, line)
+		}
+	}
+	// The head of the batch and its size: a press undoes that batch, or,
+	// if it has changed since, nothing.
+	data := cbUndo + ":" + strconv.Itoa(s.Plan.Year) + ":" + c.ID
+	text := s.t("UndoAsk", "Name", name, "Line", locales.HTML(strings.Join(lines, "\n")))
+	if len(batch) > 1 {
+		data += ":" + strconv.Itoa(len(batch))
+		text = s.n("UndoAskBatch", len(batch), "Lines", locales.HTML(strings.Join(lines, "\n")))
+	}
+	return s.reply(ctx, text, []Button{
+		{Text: s.t("ButtonUndo"), Data: data},
 		{Text: s.t("ButtonUndoKeep"), Data: cbUndoKeep + ":" + c.ID},
 	})
 }
@@ -135,13 +156,18 @@ func (s *session) confirmUndo(ctx context.Context, id string) error {
 	if !s.user.Role.AtLeast(access.Reporter) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 	}
-	// "2022:<audit id>": the plan's year, then the change shown.
+	// "2022:<audit id>[:<n>]": the plan's year, then the change shown, and
+	// how many changes confirmed together with it were shown.
 	if year, rest, ok := strings.Cut(id, ":"); ok {
 		y, _ := strconv.Atoi(year)
 		if _, err := s.switchYear(ctx, y); err != nil {
 			return err
 		}
 		id = rest
+	}
+	if head, count, ok := strings.Cut(id, ":"); ok {
+		n, _ := strconv.Atoi(count)
+		return s.confirmUndoBatch(ctx, head, n)
 	}
 	c, err := s.Store.UndoIf(ctx, s.Plan.ID, s.UserID, id, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
 	var refused *kpi.Error
@@ -160,6 +186,48 @@ func (s *session) confirmUndo(ctx context.Context, id string) error {
 		line = s.changeLine(ind, c)
 	}
 	return s.editAnswer(ctx, s.t("Undone", "Line", locales.HTML(line)))
+}
+
+// confirmUndoBatch reverts the n changes confirmed together that the
+// /hoantac question showed, newest first, if they are still the user's
+// last ones; each is one atomic step, and a refusal mid-way says what was
+// undone before it.
+func (s *session) confirmUndoBatch(ctx context.Context, head string, n int) error {
+	batch, err := s.Store.NextUndoBatch(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return s.editAnswer(ctx, s.t("UndoGone"))
+	case err != nil:
+		return err
+	case batch[0].ID != head || len(batch) != n:
+		return s.editAnswer(ctx, s.t("UndoGone"))
+	}
+	var done []string
+	for _, b := range batch {
+		c, err := s.Store.UndoIf(ctx, s.Plan.ID, s.UserID, b.ID, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
+		var refused *kpi.Error
+		var why string
+		switch {
+		case err == nil:
+			if ind := s.Plan.Indicator(c.Indicator); ind != nil {
+				done = append(done, s.t("UndoBatchLine", "Name", ind.Name(s.lang), "Line", locales.HTML(s.changeLine(ind, c))))
+			}
+			continue
+		case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrExpired):
+			why = s.t("UndoGone")
+		case errors.Is(err, store.ErrConflict):
+			why = s.refusal(kpi.Fail("ErrUndoConflict"))
+		case errors.As(err, &refused):
+			why = s.refusal(refused)
+		default:
+			return err
+		}
+		if len(done) == 0 {
+			return s.editAnswer(ctx, why)
+		}
+		return s.editAnswer(ctx, s.t("Undone", "Line", locales.HTML(strings.Join(done, "\n")))+"\n"+why)
+	}
+	return s.editAnswer(ctx, s.t("Undone", "Line", locales.HTML(strings.Join(done, "\n"))))
 }
 
 // keepUndo answers "Giữ nguyên" on the /hoantac question.

@@ -250,6 +250,51 @@ func (s *Store) NextUndo(ctx context.Context, planID string, userID int64, windo
 // UndoIf is Undo of the change whose audit entry is expect, the one the user
 // was shown: when another change is at the head of the user's list by then
 // (they confirmed or undid something since), it reverts nothing and returns
+// NextUndoBatch returns the changes /hoantac reverts now: the user's last
+// change and, before it, the others confirmed with it in one read-back
+// (same message, same time), newest first, at most MaxBatchUndo. It
+// returns ErrNotFound as NextUndo does, and an error when Redis fails.
+func (s *Store) NextUndoBatch(ctx context.Context, planID string, userID int64, window time.Duration, now time.Time) ([]Change, error) {
+	head, err := s.NextUndo(ctx, planID, userID, window, now)
+	if err != nil {
+		return nil, err
+	}
+	out := []Change{head}
+	if head.Via == "" {
+		return out, nil
+	}
+	ukey, akey := s.keys.undo(planID, userID), s.keys.audit(planID)
+	ids, err := s.rdb.LRange(ctx, ukey, 1, MaxBatchUndo-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: undo batch %s: %w", ukey, err)
+	}
+	cmds := make([]*redis.XMessageSliceCmd, len(ids))
+	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.XRange(ctx, akey, id, id)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: undo batch %s: %w", akey, err)
+	}
+	for _, cmd := range cmds {
+		msgs := cmd.Val()
+		if len(msgs) == 0 {
+			break
+		}
+		c, err := changeFromMessage(msgs[0])
+		if err != nil || c.Via != head.Via || !c.At.Equal(head.At) {
+			break
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// MaxBatchUndo bounds the changes one /hoantac reverts: a read-back holds
+// at most kpi.MaxReportsPerUpdate figures.
+const MaxBatchUndo = kpi.MaxReportsPerUpdate
+
 // ErrExpired. With expect "" it is Undo.
 func (s *Store) UndoIf(ctx context.Context, planID string, userID int64, expect string, window time.Duration, now time.Time, byName string, allow func(access.User, Change) error) (Change, error) {
 	ukey, akey := s.keys.undo(planID, userID), s.keys.audit(planID)

@@ -61,3 +61,29 @@ func TestUndoAsksFirst(t *testing.T) {
 	}
 	mustContain(t, texts(h.say(benLuc, "/hoantac")), "Kim ngạch nhập khẩu", "410 triệu USD")
 }
+
+// A batch confirmed together is undone together: /hoantac names every
+// figure of it, and one press reverts them all; a figure confirmed in
+// another read-back is not part of it.
+func TestUndoWholeBatch(t *testing.T) {
+	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
+	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
+	h.say(benLuc, "cập nhật bán lẻ tháng 3/2022: 2.150 tỉ đồng")
+	h.press(benLuc, h.lastButtons(benLuc), "ok:")
+	h.say(benLuc, "cập nhật tháng 3/2022\nxuất khẩu: 520 triệu USD\nnhập khẩu: 410 triệu USD")
+	h.press(benLuc, h.lastButtons(benLuc), "ok:")
+
+	got := texts(h.say(benLuc, "/hoantac"))
+	mustContain(t, got, "Hoàn tác 2 số liệu bạn đã xác nhận cùng lúc", "Kim ngạch xuất khẩu", "Kim ngạch nhập khẩu")
+	mustNotContain(t, got, "Tổng mức bán lẻ")
+	got = texts(h.press(benLuc, h.lastButtons(benLuc), "ud:"))
+	mustContain(t, got, "Đã hoàn tác", "520 triệu USD", "410 triệu USD")
+	if len(h.reports("xuat-khau")) != 0 || len(h.reports("nhap-khau")) != 0 {
+		t.Fatalf("the batch was not undone whole: exports %+v, imports %+v", h.reports("xuat-khau"), h.reports("nhap-khau"))
+	}
+	if len(h.reports("ban-le")) != 1 {
+		t.Fatal("the earlier read-back's figure was undone too")
+	}
+	// The next /hoantac is the earlier read-back, alone.
+	mustContain(t, texts(h.say(benLuc, "/hoantac")), "Tổng mức bán lẻ", "2.150 tỉ đồng")
+}

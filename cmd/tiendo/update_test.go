@@ -55,6 +55,29 @@ func (h *harness) lastButtons(from telegramtest.From) telegramtest.Sent {
 	return telegramtest.Sent{}
 }
 
+// lastButtonsFor returns the bot's last message in from's chat with a
+// button whose data starts with prefix: the read-back, say, when a
+// reminder with buttons of its own may have come in after it.
+func (h *harness) lastButtonsFor(from telegramtest.From, prefix string) telegramtest.Sent {
+	h.t.Helper()
+	chat := from.ChatID
+	if chat == 0 {
+		chat = from.UserID
+	}
+	msgs := h.api.Messages(chat)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		for _, row := range msgs[i].Keyboard {
+			for _, b := range row {
+				if strings.HasPrefix(b.Data, prefix) {
+					return msgs[i]
+				}
+			}
+		}
+	}
+	h.t.Fatalf("no message with a %q button in chat %d", prefix, chat)
+	return telegramtest.Sent{}
+}
+
 // press presses the button whose data starts with prefix on msg.
 func (h *harness) press(from telegramtest.From, msg telegramtest.Sent, prefix string) []telegramtest.Sent {
 	h.t.Helper()
