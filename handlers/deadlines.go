@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,7 +43,19 @@ func (s *session) deadlines(ctx context.Context, args string) error {
 	v := kpi.Fold(verb)
 	switch {
 	case v == "":
-		return s.listDeadlines(ctx)
+		return s.listDeadlines(ctx, 0)
+	case isYear(v):
+		// "/hanchot 2022": that year's plan's reporting deadlines the
+		// unit has not met, the whole year.
+		y, _ := strconv.Atoi(v)
+		if s.Plan.Year != y {
+			if ok, err := s.switchYear(ctx, y); err != nil {
+				return err
+			} else if !ok {
+				return kpi.Fail("ErrNoPlanYear", "year", v, "years", strconv.Itoa(s.Plan.Year))
+			}
+		}
+		return s.listDeadlines(ctx, y)
 	case in(v, deadlineAddWords):
 		if !s.Policy.CanManageDeadlines(s.user) {
 			return kpi.Fail("ErrDeadlineEditorsOnly")
@@ -126,7 +139,17 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 // listDeadlines shows the user's open deadlines (all of them for editors
 // and admins) with their ids, and the plan's reporting deadlines their unit
 // still has to meet.
-func (s *session) listDeadlines(ctx context.Context) error {
+// isYear reports whether v is a four-digit year.
+func isYear(v string) bool {
+	y, err := strconv.Atoi(v)
+	return err == nil && len(v) == 4 && y >= 2000 && y <= 2100
+}
+
+// listDeadlines lists the deadlines that concern the user: the one-off
+// ones, and their unit's reporting deadlines not met — the coming month's
+// of the plan in force and of last year's (December's figures are due in
+// January), or, for year, every one of that year's plan up to now.
+func (s *session) listDeadlines(ctx context.Context, year int) error {
 	ds, err := s.Store.Deadlines(ctx)
 	if err != nil {
 		return err
@@ -148,22 +171,34 @@ func (s *session) listDeadlines(ctx context.Context) error {
 			"Due", d.Due.In(s.Loc).Format(s.t("LayoutDateTime")), "Who", strings.Join(open, ", ")))
 		n++
 	}
-	// The unit's next reporting deadlines, not yet met.
+	// The unit's reporting deadlines, not yet met.
 	if s.user.Unit != "" {
 		now := s.now()
-		for _, d := range remind.PlanDeadlines(s.Plan, s.Loc, now, now.AddDate(0, 1, 0)) {
-			a := remind.Assignee{Unit: s.user.Unit}
-			if !d.Assigned(a) {
-				continue
+		from, to := now, now.AddDate(0, 1, 0)
+		plans := []*kpi.Plan{s.Plan}
+		if year != 0 {
+			from = time.Date(year, time.January, 1, 0, 0, 0, 0, s.Loc)
+			to = now
+		} else if lp, err := s.planOf(ctx, s.Plan.Year-1); err != nil {
+			return err
+		} else if lp != nil {
+			plans = append(plans, lp)
+		}
+		for _, p := range plans {
+			for _, d := range remind.PlanDeadlines(p, s.Loc, from, to) {
+				a := remind.Assignee{Unit: s.user.Unit}
+				if !d.Assigned(a) {
+					continue
+				}
+				if ok, err := s.Store.Reported(ctx, p.ID, s.user.Unit, d.Indicator, d.Period); err != nil {
+					return err
+				} else if ok {
+					continue
+				}
+				lines = append(lines, s.t("PlanDeadlineLine", "Title", s.title(s.lang, d),
+					"Due", d.Due.In(s.Loc).Format(s.t("LayoutDateTime"))))
+				n++
 			}
-			if ok, err := s.Store.Reported(ctx, s.Plan.ID, s.user.Unit, d.Indicator, d.Period); err != nil {
-				return err
-			} else if ok {
-				continue
-			}
-			lines = append(lines, s.t("PlanDeadlineLine", "Title", s.title(s.lang, d),
-				"Due", d.Due.In(s.Loc).Format(s.t("LayoutDateTime"))))
-			n++
 		}
 	}
 	if n == 0 {

@@ -255,3 +255,21 @@ func TestPlanAsWorkbook(t *testing.T) {
 		t.Error("the refused workbook changed the plans")
 	}
 }
+
+// In January a unit's December figures of last year's plan are still due
+// and /hanchot lists them; "/hanchot 2022" lists what the unit has not met
+// of that year's plan.
+func TestDeadlinesOfLastYearsPlan(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 4, 15, 9, 30, 0, 0, hcm)}
+	h := start(t, nil, bot.WithClock(clk.Now), bot.WithoutReminders())
+	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
+	h.sendPlan(admin, "ke-hoach-2023.toml", plan2023())
+	mustContain(t, texts(h.press(admin, h.lastButtons(admin), "pl:")), "Đã nạp kế hoạch năm 2023")
+
+	clk.Set(time.Date(2023, 1, 10, 9, 30, 0, 0, hcm))
+	got := texts(h.say(benLuc, "/hanchot"))
+	mustContain(t, got, "tháng 12/2022")
+	got = texts(h.say(benLuc, "/hanchot 2022"))
+	mustContain(t, got, "tháng 3/2022", "tháng 11/2022")
+	mustContain(t, texts(h.say(benLuc, "/hanchot 2019")), "Chưa có kế hoạch năm 2019")
+}
