@@ -115,22 +115,37 @@ func upload(p params, field string) (fileInfo, *apiError) {
 	return fileInfo{name: v}, nil
 }
 
+// fileRequest is what sendPhoto and sendDocument read alike: the chat, the
+// caption (checked as Telegram checks one) and the file uploaded in field.
+type fileRequest struct {
+	chatID                           int64
+	caption, parseMode, plain, canon string
+	file                             fileInfo
+}
+
+func readFileRequest(p params, field string) (fileRequest, *apiError) {
+	chatID, e := chatParam(p)
+	if e != nil {
+		return fileRequest{}, e
+	}
+	fr := fileRequest{chatID: chatID, caption: p.get("caption"), parseMode: p.get("parse_mode")}
+	if fr.plain, fr.canon, e = checkText(fr.caption, fr.parseMode, MaxCaptionLen, true); e != nil {
+		return fileRequest{}, e
+	}
+	if fr.file, e = upload(p, field); e != nil {
+		return fileRequest{}, e
+	}
+	return fr, nil
+}
+
 // sendPhoto accepts a picture Telegram would: one that decodes as PNG or
 // JPEG, at most 10 MB, width + height at most 10000, sides at most 20:1.
 func sendPhoto(s *Server, _ *http.Request, p params) (any, *apiError) {
-	chatID, e := chatParam(p)
+	fr, e := readFileRequest(p, "photo")
 	if e != nil {
 		return nil, e
 	}
-	caption, pm := p.get("caption"), p.get("parse_mode")
-	plain, canon, e := checkText(caption, pm, MaxCaptionLen, true)
-	if e != nil {
-		return nil, e
-	}
-	photo, e := upload(p, "photo")
-	if e != nil {
-		return nil, e
-	}
+	photo := fr.file
 	var w, h int
 	if photo.data != nil {
 		if len(photo.data) > MaxPhotoSize {
@@ -149,9 +164,9 @@ func sendPhoto(s *Server, _ *http.Request, p params) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	m := &message{fromBot: true, method: "sendPhoto", text: caption, parseMode: pm, plain: plain, canon: canon,
+	m := &message{fromBot: true, method: "sendPhoto", text: fr.caption, parseMode: fr.parseMode, plain: fr.plain, canon: fr.canon,
 		kb: kb, filename: photo.name, size: photo.size, width: w, height: h}
-	return s.post(chatID, m, Sent{Filename: photo.name, FileSize: photo.size, ContentType: photo.contentType, Data: photo.data, Width: w, Height: h})
+	return s.post(fr.chatID, m, Sent{Filename: photo.name, FileSize: photo.size, ContentType: photo.contentType, Data: photo.data, Width: w, Height: h})
 }
 
 func (s *Server) wirePhoto(c *chat, m *message) []wirePhotoSize {

@@ -815,19 +815,11 @@ func answerCallbackQuery(s *Server, _ *http.Request, p params) (any, *apiError) 
 }
 
 func sendDocument(s *Server, _ *http.Request, p params) (any, *apiError) {
-	chatID, e := chatParam(p)
+	fr, e := readFileRequest(p, "document")
 	if e != nil {
 		return nil, e
 	}
-	caption, pm := p.get("caption"), p.get("parse_mode")
-	plain, canon, e := checkText(caption, pm, MaxCaptionLen, true)
-	if e != nil {
-		return nil, e
-	}
-	doc, e := upload(p, "document")
-	if e != nil {
-		return nil, e
-	}
+	doc := fr.file
 	if doc.size > MaxDocumentSize {
 		return nil, &apiError{code: 413, desc: "Request Entity Too Large"}
 	}
@@ -835,9 +827,9 @@ func sendDocument(s *Server, _ *http.Request, p params) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	m := &message{fromBot: true, method: "sendDocument", text: caption, parseMode: pm, plain: plain, canon: canon,
+	m := &message{fromBot: true, method: "sendDocument", text: fr.caption, parseMode: fr.parseMode, plain: fr.plain, canon: fr.canon,
 		kb: kb, filename: doc.name, size: doc.size}
-	return s.post(chatID, m, Sent{Filename: doc.name, FileSize: doc.size, ContentType: doc.contentType, Data: doc.data})
+	return s.post(fr.chatID, m, Sent{Filename: doc.name, FileSize: doc.size, ContentType: doc.contentType, Data: doc.data})
 }
 
 func sendChatAction(s *Server, _ *http.Request, p params) (any, *apiError) {
