@@ -41,7 +41,7 @@ func (p *Plan) Intent(text, lang string) Intent {
 		}
 		line = joinSplitScales(line)
 		v := newLineView(line)
-		if v.phraseAt(0, questionWords) > 0 || v.hasFree(clause{to: len(v.words)}, questionWords, nil) {
+		if v.hasFree(clause{to: len(v.words)}, questionWords, nil) {
 			question = true
 		}
 		ments := r.mentions(v)

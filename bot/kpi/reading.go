@@ -1645,7 +1645,9 @@ func (r *updateReader) ytdNowPeriod(v *lineView) (periodAt, bool) {
 				pa := periodAt{a: v.words[i].a, b: v.words[i+len(ph.words)-1].b}
 				last, ok := DefaultMonth(r.o.Now, r.p.Year)
 				if !ok {
-					pa.err = Fail(ErrNeedPeriod, "indicator", "", "example", "", "example_en", "")
+					// January of the plan year: no month of it is over yet.
+					vi, en := r.examples(nil, Period{}, "")
+					pa.err = Fail(ErrNeedPeriod, "example", vi, "example_en", en)
 					return pa, true
 				}
 				pa.p = YearToDate(r.p.Year, last.To)
