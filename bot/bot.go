@@ -313,8 +313,11 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	out := sender{b: b}
 	marks := &doneMarks{log: st, keep: keepDone}
 	fl := newFlood()
-	if o.noFlood {
-		fl = nil // allow lets everything through
+	if o.noFlood || terminal {
+		// allow lets everything through. The terminal chat sends a line
+		// only once the answer to the last one is printed, and a script
+		// piped into it must not be muted part-way.
+		fl = nil
 	}
 	p := &poller{
 		url:     apiURL + "/bot" + token,
@@ -357,7 +360,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	pctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { p.run(pctx); close(done) }()
-	term := &telegramtest.Terminal{Server: srv, In: stdio.In, Out: stdio.Out, User: local}
+	term := &telegramtest.Terminal{Server: srv, In: stdio.In, Out: stdio.Out, User: local, FilesDir: cfg.FilesDir}
 	if f, ok := stdio.In.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			term.Prompt = "> " // a person types; piped input gets a plain transcript

@@ -65,6 +65,9 @@ type Config struct {
 	WebhookURL    string
 	WebhookListen string
 	WebhookSecret Secret
+	// FilesDir is TIENDO_FILES_DIR: where the terminal chat writes the
+	// files the bot sends (DefaultFilesDir when unset).
+	FilesDir string
 }
 
 // Defaults of design §4.
@@ -74,6 +77,7 @@ const (
 	DefaultQuietHours = "20:00-07:00"
 	DefaultUndoWindow = 24 * time.Hour
 	DefaultKeyPrefix  = "tiendo"
+	DefaultFilesDir   = "tiendo-files"
 )
 
 // LoadConfig reads the configuration through getenv. Every problem is
@@ -90,6 +94,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogFormat:  strings.TrimSpace(getenv("TIENDO_LOG")),
 		KeyPrefix:  strings.TrimSpace(getenv("TIENDO_REDIS_PREFIX")),
 		UndoWindow: DefaultUndoWindow,
+		FilesDir:   strings.TrimSpace(getenv("TIENDO_FILES_DIR")),
+	}
+	if c.FilesDir == "" {
+		c.FilesDir = DefaultFilesDir
 	}
 	if c.Token != "" {
 		id, _, ok := strings.Cut(string(c.Token), ":")

@@ -52,4 +52,11 @@
 // "» 🖼 name (width×height)", followed by its caption, a callback answer with text is "ⓘ text". Typing only a number
 // presses that button of the last bot message, if it has one; anything else
 // is sent as text. With Echo, each input line is printed first as "> line".
+// With FilesDir, each file the bot sends is written there and its path
+// printed under its line as "→ path".
+//
+// A line of ":" and a word is the terminal's own command, never sent:
+// ":file PATH [caption]" sends a file as a document, ":as ID [name]" writes
+// as another user from then on (printing what came to their chat), ":as
+// admin" goes back to the first user, ":help" lists them.
 package telegramtest

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -36,9 +38,23 @@ type Terminal struct {
 	// Prompt, when set, is printed whenever the terminal waits for input
 	// (an interactive terminal; not for piped transcripts).
 	Prompt string
+	// FilesDir, when set, is the folder where every file the bot sends
+	// (sendDocument, sendPhoto with an upload) is written, in any chat; the
+	// file's path is printed under its line in the chat. The folder is
+	// made at the first file.
+	FilesDir string
 
-	printed  map[int]int // message id -> edits already printed
-	sentSeen int         // how much of Server.Sent() has been looked at
+	home     From              // User when Run began: ":as admin" goes back to it
+	printed  map[msgKey]int    // message -> edits already printed
+	files    map[msgKey]string // message -> path its file was written to, or the error
+	names    map[string]bool   // file names written by this terminal
+	sentSeen int               // how much of Server.Sent() has been looked at
+}
+
+// msgKey names one bot message: message ids count per chat.
+type msgKey struct {
+	chat int64
+	id   int
 }
 
 // Run reads lines until In ends, sending each non-empty line as a message
@@ -55,7 +71,8 @@ func (t *Terminal) Run(ctx context.Context) error {
 		return errors.New("telegramtest: terminal needs Server, In and Out")
 	}
 	if t.printed == nil {
-		t.printed = map[int]int{}
+		t.printed, t.files, t.names = map[msgKey]int{}, map[msgKey]string{}, map[string]bool{}
+		t.home = t.User
 	}
 	lines := make(chan string)
 	readErr := make(chan error, 1)
@@ -145,7 +162,8 @@ func (f From) chatID() int64 {
 	}
 }
 
-// input sends one line, or presses a button when the line is its number.
+// input sends one line, presses a button when the line is its number, or
+// runs a terminal command (":help") that the bot never sees.
 func (t *Terminal) input(line string) error {
 	text := strings.TrimSpace(line)
 	if text == "" {
@@ -155,6 +173,9 @@ func (t *Terminal) input(line string) error {
 		if _, err := fmt.Fprintf(t.Out, "> %s\n", text); err != nil {
 			return fmt.Errorf("telegramtest: terminal output: %w", err)
 		}
+	}
+	if name, args, ok := terminalCommand(text); ok {
+		return t.command(name, args)
 	}
 	if n, err := strconv.Atoi(text); err == nil {
 		msgs := t.Server.Messages(t.User.chatID())
@@ -222,6 +243,7 @@ func (t *Terminal) print() error {
 	if len(fresh) == 0 {
 		return nil
 	}
+	t.saveFiles(fresh)
 	current := map[int]Sent{}
 	for _, m := range s.Messages(chatID) {
 		current[m.MessageID] = m
@@ -241,18 +263,62 @@ func (t *Terminal) print() error {
 		if !ok {
 			continue
 		}
-		seen, printed := t.printed[m.MessageID]
-		if printed && seen == m.Edits {
-			continue
-		}
-		marker := "» "
-		if printed {
-			marker = "✎ "
-		}
-		t.printed[m.MessageID] = m.Edits
-		b.WriteString(formatMessage(marker, m))
+		b.WriteString(t.formatOnce(m))
 	}
 	return t.write(b.String())
+}
+
+// saveFiles writes the file of each send in fresh, in any chat, to
+// FilesDir, and remembers where (or why not) by message.
+func (t *Terminal) saveFiles(fresh []Sent) {
+	if t.FilesDir == "" {
+		return
+	}
+	for _, x := range fresh {
+		if (x.Method != "sendDocument" && x.Method != "sendPhoto") || x.Data == nil {
+			continue
+		}
+		t.files[msgKey{x.ChatID, x.MessageID}] = t.saveFile(x.Filename, x.Data)
+	}
+}
+
+// saveFile writes data under name in FilesDir, as name-2.ext and so on
+// when this terminal already wrote a file of that name, and returns the
+// line printed under the file: its path, or why it could not be written.
+func (t *Terminal) saveFile(name string, data []byte) string {
+	name = filepath.Base(filepath.Clean("/" + strings.ReplaceAll(name, "\\", "/")))
+	if name == "/" || name == "." || name == "" {
+		name = "file"
+	}
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	for i := 2; t.names[name]; i++ {
+		name = stem + "-" + strconv.Itoa(i) + ext
+	}
+	t.names[name] = true
+	path := filepath.Join(t.FilesDir, name)
+	if err := os.MkdirAll(t.FilesDir, 0o755); err != nil {
+		return "✗ not saved: " + err.Error()
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return "✗ not saved: " + err.Error()
+	}
+	return "→ " + path
+}
+
+// formatOnce formats m if it is new or edited since it was last printed.
+func (t *Terminal) formatOnce(m Sent) string {
+	k := msgKey{m.ChatID, m.MessageID}
+	seen, printed := t.printed[k]
+	if printed && seen == m.Edits {
+		return ""
+	}
+	marker := "» "
+	if printed {
+		marker = "✎ "
+	}
+	t.printed[k] = m.Edits
+	return formatMessage(marker, m, t.files[k])
 }
 
 func (t *Terminal) write(s string) error {
@@ -265,8 +331,9 @@ func (t *Terminal) write(s string) error {
 	return nil
 }
 
-// formatMessage prints one bot message as a person reads it.
-func formatMessage(marker string, m Sent) string {
+// formatMessage prints one bot message as a person reads it; saved is the
+// line under a file (where it was written), if any.
+func formatMessage(marker string, m Sent, saved string) string {
 	body := strings.TrimSpace(m.Plain())
 	if m.Method == "sendDocument" || m.Method == "sendPhoto" {
 		head := "📎 " + m.Filename
@@ -275,6 +342,9 @@ func formatMessage(marker string, m Sent) string {
 		}
 		if m.Method == "sendPhoto" {
 			head = "🖼 " + m.Filename + " (" + strconv.Itoa(m.Width) + "×" + strconv.Itoa(m.Height) + ")"
+		}
+		if saved != "" {
+			head += "\n" + saved
 		}
 		if body != "" {
 			head += "\n" + body

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -223,6 +226,124 @@ func TestTerminalMultiLineAndPrompt(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), "tiendo> "); n != 3 {
 		t.Errorf("prompt shown %d times; want 3 (start, after each answer):\n%s", n, out.String())
+	}
+	e.check(t)
+}
+
+// fileBot sends a document on "báo cáo", tells a document's name, size and
+// sender back, and echoes other text with its sender's id.
+func fileBot(e *errs) bot.HandlerFunc {
+	return func(ctx context.Context, b *bot.Bot, u *models.Update) {
+		if u.Message == nil {
+			return
+		}
+		m := u.Message
+		var err error
+		switch {
+		case m.Document != nil:
+			_, err = b.SendMessage(ctx, &bot.SendMessageParams{ChatID: m.Chat.ID,
+				Text: "nhận " + m.Document.FileName + " " + strconv.FormatInt(m.Document.FileSize, 10) + " B: " + m.Caption})
+		case m.Text == "báo cáo":
+			_, err = b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: m.Chat.ID, Caption: "Báo cáo tháng 5",
+				Document: &models.InputFileUpload{Filename: "bao-cao.xlsx", Data: strings.NewReader("PK-xlsx")}})
+		case strings.HasPrefix(m.Text, "gửi "):
+			to, _ := strconv.ParseInt(strings.TrimPrefix(m.Text, "gửi "), 10, 64)
+			_, err = b.SendMessage(ctx, &bot.SendMessageParams{ChatID: to, Text: "tin cho " + strconv.FormatInt(to, 10)})
+		default:
+			_, err = b.SendMessage(ctx, &bot.SendMessageParams{ChatID: m.Chat.ID,
+				Text: m.From.FirstName + " #" + strconv.FormatInt(m.From.ID, 10) + ": " + m.Text})
+		}
+		e.add(err)
+	}
+}
+
+// Files the bot sends are written to FilesDir (a second of the same name
+// beside the first) and their paths printed; ":file" sends one to the bot.
+func TestTerminalFiles(t *testing.T) {
+	srv := newServer(t)
+	var e errs
+	startBot(t, srv, fileBot(&e))
+	dir := t.TempDir()
+	files := filepath.Join(dir, "out")
+	form := filepath.Join(dir, "mẫu đã điền.xlsx")
+	if err := os.WriteFile(form, []byte("12345"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	in := "báo cáo\nbáo cáo\n:file \"" + form + "\" tháng 5\n:file " + filepath.Join(dir, "none.xlsx") + "\n"
+	term := &Terminal{Server: srv, In: strings.NewReader(in), Out: &out, User: From{UserID: 1}, FilesDir: files, Quiet: 100 * time.Millisecond}
+	if err := term.Run(ctxFor(t, 10*time.Second)); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	first, second := filepath.Join(files, "bao-cao.xlsx"), filepath.Join(files, "bao-cao-2.xlsx")
+	want := "» 📎 bao-cao.xlsx (7 B)\n  → " + first + "\n  Báo cáo tháng 5\n\n" +
+		"» 📎 bao-cao.xlsx (7 B)\n  → " + second + "\n  Báo cáo tháng 5\n\n" +
+		"» nhận mẫu đã điền.xlsx 5 B: tháng 5\n\n" +
+		"✗ open " + filepath.Join(dir, "none.xlsx") + ": no such file or directory\n\n"
+	if out.String() != want {
+		t.Errorf("transcript:\n%s\nwant:\n%s", out.String(), want)
+	}
+	for _, p := range []string{first, second} {
+		if b, err := os.ReadFile(p); err != nil || string(b) != "PK-xlsx" {
+			t.Errorf("%s: %q %v, want the bytes the bot sent", p, b, err)
+		}
+	}
+	e.check(t)
+	noRefusals(t, srv)
+}
+
+// ":as" writes as another user from then on and shows what came to them
+// meanwhile; ":as admin" goes back; ":help" and unknown commands never
+// reach the bot.
+func TestTerminalActsAsAnotherUser(t *testing.T) {
+	srv := newServer(t)
+	var e errs
+	startBot(t, srv, fileBot(&e))
+	var out strings.Builder
+	in := ":help\ngửi 1002\n:as 1002 Hùng\nxin chào\n:as\n:as abc\n:bogus\n:as admin\nlại đây\n:)\n"
+	term := &Terminal{Server: srv, In: strings.NewReader(in), Out: &out, User: From{UserID: 1, FirstName: "Admin"}, Quiet: 100 * time.Millisecond}
+	if err := term.Run(ctxFor(t, 10*time.Second)); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	got := out.String()
+	i := strings.Index(got, "ⓘ now writing")
+	if i < 0 {
+		t.Fatalf("no switch of user:\n%s", got)
+	}
+	help, rest := got[:i], got[i:]
+	for _, w := range []string{":file PATH [caption]", ":as ID [name]", ":as admin", ":help", "not saved"} {
+		if !strings.Contains(help, w) {
+			t.Errorf(":help lacks %q:\n%s", w, help)
+		}
+	}
+	want := `ⓘ now writing as Hùng (#1002)
+
+» tin cho 1002
+
+» Hùng #1002: xin chào
+
+ⓘ writing as Hùng (#1002)
+
+✗ :as needs a Telegram user id (a positive number), e.g. :as 1002 Hùng; :as admin goes back
+
+✗ :bogus is not a terminal command (:help lists them)
+
+ⓘ now writing as Admin (#1)
+
+» Admin #1: lại đây
+
+» Admin #1: :)
+
+`
+	if rest != want {
+		t.Errorf("transcript after :help:\n%s\nwant:\n%s", rest, want)
+	}
+	var texts []string
+	for _, m := range srv.Messages(1) {
+		texts = append(texts, m.Text)
+	}
+	if strings.Join(texts, "|") != "Admin #1: lại đây|Admin #1: :)" {
+		t.Errorf("the bot heard in the admin's chat %q; terminal commands must not reach it", texts)
 	}
 	e.check(t)
 }
