@@ -17,6 +17,7 @@ import (
 
 	"tiendo/bot/kpi"
 	"tiendo/bot/remind"
+	"tiendo/bot/remind/remindtest"
 	"tiendo/bot/store"
 	"tiendo/bot/store/storetest"
 )
@@ -260,9 +261,12 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 	}
 }
 
-// settle is how long a test lets the bot run after what it waited for has
-// arrived, so that a second, wrong delivery would show up too.
-const settle = 500 * time.Millisecond
+// drain waits until the queue has nothing left that could run at the
+// clock's time, so that a second, wrong delivery would have shown up.
+func (e *env) drain() {
+	e.t.Helper()
+	remindtest.WaitIdle(e.t, e.store.Client(), e.queue, e.clk.Now, 20*time.Second)
+}
 
 // reminders returns the task ids of d's reminders (no quiet hours) due after
 // after and by until.
@@ -340,7 +344,7 @@ func TestTwoCopiesSendEachReminderOnce(t *testing.T) {
 		e.advance(d, at)
 		onceEach(t, n, expected(d, e.clk.Now()))
 	}
-	time.Sleep(settle) // room for a duplicate to show up
+	e.drain() // room for a duplicate to show up
 	onceEach(t, n, want)
 
 	// asynq forgets finished tasks after their retention; a sync that
@@ -383,7 +387,7 @@ func TestRestartDeliversWhatWasMissedOnce(t *testing.T) {
 	e.start(second)
 	want := expected(d, d.Due)
 	waitFor(t, 20*time.Second, "the missed reminders", func() bool { return len(n.delivered()) == len(want) })
-	time.Sleep(settle)
+	e.drain()
 	onceEach(t, n, want)
 }
 
@@ -469,8 +473,8 @@ func TestLateRemindersFoldIntoOneCatchUp(t *testing.T) {
 		return len(n.catchUps[duc]) > 0 && len(n.catchUps[user]) > 0 && len(n.overdue) > 0
 	}
 	waitFor(t, 20*time.Second, "the catch-ups and the summary", caughtUp)
-	// Longer than FoldWait: a second catch-up would have gone out by now.
-	time.Sleep(1500 * time.Millisecond)
+	// Nothing left to fold: a second catch-up would have gone out by now.
+	e.drain()
 
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -575,7 +579,7 @@ func TestQuietHoursAndBlockedUsers(t *testing.T) {
 		summary := "summary:" + strconv.FormatInt(d.Due.Add(remind.OverdueAfter).Unix(), 10)
 		// Each task ran and was put off without a word.
 		waitFor(t, 20*time.Second, "the backlog to be held", func() bool { return e.finished(append(want, summary)...) })
-		time.Sleep(settle)
+		e.drain()
 		n.mu.Lock()
 		held := len(n.reminds) + len(n.overdue)
 		n.mu.Unlock()
@@ -596,7 +600,7 @@ func TestQuietHoursAndBlockedUsers(t *testing.T) {
 			}
 		}
 		n.mu.Unlock()
-		time.Sleep(settle)
+		e.drain()
 		onceEach(t, n, want)
 		n.mu.Lock()
 		if len(n.overdue) != 1 {
@@ -678,7 +682,7 @@ func TestGivenUpIsLoggedAndToldOnce(t *testing.T) {
 		return slices.Clone(n.gaveUp)
 	}
 	waitFor(t, 20*time.Second, "the admins to be told", func() bool { return len(given()) > 0 })
-	time.Sleep(settle)
+	e.drain()
 	g := given()
 	if len(g) != 1 {
 		t.Fatalf("admins told %d times, want once: %+v", len(g), g)
@@ -713,7 +717,7 @@ func TestRefusedIsGivenUpAtOnce(t *testing.T) {
 		defer n.mu.Unlock()
 		return len(n.gaveUp) > 0
 	})
-	time.Sleep(settle)
+	e.drain()
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if len(n.gaveUp) != 1 || !strings.Contains(n.gaveUp[0].Err, "400") {
