@@ -15,6 +15,7 @@ import (
 	"tiendo/bot/access"
 	"tiendo/bot/outbox"
 	"tiendo/bot/remind"
+	"tiendo/bot/remind/remindtest"
 	"tiendo/bot/telegramtest"
 )
 
@@ -71,8 +72,7 @@ func (h *harness) count(chat int64, words ...string) int {
 	return n
 }
 
-// eventually waits until cond holds, then lets the bot run a little longer
-// so that a second, wrong message would have arrived too.
+// eventually waits until cond holds, at most 20 s.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -82,7 +82,23 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	time.Sleep(1500 * time.Millisecond)
+}
+
+// drained waits until the harness's reminder queue (queue, or the test's
+// own) has nothing left that could run at now() and the bot has sent what
+// it was sending, so that a second, wrong message would have arrived.
+func (h *harness) drained(now func() time.Time, queue ...string) {
+	h.t.Helper()
+	q := h.prefix
+	if len(queue) > 0 {
+		q = queue[0]
+	}
+	remindtest.WaitIdle(h.t, h.rdb, q, now, 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.api.WaitIdle(ctx, 100*time.Millisecond); err != nil {
+		h.t.Fatalf("the bot did not go quiet: %v", err)
+	}
 }
 
 // The acceptance: with the clock in June 2022, an admin adds the TTC
@@ -112,6 +128,7 @@ func TestDeadlineRemindersOnceThroughDowntimeAndTwoCopies(t *testing.T) {
 	eventually(t, "the 7-day reminders", func() bool {
 		return h.count(r1.UserID, "Nhắc hạn", title) >= 1 && h.count(r2.UserID, "Nhắc hạn", title) >= 1
 	})
+	h.drained(clk.Now)
 	for _, r := range []telegramtest.From{r1, r2} {
 		if n := h.count(r.UserID, "Nhắc hạn", title); n != 1 {
 			t.Errorf("reporter %d got the 7-day reminder %d times", r.UserID, n)
@@ -128,6 +145,7 @@ func TestDeadlineRemindersOnceThroughDowntimeAndTwoCopies(t *testing.T) {
 	eventually(t, "the late 1-day reminders", func() bool {
 		return h.count(r1.UserID, "Nhắc hạn", title) >= 2 && h.count(r2.UserID, "Nhắc hạn", title) >= 2
 	})
+	h.drained(clk.Now)
 	for _, r := range []telegramtest.From{r1, r2} {
 		if n := h.count(r.UserID, "Nhắc hạn", title); n != 2 {
 			t.Errorf("reporter %d got %d reminders by 29 June, want 2", r.UserID, n)
@@ -147,7 +165,7 @@ func TestDeadlineRemindersOnceThroughDowntimeAndTwoCopies(t *testing.T) {
 	h.press(r1, reminder, "dn:")
 	mustContain(t, h.current(r1.UserID, reminder.MessageID), "Đã đánh dấu xong")
 	clk.Set(time.Date(2022, 6, 30, 18, 30, 0, 0, hcm))
-	time.Sleep(3 * time.Second)
+	h.drained(clk.Now)
 	for _, r := range []telegramtest.From{r1, r2} {
 		if n := h.count(r.UserID, title); n != 2 {
 			t.Errorf("reporter %d got %d messages about the deadline after it was done, want the 2 reminders", r.UserID, n)
@@ -182,6 +200,7 @@ func TestOverdueNoticeAndSummary(t *testing.T) {
 	eventually(t, "the overdue notice and summary", func() bool {
 		return h.count(r1.UserID, "Quá hạn", "Gửi báo cáo quý") >= 1 && h.count(admin.UserID, "Quá hạn", "Đức Huệ") >= 1
 	})
+	h.drained(clk.Now)
 	for what, n := range map[string]int{
 		"1-hour reminders": h.count(r1.UserID, "Nhắc hạn"), "due-time reminders": h.count(r1.UserID, "Đến hạn"),
 		"overdue notices": h.count(r1.UserID, "Quá hạn"), "summaries to the admin": h.count(admin.UserID, "Quá hạn"),
@@ -267,6 +286,7 @@ func TestReportNowAndSnooze(t *testing.T) {
 	eventually(t, "the snoozed reminder", func() bool {
 		return h.count(benLuc.UserID, "Nhắc hạn", "Kim ngạch nhập khẩu tháng 3/2022") > before
 	})
+	h.drained(clk.Now)
 	if n := h.count(benLuc.UserID, "Nhắc hạn", "Kim ngạch nhập khẩu tháng 3/2022"); n != before+1 {
 		t.Errorf("%d reminders after snoozing, want %d", n, before+1)
 	}
@@ -286,7 +306,7 @@ func TestBlockedUserStopsRemindersAdminsToldOnce(t *testing.T) {
 	clk.Set(time.Date(2022, 6, 22, 17, 0, 30, 0, hcm))
 	eventually(t, "the admins told", func() bool { return h.count(admin.UserID, "chặn bot") >= 1 })
 	clk.Set(time.Date(2022, 6, 23, 17, 0, 30, 0, hcm))
-	time.Sleep(2 * time.Second)
+	h.drained(clk.Now)
 	if n := h.count(admin.UserID, "chặn bot"); n != 1 {
 		t.Errorf("admins told %d times, want once", n)
 	}
@@ -310,12 +330,13 @@ func TestWeeklyDigestToLeadersGroup(t *testing.T) {
 	if _, err := h.store.PutReport(context.Background(), "long-an-2022", kpiReport("xuat-khau", "ben-luc", 5, 520_000_000)); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Second)
+	h.drained(clk.Now)
 	if n := h.count(leaders.ChatID, "Bản tin tuần"); n != 0 {
 		t.Fatalf("digest sent on Sunday")
 	}
 	clk.Set(time.Date(2022, 6, 20, 8, 0, 30, 0, hcm))
 	eventually(t, "the digest", func() bool { return h.count(leaders.ChatID, "Bản tin tuần") >= 1 })
+	h.drained(clk.Now)
 	if n := h.count(leaders.ChatID, "Bản tin tuần"); n != 1 {
 		t.Errorf("%d digests, want 1", n)
 	}
@@ -354,6 +375,7 @@ func TestReminderSurvivesATelegramOutage(t *testing.T) {
 	h.api.FailNext("sendMessage", outbox.MaxAttempts+2, http.StatusBadGateway, 0)
 	clk.Set(time.Date(2022, 6, 21, 8, 0, 30, 0, hcm))
 	eventually(t, "the 1-hour reminder after the outage", func() bool { return h.count(r1.UserID, "Nhắc hạn", "còn 1 giờ") >= 1 })
+	h.drained(clk.Now)
 	if n := h.count(r1.UserID, "Nhắc hạn"); n != 1 {
 		t.Errorf("the reminder arrived %d times, want once", n)
 	}
@@ -367,7 +389,7 @@ func TestLongOverdueSummaryArrivesWhole(t *testing.T) {
 	clk := &clock{t: time.Date(2022, 6, 20, 18, 0, 30, 0, hcm)}
 	h := start(t, nil, bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) { c.EarlyRetry = 200 * time.Millisecond }))
 	var parts []telegramtest.Sent
-	eventually(t, "the overdue summary", func() bool {
+	collect := func() bool {
 		parts = nil
 		for _, s := range h.api.Sent() {
 			if s.Method == "sendMessage" && s.ChatID == admin.UserID {
@@ -375,7 +397,10 @@ func TestLongOverdueSummaryArrivesWhole(t *testing.T) {
 			}
 		}
 		return len(parts) >= 2
-	})
+	}
+	eventually(t, "the overdue summary", collect)
+	h.drained(clk.Now)
+	collect()
 	if !strings.Contains(telegramtest.Render(parts[0].Text), "Quá hạn") {
 		t.Errorf("the first part is not the summary's head:\n%s", telegramtest.Render(parts[0].Text))
 	}

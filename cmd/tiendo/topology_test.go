@@ -88,6 +88,7 @@ func usable(t *testing.T, h *harness, clk *clock, indicator, figure, total, day 
 	clk.Set(time.Date(2022, 6, atoi(day), 8, 0, 30, 0, hcm))
 	title := "Kiểm tra hạ tầng " + day
 	eventually(t, "the reminder of "+title, func() bool { return h.count(ducHue.UserID, "Nhắc hạn", title) >= 1 })
+	h.drained(clk.Now, h.prefix+"-reminders")
 	if n := h.count(ducHue.UserID, "Nhắc hạn", title); n != 1 {
 		t.Errorf("%d reminders of %s, want 1", n, title)
 	}
@@ -153,6 +154,7 @@ func TestTwoPrefixesShareOneRedis(t *testing.T) {
 	clk.Set(time.Date(2022, 6, 21, 8, 0, 30, 0, hcm))
 	for name, h := range bots {
 		eventually(t, "bot "+name+"'s reminders", func() bool { return h.count(ducHue.UserID, "Nhắc hạn", "Việc của "+name) >= 3 })
+		h.drained(clk.Now, h.prefix+"-reminders")
 	}
 	for name, h := range bots {
 		for _, other := range []string{"A", "B"} {
@@ -179,7 +181,8 @@ func TestTwoPrefixesShareOneRedis(t *testing.T) {
 }
 
 // A Redis that freezes (SIGSTOP: connections accepted, nothing answered) is
-// answered "temporarily unavailable" within the client's timeouts, and the
+// answered "temporarily unavailable" within the client's timeouts (two
+// tries of the 2 s read timeout, and 1,5 s for the back-off and the reply), and the
 // bot answers normally once it thaws. How long the answer took is logged.
 func TestFrozenRedisIsUnavailable(t *testing.T) {
 	t.Parallel()
@@ -195,7 +198,14 @@ func TestFrozenRedisIsUnavailable(t *testing.T) {
 	if _, err := h.api.WaitSent(ctx, before+1); err != nil {
 		t.Fatalf("no answer with Redis frozen: %v", err)
 	}
-	t.Logf("frozen Redis: answered after %v", time.Since(asked).Round(10*time.Millisecond))
+	// A command gives up after its tries of one read timeout each and a
+	// short back-off; the reply then goes out at once.
+	took := time.Since(asked)
+	bound := time.Duration(store.DefaultMaxRetries+1)*store.DefaultReadTimeout + 1500*time.Millisecond
+	t.Logf("frozen Redis: answered after %v (bound %v)", took.Round(10*time.Millisecond), bound)
+	if took > bound {
+		t.Errorf("frozen Redis: answered after %v, beyond the client's timeouts (%v)", took.Round(10*time.Millisecond), bound)
+	}
 	mustContain(t, texts(inChat(admin, h.api.Sent()[before:])), "tạm thời")
 	srv.Thaw(t)
 	deadline := time.Now().Add(10 * time.Second)
