@@ -24,8 +24,11 @@ var ErrDecimal = errors.New("kpi: not a plain decimal")
 // may group digits. It fails on anything else, and on more than three decimals.
 func ParseDecimal(s string) (Amount, error) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), "_", "")
+	if !decimalText(s) { // the text first: "1e999999" never reaches big.Rat
+		return 0, fmt.Errorf("%w: %q", ErrDecimal, s)
+	}
 	r, ok := new(big.Rat).SetString(s)
-	if !ok || strings.ContainsAny(s, "eE/") || s == "" {
+	if !ok {
 		return 0, fmt.Errorf("%w: %q", ErrDecimal, s)
 	}
 	return AmountFromRat(r)

@@ -235,6 +235,9 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 	for _, k := range md.Undecoded() {
 		bad(k.String(), "unknown key")
 	}
+	if !checkLimits(&p, bad) {
+		return nil, errors.Join(errs...)
+	}
 	if p.ID == "" {
 		bad("id", "missing")
 	}

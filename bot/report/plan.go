@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -144,18 +145,16 @@ type unitTOML struct {
 // TOML, for kpi.ParsePlan to validate as it validates a file. It refuses,
 // naming the sheet and the cell, a workbook of another layout, a formula,
 // a cell too long, a number where a whole number is wanted; and, like the
-// form reader, a file too large, a zip bomb, too many rows.
+// form reader, a file too large, a zip bomb, a sheet past the bounds of
+// checkSheets, too many rows, a read over readBudget.
 func PlanTOML(data []byte) ([]byte, error) {
-	if len(data) > MaxFileSize {
-		return nil, kpi.Fail(ErrSheetTooLarge, "max_kb", strconv.Itoa(MaxFileSize>>10))
-	}
-	if err := checkZip(data); err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped, RawCellValue: true})
+	return withBudget(func(ctx context.Context) ([]byte, error) { return readPlanBook(ctx, data) })
+}
+
+func readPlanBook(ctx context.Context, data []byte) ([]byte, error) {
+	f, err := openBook(ctx, data)
 	if err != nil {
-		return nil, kpi.Fail(ErrSheetUnreadable)
+		return nil, err
 	}
 	defer f.Close()
 	read := func(sheet string) ([][]string, error) {
@@ -170,6 +169,9 @@ func PlanTOML(data []byte) ([]byte, error) {
 			return nil, kpi.Fail(ErrSheetTooManyRows, "sheet", sheet, "max", strconv.Itoa(maxPlanRows))
 		}
 		for r, row := range rows {
+			if ctx.Err() != nil {
+				return nil, errBudget()
+			}
 			for c, v := range row {
 				name := cell(c+1, r+1)
 				if fm, _ := f.GetCellFormula(sheet, name); fm != "" {

@@ -3,6 +3,7 @@ package report
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math/big"
@@ -225,19 +226,18 @@ func atCell(err error, sheet, c string) error {
 // not an .xlsx workbook or whose parts unpack to more than a few megabytes (a
 // zip bomb), a workbook that is not a template of this plan (naming the sheet
 // or cell it expected), more than MaxRows rows, a formula in a cell it reads,
-// and every figure a typed report would refuse, naming the cell. It never
+// and every figure a typed report would refuse, naming the cell. Before
+// excelize reads a sheet, every sheet's XML is streamed and bounded
+// (checkSheets); the whole read runs within readBudget. It never
 // returns some figures with an error: a batch is confirmed whole or not at all.
 func ReadTemplate(data []byte, p *kpi.Plan, o kpi.UpdateOptions) (Filled, error) {
-	if len(data) > MaxFileSize {
-		return Filled{}, kpi.Fail(ErrSheetTooLarge, "max_kb", strconv.Itoa(MaxFileSize>>10))
-	}
-	if err := checkZip(data); err != nil {
-		return Filled{}, err
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped, RawCellValue: true})
+	return withBudget(func(ctx context.Context) (Filled, error) { return readTemplate(ctx, data, p, o) })
+}
+
+func readTemplate(ctx context.Context, data []byte, p *kpi.Plan, o kpi.UpdateOptions) (Filled, error) {
+	f, err := openBook(ctx, data)
 	if err != nil {
-		return Filled{}, kpi.Fail(ErrSheetUnreadable)
+		return Filled{}, err
 	}
 	defer f.Close()
 	meta, err := readMeta(f)
@@ -277,6 +277,9 @@ func ReadTemplate(data []byte, p *kpi.Plan, o kpi.UpdateOptions) (Filled, error)
 	out := Filled{Unit: unit, Period: per, Sheet: sh}
 	seen := map[string]string{} // indicator|slot → cell
 	for i := templateFirst - 1; i < len(rows); i++ {
+		if ctx.Err() != nil {
+			return Filled{}, errBudget()
+		}
 		row, err := rd.row(i+1, rows[i])
 		if err != nil {
 			return Filled{}, err

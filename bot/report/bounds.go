@@ -1,0 +1,267 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"tiendo/bot/kpi"
+)
+
+// Bounds on the sheets of a file sent back, checked by reading each sheet's
+// XML as a stream before excelize sees it. excelize expands a row to its
+// last cell when a cell of the sheet is looked up (GetCellFormula): one
+// empty styled cell in column XFD makes a row of 16,384 cells, and 95,000
+// such rows fit in a 490 KB file. Every part of the archive is scanned, not
+// only the sheets the workbook names, so no path or relationship trick
+// hides a sheet from the bound.
+const (
+	maxSheetRow = 1000 // the highest row number any sheet may use
+	maxSheetCol = 64   // the highest column any sheet may use (BL)
+	readsAtOnce = 2    // files read at the same time; more wait their turn within the budget
+)
+
+// readBudget is the time one file may take, waiting for its turn included.
+var readBudget = 10 * time.Second
+
+// More error IDs of the readers.
+const (
+	ErrSheetTooWide      = "ErrSheetTooWide"      // Data: sheet, cell, max (a column letter)
+	ErrSheetTooManyCells = "ErrSheetTooManyCells" // Data: sheet, max
+	ErrSheetTooSlow      = "ErrSheetTooSlow"      // Data: seconds
+)
+
+// readSlots bounds the memory of file reads: at most readsAtOnce run, so a
+// burst of uploads costs at most that many reads' worth.
+var readSlots = make(chan struct{}, readsAtOnce)
+
+// withBudget runs read under the time budget of one file: the read gets a
+// context that ends at the deadline, and the caller gets ErrSheetTooSlow
+// if read has not finished by then (a read stuck in excelize goes on in the
+// background, holding its slot, until it returns: the bounds above keep
+// that short).
+func withBudget[T any](read func(ctx context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), readBudget)
+	slow := func() (T, error) {
+		var zero T
+		return zero, kpi.Fail(ErrSheetTooSlow, "seconds", strconv.Itoa(int(readBudget/time.Second)))
+	}
+	select {
+	case readSlots <- struct{}{}:
+	case <-ctx.Done():
+		cancel()
+		return slow()
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() { <-readSlots }()
+		defer cancel()
+		v, err := read(ctx)
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		select {
+		case r := <-done: // finished at the deadline
+			return r.v, r.err
+		default:
+		}
+		return slow()
+	}
+}
+
+// errBudget is what a read returns when its context ended.
+func errBudget() error {
+	return kpi.Fail(ErrSheetTooSlow, "seconds", strconv.Itoa(int(readBudget/time.Second)))
+}
+
+// openBook checks the archive and the bounds of its sheets, then opens it
+// with excelize. Every refusal is a *kpi.Error.
+func openBook(ctx context.Context, data []byte) (*excelize.File, error) {
+	if len(data) > MaxFileSize {
+		return nil, kpi.Fail(ErrSheetTooLarge, "max_kb", strconv.Itoa(MaxFileSize>>10))
+	}
+	if err := checkZip(data); err != nil {
+		return nil, err
+	}
+	if err := checkSheets(ctx, data); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped, RawCellValue: true})
+	if err != nil {
+		return nil, kpi.Fail(ErrSheetUnreadable)
+	}
+	return f, nil
+}
+
+// checkSheets streams every XML part of the archive (checkZip has bounded
+// their number and size) and refuses a sheet that uses a row past
+// maxSheetRow, a column past maxSheetCol, or more than maxCells cells,
+// naming the sheet and the limit. It stops at the first cell past a limit.
+func checkSheets(ctx context.Context, data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return kpi.Fail(ErrSheetUnreadable)
+	}
+	names := sheetNames(zr)
+	for _, zf := range zr.File {
+		if !strings.HasSuffix(strings.ToLower(zf.Name), ".xml") {
+			continue
+		}
+		name := clipText(names[zf.Name])
+		if name == "" {
+			name = path.Base(zf.Name)
+		}
+		if err := scanSheet(ctx, zf, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanSheet counts the rows and cells of one part; a part that is not a
+// sheet has none.
+func scanSheet(ctx context.Context, zf *zip.File, name string) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return kpi.Fail(ErrSheetUnreadable)
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	d.Strict = false
+	row, col, cells, tokens := 0, 0, 0, 0
+	inRow := false
+	for {
+		tok, err := d.RawToken()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return kpi.Fail(ErrSheetUnreadable)
+		}
+		if tokens++; tokens%4096 == 0 && ctx.Err() != nil {
+			return errBudget()
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				inRow = true
+				row++
+				col = 0
+				if r := attr(t, "r"); r != "" {
+					n, err := strconv.Atoi(r)
+					if err != nil || n < 1 {
+						return kpi.Fail(ErrSheetUnreadable)
+					}
+					row = n
+				}
+				if row > maxSheetRow {
+					return kpi.Fail(ErrSheetTooManyRows, "sheet", name, "max", strconv.Itoa(maxSheetRow))
+				}
+			case "c":
+				if !inRow {
+					continue
+				}
+				cells++
+				col++
+				if r := attr(t, "r"); r != "" {
+					c, rn, err := excelize.CellNameToCoordinates(r)
+					if err != nil {
+						return kpi.Fail(ErrSheetUnreadable)
+					}
+					col = c
+					if rn > maxSheetRow {
+						return kpi.Fail(ErrSheetTooManyRows, "sheet", name, "max", strconv.Itoa(maxSheetRow))
+					}
+				}
+				if col > maxSheetCol {
+					last, _ := excelize.ColumnNumberToName(maxSheetCol)
+					return kpi.Fail(ErrSheetTooWide, "sheet", name, "cell", cell(min(col, excelize.MaxColumns), max(row, 1)), "max", last)
+				}
+				if cells > maxCells {
+					return kpi.Fail(ErrSheetTooManyCells, "sheet", name, "max", strconv.Itoa(maxCells))
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Local == "row" {
+				inRow = false
+			}
+		}
+	}
+}
+
+func attr(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// sheetNames maps the parts of the workbook's sheets to their names, for
+// the refusals; a part it cannot name is named by its file.
+func sheetNames(zr *zip.Reader) map[string]string {
+	out := map[string]string{}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if readXML(zr, "xl/workbook.xml", &wb) != nil || readXML(zr, "xl/_rels/workbook.xml.rels", &rels) != nil {
+		return out
+	}
+	for _, s := range wb.Sheets {
+		for _, r := range rels.Rels {
+			if r.ID != s.ID {
+				continue
+			}
+			p := strings.TrimPrefix(r.Target, "/")
+			if !strings.HasPrefix(p, "xl/") {
+				p = path.Join("xl", p)
+			}
+			out[p] = s.Name
+		}
+	}
+	return out
+}
+
+// readXML decodes a small part (checkZip has bounded it).
+func readXML(zr *zip.Reader, name string, v any) error {
+	for _, zf := range zr.File {
+		if zf.Name != name {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		return xml.NewDecoder(rc).Decode(v)
+	}
+	return errors.New("report: no " + name)
+}
