@@ -108,15 +108,14 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 	if err := draft.CheckLoad(len(who)); err != nil {
 		return err
 	}
-	id, err := s.Store.NextDeadlineID(ctx)
+	// One step with its new id, once per update: the same update handled
+	// again (a copy that took it over) gets the deadline it added.
+	d, _, err := s.Store.AddDeadline(ctx, draft.Deadline("", who, s.UserID, now))
 	if err != nil {
 		return err
 	}
-	d := draft.Deadline(id, who, s.UserID, now)
-	if err := s.Store.PutDeadline(ctx, d); err != nil {
-		return err
-	}
 	// Saved first: if scheduling fails now, the hourly sync schedules it.
+	// Scheduling again is a no-op: the task ids are the deadline's.
 	if s.Reminders != nil {
 		if err := s.Reminders.Schedule(ctx, d); err != nil {
 			s.Log.Warn("schedule deadline", "deadline", d.ID, "err", err)
@@ -298,11 +297,13 @@ func (s *session) doneDeadline(ctx context.Context, id string, pressed bool) err
 }
 
 func (s *session) removeDeadline(ctx context.Context, id string) error {
-	d, err := s.deadline(ctx, id)
-	if err != nil {
-		return err
+	if id == "" {
+		return kpi.Fail("ErrDeadlineID")
 	}
-	if err := s.Store.DeleteDeadline(ctx, id); err != nil {
+	d, err := s.Store.RemoveDeadline(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return kpi.Fail("ErrDeadlineNotFound", "id", id)
+	} else if err != nil {
 		return err
 	}
 	return s.reply(ctx, s.t("DeadlineRemoved", "ID", id, "Title", d.Title))

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"tiendo/bot"
+	"tiendo/bot/access"
+	"tiendo/bot/telegramtest"
+)
+
+// The tests of issue 15's items 3 to 8: writes once per update, plans
+// checked at their confirmation, presses of people who may not act. Users 15xx.
+
+// takenOver sends text as from and waits for the answer; then, as when the
+// copy that handled it was paused or killed before marking it done and
+// another took it over, restarts the bot, leaves the update's claim to a
+// copy whose heartbeat has stopped, and has Telegram deliver the same update
+// again. It returns what the bot said to each delivery.
+func (h *harness) takenOver(from telegramtest.From, text string, opts ...bot.Option) (first, again string) {
+	h.t.Helper()
+	before := len(h.api.Sent())
+	id := h.api.SendText(from, text)
+	first = texts(inChat(from, h.waitNew(before)))
+	again = h.redeliverTakenOver(from, id, opts...)
+	return first, again
+}
+
+// redeliverTakenOver restarts the bot, hands update id's claim to a dead
+// copy and has Telegram deliver it again; it returns the answer.
+func (h *harness) redeliverTakenOver(from telegramtest.From, id int64, opts ...bot.Option) string {
+	h.t.Helper()
+	h.stopBot()
+	key := "{" + h.prefix + "}:upd:" + itoa(id)
+	if err := h.rdb.Set(context.Background(), key, "claimed:0000dead0000", 24*time.Hour).Err(); err != nil {
+		h.t.Fatal(err)
+	}
+	h.app, h.stopBot = h.launch(nil, opts...)
+	before := len(h.api.Sent())
+	h.api.Redeliver(id)
+	return texts(inChat(from, h.waitNew(before)))
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A copy that takes over an update repeats at most its reply: /hanchot
+// them stores one deadline with one set of reminders, /moi makes one
+// invite, and a user added then changed by a later command keeps the
+// change.
+func TestTakenOverCommandsWriteOnce(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 6, 20, 10, 0, 0, 0, hcm)}
+	h := start(t, nil, bot.WithClock(clk.Now))
+	ctx := context.Background()
+
+	first, again := h.takenOver(admin, "/hanchot them 30/06/2026 17:00 | Nghiệm thu đóng điện | Bến Lức | 7d,1d", bot.WithClock(clk.Now))
+	mustContain(t, first, "Đã thêm hạn chót 1")
+	mustContain(t, again, "Đã thêm hạn chót 1")
+	ds, err := h.store.Deadlines(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 1 {
+		t.Errorf("%d deadlines stored from one update handled twice, want 1", len(ds))
+	}
+	jobs := h.jobs("")
+	if jobs == 0 {
+		t.Error("no reminders scheduled")
+	}
+	// Scheduling is asynchronous to nothing here, but give a stray second
+	// set no room: the count is read after the second answer.
+	if n := h.jobs(":2:"); n != 0 {
+		t.Errorf("%d reminders of a second deadline", n)
+	}
+
+	first, again = h.takenOver(admin, "/moi baocao Bến Lức", bot.WithClock(clk.Now))
+	link := func(s string) string {
+		i := strings.Index(s, "?start=")
+		if i < 0 {
+			t.Fatalf("no invite link in %q", s)
+		}
+		return strings.Fields(s[i:])[0]
+	}
+	if link(first) != link(again) {
+		t.Errorf("the repeat made another invite: %s, then %s", link(first), link(again))
+	}
+	n := 0
+	iter := h.rdb.Scan(ctx, 0, "{"+h.prefix+"}:invite:*", 1000).Iterator()
+	for iter.Next(ctx) {
+		n++
+	}
+	if n != 1 {
+		t.Errorf("%d invites stored from one /moi handled twice, want 1", n)
+	}
+
+	// Added, changed by a later command, then the first handled again.
+	before := len(h.api.Sent())
+	add := h.api.SendText(admin, "/nguoidung them 1501 baocao Bến Lức")
+	h.waitNew(before)
+	mustContain(t, texts(h.say(admin, "/nguoidung sua 1501 xem")), "1501")
+	h.redeliverTakenOver(admin, add, bot.WithClock(clk.Now))
+	if u, err := h.store.User(ctx, 1501); err != nil || u.Role != access.Viewer {
+		t.Errorf("user 1501 = %+v, %v; the repeat of an older command undid a later change", u, err)
+	}
+}
