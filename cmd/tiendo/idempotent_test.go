@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"tiendo/bot"
 	"tiendo/bot/access"
+	"tiendo/bot/kpi"
 	"tiendo/bot/telegramtest"
 )
 
@@ -104,4 +106,56 @@ func TestTakenOverCommandsWriteOnce(t *testing.T) {
 	if u, err := h.store.User(ctx, 1501); err != nil || u.Role != access.Viewer {
 		t.Errorf("user 1501 = %+v, %v; the repeat of an older command undid a later change", u, err)
 	}
+}
+
+// planYear returns the embedded plan's file made into year's plan with id.
+func planYear(year int, id string) []byte {
+	src := kpi.DefaultPlanSource()
+	src = bytes.Replace(src, []byte(`id = "long-an-2022"`), []byte(`id = "`+id+`"`), 1)
+	return bytes.Replace(src, []byte("year = 2022"), []byte("year = "+strconv.Itoa(year)), 1)
+}
+
+// edits counts the bot's message edits so far.
+func (h *harness) edits() int {
+	return h.api.Calls("editMessageText") + h.api.Calls("editMessageReplyMarkup")
+}
+
+// Two plan files under one id for two years, both read back before either
+// is confirmed: the second Xác nhận is refused, saying why. A stranger's
+// Hủy on an admin's read-back changes and edits nothing.
+func TestPlanDraftsCheckedAtConfirmation(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 4, 15, 9, 30, 0, 0, hcm)}
+	h := start(t, nil, bot.WithClock(clk.Now), bot.WithoutReminders())
+
+	mustContain(t, h.sendPlan(admin, "a.toml", planYear(2023, "long-an-next")), "Kế hoạch năm 2023")
+	m23 := h.lastButtons(admin)
+	mustContain(t, h.sendPlan(admin, "b.toml", planYear(2024, "long-an-next")), "Kế hoạch năm 2024")
+	m24 := h.lastButtons(admin)
+
+	edits := h.edits()
+	got := texts(h.press(stranger, m23, "pn:"))
+	mustContain(t, got, "Chỉ quản trị viên đã gửi kế hoạch này")
+	if n := h.edits(); n != edits {
+		t.Errorf("a stranger's press edited %d messages", n-edits)
+	}
+	if !h.hasButtons(admin.UserID, m23.MessageID) {
+		t.Error("the admin's read-back lost its buttons")
+	}
+
+	mustContain(t, texts(h.press(admin, m23, "pl:")), "Đã nạp kế hoạch năm 2023")
+	got = texts(h.press(admin, m24, "pl:"))
+	mustContain(t, got, `"long-an-next" is the id of the 2023 plan`)
+	if got := texts(h.say(admin, "/kehoach")); strings.Contains(got, "2024") {
+		t.Errorf("the 2024 plan was stored under 2023's id:\n%s", got)
+	}
+}
+
+// hasButtons reports whether message id in chat still has buttons.
+func (h *harness) hasButtons(chat int64, id int) bool {
+	for _, m := range h.api.Messages(chat) {
+		if m.MessageID == id {
+			return len(m.Keyboard) > 0
+		}
+	}
+	return false
 }
