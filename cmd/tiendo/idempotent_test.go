@@ -159,3 +159,68 @@ func (h *harness) hasButtons(chat int64, id int) bool {
 	}
 	return false
 }
+
+// A press by someone who may not act changes nothing and edits nothing; it
+// is answered with a short notice. A forged "Giữ nguyên" on a reporter's
+// read-back, and an editor's Hoàn tác and a stranger's Giữ nguyên on an
+// admin's /hoantac question in a group.
+func TestPressesOfOthersEditNothing(t *testing.T) {
+	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
+	reporter := telegramtest.From{UserID: 1510, FirstName: "Tâm", LanguageCode: "vi"}
+	editor := telegramtest.From{UserID: 1511, FirstName: "Hà", LanguageCode: "vi", ChatID: -1515, ChatType: "group", ChatTitle: "Sở CT"}
+	h.addUser(reporter.UserID, access.Reporter, "ben-luc")
+	h.addUser(editor.UserID, access.Editor, "")
+
+	// The admin's change, and the admin's /hoantac question in the group.
+	h.say(admin, "cập nhật xuất khẩu tháng 3/2022 Bến Lức: 520 triệu USD")
+	h.press(admin, h.lastButtons(admin), "ok:")
+	inGroup := telegramtest.From{UserID: admin.UserID, FirstName: admin.FirstName, LanguageCode: "vi", ChatID: editor.ChatID, ChatType: "group", ChatTitle: "Sở CT"}
+	mustContain(t, texts(h.say(inGroup, "/hoantac")), "Hoàn tác")
+	q := h.lastButtons(inGroup)
+
+	// The reporter's read-back, waiting for Xác nhận.
+	h.say(reporter, "cập nhật xuất khẩu tháng 3/2022 Bến Lức: 530 triệu USD")
+	rb := h.lastButtons(reporter)
+
+	edits := h.edits()
+	var keep string
+	for _, row := range q.Keyboard {
+		for _, b := range row {
+			if strings.HasPrefix(b.Data, "uk:") {
+				keep = b.Data
+			}
+		}
+	}
+	// A stranger forges Giữ nguyên on the reporter's read-back.
+	forger := telegramtest.From{UserID: stranger.UserID, FirstName: stranger.FirstName, LanguageCode: "vi", ChatID: reporter.UserID}
+	before := len(h.api.Sent())
+	h.api.Press(forger, rb.MessageID, keep)
+	mustContain(t, notices(h.waitNew(before)), "không dành cho bạn")
+	// The editor's Hoàn tác and a stranger's Giữ nguyên on the admin's question.
+	mustContain(t, notices(h.press(editor, q, "ud:")), "không dành cho bạn")
+	strangerInGroup := telegramtest.From{UserID: stranger.UserID, FirstName: stranger.FirstName, LanguageCode: "vi", ChatID: editor.ChatID, ChatType: "group", ChatTitle: "Sở CT"}
+	mustContain(t, notices(h.press(strangerInGroup, q, "uk:")), "không dành cho bạn")
+
+	if n := h.edits(); n != edits {
+		t.Errorf("presses of people who may not act edited %d messages", n-edits)
+	}
+	if !h.hasButtons(reporter.UserID, rb.MessageID) || !h.hasButtons(editor.ChatID, q.MessageID) {
+		t.Error("a message lost its buttons to someone else's press")
+	}
+	if rs := h.reports("xuat-khau"); len(rs) != 1 || rs[0].Value != 520_000_000_000 {
+		t.Errorf("exports = %+v; the admin's figure must stand", rs)
+	}
+	// The admin's own press still works.
+	mustContain(t, texts(h.press(inGroup, q, "uk:")), "Đã giữ nguyên")
+}
+
+// notices returns the notices of the button answers among ss.
+func notices(ss []telegramtest.Sent) string {
+	var b strings.Builder
+	for _, s := range ss {
+		if s.Method == "answerCallbackQuery" {
+			b.WriteString(s.Text + "\n")
+		}
+	}
+	return b.String()
+}
