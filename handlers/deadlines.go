@@ -89,6 +89,12 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 	if err != nil {
 		return err
 	}
+	if last, err := s.lastDueYear(ctx); err != nil {
+		return err
+	} else if draft.Due.Year() > last {
+		return kpi.Fail("ErrDueTooFar", "due", draft.Due.In(s.Loc).Format(remind.DateLayout),
+			"last", strconv.Itoa(last), "example", remind.AddExample)
+	}
 	users, err := s.Store.Users(ctx)
 	if err != nil {
 		return err
@@ -133,6 +139,23 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 	return s.reply(ctx, s.t("DeadlineAdded", "ID", d.ID, "Title", d.Title,
 		"Due", d.Due.In(s.Loc).Format(s.t("LayoutDateTime")), "Who", strings.Join(names, ", "),
 		"When", strings.Join(when, "; ")))
+}
+
+// lastDueYear is the last year a one-off deadline may fall in: the year
+// after the latest plan's, or after this one when that is later. A date
+// beyond (31/12/9999) is a slip, and its reminder tasks would live for ever.
+func (s *session) lastDueYear(ctx context.Context) (int, error) {
+	last := max(s.Plan.Year, s.now().Year())
+	if s.Plans != nil {
+		ys, err := s.Plans.Years(ctx)
+		if err != nil {
+			return 0, err
+		}
+		for _, y := range ys {
+			last = max(last, y)
+		}
+	}
+	return last + 1, nil
 }
 
 // listDeadlines shows the user's open deadlines (all of them for editors
