@@ -224,3 +224,52 @@ func notices(ss []telegramtest.Sent) string {
 	}
 	return b.String()
 }
+
+// /choduyet keeps one record per listed submission, however often it is
+// called, and Duyệt on any listing closes them all. A figure whose reporter
+// was removed since still counts when an editor approves it, and the
+// editor is told the reporter is no longer a user.
+func TestPendingListOneRecordPerSubmission(t *testing.T) {
+	h := start(t, map[string]string{"TIENDO_PLAN": approvalPlan(t)}, bot.WithClock(apClock), bot.WithoutReminders())
+	ctx := context.Background()
+	for _, u := range []access.User{
+		{ID: apReporter.UserID, Name: "Hùng", Role: access.Reporter, Unit: "ben-luc"},
+		{ID: apEditor.UserID, Name: "Quang", Role: access.Editor},
+	} {
+		if err := h.store.PutUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.say(apReporter, "cập nhật nhập khẩu tháng 3/2022: 410 triệu USD")
+	readBack := apButtons(h, apReporter.UserID, "ok:")
+	apPress(h, apReporter, readBack.MessageID, apData(h, readBack, "ok:"))
+	records := func() int {
+		n := 0
+		iter := h.rdb.Scan(ctx, 0, "{"+h.prefix+"}:approval:*", 1000).Iterator()
+		for iter.Next(ctx) {
+			n++
+		}
+		return n
+	}
+	asked := records() // the approvers' request at the confirmation
+	var listed []telegramtest.Sent
+	for range 3 {
+		mustContain(t, texts(h.say(apEditor, "/choduyet")), "410 triệu USD")
+		listed = append(listed, apButtons(h, apEditor.UserID, "ap:"))
+	}
+	if n := records() - asked; n != 1 {
+		t.Errorf("three /choduyet made %d approval records for one submission, want 1", n)
+	}
+
+	mustContain(t, texts(h.say(admin, "/nguoidung xoa "+itoa(apReporter.UserID))), itoa(apReporter.UserID))
+	got := notices(apPress(h, apEditor, listed[2].MessageID, apData(h, listed[2], "ap:")))
+	mustContain(t, got, "Đã duyệt", "không còn là người dùng")
+	if rs, err := h.store.Reports(ctx, "long-an-2022", "nhap-khau"); err != nil || len(rs) != 1 {
+		t.Fatalf("imports after Duyệt = %v, %v; want the figure counted", rs, err)
+	}
+	for i, m := range listed {
+		if _, buttons := apNow(h, apEditor.UserID, m.MessageID); buttons {
+			t.Errorf("listing %d keeps its buttons after Duyệt", i+1)
+		}
+	}
+}
