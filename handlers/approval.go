@@ -244,6 +244,14 @@ func (s *session) approve(ctx context.Context, id string) error {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ApprovalHandled"))
 	}
 	s.closeApproval(ctx, a, "ApprovedBy", done, "")
+	// A reporter removed since they submitted: the figures still count (the
+	// approver has the right, and they were confirmed by a reporter then);
+	// the approver is told, and the former reporter is not written to.
+	if _, err := s.Store.User(ctx, a.Reporter); errors.Is(err, store.ErrNotFound) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ApprovedReporterGone", "Who", s.reporterName(a.ReporterName, a.Reporter)))
+	} else if err != nil {
+		s.Log.Warn("approve: read reporter", "err", err, "user_id", a.Reporter)
+	}
 	rs := s.in(s.reporterLang(ctx, a))
 	lines := []string{rs.t("ApprovedReporter", "By", s.reporterName(s.UserName, s.UserID))}
 	for _, c := range done {
@@ -509,7 +517,8 @@ func (s *session) awaitingList(ctx context.Context, _ string) error {
 	for _, k := range order[:min(len(order), maxPendingGroups)] {
 		reports := groups[k]
 		name := reports[0].ByName
-		id, err := s.Store.PutApproval(ctx, store.Approval{Reporter: k.by, ReporterName: name, Lang: s.lang, Reports: reports, Created: s.now()}, ApprovalTTL)
+		// One record per submission, whatever the number of listings.
+		id, err := s.Store.PutSubmissionApproval(ctx, s.Plan.ID, store.Approval{Reporter: k.by, ReporterName: name, Lang: s.lang, Reports: reports, Created: k.at}, ApprovalTTL)
 		if err != nil {
 			return err
 		}
@@ -526,7 +535,7 @@ func (s *session) awaitingList(ctx context.Context, _ string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.Store.SetApprovalMessages(ctx, id, []store.SentMessage{{ChatID: s.ChatID, MessageID: mid}}); err != nil {
+		if err := s.Store.AddApprovalMessages(ctx, id, []store.SentMessage{{ChatID: s.ChatID, MessageID: mid}}); err != nil {
 			return err
 		}
 	}

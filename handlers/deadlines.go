@@ -89,6 +89,12 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 	if err != nil {
 		return err
 	}
+	if last, err := s.lastDueYear(ctx); err != nil {
+		return err
+	} else if draft.Due.Year() > last {
+		return kpi.Fail("ErrDueTooFar", "due", draft.Due.In(s.Loc).Format(remind.DateLayout),
+			"last", strconv.Itoa(last), "example", remind.AddExample)
+	}
 	users, err := s.Store.Users(ctx)
 	if err != nil {
 		return err
@@ -108,15 +114,14 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 	if err := draft.CheckLoad(len(who)); err != nil {
 		return err
 	}
-	id, err := s.Store.NextDeadlineID(ctx)
+	// One step with its new id, once per update: the same update handled
+	// again (a copy that took it over) gets the deadline it added.
+	d, _, err := s.Store.AddDeadline(ctx, draft.Deadline("", who, s.UserID, now))
 	if err != nil {
 		return err
 	}
-	d := draft.Deadline(id, who, s.UserID, now)
-	if err := s.Store.PutDeadline(ctx, d); err != nil {
-		return err
-	}
 	// Saved first: if scheduling fails now, the hourly sync schedules it.
+	// Scheduling again is a no-op: the task ids are the deadline's.
 	if s.Reminders != nil {
 		if err := s.Reminders.Schedule(ctx, d); err != nil {
 			s.Log.Warn("schedule deadline", "deadline", d.ID, "err", err)
@@ -134,6 +139,23 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 	return s.reply(ctx, s.t("DeadlineAdded", "ID", d.ID, "Title", d.Title,
 		"Due", d.Due.In(s.Loc).Format(s.t("LayoutDateTime")), "Who", strings.Join(names, ", "),
 		"When", strings.Join(when, "; ")))
+}
+
+// lastDueYear is the last year a one-off deadline may fall in: the year
+// after the latest plan's, or after this one when that is later. A date
+// beyond (31/12/9999) is a slip, and its reminder tasks would live for ever.
+func (s *session) lastDueYear(ctx context.Context) (int, error) {
+	last := max(s.Plan.Year, s.now().Year())
+	if s.Plans != nil {
+		ys, err := s.Plans.Years(ctx)
+		if err != nil {
+			return 0, err
+		}
+		for _, y := range ys {
+			last = max(last, y)
+		}
+	}
+	return last + 1, nil
 }
 
 // listDeadlines shows the user's open deadlines (all of them for editors
@@ -298,11 +320,13 @@ func (s *session) doneDeadline(ctx context.Context, id string, pressed bool) err
 }
 
 func (s *session) removeDeadline(ctx context.Context, id string) error {
-	d, err := s.deadline(ctx, id)
-	if err != nil {
-		return err
+	if id == "" {
+		return kpi.Fail("ErrDeadlineID")
 	}
-	if err := s.Store.DeleteDeadline(ctx, id); err != nil {
+	d, err := s.Store.RemoveDeadline(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return kpi.Fail("ErrDeadlineNotFound", "id", id)
+	} else if err != nil {
 		return err
 	}
 	return s.reply(ctx, s.t("DeadlineRemoved", "ID", id, "Title", d.Title))

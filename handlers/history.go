@@ -146,7 +146,7 @@ func (s *session) undo(ctx context.Context, _ string) error {
 	}
 	return s.reply(ctx, text, []Button{
 		{Text: s.t("ButtonUndo"), Data: data},
-		{Text: s.t("ButtonUndoKeep"), Data: cbUndoKeep + ":" + c.ID},
+		{Text: s.t("ButtonUndoKeep"), Data: cbUndoKeep + ":" + strconv.Itoa(s.Plan.Year) + ":" + c.ID},
 	})
 }
 
@@ -165,7 +165,13 @@ func (s *session) confirmUndo(ctx context.Context, id string) error {
 		}
 		id = rest
 	}
-	if head, count, ok := strings.Cut(id, ":"); ok {
+	// Only the user whose change it is may act: anyone else's press (an
+	// editor's in a group, a forged one) changes and edits nothing.
+	head, count, batch := strings.Cut(id, ":")
+	if ok, err := s.ownChange(ctx, []*kpi.Plan{s.Plan}, head); !ok {
+		return err
+	}
+	if batch {
 		n, _ := strconv.Atoi(count)
 		return s.confirmUndoBatch(ctx, head, n)
 	}
@@ -230,9 +236,55 @@ func (s *session) confirmUndoBatch(ctx context.Context, head string, n int) erro
 	return s.editAnswer(ctx, s.t("Undone", "Line", locales.HTML(strings.Join(done, "\n"))))
 }
 
-// keepUndo answers "Giữ nguyên" on the /hoantac question.
-func (s *session) keepUndo(ctx context.Context, _ string) error {
+// keepUndo answers "Giữ nguyên" on the /hoantac question ("uk:<year>:<audit
+// id>", or "uk:<audit id>" on a question asked before the year was added),
+// if the presser asked it: anyone else's press edits nothing.
+func (s *session) keepUndo(ctx context.Context, arg string) error {
+	plans := []*kpi.Plan{s.Plan}
+	id := arg
+	if year, rest, ok := strings.Cut(arg, ":"); ok {
+		y, _ := strconv.Atoi(year)
+		p, err := s.planOf(ctx, y)
+		if err != nil {
+			return err
+		}
+		plans, id = []*kpi.Plan{p}, rest
+	} else if lp, err := s.planOf(ctx, s.Plan.Year-1); err != nil {
+		return err
+	} else if lp != nil {
+		plans = append(plans, lp)
+	}
+	if ok, err := s.ownChange(ctx, plans, id); !ok {
+		return err
+	}
 	return s.editAnswer(ctx, s.t("UndoKept"))
+}
+
+// ownChange reports whether audit entry id of one of plans is a change the
+// session's user made, the one their /hoantac question showed. When it is
+// not (someone else's, or no such entry), the press is answered with a short
+// notice, nothing is edited, and ok is false; err is set only when the store
+// fails.
+func (s *session) ownChange(ctx context.Context, plans []*kpi.Plan, id string) (ok bool, err error) {
+	if s.known && s.user.Role.AtLeast(access.Reporter) {
+		for _, p := range plans {
+			if p == nil {
+				continue
+			}
+			c, err := s.Store.ChangeByID(ctx, p.ID, id)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				continue
+			case err != nil:
+				return false, err
+			}
+			if c.By == s.UserID {
+				return true, nil
+			}
+			break
+		}
+	}
+	return false, s.out.Answer(ctx, s.CallbackID, s.t("PressNotYours"))
 }
 
 // editAnswer replaces the pressed message with text, without buttons, and

@@ -323,7 +323,14 @@ func (n *Notifier) Overdue(ctx context.Context, task string, late []remind.Late)
 		return strings.Join(lines, "\n")
 	}
 	err := n.toAdmins(ctx, task, render)
-	if chat, cerr := n.App.Store.LeadersChat(ctx); cerr == nil && chat != 0 {
+	// A store error is not "no group": the job fails and is retried (what
+	// went out already is in the sent log and does not go again).
+	chat, cerr := n.App.Store.LeadersChat(ctx)
+	if cerr != nil && !errors.Is(cerr, store.ErrNotFound) {
+		n.App.Log.Error("overdue summary: cannot read the leaders' group; retried", "task", task, "err", cerr)
+		err = errors.Join(err, cerr)
+	}
+	if cerr == nil && chat != 0 {
 		lang := locales.Languages[0]
 		if lerr := n.deliver(ctx, task, recipient{chatID: chat, lang: lang}, render(lang), nil); lerr != nil && !errors.Is(lerr, outbox.ErrBlocked) {
 			err = errors.Join(err, lerr)
@@ -350,9 +357,14 @@ func (a *App) lateLines(lang string, late []remind.Late) []string {
 // late units, to the leaders' group.
 func (n *Notifier) Digest(ctx context.Context, task string, late []remind.Late) error {
 	chat, err := n.App.Store.LeadersChat(ctx)
-	if err != nil || chat == 0 {
+	switch {
+	case errors.Is(err, store.ErrNotFound) || (err == nil && chat == 0):
 		n.App.Log.Info("weekly digest skipped: no leaders' group (/hanchot nhom)")
 		return nil
+	case err != nil:
+		// Not "no group": the job fails and is retried.
+		n.App.Log.Error("weekly digest: cannot read the leaders' group; retried", "task", task, "err", err)
+		return err
 	}
 	plan, err := n.App.planNow(ctx)
 	if err != nil {

@@ -81,6 +81,10 @@ func (s *session) planFrom(ctx context.Context, name string, data []byte, book b
 	p, err := kpi.ParsePlan(name, data)
 	if err == nil {
 		err = s.planClash(ctx, name, p)
+		var pe *kpi.PlanError
+		if err != nil && !errors.As(err, &pe) {
+			return s.planServerFault(ctx, err)
+		}
 	}
 	if err != nil {
 		if book {
@@ -90,11 +94,11 @@ func (s *session) planFrom(ctx context.Context, name string, data []byte, book b
 	}
 	old, err := s.planOf(ctx, p.Year)
 	if err != nil {
-		return err
+		return s.planServerFault(ctx, err)
 	}
 	id, err := s.Store.PutPlanDraft(ctx, store.PlanRecord{Year: p.Year, Name: name, Source: data, By: s.UserID, At: s.now()}, PendingTTL)
 	if err != nil {
-		return err
+		return s.planServerFault(ctx, err)
 	}
 	lines := []string{s.t("PlanReadBackTitle", "File", name)}
 	lines = append(lines, s.planLines(p)...)
@@ -111,6 +115,17 @@ func (s *session) planFrom(ctx context.Context, name string, data []byte, book b
 		{Text: s.t("ButtonConfirm"), Data: cbPlanOK + ":" + id},
 		{Text: s.t("ButtonCancel"), Data: cbPlanCancel + ":" + id},
 	})
+}
+
+// planServerFault answers a plan file that could not be checked because the
+// store failed: a fault of the server, to try again, never one of the file.
+// It is logged at Error; an unreachable Redis is "temporarily unavailable".
+func (s *session) planServerFault(ctx context.Context, err error) error {
+	if Unavailable(err) {
+		return err
+	}
+	s.Log.Error("plan file: store failed", "err", err, "user_id", s.UserID, "update_id", s.UpdateID)
+	return s.reply(ctx, s.t("PlanServerFault"))
 }
 
 // inBook places the plan errors of a workbook's TOML in its sheets and rows.
@@ -207,26 +222,28 @@ func (s *session) planLines(p *kpi.Plan) []string {
 	return lines
 }
 
-// confirmPlan makes a read-back plan the plan of its year.
+// confirmPlan makes a read-back plan the plan of its year. Who may act is
+// checked before anything changes: an admin's press on another admin's
+// read-back is answered and leaves it as it is. The plan's id is checked
+// against the other years' plans at the write (store.ConfirmPlanDraft).
 func (s *session) confirmPlan(ctx context.Context, id string) error {
 	if !s.user.Role.AtLeast(access.Admin) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrNotAllowedAdmin"))
 	}
-	rec, err := s.Store.TakePlanDraft(ctx, id)
-	if errors.Is(err, store.ErrExpired) {
+	rec, p, _, err := s.Store.ConfirmPlanDraft(ctx, id, s.UserID, s.now())
+	var pe *kpi.PlanError
+	switch {
+	case errors.Is(err, store.ErrExpired):
 		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
-	} else if err != nil {
-		return err
-	}
-	if rec.By != s.UserID {
-		return s.out.Answer(ctx, s.CallbackID, s.t("NotYours"))
-	}
-	p, err := kpi.ParsePlan(rec.Name, rec.Source)
-	if err != nil {
-		return err // checked when sent; a changed parser is a bug
-	}
-	rec.At = s.now()
-	if err := s.Store.PutPlan(ctx, rec); err != nil {
+	case errors.Is(err, store.ErrNotYours):
+		return s.out.Answer(ctx, s.CallbackID, s.t("PlanNotYours"))
+	case errors.As(err, &pe):
+		// Another year's plan took this id since the file was sent.
+		text := strings.Join([]string{s.t("PlanInvalid"),
+			s.t("PlanErrorLine", "File", pe.File, "Place", pe.Place, "Problem", pe.Problem),
+			s.t("PlanFixAndResend")}, "\n")
+		return s.editAnswer(ctx, text)
+	case err != nil:
 		return err
 	}
 	s.Log.Info("plan loaded", "year", p.Year, "plan", p.ID, "user_id", s.UserID, "file", rec.Name)
@@ -236,16 +253,16 @@ func (s *session) confirmPlan(ctx context.Context, id string) error {
 	return s.out.Answer(ctx, s.CallbackID, s.t("RecordedShort"))
 }
 
-// cancelPlan drops a plan read-back.
+// cancelPlan drops a plan read-back, if the presser sent it: anyone else's
+// press is answered and changes nothing.
 func (s *session) cancelPlan(ctx context.Context, id string) error {
-	rec, err := s.Store.TakePlanDraft(ctx, id)
-	if errors.Is(err, store.ErrExpired) {
+	switch err := s.Store.DropPlanDraft(ctx, id, s.UserID); {
+	case errors.Is(err, store.ErrExpired):
 		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
-	} else if err != nil {
+	case errors.Is(err, store.ErrNotYours):
+		return s.out.Answer(ctx, s.CallbackID, s.t("PlanNotYours"))
+	case err != nil:
 		return err
-	}
-	if rec.By != s.UserID {
-		return s.out.Answer(ctx, s.CallbackID, s.t("NotYours"))
 	}
 	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.t("Cancelled"), nil); err != nil {
 		return err

@@ -75,6 +75,8 @@ func (a *App) Menu(lang string) []MenuEntry {
 // the caller's log only; the user has already been answered.
 func (a *App) Handle(ctx context.Context, out Sender, req Request) (err error) {
 	s := &session{App: a, Request: req, out: out, lang: locales.Lang(req.LangCode)}
+	// Every write of the request is done once per update (store/effects.go).
+	ctx = store.WithUpdate(ctx, req.UpdateID)
 	defer func() {
 		if p := recover(); p != nil {
 			a.Log.Error("handler panic", "panic", fmt.Sprint(p), "update_id", req.UpdateID, "stack", string(debug.Stack()))

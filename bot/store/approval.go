@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -204,6 +207,46 @@ func (s *Store) PutApproval(ctx context.Context, a Approval, ttl time.Duration) 
 		return "", fmt.Errorf("store: save approval: %w", err)
 	}
 	return s.putNew(ctx, "approval", s.keys.approval, val, ttl)
+}
+
+// PutSubmissionApproval stores a, the submission reporter a.Reporter
+// confirmed at a.Created in planID, for ttl under an id made from those
+// three (a.ID is ignored), and returns the id: listing the same submission
+// again (/choduyet, every call) finds the same record and makes no new one;
+// its TTL starts again. It returns an error when ttl is not positive or
+// Redis fails.
+func (s *Store) PutSubmissionApproval(ctx context.Context, planID string, a Approval, ttl time.Duration) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("store: save approval: ttl %v must be positive", ttl)
+	}
+	sum := sha256.Sum256([]byte(planID + "|" + strconv.FormatInt(a.Reporter, 10) + "|" + strconv.FormatInt(a.Created.UnixNano(), 10)))
+	id := "s" + base64.RawURLEncoding.EncodeToString(sum[:8]) // 12 characters, as putNew's
+	val, err := jsonString(toApprovalRecord(a))
+	if err != nil {
+		return "", fmt.Errorf("store: save approval: %w", err)
+	}
+	key := s.keys.approval(id)
+	ok, err := s.rdb.SetNX(ctx, key, val, ttl).Result()
+	if err != nil {
+		return "", fmt.Errorf("store: save approval %s: %w", id, err)
+	}
+	if !ok {
+		if err := s.rdb.PExpire(ctx, key, ttl).Err(); err != nil {
+			return "", fmt.Errorf("store: save approval %s: %w", id, err)
+		}
+	}
+	return id, nil
+}
+
+// AddApprovalMessages adds msgs to the editors' copies of approval id,
+// keeping its TTL. It returns ErrNotFound when the approval is gone and an
+// error when Redis fails.
+func (s *Store) AddApprovalMessages(ctx context.Context, id string, msgs []SentMessage) error {
+	a, err := s.Approval(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.SetApprovalMessages(ctx, id, append(a.Messages, msgs...))
 }
 
 // Approval returns the approval id. It returns ErrNotFound when it is gone

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -413,4 +414,39 @@ func changeFromMessage(m redis.XMessage) (Change, error) {
 		Period: str(v, "period"), Item: str(v, "item"), Old: old, New: nw,
 		Via: str(v, "via"), Reason: str(v, "reason"),
 	}, nil
+}
+
+// ChangeByID returns the audit entry id of planID. It returns ErrNotFound
+// when there is none (a forged id, another plan's), and an error when Redis
+// fails or the entry cannot be read.
+func (s *Store) ChangeByID(ctx context.Context, planID, id string) (Change, error) {
+	if !streamID(id) {
+		return Change{}, ErrNotFound
+	}
+	ms, err := s.rdb.XRange(ctx, s.keys.audit(planID), id, id).Result()
+	switch {
+	case err != nil:
+		return Change{}, fmt.Errorf("store: audit entry %s of %s: %w", id, planID, err)
+	case len(ms) == 0:
+		return Change{}, ErrNotFound
+	}
+	c, err := changeFromMessage(ms[0])
+	if err != nil {
+		return Change{}, fmt.Errorf("store: %w", err)
+	}
+	return c, nil
+}
+
+// streamID reports whether id is a stream entry id, "<ms>-<seq>".
+func streamID(id string) bool {
+	ms, seq, ok := strings.Cut(id, "-")
+	if !ok || ms == "" || seq == "" || len(id) > 41 {
+		return false
+	}
+	for _, c := range ms + seq {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -107,6 +107,64 @@ func (s *Store) NextDeadlineID(ctx context.Context) (string, error) {
 	return strconv.FormatInt(n, 10), nil
 }
 
+// addDeadlineScript hands out a new deadline id and stores the deadline
+// under it in one step, with the effect of the update that adds it: the same
+// update run again gets the first run's id back and writes nothing.
+// KEYS[1] the id sequence, KEYS[2] the open set, KEYS[3] the effect (absent
+// without an update); ARGV[1] the deadline key without the id, ARGV[2] and
+// ARGV[3] the record before and after its id, ARGV[4] the effect's TTL (s).
+// It returns {id, 1} for a repeat, {id, 0} when it wrote.
+var addDeadlineScript = redis.NewScript(`
+if KEYS[3] then
+  local e = redis.call('GET', KEYS[3])
+  if e then return {e, 1} end
+end
+local id = tostring(redis.call('INCR', KEYS[1]))
+redis.call('SET', ARGV[1] .. id, ARGV[2] .. id .. ARGV[3])
+redis.call('SADD', KEYS[2], id)
+if KEYS[3] then redis.call('SET', KEYS[3], id, 'EX', ARGV[4]) end
+return {id, 0}`)
+
+// AddDeadline stores the one-off deadline d under a new id (d.ID is
+// ignored) and returns it with that id. Done once per update (WithUpdate):
+// when ctx's update added a deadline already, it returns that one as stored
+// now, and repeat true, having written nothing (if it has been removed since,
+// d with its id). It returns an error when Redis fails.
+func (s *Store) AddDeadline(ctx context.Context, d remind.Deadline) (_ remind.Deadline, repeat bool, err error) {
+	d.ID, d.Done = "", nil
+	rec, err := jsonString(toDeadlineRecord(d))
+	if err != nil {
+		return d, false, fmt.Errorf("store: add deadline: %w", err)
+	}
+	const head = `{"id":"`
+	if !strings.HasPrefix(rec, head+`"`) {
+		return d, false, fmt.Errorf("store: add deadline: record does not start with its id: %.20s", rec)
+	}
+	keys := []string{s.keys.seq(), s.keys.open()}
+	if eff := s.effectKey(ctx, "deadline"); eff != "" {
+		keys = append(keys, eff)
+	}
+	res, err := addDeadlineScript.Run(ctx, s.rdb, keys, s.keys.deadline(""), head, rec[len(head):], effectTTL).Slice()
+	if err != nil {
+		return d, false, fmt.Errorf("store: add deadline: %w", err)
+	}
+	if len(res) != 2 {
+		return d, false, fmt.Errorf("store: add deadline: unexpected script answer %v", res)
+	}
+	id, _ := res[0].(string)
+	d.ID = id
+	if n, _ := res[1].(int64); n == 0 {
+		return d, false, nil
+	}
+	stored, err := s.Deadline(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return d, true, nil
+	} else if err != nil {
+		return d, true, err
+	}
+	return stored, true, nil
+}
+
 // PutDeadline creates or replaces the one-off deadline d. Done marks already
 // recorded stay (MarkDone keeps them apart from the record, so an edit cannot
 // undo a done); marks in d.Done are added. It returns an error when d has no
@@ -286,25 +344,52 @@ func (s *Store) MarkDoneAs(ctx context.Context, id string, assigneeKeys []string
 	return fmt.Errorf("store: mark deadline %s done: the user kept changing: %w", id, ErrConflict)
 }
 
+// deleteDeadlineScript removes a deadline, its done marks and its place in
+// the open set, with the effect of the update that removes it.
+// KEYS[1] the record, KEYS[2] its done marks, KEYS[3] the open set, KEYS[4]
+// the effect (absent without an update); ARGV[1] the id, ARGV[2] the
+// effect's TTL (s). It returns the record removed — by this run, or by the
+// first run of the same update — or false when there was none.
+var deleteDeadlineScript = redis.NewScript(`
+if KEYS[4] then
+  local e = redis.call('GET', KEYS[4])
+  if e then return e end
+end
+local rec = redis.call('GET', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('SREM', KEYS[3], ARGV[1])
+if rec and KEYS[4] then redis.call('SET', KEYS[4], rec, 'EX', ARGV[2]) end
+return rec`)
+
 // DeleteDeadline removes the one-off deadline id and its done marks. Its
 // scheduled reminders stay in the queue and are dropped when they come up
 // (remind.Decide: removed). It returns ErrNotFound when there was none, and
 // an error when Redis fails.
 func (s *Store) DeleteDeadline(ctx context.Context, id string) error {
-	var del *redis.IntCmd
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		del = p.Del(ctx, s.keys.deadline(id))
-		p.Del(ctx, s.keys.done(id))
-		p.SRem(ctx, s.keys.open(), id)
-		return nil
-	})
+	_, err := s.RemoveDeadline(ctx, id)
+	return err
+}
+
+// RemoveDeadline is DeleteDeadline that returns the deadline removed
+// (without its done marks). Done once per update (WithUpdate): the same
+// update run again returns what its first run removed, writing nothing.
+// It returns ErrNotFound when there was none, and an error when Redis fails.
+func (s *Store) RemoveDeadline(ctx context.Context, id string) (remind.Deadline, error) {
+	keys := []string{s.keys.deadline(id), s.keys.done(id), s.keys.open()}
+	if eff := s.effectKey(ctx, "deldeadline:"+id); eff != "" {
+		keys = append(keys, eff)
+	}
+	raw, err := deleteDeadlineScript.Run(ctx, s.rdb, keys, id, effectTTL).Text()
+	if errors.Is(err, redis.Nil) {
+		return remind.Deadline{}, notFoundDeadline(id)
+	} else if err != nil {
+		return remind.Deadline{}, fmt.Errorf("store: delete deadline %s: %w", id, err)
+	}
+	d, err := decodeDeadline(raw, nil)
 	if err != nil {
-		return fmt.Errorf("store: delete deadline %s: %w", id, err)
+		return remind.Deadline{}, fmt.Errorf("store: delete deadline %s: %w", id, err)
 	}
-	if del.Val() == 0 {
-		return notFoundDeadline(id)
-	}
-	return nil
+	return d, nil
 }
 
 // ClaimSend takes the right to send reminder task for lease: while it is

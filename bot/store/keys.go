@@ -29,6 +29,8 @@ const DefaultPrefix = "tiendo"
 //	{p}:undo:<plan>:<user>    list  audit entry ids of the user's own sets, newest first
 //	{p}:pending:<id>          string pending submission (JSON), with a TTL
 //	{p}:upd:<update id>       string "claimed:<instance>" / "done", with a TTL (updates.go)
+//	{p}:eff:<update id>:<what> string what an update's write did (a deadline id, an invite code…),
+//	                          with a TTL: the same update handled again writes nothing (effects.go)
 //	{p}:alive:<instance>      string a running copy of the bot's heartbeat, with a short TTL
 //	{p}:in:<update id>        string an update taken from getUpdates and not yet done (JSON), with a TTL
 //	{p}:inbox                 zset   update ids of the in:<id> keys, by id; its TTL is the newest one's
@@ -150,7 +152,7 @@ func (k keys) aliveBase() string            { return k.join("alive", "") }
 // Key returns a key under the store's prefix and hash tag, for packages that
 // keep their own data next to the store's (reminders, locks): Key("remind",
 // "sent", "42") is "{tiendo}:remind:sent:42". Callers must not start parts
-// with the store's own names (users, lang, slang, rate, r, a, audit, undo, pending, upd,
+// with the store's own names (users, lang, slang, rate, r, a, audit, undo, pending, upd, eff,
 // alive, noticed, in, inbox, invite, expect, choice, approval, reason, ready, lease, plans,
 // plansum, plandraft).
 // It cannot fail.

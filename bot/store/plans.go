@@ -176,6 +176,157 @@ func (s *Store) TakePlanDraft(ctx context.Context, id string) (PlanRecord, error
 	return rec, nil
 }
 
+// planDraft returns the draft id and its raw JSON, or ErrExpired.
+func (s *Store) planDraft(ctx context.Context, id string) (PlanRecord, string, error) {
+	val, err := s.rdb.Get(ctx, s.keys.planDraft(id)).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return PlanRecord{}, "", ErrExpired
+	case err != nil:
+		return PlanRecord{}, "", fmt.Errorf("store: plan draft %s: %w", id, err)
+	}
+	var rec PlanRecord
+	if err := json.Unmarshal([]byte(val), &rec); err != nil {
+		return PlanRecord{}, "", fmt.Errorf("store: plan draft %s: %w", id, err)
+	}
+	return rec, val, nil
+}
+
+// ErrNotYours: the thing a button names belongs to someone else; nothing
+// was changed.
+var ErrNotYours = errors.New("store: not yours")
+
+// dropPlanDraftScript deletes a draft only while it is the one its owner
+// was checked on. KEYS[1] the draft; ARGV[1] its JSON as read.
+var dropPlanDraftScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`)
+
+// DropPlanDraft deletes the draft id if user by sent it: the owner is
+// checked first, so anyone else's press changes nothing. It returns
+// ErrExpired when it is gone, ErrNotYours (the draft kept) when it is
+// someone else's, and an error when Redis fails.
+func (s *Store) DropPlanDraft(ctx context.Context, id string, by int64) error {
+	rec, raw, err := s.planDraft(ctx, id)
+	if err != nil {
+		return err
+	}
+	if rec.By != by {
+		return ErrNotYours
+	}
+	n, err := dropPlanDraftScript.Run(ctx, s.rdb, []string{s.keys.planDraft(id)}, raw).Int()
+	if err != nil {
+		return fmt.Errorf("store: drop plan draft %s: %w", id, err)
+	}
+	if n == 0 {
+		return ErrExpired
+	}
+	return nil
+}
+
+var (
+	//go:embed confirmplan.lua
+	confirmPlanLua    string
+	confirmPlanScript = redis.NewScript(confirmPlanLua)
+)
+
+// ConfirmPlanDraft makes the draft id the plan of its year, as confirmed by
+// user by at at, and returns it with the plan it holds. The owner is checked
+// before anything changes, and the plan's id against every other year's plan
+// as stored at the write: the script writes only if the other years' plans
+// are still the ones checked, and with them the draft's removal and the
+// effect of the update (WithUpdate: the same update confirmed again returns
+// the plan it stored, repeat true, writing nothing).
+//
+// It returns ErrExpired when the draft is gone (confirmed, cancelled, run
+// out), ErrNotYours (the draft kept) when someone else sent it, a
+// *kpi.PlanError when its id is another year's plan's (figures are kept by
+// plan id: two years under one would add up), the parse error of a draft
+// that no longer parses, and an error when Redis fails.
+func (s *Store) ConfirmPlanDraft(ctx context.Context, id string, by int64, at time.Time) (rec PlanRecord, plan *kpi.Plan, repeat bool, err error) {
+	eff := s.effectKey(ctx, "plan:"+id)
+	for range retries {
+		rec, raw, err := s.planDraft(ctx, id)
+		if errors.Is(err, ErrExpired) && eff != "" {
+			// Confirmed by this update's first run?
+			y, gerr := s.rdb.Get(ctx, eff).Int()
+			switch {
+			case errors.Is(gerr, redis.Nil):
+				return PlanRecord{}, nil, false, ErrExpired
+			case gerr != nil:
+				return PlanRecord{}, nil, false, fmt.Errorf("store: confirm plan draft %s: %w", id, gerr)
+			}
+			if rec, err = s.PlanRecord(ctx, y); err != nil {
+				return PlanRecord{}, nil, false, err
+			}
+			p, err := kpi.ParsePlan(rec.Name, rec.Source)
+			return rec, p, true, err
+		}
+		if err != nil {
+			return PlanRecord{}, nil, false, err
+		}
+		if rec.By != by {
+			return PlanRecord{}, nil, false, ErrNotYours
+		}
+		p, err := kpi.ParsePlan(rec.Name, rec.Source)
+		if err != nil {
+			return PlanRecord{}, nil, false, err
+		}
+		sums, err := s.rdb.HGetAll(ctx, s.keys.planSums()).Result()
+		if err != nil {
+			return PlanRecord{}, nil, false, fmt.Errorf("store: confirm plan draft %s: %w", id, err)
+		}
+		year := strconv.Itoa(rec.Year)
+		checked := []any{}
+		for y, sum := range sums {
+			if y == year {
+				continue
+			}
+			yn, _ := strconv.Atoi(y)
+			other, err := s.PlanRecord(ctx, yn)
+			if errors.Is(err, ErrNotFound) {
+				continue // removed meanwhile: the script sees it
+			} else if err != nil {
+				return PlanRecord{}, nil, false, err
+			}
+			if digest(other.Source) != sum {
+				continue // changing now: the script sees it
+			}
+			op, err := kpi.ParsePlan(other.Name, other.Source)
+			if err != nil {
+				return PlanRecord{}, nil, false, fmt.Errorf("store: plan %s: %w", y, err)
+			}
+			if op.ID == p.ID {
+				return PlanRecord{}, nil, false, &kpi.PlanError{File: rec.Name, Place: "id",
+					Problem: fmt.Sprintf("%q is the id of the %s plan; each year's plan needs its own id", p.ID, y)}
+			}
+			checked = append(checked, y, sum)
+		}
+		rec.At, rec.Origin = at, PlanAdmin
+		val, err := json.Marshal(rec)
+		if err != nil {
+			return PlanRecord{}, nil, false, fmt.Errorf("store: confirm plan draft %s: %w", id, err)
+		}
+		keys := []string{s.keys.plans(), s.keys.planSums(), s.keys.planDraft(id)}
+		if eff != "" {
+			keys = append(keys, eff)
+		}
+		res, err := confirmPlanScript.Run(ctx, s.rdb, keys,
+			append([]any{year, string(val), digest(rec.Source), raw, effectTTL}, checked...)...).Text()
+		if err != nil {
+			return PlanRecord{}, nil, false, fmt.Errorf("store: confirm plan draft %s: %w", id, err)
+		}
+		switch res {
+		case "ok":
+			return rec, p, false, nil
+		case "gone":
+			continue // confirmed meanwhile, by this update or another press: read again
+		}
+		// "changed": another year's plan changed since it was checked.
+	}
+	return PlanRecord{}, nil, false, fmt.Errorf("store: confirm plan draft %s: the plans kept changing: %w", id, ErrConflict)
+}
+
 // Plans reads the stored plans, parsing each file once: a plan is parsed
 // again only when its stored file changes (another copy of the bot, or an
 // admin, loaded a new one). It is safe for concurrent use.

@@ -118,3 +118,61 @@ func BenchmarkPlanInForce(b *testing.B) {
 	}
 	b.ReportMetric(float64(inForce)/float64(user), "ratio")
 }
+
+// Two drafts under one id for two years, both read back before either is
+// confirmed: the second confirmation is refused, atomically with the write.
+// Someone else's press changes no draft; the same update confirming again
+// stores nothing more.
+func TestConfirmPlanDraftChecksAtTheWrite(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			s, _ := b.open(t)
+			ctx := context.Background()
+			put := func(year int, id string) string {
+				t.Helper()
+				d, err := s.PutPlanDraft(ctx, store.PlanRecord{Year: year, Name: "p.toml", Source: planOf(year, id), By: 7, At: t0}, time.Hour)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return d
+			}
+			d23, d24 := put(2023, "same-id"), put(2024, "same-id")
+
+			// A stranger's cancel or confirm: the draft stays.
+			if err := s.DropPlanDraft(ctx, d23, 8); !errors.Is(err, store.ErrNotYours) {
+				t.Fatalf("DropPlanDraft by another = %v, want ErrNotYours", err)
+			}
+			if _, _, _, err := s.ConfirmPlanDraft(ctx, d23, 8, t0); !errors.Is(err, store.ErrNotYours) {
+				t.Fatalf("ConfirmPlanDraft by another = %v, want ErrNotYours", err)
+			}
+
+			upd := store.WithUpdate(ctx, 7001)
+			rec, p, rep, err := s.ConfirmPlanDraft(upd, d23, 7, t0)
+			if err != nil || rep || rec.Year != 2023 || p.ID != "same-id" {
+				t.Fatalf("ConfirmPlanDraft 2023 = %d %v %v, %v", rec.Year, p, rep, err)
+			}
+			if rec, _, rep, err := s.ConfirmPlanDraft(upd, d23, 7, t0); err != nil || !rep || rec.Year != 2023 {
+				t.Fatalf("ConfirmPlanDraft 2023 again by the same update = %d, %v, %v; want the plan it stored, a repeat", rec.Year, rep, err)
+			}
+			if _, _, _, err := s.ConfirmPlanDraft(store.WithUpdate(ctx, 7002), d23, 7, t0); !errors.Is(err, store.ErrExpired) {
+				t.Fatalf("a second press = %v, want ErrExpired", err)
+			}
+
+			_, _, _, err = s.ConfirmPlanDraft(ctx, d24, 7, t0)
+			var pe *kpi.PlanError
+			if !errors.As(err, &pe) || pe.Place != "id" {
+				t.Fatalf("ConfirmPlanDraft 2024 under 2023's id = %v, want a plan error on its id", err)
+			}
+			if ys, err := s.PlanYears(ctx); err != nil || len(ys) != 1 || ys[0] != 2023 {
+				t.Fatalf("plan years = %v, %v; want only 2023", ys, err)
+			}
+			// Cancelled by its owner, it is gone.
+			if err := s.DropPlanDraft(ctx, d24, 7); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DropPlanDraft(ctx, d24, 7); !errors.Is(err, store.ErrExpired) {
+				t.Fatalf("DropPlanDraft again = %v, want ErrExpired", err)
+			}
+		})
+	}
+}

@@ -2,7 +2,14 @@
 -- its own with a TTL for a stranger, so strangers leave nothing for good.
 --
 -- KEYS[1] users hash   KEYS[2] language hash   KEYS[3] the stranger language key
+-- KEYS[4] the effect of the update that sets it (absent without an update)
 -- ARGV[1] user id   ARGV[2] language ('' clears it)   ARGV[3] stranger TTL (ms)
+-- ARGV[4] the effect's TTL (s). An update that set it already writes nothing.
+
+if KEYS[4] then
+  if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
+  redis.call('SET', KEYS[4], '1', 'EX', ARGV[4])
+end
 
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
   if ARGV[2] == '' then

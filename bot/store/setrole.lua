@@ -6,14 +6,22 @@
 -- else (quotes inside a name are escaped).
 --
 -- KEYS[1] users hash   KEYS[2] language hash   KEYS[3] the user's stranger language
+-- KEYS[4] the effect of the update that changes it (absent without an update)
 -- ARGV[1] user id (the field)
 -- ARGV[2] the record the caller read ('' = none)
 -- ARGV[3] the new record ('' removes the user and their language)
 -- ARGV[4] '1' when the change takes an admin away (a demotion or removal)
+-- ARGV[5] the effect's TTL (s)
 --
 -- Returns 'changed' (the record is not ARGV[2]: read again) or 'last' (no
--- other admin), having written nothing; else 'ok'.
+-- other admin), having written nothing; else 'ok'; or 'again:1' / 'again:0'
+-- when the update changed it already (there was a record before, or none),
+-- having written nothing: a later change stays.
 
+if KEYS[4] then
+  local e = redis.call('GET', KEYS[4])
+  if e then return 'again:' .. e end
+end
 local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''
 if cur ~= ARGV[2] then
   return 'changed'
@@ -41,4 +49,9 @@ else
   end
 end
 redis.call('DEL', KEYS[3])
+if KEYS[4] then
+  local existed = '0'
+  if cur ~= '' then existed = '1' end
+  redis.call('SET', KEYS[4], existed, 'EX', ARGV[5])
+end
 return 'ok'

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -210,6 +211,8 @@ func (s *Store) SetRole(ctx context.Context, id int64, role access.Role, unit st
 			return raw != "", ErrLastAdmin
 		case res == "ok":
 			return raw != "", nil
+		case strings.HasPrefix(res, "again:"):
+			return res == "again:1", nil
 		}
 	}
 	return false, fmt.Errorf("store: set role of %d: it kept changing: %w", id, ErrConflict)
@@ -226,6 +229,9 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 			return err
 		}
 		if raw == "" {
+			if ok, err := s.effectDone(ctx, "user:"+strconv.FormatInt(id, 10)); err != nil || ok {
+				return err // removed by this update's first run: done
+			}
 			return ErrNotFound
 		}
 		switch res, err := s.setRole(ctx, id, raw, "", u.Role == access.Admin); {
@@ -233,7 +239,7 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 			return fmt.Errorf("store: delete user %d: %w", id, err)
 		case res == "last":
 			return ErrLastAdmin
-		case res == "ok":
+		case res == "ok", strings.HasPrefix(res, "again:"):
 			return nil
 		}
 	}
@@ -248,8 +254,11 @@ func (s *Store) setRole(ctx context.Context, id int64, raw, rec string, takesAdm
 	if takesAdmin {
 		flag = "1"
 	}
-	return setRoleScript.Run(ctx, s.rdb, []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id)},
-		strconv.FormatInt(id, 10), raw, rec, flag).Text()
+	keys := []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id)}
+	if eff := s.effectKey(ctx, "user:"+strconv.FormatInt(id, 10)); eff != "" {
+		keys = append(keys, eff)
+	}
+	return setRoleScript.Run(ctx, s.rdb, keys, strconv.FormatInt(id, 10), raw, rec, flag, effectTTL).Text()
 }
 
 // watchUsers runs decide on the whole users hash under WATCH, then the
@@ -372,11 +381,15 @@ func (s *Store) EnsureAdmins(ctx context.Context, ids []int64, now time.Time) er
 // SetLang saves the language of userID ("" clears it): in the language hash
 // for a registered user, for StrangerLangTTL under a key of its own for
 // someone the bot does not know, so strangers leave nothing behind for good.
-// It returns an error only when Redis fails.
+// Done once per update (WithUpdate): the same update run again writes
+// nothing, so a later choice stays. It returns an error only when Redis fails.
 func (s *Store) SetLang(ctx context.Context, userID int64, lang string) error {
-	err := setLangScript.Run(ctx, s.rdb,
-		[]string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(userID)},
-		strconv.FormatInt(userID, 10), lang, StrangerLangTTL.Milliseconds()).Err()
+	keys := []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(userID)}
+	if eff := s.effectKey(ctx, "lang"); eff != "" {
+		keys = append(keys, eff)
+	}
+	err := setLangScript.Run(ctx, s.rdb, keys,
+		strconv.FormatInt(userID, 10), lang, StrangerLangTTL.Milliseconds(), effectTTL).Err()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("store: set language of %d: %w", userID, err)
 	}

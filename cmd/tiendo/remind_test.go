@@ -225,6 +225,9 @@ func TestDeadlineCommandsRefuseWithExamples(t *testing.T) {
 		{admin, "/hanchot them 30/06/2022 17:00 | X | Hà Nội", "Không tìm thấy «Hà Nội»"},
 		{admin, "/hanchot them 30/06/2022 17:00 | X | Đức Huệ | bảy ngày", "7d,1d,2h,30m"},
 		{admin, "/hanchot them mai nhé", "/hanchot them"},
+		// Bounded by the plans' years: a slip's tasks would live for ever.
+		{admin, "/hanchot them 31/12/9999 17:00 | X | Đức Huệ", "quá xa: hạn chót chỉ đặt được đến hết năm 2023"},
+		{admin, "/hanchot them 01/01/2024 08:00 | X | Đức Huệ", "đến hết năm 2023"},
 		{rep, "/hanchot them 30/06/2022 17:00 | X | Đức Huệ", "Chỉ chuyên viên"},
 		{admin, "/hanchot xong 999", "Không có hạn chót"},
 	} {

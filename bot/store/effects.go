@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// ---- effects of an update ----
+//
+// An update is claimed before it is handled, but the claim guards only the
+// start: a copy paused or killed mid-update loses its claim, and the copy
+// that takes the update over handles it again from the top. So every write
+// an update makes is keyed on the update: the script that writes also sets
+// {p}:eff:<update id>:<what> (EffectTTL) to what it did, and a second run of
+// the same update finds that mark in the same script and returns the first
+// run's result, writing nothing. A takeover repeats at most the reply.
+
+// EffectTTL is how long the effect of an update is remembered: beyond the
+// 24 hours an update may come back (its claim and its inbox entry).
+const EffectTTL = 48 * time.Hour
+
+type updateKey struct{}
+
+// WithUpdate returns ctx naming updateID as the Telegram update being
+// handled: the store's writes made with it are done once per update, however
+// often the update is handled. An id of 0 (no update: a test, a job) changes
+// nothing.
+func WithUpdate(ctx context.Context, updateID int64) context.Context {
+	if updateID == 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, updateKey{}, updateID)
+}
+
+// UpdateOf returns the update id WithUpdate put in ctx, or 0.
+func UpdateOf(ctx context.Context) int64 {
+	id, _ := ctx.Value(updateKey{}).(int64)
+	return id
+}
+
+// effectKey returns the key of the effect what of ctx's update, and "" when
+// ctx names no update.
+func (s *Store) effectKey(ctx context.Context, what string) string {
+	id := UpdateOf(ctx)
+	if id == 0 {
+		return ""
+	}
+	return s.keys.join("eff", strconv.FormatInt(id, 10), what)
+}
+
+// effectTTL is EffectTTL in seconds, as the scripts take it.
+var effectTTL = strconv.FormatInt(int64(EffectTTL/time.Second), 10)
+
+// effectDone reports whether ctx's update had the effect what already. It
+// returns false without an update, and an error when Redis fails.
+func (s *Store) effectDone(ctx context.Context, what string) (bool, error) {
+	key := s.effectKey(ctx, what)
+	if key == "" {
+		return false, nil
+	}
+	n, err := s.rdb.Exists(ctx, key).Result()
+	if err != nil {
+		return false, fmt.Errorf("store: effect %s: %w", what, err)
+	}
+	return n == 1, nil
+}
