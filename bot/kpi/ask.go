@@ -68,7 +68,7 @@ func ReadSmallTalk(text string) SmallTalk {
 
 // definitionPhrases ask what an indicator is, not how far it has come.
 var definitionPhrases = sortedPhrases(
-	"là gì", "là cái gì", "nghĩa là gì", "có nghĩa là", "khái niệm", "định nghĩa", "ý nghĩa",
+	"là gì", "là cái gì", "nghĩa là gì", "thế nào là", "thế nào được gọi là", "có nghĩa là", "khái niệm", "định nghĩa", "ý nghĩa",
 	"cách tính", "tính như thế nào", "tính thế nào", "tính ra sao", "được tính", "công thức",
 	"phương pháp tính", "gồm những gì", "gồm những", "bao gồm những", "gồm gì", "gồm có",
 	"definition", "define", "meaning", "what does", "mean", "calculated", "computed", "made up of",

@@ -116,3 +116,30 @@ func TestParseQuestionOtherScope(t *testing.T) {
 		}
 	}
 }
+
+// The plan's own answer offered beside another place's question is asked
+// again as the indicator's name and the period's label: they read back.
+func TestOwnQuestionReadsBack(t *testing.T) {
+	p := DefaultPlan()
+	for _, text := range []string{"Tây Ninh tăng trưởng GRDP 9 tháng bao nhiêu?", "IIP tháng 7 của Hà Nội",
+		"xuất khẩu quý 2 cả nước", "bán lẻ 6 tháng đầu năm Việt Nam", "nhập khẩu Hà Nội"} {
+		_, err := p.ParseQuestion(text)
+		e, ok := err.(*Error)
+		if !ok || e.ID != ErrNotPlanUnit {
+			t.Fatalf("ParseQuestion(%q) = %v; want ErrNotPlanUnit", text, err)
+		}
+		ind := p.Indicator(e.Data["indicator"])
+		own := ind.NameVI
+		if e.Data["period"] != "" {
+			per, err := ParsePeriodKey(e.Data["period"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			own += " " + per.Label("vi")
+		}
+		q, err := p.ParseQuestion(own)
+		if err != nil || q.Indicator != ind || (e.Data["period"] != "" && q.Period.Key() != e.Data["period"]) {
+			t.Errorf("%q → %q → %+v, %v", text, own, q, err)
+		}
+	}
+}

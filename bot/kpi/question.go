@@ -194,7 +194,11 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 		}
 		if n > 0 {
 			a, b := toks[i].start, toks[i+n-1].end
-			return Question{}, Fail(ErrNotPlanUnit, "place", foldedSource(rest, a, b), "indicator", q.Indicator.ID)
+			key := ""
+			if !per.IsZero() {
+				key = per.Key()
+			}
+			return Question{}, Fail(ErrNotPlanUnit, "place", foldedSource(rest, a, b), "indicator", q.Indicator.ID, "period", key)
 		}
 	}
 	if len(q.Units) > 0 {
