@@ -143,3 +143,19 @@ func TestOwnQuestionReadsBack(t *testing.T) {
 		}
 	}
 }
+
+// Growth words beside another indicator are that indicator's growth.
+func TestQuestionGrowthOfAnother(t *testing.T) {
+	p := DefaultPlan()
+	for text, want := range map[string]string{
+		"tốc độ tăng trưởng IIP quý 2":            "iip",
+		"tăng trưởng xuất khẩu 6 tháng bao nhiêu": "xuat-khau",
+		"tăng trưởng kinh tế 6 tháng":             "grdp",
+		"tốc độ tăng trưởng 9 tháng":              "grdp",
+	} {
+		q, err := p.ParseQuestion(text)
+		if err != nil || q.Indicator.ID != want {
+			t.Errorf("ParseQuestion(%q) = %v, %v; want %s", text, q.Indicator, err, want)
+		}
+	}
+}

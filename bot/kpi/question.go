@@ -103,6 +103,7 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	var unitAt []int
 
 	im, found := p.matchIndicator(toks, nil)
+	var growth *Indicator // the indicator growth words alone named, when another is taken
 	if found {
 		// "tốc độ tăng trưởng IIP": growth words alone name GRDP, but beside
 		// another indicator they are that indicator's growth.
@@ -117,13 +118,13 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 			if at < 0 || !matchFiller(toks, at, g) || toks[at+len(g.words)-1].end != im.End {
 				continue
 			}
-			if other, ok := p.matchIndicator(toks, inside); ok && other.Exact && !p.blocked(toks, other) {
-				im = other
+			if other, ok := p.matchIndicator(toks, inside); ok && other.Exact && !p.blocked(toks, other, im.Indicator) {
+				im, growth = other, im.Indicator
 			}
 			break
 		}
 	}
-	if found && p.blocked(toks, im) {
+	if found && p.blocked(toks, im, growth) {
 		found = false // "giá điện", "thuế xuất khẩu": not the indicator
 	}
 	if found {
@@ -240,8 +241,10 @@ func (p *Plan) similarity(text string, ind *Indicator) int {
 
 // blocked reports whether the indicator match im is part of a phrase that
 // names something else: one of the plan's excludes ("giá điện") or a
-// figure that is no indicator ("xuất nhập khẩu").
-func (p *Plan) blocked(toks []token, im IndicatorMatch) bool {
+// figure that is no indicator ("xuất nhập khẩu"). The excludes of skip
+// (GRDP, when its growth words were read as im's: "tăng trưởng xuất
+// khẩu") do not count.
+func (p *Plan) blocked(toks []token, im IndicatorMatch, skip *Indicator) bool {
 	from, to := -1, -1
 	for i, t := range toks {
 		if t.start >= im.Start && t.end <= im.End {
@@ -266,6 +269,9 @@ func (p *Plan) blocked(toks []token, im IndicatorMatch) bool {
 		return true
 	}
 	for n := range p.Indicators {
+		if skip != nil && p.Indicators[n].ID == skip.ID {
+			continue
+		}
 		exc := p.Indicators[n].exc
 		if p.Indicators[n].ID == im.Indicator.ID {
 			exc = shortNames(exc, im.Indicator)
