@@ -114,7 +114,7 @@ var offTopicPhrases = sortedPhrases(
 // offTopicKeep are phrases that hold an off-topic word but still speak of
 // the indicator ("giá so sánh" is GRDP's constant prices, "gia công" is
 // processing, "giá trị" is value).
-var offTopicKeep = sortedPhrases("giá trị", "giá so sánh", "giá hiện hành", "giá cơ bản", "gia công", "gia tăng",
+var offTopicKeep = sortedPhrases("giá trị", "trị giá", "đánh giá", "gia hạn", "giá so sánh", "giá hiện hành", "giá cơ bản", "gia công", "gia tăng",
 	"gia đình", "gia lai", "tham gia", "quốc gia")
 
 // offTopic returns where the off-topic phrase of toks stands, outside the
@@ -156,7 +156,7 @@ func offTopic(toks []token, used []bool) (from, to int, ok bool) {
 var countryPhrases = sortedPhrases("cả nước", "toàn quốc", "việt nam", "nước ta", "các tỉnh", "tỉnh thành",
 	"các tỉnh thành", "các địa phương trong cả nước",
 	"đồng bằng sông cửu long", "đông nam bộ", "whole country", "nationwide", "vietnam",
-	"national", "provinces")
+	"provinces")
 
 // rankingPlaces are words that, after "top N", name provinces ("top 10 địa
 // phương có tốc độ tăng trưởng IIP").

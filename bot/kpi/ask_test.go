@@ -110,7 +110,8 @@ func TestParseQuestionOtherScope(t *testing.T) {
 		wantError(t, err, tc.id, tc.data)
 	}
 	// Words that look off-topic but speak of the indicator.
-	for _, text := range []string{"GRDP theo giá so sánh là gì", "giá trị xuất khẩu quý 1", "tổng mức bán lẻ hàng hóa 6 tháng"} {
+	for _, text := range []string{"GRDP theo giá so sánh là gì", "giá trị xuất khẩu quý 1", "tổng mức bán lẻ hàng hóa 6 tháng",
+		"trị giá xuất khẩu 6 tháng", "đánh giá tiến độ xuất khẩu", "households using electricity from the national grid"} {
 		if _, err := p.ParseQuestion(text); err != nil {
 			t.Errorf("ParseQuestion(%q): %v", text, err)
 		}
