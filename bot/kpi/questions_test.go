@@ -120,10 +120,12 @@ func TestQuestionCorpus(t *testing.T) {
 	}
 }
 
-// TestQuestionHoldout measures the held-out questions. First measured at
-// 34/36 (94.4%); "Thế nào là X?" was then taught, the other miss ("GDP cả
-// nước …", refused as no indicator rather than as another place) kept. The
-// bar here guards against falling back.
+// TestQuestionHoldout measures the held-out questions. The first batch
+// measured 34/36 (94.4%); "Thế nào là X?" was then taught, the other miss
+// ("GDP cả nước …", refused as no indicator rather than as another place)
+// kept. The second batch, gathered after that, measured 6/7 and was not
+// tuned on ("Nên mua hàng tại siêu thị mini hay cửa hàng tiện lợi" is
+// answered with the stores' count). The bar guards against falling back.
 func TestQuestionHoldout(t *testing.T) {
 	right, all := measureQuestions(t, "testdata/questions_holdout.toml")
 	rate := float64(right) / float64(all)
