@@ -29,8 +29,16 @@ func (s *session) progress(ctx context.Context, args string) error {
 			return s.overview(ctx, "")
 		}
 		// In a group, plain talk that names no indicator is not for the bot.
-		if s.IsGroup() && !strings.HasPrefix(s.Text, "/") && errors.As(err, &ke) && (ke.ID == kpi.ErrUnknownIndicator || ke.ID == kpi.ErrNotUnderstood) {
+		if s.IsGroup() && !strings.HasPrefix(s.Text, "/") && errors.As(err, &ke) && (ke.ID == kpi.ErrUnknownIndicator || ke.ID == kpi.ErrNotUnderstood || ke.ID == kpi.ErrOffTopic) {
 			return nil
+		}
+		if errors.As(err, &ke) { // ask.go
+			switch ke.ID {
+			case kpi.ErrNotPlanUnit:
+				return s.otherPlace(ctx, ke)
+			case kpi.ErrWrongYear:
+				return s.noPlanYear(ctx, args, ke)
+			}
 		}
 		return err
 	}
@@ -82,7 +90,7 @@ func (s *session) progress(ctx context.Context, args string) error {
 		}
 		parts = append(parts, text)
 	}
-	return s.reply(ctx, strings.Join(parts, "\n\n"))
+	return s.reply(ctx, s.definitionHead(q.Indicator, args)+strings.Join(parts, "\n\n"))
 }
 
 // answerExtras is what a cumulative answer needs beyond its own progress:

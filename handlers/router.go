@@ -216,6 +216,14 @@ func (s *session) text(ctx context.Context) error {
 	if ok, err := s.returnReason(ctx, text); ok || err != nil {
 		return err
 	}
+	// "cảm ơn", "xin chào", "👍": a polite word back and the help hint
+	// (ask.go). In a group such talk is not for the bot.
+	if st := kpi.ReadSmallTalk(text); st != kpi.NotSmallTalk && (s.known || s.Policy.CanView(s.user)) {
+		if s.IsGroup() {
+			return nil
+		}
+		return s.smallTalk(ctx, st)
+	}
 	folded := kpi.Fold(text)
 	for i := range cmds {
 		for _, w := range cmds[i].words {

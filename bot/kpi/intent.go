@@ -1,6 +1,9 @@
 package kpi
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // Intent is what a plain message (no command, no "cập nhật") most likely
 // is: a question, a report of figures, or either.
@@ -44,6 +47,10 @@ func (p *Plan) Intent(text, lang string) Intent {
 		if v.hasFree(clause{to: len(v.words)}, questionWords, nil) {
 			question = true
 		}
+		// "Chỉ số IIP là gì? 5 bước …": asks what it is; its numbers are
+		// the article's, not a figure.
+		define := AsksDefinition(line)
+		question = question || define
 		ments := r.mentions(v)
 		_, rest, _, _ := ParsePeriod(line, p.Year)
 		_, rest = findDates(rest)
@@ -72,8 +79,8 @@ func (p *Plan) Intent(text, lang string) Intent {
 				report = true
 			case n.pct:
 				bare = true // "xuất khẩu tăng 12%": a change, or a question about one
-			case n.q.Measure == "":
-				bare = true
+			case n.q.Measure == "" && !define && bareValue(line, ments, periods, n):
+				bare = true // "xk 520"; not "BÀI 5: TỔNG MỨC BÁN LẺ", "Top 10 … IIP"
 			}
 		}
 	}
@@ -84,4 +91,27 @@ func (p *Plan) Intent(text, lang string) Intent {
 		return IntentEither
 	}
 	return IntentQuestion
+}
+
+// bareValue reports whether a number written without a measure stands where
+// a value would: right after an indicator's words, with at most one word
+// between them besides a period ("xk 520", "xuất khẩu tháng 3 đạt 520").
+// A number before every indicator ("BÀI 5: TỔNG MỨC BÁN LẺ", "Top 10 địa
+// phương … IIP") or far after it ("IIP là gì? 5 bước") is not a value.
+func bareValue(line string, ments []mention, periods []periodAt, n numAt) bool {
+	for _, m := range ments {
+		if m.b > n.a {
+			continue
+		}
+		gap := []byte(line[m.b:n.a])
+		for _, p := range periods {
+			for k := max(p.a, m.b); k < min(p.b, n.a); k++ {
+				gap[k-m.b] = ' '
+			}
+		}
+		if words := strings.FieldsFunc(string(gap), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); len(words) <= 1 {
+			return true
+		}
+	}
+	return false
 }

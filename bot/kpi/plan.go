@@ -135,6 +135,13 @@ type Indicator struct {
 	UnitTargetsText map[string]string `toml:"unit_targets"`
 	UnitTargets     map[string]Amount `toml:"-"`
 
+	// DefinitionVI and DefinitionEN say in two or three sentences what the
+	// indicator measures, for "X là gì?"; DefinitionSource names where the
+	// wording comes from (the statistics office's published definition).
+	DefinitionVI     string `toml:"definition_vi"`
+	DefinitionEN     string `toml:"definition_en"`
+	DefinitionSource string `toml:"definition_source"`
+
 	Target    Amount `toml:"-"`
 	TargetMin Amount `toml:"-"`
 	TargetMax Amount `toml:"-"`
@@ -169,6 +176,15 @@ func (ind *Indicator) Note(lang string) string {
 		return ind.NoteEN
 	}
 	return ind.NoteVI
+}
+
+// Definition returns what the indicator measures in lang, falling back to
+// the Vietnamese when no English one is written; "" when the plan has none.
+func (ind *Indicator) Definition(lang string) string {
+	if lang == "en" && ind.DefinitionEN != "" {
+		return ind.DefinitionEN
+	}
+	return ind.DefinitionVI
 }
 
 // StageIndex returns the position of stage id in the sequence, or -1.

@@ -1,7 +1,9 @@
 package kpi
 
 import (
+	"errors"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -88,6 +90,11 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	body := strings.TrimSpace(commandPrefix.ReplaceAllString(text, ""))
 	per, rest, _, err := ParsePeriod(body, p.Year)
 	if err != nil {
+		// "GRDP 9 tháng năm 2025 của Gia Lai": the place is the answer,
+		// whichever year it names.
+		if q, perr := p.ParseQuestion(yearless(body)); q.Indicator == nil && isError(perr, ErrNotPlanUnit) {
+			return q, perr
+		}
 		return Question{}, err
 	}
 	toks := foldMap(rest, "").tokens(true)
@@ -96,7 +103,28 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	var unitAt []int
 
 	im, found := p.matchIndicator(toks, nil)
-	if found && p.blocked(toks, im) {
+	var growth *Indicator // the indicator growth words alone named, when another is taken
+	if found {
+		// "tốc độ tăng trưởng IIP": growth words alone name GRDP, but beside
+		// another indicator they are that indicator's growth.
+		inside := func(i int) bool { return toks[i].start >= im.Start && toks[i].end <= im.End }
+		for _, g := range growthWords {
+			at := -1
+			for i := range toks {
+				if at < 0 && inside(i) {
+					at = i
+				}
+			}
+			if at < 0 || !matchFiller(toks, at, g) || toks[at+len(g.words)-1].end != im.End {
+				continue
+			}
+			if other, ok := p.matchIndicator(toks, inside); ok && other.Exact && !p.blocked(toks, other, im.Indicator) {
+				im, growth = other, im.Indicator
+			}
+			break
+		}
+	}
+	if found && p.blocked(toks, im, growth) {
 		found = false // "giá điện", "thuế xuất khẩu": not the indicator
 	}
 	if found {
@@ -128,6 +156,7 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 		unitAt = append(unitAt, from)
 	}
 	sort.SliceStable(q.Units, func(i, j int) bool { return unitAt[i] < unitAt[j] })
+	named := append([]bool{}, used...) // the indicator's, group's and units' words
 	fillers := append([]phrase{}, questionFillers...)
 	if p.Province != "" {
 		fillers = append(append([]phrase{}, p.provincePhrase()...), fillers...)
@@ -148,12 +177,29 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 			}
 		}
 	}
-	// A place that is not a unit of the plan is said to be so, not
-	// answered for the whole province.
+	// "thuế suất hàng xuất khẩu", "mức bán lẻ giá điện": the indicator's
+	// words, but a question about something else.
+	if from, to, ok := offTopic(toks, named); found && ok {
+		return Question{}, Fail(ErrOffTopic, "query", clip(body),
+			"topic", foldedSource(rest, toks[from].start, toks[to-1].end), "indicators", p.allIndicatorIDs())
+	}
+	// A place that is not a unit of the plan, or the whole country, is said
+	// to be so, not answered for the whole province.
 	for i := 0; found && i < len(toks); i++ {
-		if n := p.otherPlace(toks, i); n > 0 && !used[i] {
+		n := 0
+		if !used[i] {
+			n = p.otherPlace(toks, i)
+		}
+		if n == 0 && !named[i] {
+			n = otherScope(toks, i)
+		}
+		if n > 0 {
 			a, b := toks[i].start, toks[i+n-1].end
-			return Question{}, Fail(ErrNotPlanUnit, "place", foldedSource(rest, a, b))
+			key := ""
+			if !per.IsZero() {
+				key = per.Key()
+			}
+			return Question{}, Fail(ErrNotPlanUnit, "place", foldedSource(rest, a, b), "indicator", q.Indicator.ID, "period", key)
 		}
 	}
 	if len(q.Units) > 0 {
@@ -195,8 +241,10 @@ func (p *Plan) similarity(text string, ind *Indicator) int {
 
 // blocked reports whether the indicator match im is part of a phrase that
 // names something else: one of the plan's excludes ("giá điện") or a
-// figure that is no indicator ("xuất nhập khẩu").
-func (p *Plan) blocked(toks []token, im IndicatorMatch) bool {
+// figure that is no indicator ("xuất nhập khẩu"). The excludes of skip
+// (GRDP, when its growth words were read as im's: "tăng trưởng xuất
+// khẩu") do not count.
+func (p *Plan) blocked(toks []token, im IndicatorMatch, skip *Indicator) bool {
 	from, to := -1, -1
 	for i, t := range toks {
 		if t.start >= im.Start && t.end <= im.End {
@@ -221,11 +269,38 @@ func (p *Plan) blocked(toks []token, im IndicatorMatch) bool {
 		return true
 	}
 	for n := range p.Indicators {
-		if check(p.Indicators[n].exc) {
+		if skip != nil && p.Indicators[n].ID == skip.ID {
+			continue
+		}
+		exc := p.Indicators[n].exc
+		if p.Indicators[n].ID == im.Indicator.ID {
+			exc = shortNames(exc, im.Indicator)
+		}
+		if check(exc) {
 			return true
 		}
 	}
 	return false
+}
+
+// shortNames drops from an indicator's excludes those that are a shortened
+// form of one of its own names: in a report "bán lẻ hàng hóa" is goods
+// alone, but a question "tổng mức bán lẻ hàng hóa 6 tháng?" asks for the
+// plan's "tổng mức bán lẻ hàng hóa và doanh thu dịch vụ".
+func shortNames(exc []phrase, ind *Indicator) []phrase {
+	var out []phrase
+	for _, ex := range exc {
+		inside := false
+		for _, ph := range ind.phrases() {
+			for i := 0; !inside && i+len(ex.words) < len(ph.words); i++ {
+				inside = slices.Equal(ph.words[i:i+len(ex.words)], ex.words)
+			}
+		}
+		if !inside {
+			out = append(out, ex)
+		}
+	}
+	return out
 }
 
 // foldedSource returns the source words behind folded bytes [a, b) of text.
@@ -233,4 +308,22 @@ func foldedSource(text string, a, b int) string {
 	f := foldMap(text, "")
 	x, y := f.span(a, b)
 	return text[x:y]
+}
+
+// yearWords are four-digit years, and the "năm" or "/" before them.
+var yearWords = regexp.MustCompile(`(?i)(\bnăm\s*|/)?\b(19|20)\d\d\b`)
+
+// yearless is text without its years, or "" when it has none (so that
+// ParseQuestion does not go round again on the same text).
+func yearless(text string) string {
+	if !yearWords.MatchString(text) {
+		return ""
+	}
+	return yearWords.ReplaceAllString(text, " ")
+}
+
+// isError reports whether err is the *Error of id.
+func isError(err error, id string) bool {
+	var e *Error
+	return errors.As(err, &e) && e.ID == id
 }

@@ -45,6 +45,9 @@ var (
 	planIndicatorCols = []string{"id", "name_vi", "name_en", "aliases", "kind", "measure", "scale", "target",
 		"target_min", "target_max", "note_vi", "note_en", "reporters", "frequency", "due_day", "approval",
 		"stages", "examples", "excludes", "basis"}
+	// planIndicatorOptional follow planIndicatorCols; a workbook written
+	// before they existed lacks them, and is read without them.
+	planIndicatorOptional = []string{"definition_vi", "definition_en", "definition_source"}
 )
 
 // maxPlanRows bounds each sheet of a plan workbook: a plan has tens of units
@@ -86,7 +89,7 @@ func PlanBook(p *kpi.Plan) ([]byte, error) {
 	if _, err := b.f.NewSheet(PlanIndicatorsSheet); err != nil {
 		return nil, err
 	}
-	for c, h := range planIndicatorCols {
+	for c, h := range append(planIndicatorCols[:len(planIndicatorCols):len(planIndicatorCols)], planIndicatorOptional...) {
 		b.set(PlanIndicatorsSheet, c+1, 1, h, "head")
 	}
 	for r, ind := range p.Indicators {
@@ -109,8 +112,9 @@ func PlanBook(p *kpi.Plan) ([]byte, error) {
 			"note_vi": ind.NoteVI, "note_en": ind.NoteEN, "reporters": ind.Reporters, "frequency": ind.Frequency,
 			"due_day": due, "approval": approval, "stages": strings.Join(stages, "; "),
 			"examples": strings.Join(ind.Examples, "; "), "excludes": strings.Join(ind.Excludes, "; "), "basis": ind.Basis,
+			"definition_vi": ind.DefinitionVI, "definition_en": ind.DefinitionEN, "definition_source": ind.DefinitionSource,
 		}
-		for c, h := range planIndicatorCols {
+		for c, h := range append(planIndicatorCols[:len(planIndicatorCols):len(planIndicatorCols)], planIndicatorOptional...) {
 			b.set(PlanIndicatorsSheet, c+1, r+2, row[h], "")
 		}
 	}
@@ -237,7 +241,10 @@ func readPlanBook(ctx context.Context, data []byte) ([]byte, error) {
 			continue
 		}
 		m := map[string]any{}
-		for c, h := range planIndicatorCols {
+		for c, h := range append(planIndicatorCols[:len(planIndicatorCols):len(planIndicatorCols)], planIndicatorOptional...) {
+			if c >= len(planIndicatorCols) && at(inds[0], c) != h {
+				continue // an optional column this workbook lacks
+			}
 			v := at(row, c)
 			if v == "" {
 				continue

@@ -40,7 +40,8 @@ func TestPlanBookRoundTrip(t *testing.T) {
 		got := q.Indicators[i]
 		if got.ID != ind.ID || got.Kind != ind.Kind || got.Target != ind.Target || got.TargetMin != ind.TargetMin ||
 			got.TargetMax != ind.TargetMax || len(got.Stages) != len(ind.Stages) || got.DueDay != ind.DueDay ||
-			strings.Join(got.Excludes, ";") != strings.Join(ind.Excludes, ";") {
+			strings.Join(got.Excludes, ";") != strings.Join(ind.Excludes, ";") ||
+			got.DefinitionVI != ind.DefinitionVI || got.DefinitionEN != ind.DefinitionEN || got.DefinitionSource != ind.DefinitionSource {
 			t.Errorf("indicator %s read back as %+v", ind.ID, got)
 		}
 	}
@@ -102,5 +103,39 @@ func TestPlanBookRefusals(t *testing.T) {
 	}
 	if got := PlanPlace(pe.Place); !strings.HasPrefix(got, "Chỉ tiêu, row 5") {
 		t.Errorf("PlanPlace(%q) = %q; want the indicators sheet, row 5", pe.Place, got)
+	}
+}
+
+// A workbook written before the definition columns existed is still read,
+// without definitions.
+func TestPlanBookWithoutDefinitions(t *testing.T) {
+	data, err := PlanBook(kpi.DefaultPlan())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range planIndicatorOptional {
+		col, _ := excelize.ColumnNumberToName(len(planIndicatorCols) + 1)
+		if err := f.RemoveCol(PlanIndicatorsSheet, col); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	src, err := PlanTOML(buf.Bytes())
+	if err != nil {
+		t.Fatalf("an older workbook refused: %v", err)
+	}
+	q, err := kpi.ParsePlan("plan.xlsx", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := q.Indicators[0].DefinitionVI; d != "" {
+		t.Errorf("definition %q read from a workbook without the column", d)
 	}
 }

@@ -15,7 +15,8 @@ func TestQuestionsThatDoNotCollide(t *testing.T) {
 	mustNotContain(t, got, "Tỷ lệ hộ sử dụng điện —")
 
 	got = texts(h.say(admin, "xuất khẩu Hà Nội"))
-	mustContain(t, got, "«Hà Nội» không phải đơn vị báo cáo")
+	mustContain(t, got, "Bot này giữ số liệu của Long An; số liệu của «Hà Nội» không có ở đây")
+	mustNotContain(t, got, "không phải đơn vị báo cáo", "không được ghi")
 
 	got = texts(h.say(admin, "asdkjh qwe"))
 	mustContain(t, got, "Chưa hiểu", "/trogiup")

@@ -1,0 +1,214 @@
+package kpi
+
+import "strings"
+
+// Error IDs of questions that are not about the plan's figures.
+const (
+	// ErrOffTopic: the question names an indicator's words but asks
+	// about something else ("thuế suất hàng xuất khẩu", "mức bán lẻ giá
+	// điện", "nhập khẩu nhiều hơn xuất khẩu gọi là gì"). Data: query (as
+	// written), topic (the words that make it something else), indicators
+	// (every indicator id, comma-separated, for the list).
+	ErrOffTopic = "ErrOffTopic"
+)
+
+// SmallTalk is a message that asks nothing of the plan: a greeting, thanks,
+// or no words at all (an emoji, a lone ".").
+type SmallTalk int
+
+// The kinds of small talk.
+const (
+	NotSmallTalk SmallTalk = iota
+	SmallHello             // "xin chào", "chào bot", "hello"
+	SmallThanks            // "cảm ơn", "thanks", "ok cảm ơn nhé"
+	SmallNoWords           // "👍", ".", "?"
+)
+
+// greetWords and thankWords start or make small talk; politeWords may stand
+// around them ("chào bot ạ", "cảm ơn anh nhiều"). Folded, matched whole.
+var (
+	greetWords = sortedPhrases("xin chào", "chào", "chào bạn", "chào bot", "alo", "hello", "hi", "hey",
+		"good morning", "good afternoon", "good evening", "chào buổi sáng", "chào buổi chiều")
+	thankWords = sortedPhrases("cảm ơn", "cám ơn", "cảm ơn bạn", "thanks", "thank you", "thank", "thanks a lot",
+		"tks", "thx", "ok", "oke", "okay", "được rồi", "dạ", "vâng", "rõ", "đã rõ", "nhận được", "got it")
+	politeWords = sortedPhrases("bot", "bạn", "anh", "chị", "em", "ạ", "nhé", "nha", "nhiều", "rất", "nhiều nhé",
+		"you", "very much", "so much", "much", "a lot", "lắm", "mọi người", "all", "there")
+)
+
+// ReadSmallTalk says whether text is only a greeting, only thanks, or has no
+// letter or digit at all; NotSmallTalk when it says anything more.
+func ReadSmallTalk(text string) SmallTalk {
+	if !hasWord(text) {
+		return SmallNoWords
+	}
+	toks := wordTokens(text)
+	kind := NotSmallTalk
+	for i := 0; i < len(toks); {
+		n, k := 0, NotSmallTalk
+		for _, set := range []struct {
+			phs  []phrase
+			kind SmallTalk
+		}{{greetWords, SmallHello}, {thankWords, SmallThanks}, {politeWords, NotSmallTalk}} {
+			for _, ph := range set.phs {
+				if len(ph.words) > n && matchWords(toks, i, ph) {
+					n, k = len(ph.words), set.kind
+				}
+			}
+		}
+		if n == 0 {
+			return NotSmallTalk
+		}
+		if kind == NotSmallTalk || k == SmallThanks {
+			kind = k // thanks wins: "chào, cảm ơn nhé" is thanks
+		}
+		i += n
+	}
+	return kind
+}
+
+// definitionPhrases ask what an indicator is, not how far it has come.
+var definitionPhrases = sortedPhrases(
+	"là gì", "là cái gì", "nghĩa là gì", "thế nào là", "thế nào được gọi là", "có nghĩa là", "khái niệm", "định nghĩa", "ý nghĩa",
+	"cách tính", "tính như thế nào", "tính thế nào", "tính ra sao", "được tính", "công thức",
+	"phương pháp tính", "gồm những gì", "gồm những", "bao gồm những", "gồm gì", "gồm có",
+	"definition", "define", "meaning", "what does", "mean", "calculated", "computed", "made up of",
+	"what is an", "what is a",
+)
+
+// AsksDefinition reports whether text asks what an indicator is or how it
+// is computed ("IIP là gì?", "cách tính tổng mức bán lẻ", "GRDP gồm những
+// gì", "what does IIP mean"), rather than for its figure.
+func AsksDefinition(text string) bool {
+	toks := wordTokens(text)
+	if hasPhrase(toks, definitionPhrases) {
+		return true
+	}
+	// "what is the industrial production index?", not "what is the export
+	// progress?" nor "what are exports so far?".
+	return hasPhrase(toks, whatIs) && !hasPhrase(toks, figureWords) && !hasDigit(text)
+}
+
+// whatIs asks what something is, in English; figureWords ask for a figure.
+var (
+	whatIs      = sortedPhrases("what is", "what s", "whats", "what are")
+	figureWords = sortedPhrases("progress", "status", "so far", "now", "today", "total", "figure", "figures",
+		"target", "plan", "doing", "latest", "this year", "ytd", "year to date", "month", "quarter", "growth rate")
+)
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// offTopicPhrases, beside an indicator's words in a question, make it a
+// question about something else: a tax, a price, a procedure, a market, the
+// trade balance, or a term asked for ("… gọi là gì"). Written with marks:
+// typed without them they still match, typed with other marks they do not.
+var offTopicPhrases = sortedPhrases(
+	"thuế", "thuế suất", "giá", "tiền điện", "hóa đơn", "lãi suất", "tỷ giá", "tỉ giá",
+	"thủ tục", "hồ sơ", "giấy phép", "quy định", "nghị định", "thông tư", "chính sách",
+	"điều kiện", "mặt hàng", "thị trường", "doanh nghiệp nào", "nhập siêu", "xuất siêu",
+	"cán cân", "thặng dư", "thâm hụt", "gọi là gì", "gọi là", "lao động", "việc làm",
+	"tax", "taxes", "tariff", "tariffs", "duty", "duties", "price", "prices", "exchange rate",
+	"interest rate", "procedure", "procedures", "license", "licence", "regulation", "regulations",
+	"policy", "trade balance", "deficit", "surplus", "called",
+)
+
+// offTopicKeep are phrases that hold an off-topic word but still speak of
+// the indicator ("giá so sánh" is GRDP's constant prices, "gia công" is
+// processing, "giá trị" is value).
+var offTopicKeep = sortedPhrases("giá trị", "trị giá", "đánh giá", "gia hạn", "giá so sánh", "giá hiện hành", "giá cơ bản", "gia công", "gia tăng",
+	"gia đình", "gia lai", "tham gia", "quốc gia")
+
+// offTopic returns where the off-topic phrase of toks stands, outside the
+// words used (the indicator's), and whether there is one.
+func offTopic(toks []token, used []bool) (from, to int, ok bool) {
+	for i := range toks {
+		if used[i] {
+			continue
+		}
+		kept := 0
+		for _, ph := range offTopicKeep {
+			for s := max(0, i-len(ph.words)+1); s <= i; s++ {
+				if matchFiller(toks, s, ph) && s+len(ph.words) > i {
+					kept = max(kept, s+len(ph.words))
+				}
+			}
+		}
+		if kept > i {
+			continue
+		}
+		for _, ph := range offTopicPhrases {
+			if !matchFiller(toks, i, ph) {
+				continue
+			}
+			free := true
+			for k := i; k < i+len(ph.words); k++ {
+				free = free && !used[k]
+			}
+			if free {
+				return i, i + len(ph.words), true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// countryPhrases name the whole country or the provinces at large: a
+// question about them is not about the plan's province.
+var countryPhrases = sortedPhrases("cả nước", "toàn quốc", "việt nam", "nước ta", "các tỉnh", "tỉnh thành",
+	"các tỉnh thành", "các địa phương trong cả nước",
+	"đồng bằng sông cửu long", "đông nam bộ", "whole country", "nationwide", "vietnam",
+	"provinces")
+
+// rankingPlaces are words that, after "top N", name provinces ("top 10 địa
+// phương có tốc độ tăng trưởng IIP").
+var rankingPlaces = sortedPhrases("địa phương", "tỉnh", "tỉnh thành", "tỉnh thành phố", "provinces", "localities")
+
+// otherScope returns the length in words of a phrase at token i that names
+// the country or provinces at large ("cả nước", "top 10 địa phương"), or 0.
+func otherScope(toks []token, i int) int {
+	for _, ph := range countryPhrases {
+		if matchWords(toks, i, ph) {
+			return len(ph.words)
+		}
+	}
+	if toks[i].text == "top" && i+2 < len(toks) && isDigits(toks[i+1].text) {
+		for _, ph := range rankingPlaces {
+			if matchWords(toks, i+2, ph) {
+				return 2 + len(ph.words)
+			}
+		}
+	}
+	return 0
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// hasPhrase reports whether any of phs stands anywhere in toks.
+func hasPhrase(toks []token, phs []phrase) bool {
+	for i := range toks {
+		for _, ph := range phs {
+			if matchWords(toks, i, ph) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// allIndicatorIDs is every indicator id of p, comma-separated.
+func (p *Plan) allIndicatorIDs() string {
+	ids := make([]string, len(p.Indicators))
+	for i := range p.Indicators {
+		ids[i] = p.Indicators[i].ID
+	}
+	return strings.Join(ids, ",")
+}

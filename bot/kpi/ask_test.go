@@ -1,0 +1,162 @@
+package kpi
+
+import "testing"
+
+func TestReadSmallTalk(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want SmallTalk
+	}{
+		{"cảm ơn", SmallThanks},
+		{"Cảm ơn bạn nhiều nhé!", SmallThanks},
+		{"cam on a", SmallThanks},
+		{"thanks", SmallThanks},
+		{"ok", SmallThanks},
+		{"xin chào", SmallHello},
+		{"chào bot", SmallHello},
+		{"Chào anh ạ", SmallHello},
+		{"hello", SmallHello},
+		{"👍", SmallNoWords},
+		{".", SmallNoWords},
+		{"???", SmallNoWords},
+		{"chào, tiến độ xuất khẩu?", NotSmallTalk},
+		{"cảm ơn, xk tháng 3 là bao nhiêu", NotSmallTalk},
+		{"xuất khẩu", NotSmallTalk},
+		{"bạn", NotSmallTalk},
+	} {
+		if got := ReadSmallTalk(tc.text); got != tc.want {
+			t.Errorf("ReadSmallTalk(%q) = %d; want %d", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestAsksDefinition(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"IIP là gì?", true},
+		{"cách tính chỉ số sản xuất công nghiệp", true},
+		{"GRDP gồm những gì", true},
+		{"khái niệm kim ngạch xuất khẩu", true},
+		{"what is the industrial production index?", true},
+		{"what does IIP mean", true},
+		{"tiến độ xuất khẩu", false},
+		{"xuất khẩu đạt bao nhiêu", false},
+		{"what is the export progress?", false},
+		{"what are exports so far", false},
+	} {
+		if got := AsksDefinition(tc.text); got != tc.want {
+			t.Errorf("AsksDefinition(%q) = %v; want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+// Every indicator of the embedded plan explains itself and names where
+// the explanation comes from, in both languages.
+func TestPlanDefinitions(t *testing.T) {
+	p := DefaultPlan()
+	for i := range p.Indicators {
+		ind := &p.Indicators[i]
+		if ind.DefinitionVI == "" || ind.DefinitionEN == "" || ind.DefinitionSource == "" {
+			t.Errorf("%s: definition_vi, definition_en and definition_source must all be set", ind.ID)
+		}
+		if ind.Definition("en") != ind.DefinitionEN || ind.Definition("vi") != ind.DefinitionVI {
+			t.Errorf("%s: Definition picks the wrong language", ind.ID)
+		}
+	}
+}
+
+// A number in a question does not make it a report (issue 16, item 6).
+func TestIntentNumbersInQuestions(t *testing.T) {
+	p := DefaultPlan()
+	for _, text := range []string{
+		"Chỉ số IIP là gì? 5 bước tính",
+		"BÀI 5: TỔNG MỨC BÁN LẺ HÀNG HÓA",
+		"Top 10 địa phương có tốc độ tăng trưởng IIP",
+		"Cách tính GRDP theo 3 phương pháp",
+	} {
+		if got := p.Intent(text, "vi"); got != IntentQuestion {
+			t.Errorf("Intent(%q) = %d; want IntentQuestion", text, got)
+		}
+	}
+	for _, text := range []string{"xk 520", "xuất khẩu tháng 3 đạt 520"} {
+		if got := p.Intent(text, "vi"); got != IntentEither {
+			t.Errorf("Intent(%q) = %d; want IntentEither", text, got)
+		}
+	}
+}
+
+func TestParseQuestionOtherScope(t *testing.T) {
+	p := DefaultPlan()
+	for _, tc := range []struct {
+		text, id string
+		data     map[string]string
+	}{
+		{"Tây Ninh tăng trưởng GRDP 9 tháng bao nhiêu?", ErrNotPlanUnit, map[string]string{"place": "Tây Ninh", "indicator": "grdp"}},
+		{"kim ngạch xuất khẩu của cả nước", ErrNotPlanUnit, map[string]string{"place": "cả nước", "indicator": "xuat-khau"}},
+		{"Top 10 địa phương có tốc độ tăng trưởng IIP", ErrNotPlanUnit, map[string]string{"place": "Top 10 địa phương", "indicator": "iip"}},
+		{"GRDP 9 tháng năm 2025 của Gia Lai", ErrNotPlanUnit, map[string]string{"place": "Gia Lai"}},
+		{"Thuế suất hàng xuất khẩu", ErrOffTopic, map[string]string{"topic": "Thuế suất", "query": "Thuế suất hàng xuất khẩu"}},
+		{"mức bán lẻ giá điện", ErrOffTopic, map[string]string{"topic": "giá"}},
+		{"Nhập khẩu nhiều hơn xuất khẩu gọi là gì", ErrOffTopic, map[string]string{"topic": "gọi là gì"}},
+		{"xuất khẩu năm 2025", ErrWrongYear, map[string]string{"year": "2025"}},
+	} {
+		_, err := p.ParseQuestion(tc.text)
+		if err == nil {
+			t.Errorf("ParseQuestion(%q) = nil error; want %s", tc.text, tc.id)
+			continue
+		}
+		wantError(t, err, tc.id, tc.data)
+	}
+	// Words that look off-topic but speak of the indicator.
+	for _, text := range []string{"GRDP theo giá so sánh là gì", "giá trị xuất khẩu quý 1", "tổng mức bán lẻ hàng hóa 6 tháng",
+		"trị giá xuất khẩu 6 tháng", "đánh giá tiến độ xuất khẩu", "households using electricity from the national grid"} {
+		if _, err := p.ParseQuestion(text); err != nil {
+			t.Errorf("ParseQuestion(%q): %v", text, err)
+		}
+	}
+}
+
+// The plan's own answer offered beside another place's question is asked
+// again as the indicator's name and the period's label: they read back.
+func TestOwnQuestionReadsBack(t *testing.T) {
+	p := DefaultPlan()
+	for _, text := range []string{"Tây Ninh tăng trưởng GRDP 9 tháng bao nhiêu?", "IIP tháng 7 của Hà Nội",
+		"xuất khẩu quý 2 cả nước", "bán lẻ 6 tháng đầu năm Việt Nam", "nhập khẩu Hà Nội"} {
+		_, err := p.ParseQuestion(text)
+		e, ok := err.(*Error)
+		if !ok || e.ID != ErrNotPlanUnit {
+			t.Fatalf("ParseQuestion(%q) = %v; want ErrNotPlanUnit", text, err)
+		}
+		ind := p.Indicator(e.Data["indicator"])
+		own := ind.NameVI
+		if e.Data["period"] != "" {
+			per, err := ParsePeriodKey(e.Data["period"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			own += " " + per.Label("vi")
+		}
+		q, err := p.ParseQuestion(own)
+		if err != nil || q.Indicator != ind || (e.Data["period"] != "" && q.Period.Key() != e.Data["period"]) {
+			t.Errorf("%q → %q → %+v, %v", text, own, q, err)
+		}
+	}
+}
+
+// Growth words beside another indicator are that indicator's growth.
+func TestQuestionGrowthOfAnother(t *testing.T) {
+	p := DefaultPlan()
+	for text, want := range map[string]string{
+		"tốc độ tăng trưởng IIP quý 2":            "iip",
+		"tăng trưởng xuất khẩu 6 tháng bao nhiêu": "xuat-khau",
+		"tăng trưởng kinh tế 6 tháng":             "grdp",
+		"tốc độ tăng trưởng 9 tháng":              "grdp",
+	} {
+		q, err := p.ParseQuestion(text)
+		if err != nil || q.Indicator.ID != want {
+			t.Errorf("ParseQuestion(%q) = %v, %v; want %s", text, q.Indicator, err, want)
+		}
+	}
+}
