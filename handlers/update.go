@@ -163,7 +163,7 @@ func (s *session) reportLine(r kpi.Report, old *kpi.Report) string {
 	if ind == nil {
 		return ""
 	}
-	what := s.value(ind, r)
+	what := s.approxValue(r, s.value(ind, r))
 	if old != nil && (old.Status != kpi.StatusNone || r.Status != kpi.StatusNone) {
 		what = s.statusValue(ind, r) // "ước 520 → chính thức 534 triệu USD"
 	}
@@ -187,11 +187,20 @@ func (s *session) reportLine(r kpi.Report, old *kpi.Report) string {
 // statusValue is a value with its status before it ("ước 520 triệu USD"),
 // or the bare value when its report said none.
 func (s *session) statusValue(ind *kpi.Indicator, r kpi.Report) string {
-	v := s.value(ind, r)
+	v := s.approxValue(r, s.value(ind, r))
 	if r.Status == kpi.StatusNone || ind.Kind == kpi.Count || ind.Kind == kpi.Milestone {
 		return v
 	}
 	return s.t("StatusValue", "Status", s.t("StatusShort_"+string(r.Status)), "Value", v)
+}
+
+// approxValue marks a value its report rounded: "≈ hơn 350.000 tỷ đồng".
+// v is the value as shown, plain text.
+func (s *session) approxValue(r kpi.Report, v string) string {
+	if r.Approx == "" {
+		return v
+	}
+	return s.t("ApproxValue", "Word", r.Approx, "Value", v)
 }
 
 // revisionNote says that a more final figure replaces a provisional one.
@@ -209,7 +218,11 @@ func (s *session) readDetails(r kpi.Report) []string {
 		parts = append(parts, s.t("Status_"+string(r.Status)))
 	}
 	for _, st := range r.Stated {
-		parts = append(parts, s.t("Stated_"+string(st.Basis), "Pct", signedPercent(st, s.lang)))
+		pct := signedPercent(st, s.lang)
+		if st.Approx != "" {
+			pct = s.t("ApproxValue", "Word", st.Approx, "Value", pct)
+		}
+		parts = append(parts, s.t("Stated_"+string(st.Basis), "Pct", locales.HTML(pct)))
 	}
 	if len(parts) > 0 {
 		out = append(out, s.t("ReadBackDetails", "Details", locales.HTML(strings.Join(parts, " · "))))

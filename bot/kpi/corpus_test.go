@@ -28,6 +28,9 @@ type corpusFigure struct {
 	YoY       string `toml:"yoy"`
 	Plan      string `toml:"plan"`
 	Item      string `toml:"item"` // a count's named item
+	// Approx is the rounding word of an approximate value ("hơn"); a
+	// comparison's is written before its number ("yoy = \"gần 42\"").
+	Approx string `toml:"approx"`
 }
 
 type corpusCase struct {
@@ -88,28 +91,46 @@ func figureText(p *Plan, r Report) string {
 	}
 	yoy, plan := "", ""
 	for _, s := range r.Stated {
+		text := amountText(s.Pct)
+		if s.Approx != "" {
+			text = Fold(s.Approx) + "~" + text
+		}
 		switch s.Basis {
 		case SamePeriod:
-			yoy = amountText(s.Pct)
+			yoy = text
 		case OfPlan:
-			plan = amountText(s.Pct)
+			plan = text
 		}
 	}
-	return fmt.Sprintf("%s %s %s status=%s yoy=%s plan=%s", r.Indicator, r.Period.Key(), amountText(r.Value), r.Status, yoy, plan)
+	out := fmt.Sprintf("%s %s %s status=%s yoy=%s plan=%s", r.Indicator, r.Period.Key(), amountText(r.Value), r.Status, yoy, plan)
+	if r.Approx != "" {
+		out += " approx=" + Fold(r.Approx)
+	}
+	return out
 }
 
 func wantText(t testing.TB, p *Plan, f corpusFigure) string {
 	if ind := p.Indicator(f.Indicator); ind != nil && (ind.Kind == Count || ind.Kind == Milestone) {
 		return fmt.Sprintf("%s %s %s item=%s", f.Indicator, f.Period, f.Value, f.Item)
 	}
-	yoy, plan := "", ""
-	if f.YoY != "" {
-		yoy = normDecimal(t, f.YoY)
+	yoy, plan := statedText(t, f.YoY), statedText(t, f.Plan)
+	out := fmt.Sprintf("%s %s %s status=%s yoy=%s plan=%s", f.Indicator, f.Period, normDecimal(t, f.Value), f.Status, yoy, plan)
+	if f.Approx != "" {
+		out += " approx=" + Fold(f.Approx)
 	}
-	if f.Plan != "" {
-		plan = normDecimal(t, f.Plan)
+	return out
+}
+
+// statedText is a corpus comparison in figureText's terms: "12", or "gan~14"
+// for "gần 14".
+func statedText(t testing.TB, s string) string {
+	if s == "" {
+		return ""
 	}
-	return fmt.Sprintf("%s %s %s status=%s yoy=%s plan=%s", f.Indicator, f.Period, normDecimal(t, f.Value), f.Status, yoy, plan)
+	if i := strings.LastIndex(s, " "); i > 0 {
+		return Fold(s[:i]) + "~" + normDecimal(t, s[i+1:])
+	}
+	return normDecimal(t, s)
 }
 
 // lessStated reports whether got is want with stated comparisons left out.

@@ -94,11 +94,17 @@ var (
 	forecastWords = sortedPhrases("dự kiến", "sẽ", "phấn đấu", "dự báo", "mục tiêu", "kế hoạch năm",
 		"kế hoạch đề ra", "chỉ tiêu", "kỳ vọng", "định hướng", "nhằm đạt", "hướng tới", "forecast",
 		"expected", "expects", "target", "plans to", "will", "aims")
-	// approxWords before a value make it an approximation, which the bot
-	// asks about instead of recording.
+	// approxWords before a value make it an approximation. roundedWords
+	// among them say the figure was rounded ("ước đạt hơn 350.000 tỷ
+	// đồng", "gần 721 triệu USD"): it is read, marked approximate. The
+	// others are bounds ("dưới", "ít nhất", "từ … đến"), asked about.
 	approxWords = sortedPhrases("khoảng", "gần", "trên", "hơn", "xấp xỉ", "dưới", "ít nhất", "tối thiểu",
 		"tối đa", "chừng", "ngót", "từ", "about", "around", "nearly", "almost", "over", "more than",
-		"less than", "at least", "roughly", "approximately")
+		"less than", "at least", "roughly", "approximately", "khoảng gần", "khoảng hơn", "gần như",
+		"đạt trên", "vào khoảng", "ở mức khoảng")
+	roundedWords = sortedPhrases("khoảng", "gần", "trên", "hơn", "xấp xỉ", "chừng", "ngót", "about", "around",
+		"nearly", "almost", "over", "more than", "roughly", "approximately", "khoảng gần", "khoảng hơn",
+		"vào khoảng", "ở mức khoảng")
 	// notSubjects name figures that are not of any indicator of a plan.
 	notSubjects = sortedPhrases("xuất nhập khẩu", "xuất, nhập khẩu", "xuất - nhập khẩu", "xnk",
 		"xuất siêu", "nhập siêu", "cán cân thương mại", "thặng dư thương mại", "việt nam", "trade surplus", "trade deficit", "trade balance", "nationwide",
@@ -282,8 +288,9 @@ type numAt struct {
 	neg      bool   // a decrease ("giảm 2%")
 	signWord string // the word of decrease, as written
 	approx   bool
-	pct      bool // written with %
-	tail     int  // words after the number that its comparison took
+	rounded  string // the word of a rounded figure ("hơn"), as written; "" for a bound or range
+	pct      bool   // written with %
+	tail     int    // words after the number that its comparison took
 }
 
 // periodAt is a period written in a line.
@@ -398,6 +405,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		last                 = -1 // index in out of the subject's last figure
 		pending              []Stated
 		firstBlock, firstAsk error
+		bareStatus           bool // curStatus was said in a clause that names no subject
 	)
 	for _, c := range clauses {
 		if c.sentence != sentence {
@@ -438,9 +446,12 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		brk := c.breakAt && (subject == nil || subject.blocked == "")
 		for k := range ments {
 			if ments[k].from >= c.from && ments[k].to <= c.to && !parenthesized(text, ments[k].a) {
-				if subject != nil && !(c.breakAt && subject.blocked != "") && !(v.statusBefore(c, ments[k].from)) {
+				// "ước cả năm 2022 kim ngạch xuất khẩu hơn 2 tỷ USD": a status
+				// said on its own before any figure is of the subject after it.
+				if subject != nil && !(c.breakAt && subject.blocked != "") && !(v.statusBefore(c, ments[k].from)) && !(bareStatus && last < 0) {
 					curStatus = ""
 				}
+				bareStatus = false
 				subject, last, pending = &ments[k], -1, nil
 				break
 			}
@@ -463,6 +474,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		// figure of its own: its status is what it says.
 		if st, ok := v.status(c); ok {
 			curStatus = st
+			bareStatus = !mentionIn(ments, c)
 		} else if last >= 0 && ownPeriod(periods, c) {
 			curStatus = ""
 		}
@@ -536,7 +548,12 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 					if b == "" {
 						b = SamePeriod
 					}
-					st := Stated{Basis: b, Pct: pctAmount(n)}
+					if n.approx && n.rounded == "" {
+						// "tăng từ 5 đến 7%": a bound is no comparison to keep.
+						skip(n, n.role, "")
+						continue
+					}
+					st := Stated{Basis: b, Pct: pctAmount(n), Approx: n.rounded}
 					if last >= 0 {
 						out[last].Stated = addStated(out[last].Stated, st)
 					} else {
@@ -554,7 +571,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				}
 				continue
 			}
-			if n.approx {
+			if n.approx && n.rounded == "" {
 				if firstAsk == nil {
 					firstAsk = Fail(ErrApproximate, "text", clip(strings.TrimSpace(text[c.a:c.b])))
 				}
@@ -708,6 +725,16 @@ func prevBlocked(ments []mention, c clause) bool {
 func ownPeriod(periods []periodAt, c clause) bool {
 	for _, pa := range periods {
 		if !pa.basis && pa.a >= c.a && pa.b <= c.b {
+			return true
+		}
+	}
+	return false
+}
+
+// mentionIn reports whether clause c names a subject.
+func mentionIn(ments []mention, c clause) bool {
+	for _, m := range ments {
+		if m.from >= c.from && m.to <= c.to {
 			return true
 		}
 	}
@@ -897,7 +924,7 @@ func (r *updateReader) figure(ind *Indicator, n *numAt, c clause, m *mention, pe
 		}
 		a = -a
 	}
-	return Report{Indicator: ind.ID, Unit: u.ID, Period: p, Value: a, Status: st, Quote: quoteOf(text, m, c)}, nil
+	return Report{Indicator: ind.ID, Unit: u.ID, Period: p, Value: a, Status: st, Approx: n.rounded, Quote: quoteOf(text, m, c)}, nil
 }
 
 // unitOf resolves the unit of a figure: the one named (pl), else the
@@ -1234,6 +1261,30 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 		}
 		if before(approxWords) || strings.HasSuffix(strings.TrimSpace(v.src[:n.a]), "~") || strings.HasSuffix(strings.TrimSpace(v.src[:n.a]), "≈") {
 			n.approx = true
+			for _, ph := range roundedWords {
+				if s := first - len(ph.words); s >= 0 && matchFiller(all, s, ph) && v.phraseAt(s, approxWords) == len(ph.words) {
+					n.rounded = v.src[v.words[s].a:v.words[first-1].b]
+					break
+				}
+			}
+		}
+		// A range is never read, even after a rounding word: "7,5–8%", "6,5 - 7%".
+		if n.b < len(v.src) {
+			rest := strings.TrimLeft(v.src[n.b:], " ")
+			if strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "đến") {
+				if t := strings.TrimLeft(strings.TrimLeft(strings.TrimLeft(rest, "-–"), "đến"), " "); t != "" && t[0] >= '0' && t[0] <= '9' {
+					n.approx, n.rounded = true, ""
+				}
+			}
+		}
+		if n.a > 0 {
+			head := strings.TrimRight(v.src[:n.a], " ")
+			if strings.HasSuffix(head, "-") || strings.HasSuffix(head, "–") || strings.HasSuffix(head, " đến") || strings.HasSuffix(head, " tới") {
+				h := strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(strings.TrimRight(strings.TrimRight(head, "-"), "–"), " đến"), " tới"), " ")
+				if h != "" && h[len(h)-1] >= '0' && h[len(h)-1] <= '9' {
+					n.approx, n.rounded = true, ""
+				}
+			}
 		}
 		switch {
 		case inClause(shareBefore):
@@ -1295,25 +1346,7 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 			}
 		}
 		if after < len(all) && at(after, wOrMore) > 0 {
-			n.approx = true
-		}
-		// A range: "7,5–8%", "6,5 - 7%".
-		if n.b < len(v.src) {
-			rest := strings.TrimLeft(v.src[n.b:], " ")
-			if strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "đến") {
-				if t := strings.TrimLeft(strings.TrimLeft(strings.TrimLeft(rest, "-–"), "đến"), " "); t != "" && t[0] >= '0' && t[0] <= '9' {
-					n.approx = true
-				}
-			}
-		}
-		if n.a > 0 {
-			head := strings.TrimRight(v.src[:n.a], " ")
-			if strings.HasSuffix(head, "-") || strings.HasSuffix(head, "–") {
-				h := strings.TrimRight(strings.TrimRight(strings.TrimRight(head, "-"), "–"), " ")
-				if h != "" && h[len(h)-1] >= '0' && h[len(h)-1] <= '9' {
-					n.approx = true
-				}
-			}
+			n.approx, n.rounded = true, ""
 		}
 		// "396.840/397.137 hộ", "27/27 huyện": a fraction of things.
 		if rest := strings.TrimLeft(v.src[n.b:], " "); strings.HasPrefix(rest, "/") {

@@ -29,12 +29,15 @@ type reportRecord struct {
 	Status    string         `json:"status,omitempty"` // kpi.Status
 	Stated    []statedRecord `json:"stated,omitempty"`
 	Quote     string         `json:"quote,omitempty"`
+	Approx    string         `json:"approx,omitempty"` // kpi.Report.Approx
 }
 
 // statedRecord is a kpi.Stated: a comparison written beside a figure.
 type statedRecord struct {
 	Basis string `json:"basis"`
 	Pct   int64  `json:"pct"` // kpi.Amount, thousandths of a point
+	// Approx is kpi.Stated.Approx.
+	Approx string `json:"approx,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -64,9 +67,10 @@ func toReportRecord(r kpi.Report) reportRecord {
 		Via:       r.Via,
 		Status:    string(r.Status),
 		Quote:     r.Quote,
+		Approx:    r.Approx,
 	}
 	for _, st := range r.Stated {
-		rec.Stated = append(rec.Stated, statedRecord{Basis: string(st.Basis), Pct: int64(st.Pct)})
+		rec.Stated = append(rec.Stated, statedRecord{Basis: string(st.Basis), Pct: int64(st.Pct), Approx: st.Approx})
 	}
 	if !r.Period.IsZero() {
 		rec.Period = r.Period.Key()
@@ -87,9 +91,10 @@ func (rec reportRecord) toDomain() (kpi.Report, error) {
 		Via:       rec.Via,
 		Status:    kpi.Status(rec.Status),
 		Quote:     rec.Quote,
+		Approx:    rec.Approx,
 	}
 	for _, st := range rec.Stated {
-		r.Stated = append(r.Stated, kpi.Stated{Basis: kpi.Basis(st.Basis), Pct: kpi.Amount(st.Pct)})
+		r.Stated = append(r.Stated, kpi.Stated{Basis: kpi.Basis(st.Basis), Pct: kpi.Amount(st.Pct), Approx: st.Approx})
 	}
 	if rec.Period != "" {
 		p, err := kpi.ParsePeriodKey(rec.Period)
