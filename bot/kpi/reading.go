@@ -164,6 +164,8 @@ var (
 
 	// Comparison words after a number.
 	samePeriodAfter = sortedPhrases("so với cùng kỳ", "so cùng kỳ", "cùng kỳ", "so với năm trước",
+		"so với tháng cùng kỳ", "so với quý cùng kỳ", "so với cùng thời gian", "so cùng thời gian",
+		"cùng thời gian năm trước", "so với cùng thời gian năm trước", "so với năm ngoái", "so với cùng kỳ năm ngoái",
 		"so với cùng thời điểm", "so với ck", "so ck", "so với cùng kỳ năm trước", "yoy", "year on year",
 		"on the same period", "over the same period", "from a year earlier", "compared with the same period")
 	prevPeriodAfter = sortedPhrases("so với tháng trước", "so tháng trước", "so với tháng", "so với kỳ trước",
@@ -173,7 +175,8 @@ var (
 	shareBefore = sortedPhrases("chiếm", "chiếm tỷ trọng", "tỷ trọng", "chiếm tỷ lệ", "chiếm tỉ trọng", "tỉ trọng", "share of", "accounting for")
 	ratioBefore = sortedPhrases("gấp", "times")
 	ratioAfter  = sortedPhrases("lần", "times")
-	signBefore  = sortedPhrases("tăng", "giảm", "tăng trưởng", "up", "down", "rose", "fell", "increased", "decreased")
+	signBefore  = sortedPhrases("tăng", "giảm", "tăng trưởng", "up", "down", "rose", "fell", "increased", "decreased",
+		"tăng mạnh", "tăng nhẹ", "tăng cao", "tăng khá", "tăng tới", "tăng trưởng mạnh", "giảm mạnh", "giảm nhẹ", "giảm sâu")
 	// countAfter: a number followed by one of these counts things ("100%
 	// số xã"); written with marks where marks decide ("số", not "so").
 	countAfter = sortedPhrases("số")
@@ -381,6 +384,15 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 	nums := r.numbers(v, text, periods, dates)
 	clauses := cutClauses(v, ments, nums)
 	r.roles(v, nums, periods, clauses)
+	// "đứng thứ hai tiểu vùng Bắc Trung Bộ (sau Thanh Hóa)": another
+	// province named in a ranking is a side phrase, no subject.
+	kept := places[:0]
+	for _, pl := range places {
+		if pl.unit != nil || !sidePlace(v, clauses, nums, pl) {
+			kept = append(kept, pl)
+		}
+	}
+	places = kept
 
 	if pa, ok := r.ytdNowPeriod(v); ok && !overlapsPeriod(periods, pa.a, pa.b) {
 		periods = append(periods, pa)
@@ -406,10 +418,12 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		pending              []Stated
 		firstBlock, firstAsk error
 		bareStatus           bool // curStatus was said in a clause that names no subject
+		parts                bool // the subject is a part of a total, in brackets after it
 	)
 	for _, c := range clauses {
 		if c.sentence != sentence {
 			prev := subject
+			parts = false
 			sentence, subject, curStatus, forecast, breakdown, last, pending = c.sentence, nil, "", false, false, -1, nil
 			// A period written anywhere in the sentence is the period of
 			// its figures that have none before them ("xuất khẩu 520 triệu
@@ -419,7 +433,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 					curPeriod = sp
 				}
 			}
-			scope = sentenceScope(v, clauses, c.sentence, r.p.provincePhrase())
+			scope = sentenceScope(v, clauses, nums, c.sentence, r.p.provincePhrase())
 			r.basisPer = Period{}
 			for _, pa := range periods {
 				if pa.basis && pa.p.Year == r.p.Year-1 && pa.p.Valid() && clauseOf(clauses, pa.a).sentence == c.sentence && !afterCungKy(v, pa) {
@@ -445,7 +459,11 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		// aside; it does not take the subject over.
 		brk := c.breakAt && (subject == nil || subject.blocked == "")
 		for k := range ments {
-			if ments[k].from >= c.from && ments[k].to <= c.to && !parenthesized(text, ments[k].a) {
+			// "xuất nhập khẩu 11,885 tỉ USD (xuất khẩu 7,247 tỉ USD; nhập
+			// khẩu 4,638 tỉ USD)": in brackets after a total, the parts.
+			partOfTotal := parenthesized(text, ments[k].a) && partInBrackets(v, ments, k)
+			if ments[k].from >= c.from && ments[k].to <= c.to && (!parenthesized(text, ments[k].a) || partOfTotal) {
+				parts = partOfTotal
 				// "ước cả năm 2022 kim ngạch xuất khẩu hơn 2 tỷ USD": a status
 				// said on its own before any figure is of the subject after it.
 				if subject != nil && !(c.breakAt && subject.blocked != "") && !(v.statusBefore(c, ments[k].from)) && !(bareStatus && last < 0) {
@@ -524,6 +542,9 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 					firstBlock = Fail(ErrForecast, "text", clip(strings.TrimSpace(text[c.a:c.b])))
 				}
 				continue
+			}
+			if parts && n.role == RolePrior && parenthesized(text, n.a) {
+				n.role = "" // "(xuất khẩu 7,247 tỉ USD; …)": the part's value, not an aside
 			}
 			ind := subject.ind
 			value := r.isValue(ind, n, c, nums, last >= 0, sentencePct(nums, clauses, c.sentence))
@@ -655,11 +676,16 @@ func sentencePct(nums []numAt, clauses []clause, n int) bool {
 	return false
 }
 
-// sentenceScope returns the scope word of sentence n, or "".
-func sentenceScope(v *lineView, clauses []clause, n int, own []phrase) string {
+// sentenceScope returns the scope word of sentence n, or "". A clause that
+// explains a figure said before it ("…, chủ yếu từ các mặt hàng nguyên
+// liệu") and states no number of its own scopes nothing.
+func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phrase) string {
 	all := v.toks(0, len(v.words))
-	for _, c := range clauses {
+	for ci, c := range clauses {
 		if c.sentence != n {
+			continue
+		}
+		if ci > 0 && clauses[ci-1].sentence == n && v.phraseAt(c.from, explainWords) > 0 && !numberIn(nums, c) {
 			continue
 		}
 		for i := c.from; i < c.to; i++ {
@@ -695,6 +721,87 @@ func sentenceScope(v *lineView, clauses []clause, n int, own []phrase) string {
 		}
 	}
 	return ""
+}
+
+// totalTrade names exports and imports together, whose parts are the
+// plan's two trade indicators.
+var totalTrade = sortedPhrases("xuất nhập khẩu", "xuất, nhập khẩu", "xuất - nhập khẩu", "xnk", "total trade")
+
+// partInBrackets reports whether mention k of the plan's indicators stands in
+// brackets right after a total of trade: "xuất nhập khẩu 11,885 tỉ USD
+// (xuất khẩu 7,247 tỉ USD; nhập khẩu 4,638 tỉ USD)".
+func partInBrackets(v *lineView, ments []mention, k int) bool {
+	m := &ments[k]
+	if m.ind == nil || m.blocked != "" || m.ind.Kind != Cumulative || m.ind.Measure != USD {
+		return false
+	}
+	open := strings.LastIndex(v.src[:m.a], "(")
+	if open < 0 {
+		return false
+	}
+	for j := k - 1; j >= 0; j-- {
+		if ments[j].b <= open {
+			return ments[j].blocked != "" && mentionHas(v, &ments[j], totalTrade)
+		}
+	}
+	return false
+}
+
+// mentionHas reports whether mention m holds one of phs.
+func mentionHas(v *lineView, m *mention, phs []phrase) bool {
+	for i := m.from; i < m.to; i++ {
+		if v.phraseAt(i, phs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// explainWords open a clause that explains the figure before it: "…, chủ
+// yếu từ các mặt hàng nguyên liệu", "…, nhờ xuất khẩu gạo tăng".
+var explainWords = sortedPhrases("chủ yếu", "chủ yếu là", "chủ yếu do", "chủ yếu từ", "nhờ", "do", "nhất là",
+	"đặc biệt là", "tập trung vào", "tập trung ở", "góp phần", "mainly", "mostly", "thanks to", "driven by")
+
+// sideBefore before another province make it a comparison in a ranking:
+// "(sau Thanh Hóa)", "chỉ sau TP.HCM".
+var sideBefore = sortedPhrases("sau", "chỉ sau", "xếp sau", "đứng sau", "trước", "sau tỉnh", "sau thành phố", "behind", "after")
+
+// numberIn reports whether clause c holds a number that is not part of a name.
+func numberIn(nums []numAt, c clause) bool {
+	for _, x := range nums {
+		if x.a >= c.a && x.b <= c.b && x.role != RoleName {
+			return true
+		}
+	}
+	return false
+}
+
+// sidePlace reports whether another province pl is named beside a ranking,
+// not as the subject of figures: after "sau" in brackets or in a sentence
+// that ranks ("đứng thứ hai tiểu vùng Bắc Trung Bộ (sau Thanh Hóa)"), with
+// no number after it in its clause.
+func sidePlace(v *lineView, clauses []clause, nums []numAt, pl place) bool {
+	c := clauseOf(clauses, pl.a)
+	side := false
+	for back := 1; back <= 2 && pl.from-back >= c.from; back++ {
+		side = side || v.phraseAt(pl.from-back, sideBefore) == back
+	}
+	if !side || numberIn(nums, clause{a: pl.b, b: c.b}) {
+		return false
+	}
+	if parenthesized(v.src, pl.a) {
+		return true
+	}
+	for _, o := range clauses {
+		if o.sentence == c.sentence && o.from < pl.from {
+			for i := o.from; i < min(o.to, pl.from); i++ {
+				if v.phraseAt(i, rankWords) > 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // hasMention reports whether sentence n names a subject of its own.
@@ -1479,7 +1586,8 @@ func basisPeriod(v *lineView, all []token, i int, periods []periodAt, year int) 
 }
 
 // decreasePhrases before a number make it a decrease.
-var decreasePhrases = sortedPhrases("giảm", "down", "fell", "decreased", "declined", "dropped", "minus")
+var decreasePhrases = sortedPhrases("giảm", "down", "fell", "decreased", "declined", "dropped", "minus",
+	"giảm mạnh", "giảm nhẹ", "giảm sâu")
 
 // thingWords after a quantity make it a measure of things, not money or a rate.
 var thingWords = sortedPhrases("tấn", "kg", "tạ", "ha", "m2", "m3", "lít", "người", "hộ", "lao động", "con", "chiếc",
