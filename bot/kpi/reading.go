@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -49,7 +50,13 @@ const (
 	RolePlace        Role = "place"           // another province
 	RoleBreakdown    Role = "breakdown"       // "trong đó …": a part of a total
 	RoleNoIndicator  Role = "no-indicator"    // in a clause that names no indicator
+	RoleOtherBase    Role = "other-base"      // "tăng 9,69% so với năm 2010": on a year long past
+	RoleEquivalent   Role = "equivalent"      // "tương đương 72,5 triệu USD": the size of a share or change
 )
+
+// otherBase is the private basis of a comparison with a year that is
+// neither the plan's nor the one before: never a value, never kept.
+const otherBase Basis = "other-base"
 
 // Skipped is a number the reader left aside, and why.
 type Skipped struct {
@@ -63,6 +70,47 @@ type Skipped struct {
 type Reading struct {
 	Reports []Report
 	Skipped []Skipped
+	// Periods are the likely periods of the figures a report sentence gave
+	// without one (their Period is zero): the last finished month, the
+	// year to it, the quarter or half-year just ended. Empty when every
+	// figure has its period.
+	Periods []Period
+
+	periodErr error // ErrPeriodNotStated of the first figure without a period
+}
+
+// NeedsPeriod reports whether r is a figure read without its period, for
+// one of Reading.Periods to be chosen.
+func (r Report) NeedsPeriod() bool { return r.Item == "" && r.Period.IsZero() }
+
+// LikelyPeriods are the periods a report sent at now without one is most
+// likely for, in plan year: the last finished month, the year to it, the
+// quarter and the half-year that end with it. In January after the plan
+// year, the year itself (the year to December). Nothing when no month of
+// the plan year is over.
+func LikelyPeriods(now time.Time, year int) []Period {
+	last, ok := DefaultMonth(now, year)
+	if !ok {
+		return nil
+	}
+	m := last.To
+	out := []Period{last}
+	add := func(p Period) {
+		for _, o := range out {
+			if o == p {
+				return
+			}
+		}
+		out = append(out, p)
+	}
+	if m%3 == 0 {
+		add(Quarter(year, m/3))
+	}
+	if m == 6 || m == 12 {
+		add(Period{Year: year, From: m - 5, To: m})
+	}
+	add(YearToDate(year, m))
+	return out
 }
 
 // maxMentions bounds the indicator mentions read in one line: more figures
@@ -137,7 +185,8 @@ var (
 	// country or a product group, not of the plan's units.
 	scopeWords = sortedPhrases("vùng", "khu vực miền", "khu vực phía", "khu vực đồng bằng", "đồng bằng sông cửu long",
 		"đbscl", "miền trung", "miền bắc", "miền nam", "phía nam", "phía bắc", "bắc bộ", "nam bộ", "trung bộ",
-		"tây nguyên", "các tỉnh", "tổng cục thống kê", "mặt hàng", "nhóm hàng",
+		"tây nguyên", "các tỉnh", "tổng cục thống kê", "tổng cục hải quan", "mặt hàng", "nhóm hàng",
+		"thị trường xuất khẩu", "thị trường nhập khẩu", "châu á", "châu mỹ", "châu âu", "châu phi", "asean",
 		"nông thôn", "thành thị", "cơ cấu")
 	// nationWords name the country; as the subject of a sentence they
 	// make its figures the country's ("cả nước đã xuất khẩu …"), but not
@@ -424,6 +473,11 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		if c.sentence != sentence {
 			prev := subject
 			parts = false
+			r.dated = false
+			for _, d := range dates {
+				sa, sb := sentenceSpan(clauses, c.sentence)
+				r.dated = r.dated || (d.start >= sa && d.end <= sb)
+			}
 			sentence, subject, curStatus, forecast, breakdown, last, pending = c.sentence, nil, "", false, false, -1, nil
 			// A period written anywhere in the sentence is the period of
 			// its figures that have none before them ("xuất khẩu 520 triệu
@@ -550,6 +604,14 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			value := r.isValue(ind, n, c, nums, last >= 0, sentencePct(nums, clauses, c.sentence))
 			if !value {
 				switch {
+				case n.role == RoleCount && isMoney(n.q.Measure) && ind.Kind == Rate && mentionHas(v, subject, indexWords):
+					// "chỉ số sản xuất công nghiệp (IIP) ước đạt 9.502 tỷ
+					// đồng, tăng 9,71%": an index has no size in money; the
+					// growth beside it is of something else. Ask.
+					if firstAsk == nil {
+						firstAsk = Fail(ErrUnplacedNumber, "number", text[n.a:n.b], "text", clip(strings.TrimSpace(text[c.a:c.b])))
+					}
+					skip(n, RoleNoIndicator, "")
 				case n.role == "":
 					// A number beside an indicator that is neither its value
 					// nor any comparison: ask, never guess.
@@ -703,15 +765,22 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 					ranking = ranking || (back <= 4 && v.phraseAt(i-back, rankingBefore) > 0) || (back == 1 && v.phraseAt(i-1, wDau) > 0) ||
 						v.phraseAt(i-back, rankWords) > 0
 				}
-				if ranking {
+				// "xếp vị thứ 5/63 của cả nước và đầu vùng Bắc Trung bộ": a
+				// clause of no number of its own after a rank ranks too.
+				if ranking || (!numberIn(nums, c) && rankedBefore(v, clauses, n, i)) {
 					continue
 				}
 				return v.src[v.words[i].a:v.words[i+k-1].b]
 			}
 			if k := v.phraseAt(i, nationWords); k > 0 {
+				// "thứ 15/63 tỉnh, thành trong cả nước" ranks; "tỷ lệ hộ
+				// dân có điện trong cả nước đạt 99,54%" is the country's: a
+				// bare "trong", "trên", "chung" ranks only after a rank.
 				ranking := false
 				for back := 1; back <= 4 && i-back >= c.from; back++ {
-					ranking = ranking || v.phraseAt(i-back, rankingBefore) > 0
+					if v.phraseAt(i-back, rankingBefore) > 0 {
+						ranking = ranking || v.phraseAt(i-back, weakRanking) == 0 || rankedBefore(v, clauses, n, i)
+					}
 				}
 				if ranking {
 					continue
@@ -804,6 +873,35 @@ func sidePlace(v *lineView, clauses []clause, nums []numAt, pl place) bool {
 	return false
 }
 
+// indexWords name an index, which has no size in money.
+var indexWords = sortedPhrases("chỉ số", "iip", "index")
+
+// equivalentBefore a number make it the size of the share or change said
+// before it, never a figure.
+var equivalentBefore = sortedPhrases("tương đương", "tương ứng", "tương ứng với", "tương đương với", "equivalent to", "equal to")
+
+// weakRanking are the words of rankingBefore that say nothing of a rank
+// by themselves.
+var weakRanking = sortedPhrases("trong", "trên", "chung", "in", "bình quân")
+
+// rankMarks say a sentence ranks: "thứ 15/63", "cao nhất", "top 5".
+var rankMarks = append(sortedPhrases("thứ", "nhất", "top", "vị trí", "hạng"), rankWords...)
+
+// rankedBefore reports whether sentence n ranks before word i.
+func rankedBefore(v *lineView, clauses []clause, n, i int) bool {
+	for _, c := range clauses {
+		if c.sentence != n {
+			continue
+		}
+		for j := c.from; j < c.to && j < i; j++ {
+			if v.phraseAt(j, rankMarks) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // hasMention reports whether sentence n names a subject of its own.
 func hasMention(ments []mention, clauses []clause, n int) bool {
 	for _, m := range ments {
@@ -883,6 +981,20 @@ func overlapsPeriod(ps []periodAt, a, b int) bool {
 func afterCungKy(v *lineView, pa periodAt) bool {
 	i := v.wordIndex(pa.a)
 	return i >= 2 && v.phraseAt(i-2, wCungKy) > 0
+}
+
+// sentenceSpan returns the source bytes of sentence n.
+func sentenceSpan(clauses []clause, n int) (a, b int) {
+	a, b = -1, -1
+	for _, c := range clauses {
+		if c.sentence == n {
+			if a < 0 {
+				a = c.a
+			}
+			b = c.b
+		}
+	}
+	return a, b
 }
 
 // sentencePeriod returns the first period of sentence n that is not the
@@ -1003,16 +1115,24 @@ func (r *updateReader) figure(ind *Indicator, n *numAt, c clause, m *mention, pe
 		var ok bool
 		if r.prose {
 			// A typed "xuất khẩu: 520 triệu USD" is for the last month; a
-			// sentence of a report that names no period is not guessed at.
+			// sentence of a report that names no period is not guessed at:
+			// its figures are read and the period is asked for, with the
+			// likely ones to choose from.
+			// "đến ngày 15/9": a date is a period the plan cannot hold.
 			vi, en := r.examples(ind, Period{}, "")
-			return Report{}, Fail(ErrPeriodNotStated, "indicator", ind.ID, "text", clip(strings.TrimSpace(text[c.a:c.b])), "example", vi, "example_en", en)
+			perr := Fail(ErrPeriodNotStated, "indicator", ind.ID, "text", clip(strings.TrimSpace(text[c.a:c.b])), "example", vi, "example_en", en)
+			if r.dated || len(LikelyPeriods(r.o.Now, r.p.Year)) == 0 {
+				return Report{}, perr
+			}
+			r.noPeriod = append(r.noPeriod, perr)
+			break
 		}
 		if p, ok = DefaultMonth(r.o.Now, r.p.Year); !ok {
 			vi, en := r.examples(ind, Period{}, "")
 			return Report{}, Fail(ErrNeedPeriod, "indicator", ind.ID, "example", vi, "example_en", en)
 		}
 	}
-	if p.End(r.loc).After(r.monthStart) {
+	if !p.IsZero() && p.End(r.loc).After(r.monthStart) {
 		last, _ := LastFinishedMonth(r.o.Now, r.p.Year)
 		return Report{}, Fail(ErrFuturePeriod, "period", p.Label(r.o.Lang), "last", last.Label(r.o.Lang))
 	}
@@ -1397,6 +1517,9 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 		case inClause(shareBefore):
 			n.role = RoleShare
 			continue
+		case before(equivalentBefore):
+			n.role = RoleEquivalent // "chiếm 55,56%, tương đương 72,5 triệu USD"
+			continue
 		case inClause(realGrowth):
 			n.role = RoleCompare // "nếu loại trừ yếu tố giá thì mức tăng đạt 8,7%"
 			continue
@@ -1430,6 +1553,9 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 		if n.pct || sign {
 			if b, tail, ok := basisPeriod(v, all, after, periods, r.p.Year); ok {
 				n.role, n.basis, n.tail = Role(b), b, tail
+				if b == otherBase {
+					n.role, n.basis = RoleOtherBase, ""
+				}
 				continue
 			}
 			switch {
@@ -1577,6 +1703,9 @@ func basisPeriod(v *lineView, all []token, i int, periods []periodAt, year int) 
 		var e *Error
 		if pa.err != nil && errors.As(pa.err, &e) && e.ID == ErrWrongYear && e.Data["year"] == strconv.Itoa(year-1) {
 			return SamePeriod, end - i, true
+		}
+		if pa.err != nil && errors.As(pa.err, &e) && e.ID == ErrWrongYear {
+			return otherBase, end - i, true // "tăng 9,69% so với năm 2010"
 		}
 		if pa.err == nil {
 			return PrevPeriod, end - i, true

@@ -54,7 +54,7 @@ func TestSidePhraseRefusesItsOwnNumber(t *testing.T) {
 		"Kim ngạch xuất khẩu tháng 9/2022 của Kiên Giang đạt 410 triệu USD, đứng thứ 3 vùng.":                                 "Kiên Giang",
 		"Kim ngạch xuất khẩu tháng 9/2022 đạt 410 triệu USD, đứng sau Bình Dương với 900 triệu USD.":                          "Bình Dương",
 		"Tháng 9/2022, kim ngạch xuất khẩu của cả nước đạt 30 tỷ USD, chủ yếu từ các mặt hàng điện tử.":                       "cả nước",
-		"Tổng mức bán lẻ hàng hóa tháng 9/2022 đạt 2.150 tỷ đồng.":                                                          "bán lẻ hàng hóa",
+		"Tổng mức bán lẻ hàng hóa tháng 9/2022 đạt 2.150 tỷ đồng.":                                                            "bán lẻ hàng hóa",
 		"Kim ngạch xuất khẩu tháng 9/2022 của 13 tỉnh vùng Đồng bằng sông Cửu Long đạt 3 tỷ USD, nhờ mặt hàng gạo tăng mạnh.": "vùng",
 	} {
 		_, err := readTexts(t, text)

@@ -192,6 +192,7 @@ type pendingRecord struct {
 	Awaiting    bool            `json:"awaiting,omitempty"`
 	Skipped     []skippedRecord `json:"skipped,omitempty"`
 	PlanYear    int             `json:"plan_year,omitempty"`
+	Periods     []string        `json:"periods,omitempty"` // kpi.Period.Key()
 }
 
 // skippedRecord is a kpi.Skipped: a number the reader left aside.
@@ -218,6 +219,9 @@ func toPendingRecord(p Pending) pendingRecord {
 	}
 	for _, k := range p.Skipped {
 		rec.Skipped = append(rec.Skipped, skippedRecord{Text: k.Text, Role: string(k.Role), What: k.What})
+	}
+	for _, per := range p.Periods {
+		rec.Periods = append(rec.Periods, per.Key())
 	}
 	if len(p.Old) > 0 {
 		rec.Old = make([]*reportRecord, len(p.Old))
@@ -246,6 +250,13 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 	}
 	for _, k := range rec.Skipped {
 		p.Skipped = append(p.Skipped, kpi.Skipped{Text: k.Text, Role: kpi.Role(k.Role), What: k.What})
+	}
+	for _, key := range rec.Periods {
+		per, err := kpi.ParsePeriodKey(key)
+		if err != nil {
+			return Pending{}, err
+		}
+		p.Periods = append(p.Periods, per)
 	}
 	for i, r := range rec.Reports {
 		d, err := r.toDomain()
