@@ -362,6 +362,8 @@ func (s *session) callback(ctx context.Context) error {
 		return s.reportNow(ctx, arg)
 	case cbCancel:
 		return s.cancel(ctx, arg)
+	case cbPeriod: // update.go
+		return s.choosePeriod(ctx, arg)
 	case cbAsReport:
 		return s.choose(ctx, arg, true)
 	case cbAsQuestion:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,7 @@ const (
 const (
 	cbConfirm = "ok"
 	cbCancel  = "no"
+	cbPeriod  = "pp" // "pp:<id>:<n>": the n-th period offered for a sentence without one
 )
 
 // update reads a submission back to its author with Xác nhận / Hủy buttons.
@@ -54,6 +56,9 @@ func (s *session) update(ctx context.Context, _ string) error {
 	if err != nil {
 		return err
 	}
+	if len(rd.Periods) > 0 {
+		return s.askPeriod(ctx, rd, own)
+	}
 	return s.propose(ctx, rd.Reports, rd.Skipped, own, "ReadBackTitle")
 }
 
@@ -74,8 +79,26 @@ func (s *session) read() (*kpi.Unit, kpi.Reading, error) {
 // whether typed or read from a file (files.go); titleID heads the read-back.
 // skipped are the numbers of a typed message the reader left aside.
 func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []kpi.Skipped, own *kpi.Unit, titleID string) error {
+	if err := s.inScope(reports, own); err != nil {
+		return err
+	}
+	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: skipped, Lang: s.lang, Created: s.now(), PlanYear: s.Plan.Year}
+	p.Awaiting = s.needsApproval(reports) // approval.go
+	warnings, err := s.checkOld(ctx, &p)
+	if err != nil {
+		return err
+	}
+	id, err := s.Store.PutPending(ctx, p, PendingTTL)
+	if err != nil {
+		return err
+	}
+	return s.reply(ctx, s.readBackAsk(p, titleID, warnings), s.confirmButtons(id))
+}
+
+// inScope checks that the user may report every figure's unit, and marks
+// each with the message it came from.
+func (s *session) inScope(reports []kpi.Report, own *kpi.Unit) error {
 	via := fmt.Sprintf("%d:%d", s.ChatID, s.MessageID)
-	ids := map[string]bool{}
 	for i := range reports {
 		r := &reports[i]
 		if !s.Policy.CanReport(s.user, r.Unit) {
@@ -86,38 +109,132 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 			return kpi.Fail("ErrUnitScope", "unit", s.unitShort(r.Unit), "own", ownName)
 		}
 		r.Via = via
-		ids[r.Indicator] = true
 	}
-	list := make([]string, 0, len(ids))
-	for id := range ids {
-		list = append(list, id)
+	return nil
+}
+
+// checkOld fills p.Old with the values the figures' slots hold and runs the
+// outlier check: the warnings, and p.NeedsSecond when there are any.
+func (s *session) checkOld(ctx context.Context, p *store.Pending) ([]string, error) {
+	ids := map[string]bool{}
+	var list []string
+	for _, r := range p.Reports {
+		if !ids[r.Indicator] {
+			ids[r.Indicator] = true
+			list = append(list, r.Indicator)
+		}
 	}
 	all, err := s.Store.AllReports(ctx, s.Plan.ID, list)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: skipped, Lang: s.lang, Created: s.now(), PlanYear: s.Plan.Year}
-	p.Awaiting = s.needsApproval(reports) // approval.go
 	var warnings []string
-	for _, r := range reports {
-		old := findSlot(all[r.Indicator], r.Slot())
-		p.Old = append(p.Old, old)
+	p.Old, p.NeedsSecond = nil, false
+	for _, r := range p.Reports {
+		p.Old = append(p.Old, findSlot(all[r.Indicator], r.Slot()))
 		if w := s.outlier(r, all[r.Indicator]); w != "" {
 			p.NeedsSecond = true
 			warnings = append(warnings, w)
 		}
 	}
+	return warnings, nil
+}
+
+// readBackAsk is the read-back with its question: confirm, or confirm
+// twice after the warnings.
+func (s *session) readBackAsk(p store.Pending, titleID string, warnings []string) string {
+	text := s.readBack(p, titleID)
+	if len(warnings) > 0 {
+		return text + "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t("ReadBackTwice")
+	}
+	return text + "\n\n" + s.t("ReadBackAsk")
+}
+
+// askPeriod reads back the figures of a report sentence that does not say
+// its period, and asks for it with a button per likely period: one press
+// stores them for that period (or, when a figure is far outside its
+// history, shows the usual read-back to confirm twice). The choices travel
+// in the pending record, as periods; the button carries only their index.
+func (s *session) askPeriod(ctx context.Context, rd kpi.Reading, own *kpi.Unit) error {
+	if err := s.inScope(rd.Reports, own); err != nil {
+		return err
+	}
+	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: rd.Reports, Skipped: rd.Skipped, Lang: s.lang, Created: s.now(), PlanYear: s.Plan.Year}
+	p.Awaiting = s.needsApproval(rd.Reports) // approval.go
+	// A period a figure of the same indicator states already is no choice:
+	// the two would be one slot.
+	for _, per := range rd.Periods {
+		clash := false
+		for _, r := range rd.Reports {
+			for _, o := range rd.Reports {
+				clash = clash || (r.NeedsPeriod() && !o.NeedsPeriod() && o.Indicator == r.Indicator && o.Unit == r.Unit && o.Period == per)
+			}
+		}
+		if !clash {
+			p.Periods = append(p.Periods, per)
+		}
+	}
+	if len(p.Periods) == 0 {
+		return kpi.Fail(kpi.ErrTwoValues, "text", rd.Reports[0].Quote)
+	}
 	id, err := s.Store.PutPending(ctx, p, PendingTTL)
 	if err != nil {
 		return err
 	}
-	text := s.readBack(p, titleID)
-	if len(warnings) > 0 {
-		text += "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t("ReadBackTwice")
-	} else {
-		text += "\n\n" + s.t("ReadBackAsk")
+	text := s.readBack(p, "ReadBackPeriodTitle") + "\n\n" + s.t("ReadBackPeriodAsk")
+	var rows [][]Button
+	for i, per := range p.Periods {
+		b := Button{Text: per.Label(s.lang), Data: fmt.Sprintf("%s:%s:%d", cbPeriod, id, i)}
+		if i%2 == 0 {
+			rows = append(rows, []Button{b})
+		} else {
+			rows[len(rows)-1] = append(rows[len(rows)-1], b)
+		}
 	}
-	return s.reply(ctx, text, s.confirmButtons(id))
+	rows = append(rows, []Button{{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id}})
+	return s.reply(ctx, text, rows...)
+}
+
+// choosePeriod is the press of a period button ("pp:<id>:<n>"): the
+// figures that lacked a period get the n-th choice, their slots' old values
+// and the outlier check are taken, and they are stored at once unless a
+// warning asks for the usual confirmation.
+func (s *session) choosePeriod(ctx context.Context, arg string) error {
+	id, idx, _ := strings.Cut(arg, ":")
+	p, ok, err := s.ownPending(ctx, id)
+	if !ok {
+		return err
+	}
+	n, err := strconv.Atoi(idx)
+	if err != nil || n < 0 || n >= len(p.Periods) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
+	if _, err := s.switchYear(ctx, p.PlanYear); err != nil {
+		return err
+	}
+	per := p.Periods[n]
+	for i := range p.Reports {
+		if p.Reports[i].NeedsPeriod() {
+			p.Reports[i].Period = per
+		}
+	}
+	p.Periods = nil
+	warnings, err := s.checkOld(ctx, &p)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.UpdatePending(ctx, p, PendingTTL); errors.Is(err, store.ErrExpired) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
+	} else if err != nil {
+		return err
+	}
+	if p.NeedsSecond {
+		if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.readBackAsk(p, "ReadBackTitle", warnings), [][]Button{s.confirmButtons(id)}); err != nil {
+			return err
+		}
+		return s.out.Answer(ctx, s.CallbackID, "")
+	}
+	return s.confirm(ctx, id)
 }
 
 func (s *session) confirmButtons(id string) []Button {
@@ -163,14 +280,16 @@ func (s *session) reportLine(r kpi.Report, old *kpi.Report) string {
 	if ind == nil {
 		return ""
 	}
-	what := s.value(ind, r)
+	what := s.approxValue(r, s.value(ind, r))
 	if old != nil && (old.Status != kpi.StatusNone || r.Status != kpi.StatusNone) {
 		what = s.statusValue(ind, r) // "ước 520 → chính thức 534 triệu USD"
 	}
 	args := []any{"Name", ind.Name(s.lang), "Unit", s.unitShort(r.Unit), "Value", what}
-	switch ind.Kind {
-	case kpi.Count, kpi.Milestone:
+	switch {
+	case ind.Kind == kpi.Count || ind.Kind == kpi.Milestone:
 		args = append(args, "Period", s.date(r.Date))
+	case r.NeedsPeriod():
+		args = append(args, "Period", s.t("PeriodNotStated"))
 	default:
 		args = append(args, "Period", r.Period.Label(s.lang))
 	}
@@ -187,11 +306,20 @@ func (s *session) reportLine(r kpi.Report, old *kpi.Report) string {
 // statusValue is a value with its status before it ("ước 520 triệu USD"),
 // or the bare value when its report said none.
 func (s *session) statusValue(ind *kpi.Indicator, r kpi.Report) string {
-	v := s.value(ind, r)
+	v := s.approxValue(r, s.value(ind, r))
 	if r.Status == kpi.StatusNone || ind.Kind == kpi.Count || ind.Kind == kpi.Milestone {
 		return v
 	}
 	return s.t("StatusValue", "Status", s.t("StatusShort_"+string(r.Status)), "Value", v)
+}
+
+// approxValue marks a value its report rounded: "≈ hơn 350.000 tỷ đồng".
+// v is the value as shown, plain text.
+func (s *session) approxValue(r kpi.Report, v string) string {
+	if r.Approx == "" {
+		return v
+	}
+	return s.t("ApproxValue", "Word", r.Approx, "Value", v)
 }
 
 // revisionNote says that a more final figure replaces a provisional one.
@@ -209,7 +337,11 @@ func (s *session) readDetails(r kpi.Report) []string {
 		parts = append(parts, s.t("Status_"+string(r.Status)))
 	}
 	for _, st := range r.Stated {
-		parts = append(parts, s.t("Stated_"+string(st.Basis), "Pct", signedPercent(st, s.lang)))
+		pct := signedPercent(st, s.lang)
+		if st.Approx != "" {
+			pct = s.t("ApproxValue", "Word", st.Approx, "Value", pct)
+		}
+		parts = append(parts, s.t("Stated_"+string(st.Basis), "Pct", locales.HTML(pct)))
 	}
 	if len(parts) > 0 {
 		out = append(out, s.t("ReadBackDetails", "Details", locales.HTML(strings.Join(parts, " · "))))
@@ -357,6 +489,11 @@ func (s *session) confirm(ctx context.Context, id string) error {
 	p, ok, err := s.ownPending(ctx, id)
 	if !ok {
 		return err
+	}
+	for _, r := range p.Reports {
+		if r.NeedsPeriod() { // its period is asked with the period buttons
+			return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+		}
 	}
 	if _, err := s.switchYear(ctx, p.PlanYear); err != nil {
 		return err

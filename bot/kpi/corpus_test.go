@@ -28,6 +28,9 @@ type corpusFigure struct {
 	YoY       string `toml:"yoy"`
 	Plan      string `toml:"plan"`
 	Item      string `toml:"item"` // a count's named item
+	// Approx is the rounding word of an approximate value ("hơn"); a
+	// comparison's is written before its number ("yoy = \"gần 42\"").
+	Approx string `toml:"approx"`
 }
 
 type corpusCase struct {
@@ -35,7 +38,7 @@ type corpusCase struct {
 	Text    string         `toml:"text"`
 	Source  string         `toml:"source"`
 	Moved   string         `toml:"moved"`
-	Expect  string         `toml:"expect"` // read, refuse, ask
+	Expect  string         `toml:"expect"` // read, period (read, the period asked), refuse, ask
 	Reason  string         `toml:"reason"`
 	Figures []corpusFigure `toml:"figure"`
 }
@@ -88,28 +91,49 @@ func figureText(p *Plan, r Report) string {
 	}
 	yoy, plan := "", ""
 	for _, s := range r.Stated {
+		text := amountText(s.Pct)
+		if s.Approx != "" {
+			text = Fold(s.Approx) + "~" + text
+		}
 		switch s.Basis {
 		case SamePeriod:
-			yoy = amountText(s.Pct)
+			yoy = text
 		case OfPlan:
-			plan = amountText(s.Pct)
+			plan = text
 		}
 	}
-	return fmt.Sprintf("%s %s %s status=%s yoy=%s plan=%s", r.Indicator, r.Period.Key(), amountText(r.Value), r.Status, yoy, plan)
+	out := fmt.Sprintf("%s %s %s status=%s yoy=%s plan=%s", r.Indicator, r.Period.Key(), amountText(r.Value), r.Status, yoy, plan)
+	if r.Approx != "" {
+		out += " approx=" + Fold(r.Approx)
+	}
+	return out
 }
 
 func wantText(t testing.TB, p *Plan, f corpusFigure) string {
 	if ind := p.Indicator(f.Indicator); ind != nil && (ind.Kind == Count || ind.Kind == Milestone) {
 		return fmt.Sprintf("%s %s %s item=%s", f.Indicator, f.Period, f.Value, f.Item)
 	}
-	yoy, plan := "", ""
-	if f.YoY != "" {
-		yoy = normDecimal(t, f.YoY)
+	if f.Period == "?" {
+		f.Period = "0000-00" // read without its period, which is asked for
 	}
-	if f.Plan != "" {
-		plan = normDecimal(t, f.Plan)
+	yoy, plan := statedText(t, f.YoY), statedText(t, f.Plan)
+	out := fmt.Sprintf("%s %s %s status=%s yoy=%s plan=%s", f.Indicator, f.Period, normDecimal(t, f.Value), f.Status, yoy, plan)
+	if f.Approx != "" {
+		out += " approx=" + Fold(f.Approx)
 	}
-	return fmt.Sprintf("%s %s %s status=%s yoy=%s plan=%s", f.Indicator, f.Period, normDecimal(t, f.Value), f.Status, yoy, plan)
+	return out
+}
+
+// statedText is a corpus comparison in figureText's terms: "12", or "gan~14"
+// for "gần 14".
+func statedText(t testing.TB, s string) string {
+	if s == "" {
+		return ""
+	}
+	if i := strings.LastIndex(s, " "); i > 0 {
+		return Fold(s[:i]) + "~" + normDecimal(t, s[i+1:])
+	}
+	return normDecimal(t, s)
 }
 
 // lessStated reports whether got is want with stated comparisons left out.
@@ -124,6 +148,16 @@ func lessStated(got, want string) bool {
 		}
 	}
 	return true
+}
+
+// periodAsked reports whether got is want with its period left to the user.
+func periodAsked(got, want string) bool {
+	g, w := strings.Fields(got), strings.Fields(want)
+	if len(g) != len(w) || len(g) < 2 || g[1] != "0000-00" {
+		return false
+	}
+	g[1] = w[1]
+	return strings.Join(g, " ") == strings.Join(w, " ")
 }
 
 // corpusResult is how one sentence was read.
@@ -148,7 +182,10 @@ func readCorpusCase(t testing.TB, p *Plan, c corpusCase) corpusResult {
 		}
 	}
 	switch c.Expect {
-	case "read":
+	case "read", "period":
+		if c.Expect == "period" && err == nil && len(rd.Periods) == 0 {
+			return corpusResult{why: "its period was not asked for"}
+		}
 		var want []string
 		for _, f := range c.Figures {
 			want = append(want, wantText(t, p, f))
@@ -166,12 +203,18 @@ func readCorpusCase(t testing.TB, p *Plan, c corpusCase) corpusResult {
 		// value, period, status or comparison the sentence does not state
 		// is a misread.
 		if len(got) == len(want) {
-			short := true
+			short, asked := true, true
 			for i := range got {
 				short = short && lessStated(got[i], want[i])
+				asked = asked && (got[i] == want[i] || periodAsked(got[i], want[i]))
 			}
 			if short {
 				return corpusResult{why: "comparison left out: " + why}
+			}
+			if asked {
+				// A period the sentence states was asked for: not read,
+				// but nothing offered that the sentence does not state.
+				return corpusResult{why: "period asked: " + why}
 			}
 		}
 		return corpusResult{misread: true, why: why}
@@ -208,7 +251,7 @@ func testCorpus(t *testing.T, path string, least int) {
 			t.Errorf("%s: no source", c.ID)
 		}
 		res := readCorpusCase(t, p, c)
-		if c.Expect == "read" {
+		if c.Expect == "read" || c.Expect == "period" {
 			reads++
 			if res.right {
 				readRight++

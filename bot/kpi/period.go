@@ -176,7 +176,7 @@ func (c *periodCursor) yearSuffix(short bool) int {
 		}
 		c.i = save
 	}
-	if _, ok := c.anyWord("nam", "of", "in"); ok {
+	if _, ok := c.anyWord("cua nam", "nam", "of", "in"); ok {
 		if y, n, ok := c.num(4, false); ok && n == 4 {
 			return y
 		}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -49,7 +50,13 @@ const (
 	RolePlace        Role = "place"           // another province
 	RoleBreakdown    Role = "breakdown"       // "trong đó …": a part of a total
 	RoleNoIndicator  Role = "no-indicator"    // in a clause that names no indicator
+	RoleOtherBase    Role = "other-base"      // "tăng 9,69% so với năm 2010": on a year long past
+	RoleEquivalent   Role = "equivalent"      // "tương đương 72,5 triệu USD": the size of a share or change
 )
+
+// otherBase is the private basis of a comparison with a year that is
+// neither the plan's nor the one before: never a value, never kept.
+const otherBase Basis = "other-base"
 
 // Skipped is a number the reader left aside, and why.
 type Skipped struct {
@@ -63,6 +70,47 @@ type Skipped struct {
 type Reading struct {
 	Reports []Report
 	Skipped []Skipped
+	// Periods are the likely periods of the figures a report sentence gave
+	// without one (their Period is zero): the last finished month, the
+	// year to it, the quarter or half-year just ended. Empty when every
+	// figure has its period.
+	Periods []Period
+
+	periodErr error // ErrPeriodNotStated of the first figure without a period
+}
+
+// NeedsPeriod reports whether r is a figure read without its period, for
+// one of Reading.Periods to be chosen.
+func (r Report) NeedsPeriod() bool { return r.Item == "" && r.Period.IsZero() }
+
+// LikelyPeriods are the periods a report sent at now without one is most
+// likely for, in plan year: the last finished month, the year to it, the
+// quarter and the half-year that end with it. In January after the plan
+// year, the year itself (the year to December). Nothing when no month of
+// the plan year is over.
+func LikelyPeriods(now time.Time, year int) []Period {
+	last, ok := DefaultMonth(now, year)
+	if !ok {
+		return nil
+	}
+	m := last.To
+	out := []Period{last}
+	add := func(p Period) {
+		for _, o := range out {
+			if o == p {
+				return
+			}
+		}
+		out = append(out, p)
+	}
+	if m%3 == 0 {
+		add(Quarter(year, m/3))
+	}
+	if m == 6 || m == 12 {
+		add(Period{Year: year, From: m - 5, To: m})
+	}
+	add(YearToDate(year, m))
+	return out
 }
 
 // maxMentions bounds the indicator mentions read in one line: more figures
@@ -94,11 +142,17 @@ var (
 	forecastWords = sortedPhrases("dự kiến", "sẽ", "phấn đấu", "dự báo", "mục tiêu", "kế hoạch năm",
 		"kế hoạch đề ra", "chỉ tiêu", "kỳ vọng", "định hướng", "nhằm đạt", "hướng tới", "forecast",
 		"expected", "expects", "target", "plans to", "will", "aims")
-	// approxWords before a value make it an approximation, which the bot
-	// asks about instead of recording.
+	// approxWords before a value make it an approximation. roundedWords
+	// among them say the figure was rounded ("ước đạt hơn 350.000 tỷ
+	// đồng", "gần 721 triệu USD"): it is read, marked approximate. The
+	// others are bounds ("dưới", "ít nhất", "từ … đến"), asked about.
 	approxWords = sortedPhrases("khoảng", "gần", "trên", "hơn", "xấp xỉ", "dưới", "ít nhất", "tối thiểu",
 		"tối đa", "chừng", "ngót", "từ", "about", "around", "nearly", "almost", "over", "more than",
-		"less than", "at least", "roughly", "approximately")
+		"less than", "at least", "roughly", "approximately", "khoảng gần", "khoảng hơn", "gần như",
+		"đạt trên", "vào khoảng", "ở mức khoảng")
+	roundedWords = sortedPhrases("khoảng", "gần", "trên", "hơn", "xấp xỉ", "chừng", "ngót", "about", "around",
+		"nearly", "almost", "over", "more than", "roughly", "approximately", "khoảng gần", "khoảng hơn",
+		"vào khoảng", "ở mức khoảng")
 	// notSubjects name figures that are not of any indicator of a plan.
 	notSubjects = sortedPhrases("xuất nhập khẩu", "xuất, nhập khẩu", "xuất - nhập khẩu", "xnk",
 		"xuất siêu", "nhập siêu", "cán cân thương mại", "thặng dư thương mại", "việt nam", "trade surplus", "trade deficit", "trade balance", "nationwide",
@@ -131,7 +185,8 @@ var (
 	// country or a product group, not of the plan's units.
 	scopeWords = sortedPhrases("vùng", "khu vực miền", "khu vực phía", "khu vực đồng bằng", "đồng bằng sông cửu long",
 		"đbscl", "miền trung", "miền bắc", "miền nam", "phía nam", "phía bắc", "bắc bộ", "nam bộ", "trung bộ",
-		"tây nguyên", "các tỉnh", "tổng cục thống kê", "mặt hàng", "nhóm hàng",
+		"tây nguyên", "các tỉnh", "tổng cục thống kê", "tổng cục hải quan", "mặt hàng", "nhóm hàng",
+		"thị trường xuất khẩu", "thị trường nhập khẩu", "châu á", "châu mỹ", "châu âu", "châu phi", "asean",
 		"nông thôn", "thành thị", "cơ cấu")
 	// nationWords name the country; as the subject of a sentence they
 	// make its figures the country's ("cả nước đã xuất khẩu …"), but not
@@ -158,6 +213,8 @@ var (
 
 	// Comparison words after a number.
 	samePeriodAfter = sortedPhrases("so với cùng kỳ", "so cùng kỳ", "cùng kỳ", "so với năm trước",
+		"so với tháng cùng kỳ", "so với quý cùng kỳ", "so với cùng thời gian", "so cùng thời gian",
+		"cùng thời gian năm trước", "so với cùng thời gian năm trước", "so với năm ngoái", "so với cùng kỳ năm ngoái",
 		"so với cùng thời điểm", "so với ck", "so ck", "so với cùng kỳ năm trước", "yoy", "year on year",
 		"on the same period", "over the same period", "from a year earlier", "compared with the same period")
 	prevPeriodAfter = sortedPhrases("so với tháng trước", "so tháng trước", "so với tháng", "so với kỳ trước",
@@ -167,7 +224,8 @@ var (
 	shareBefore = sortedPhrases("chiếm", "chiếm tỷ trọng", "tỷ trọng", "chiếm tỷ lệ", "chiếm tỉ trọng", "tỉ trọng", "share of", "accounting for")
 	ratioBefore = sortedPhrases("gấp", "times")
 	ratioAfter  = sortedPhrases("lần", "times")
-	signBefore  = sortedPhrases("tăng", "giảm", "tăng trưởng", "up", "down", "rose", "fell", "increased", "decreased")
+	signBefore  = sortedPhrases("tăng", "giảm", "tăng trưởng", "up", "down", "rose", "fell", "increased", "decreased",
+		"tăng mạnh", "tăng nhẹ", "tăng cao", "tăng khá", "tăng tới", "tăng trưởng mạnh", "giảm mạnh", "giảm nhẹ", "giảm sâu")
 	// countAfter: a number followed by one of these counts things ("100%
 	// số xã"); written with marks where marks decide ("số", not "so").
 	countAfter = sortedPhrases("số")
@@ -282,8 +340,9 @@ type numAt struct {
 	neg      bool   // a decrease ("giảm 2%")
 	signWord string // the word of decrease, as written
 	approx   bool
-	pct      bool // written with %
-	tail     int  // words after the number that its comparison took
+	rounded  string // the word of a rounded figure ("hơn"), as written; "" for a bound or range
+	pct      bool   // written with %
+	tail     int    // words after the number that its comparison took
 }
 
 // periodAt is a period written in a line.
@@ -374,6 +433,15 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 	nums := r.numbers(v, text, periods, dates)
 	clauses := cutClauses(v, ments, nums)
 	r.roles(v, nums, periods, clauses)
+	// "đứng thứ hai tiểu vùng Bắc Trung Bộ (sau Thanh Hóa)": another
+	// province named in a ranking is a side phrase, no subject.
+	kept := places[:0]
+	for _, pl := range places {
+		if pl.unit != nil || !sidePlace(v, clauses, nums, pl) {
+			kept = append(kept, pl)
+		}
+	}
+	places = kept
 
 	if pa, ok := r.ytdNowPeriod(v); ok && !overlapsPeriod(periods, pa.a, pa.b) {
 		periods = append(periods, pa)
@@ -398,10 +466,18 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		last                 = -1 // index in out of the subject's last figure
 		pending              []Stated
 		firstBlock, firstAsk error
+		bareStatus           bool // curStatus was said in a clause that names no subject
+		parts                bool // the subject is a part of a total, in brackets after it
 	)
 	for _, c := range clauses {
 		if c.sentence != sentence {
 			prev := subject
+			parts = false
+			r.dated = false
+			for _, d := range dates {
+				sa, sb := sentenceSpan(clauses, c.sentence)
+				r.dated = r.dated || (d.start >= sa && d.end <= sb)
+			}
 			sentence, subject, curStatus, forecast, breakdown, last, pending = c.sentence, nil, "", false, false, -1, nil
 			// A period written anywhere in the sentence is the period of
 			// its figures that have none before them ("xuất khẩu 520 triệu
@@ -411,7 +487,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 					curPeriod = sp
 				}
 			}
-			scope = sentenceScope(v, clauses, c.sentence, r.p.provincePhrase())
+			scope = sentenceScope(v, clauses, nums, c.sentence, r.p.provincePhrase())
 			r.basisPer = Period{}
 			for _, pa := range periods {
 				if pa.basis && pa.p.Year == r.p.Year-1 && pa.p.Valid() && clauseOf(clauses, pa.a).sentence == c.sentence && !afterCungKy(v, pa) {
@@ -437,10 +513,17 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		// aside; it does not take the subject over.
 		brk := c.breakAt && (subject == nil || subject.blocked == "")
 		for k := range ments {
-			if ments[k].from >= c.from && ments[k].to <= c.to && !parenthesized(text, ments[k].a) {
-				if subject != nil && !(c.breakAt && subject.blocked != "") && !(v.statusBefore(c, ments[k].from)) {
+			// "xuất nhập khẩu 11,885 tỉ USD (xuất khẩu 7,247 tỉ USD; nhập
+			// khẩu 4,638 tỉ USD)": in brackets after a total, the parts.
+			partOfTotal := parenthesized(text, ments[k].a) && partInBrackets(v, ments, k)
+			if ments[k].from >= c.from && ments[k].to <= c.to && (!parenthesized(text, ments[k].a) || partOfTotal) {
+				parts = partOfTotal
+				// "ước cả năm 2022 kim ngạch xuất khẩu hơn 2 tỷ USD": a status
+				// said on its own before any figure is of the subject after it.
+				if subject != nil && !(c.breakAt && subject.blocked != "") && !(v.statusBefore(c, ments[k].from)) && !(bareStatus && last < 0) {
 					curStatus = ""
 				}
+				bareStatus = false
 				subject, last, pending = &ments[k], -1, nil
 				break
 			}
@@ -463,6 +546,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		// figure of its own: its status is what it says.
 		if st, ok := v.status(c); ok {
 			curStatus = st
+			bareStatus = !mentionIn(ments, c)
 		} else if last >= 0 && ownPeriod(periods, c) {
 			curStatus = ""
 		}
@@ -513,10 +597,21 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				}
 				continue
 			}
+			if parts && n.role == RolePrior && parenthesized(text, n.a) {
+				n.role = "" // "(xuất khẩu 7,247 tỉ USD; …)": the part's value, not an aside
+			}
 			ind := subject.ind
 			value := r.isValue(ind, n, c, nums, last >= 0, sentencePct(nums, clauses, c.sentence))
 			if !value {
 				switch {
+				case n.role == RoleCount && isMoney(n.q.Measure) && ind.Kind == Rate && mentionHas(v, subject, indexWords):
+					// "chỉ số sản xuất công nghiệp (IIP) ước đạt 9.502 tỷ
+					// đồng, tăng 9,71%": an index has no size in money; the
+					// growth beside it is of something else. Ask.
+					if firstAsk == nil {
+						firstAsk = Fail(ErrUnplacedNumber, "number", text[n.a:n.b], "text", clip(strings.TrimSpace(text[c.a:c.b])))
+					}
+					skip(n, RoleNoIndicator, "")
 				case n.role == "":
 					// A number beside an indicator that is neither its value
 					// nor any comparison: ask, never guess.
@@ -536,7 +631,12 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 					if b == "" {
 						b = SamePeriod
 					}
-					st := Stated{Basis: b, Pct: pctAmount(n)}
+					if n.approx && n.rounded == "" {
+						// "tăng từ 5 đến 7%": a bound is no comparison to keep.
+						skip(n, n.role, "")
+						continue
+					}
+					st := Stated{Basis: b, Pct: pctAmount(n), Approx: n.rounded}
 					if last >= 0 {
 						out[last].Stated = addStated(out[last].Stated, st)
 					} else {
@@ -554,7 +654,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				}
 				continue
 			}
-			if n.approx {
+			if n.approx && n.rounded == "" {
 				if firstAsk == nil {
 					firstAsk = Fail(ErrApproximate, "text", clip(strings.TrimSpace(text[c.a:c.b])))
 				}
@@ -638,11 +738,16 @@ func sentencePct(nums []numAt, clauses []clause, n int) bool {
 	return false
 }
 
-// sentenceScope returns the scope word of sentence n, or "".
-func sentenceScope(v *lineView, clauses []clause, n int, own []phrase) string {
+// sentenceScope returns the scope word of sentence n, or "". A clause that
+// explains a figure said before it ("…, chủ yếu từ các mặt hàng nguyên
+// liệu") and states no number of its own scopes nothing.
+func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phrase) string {
 	all := v.toks(0, len(v.words))
-	for _, c := range clauses {
+	for ci, c := range clauses {
 		if c.sentence != n {
+			continue
+		}
+		if ci > 0 && clauses[ci-1].sentence == n && v.phraseAt(c.from, explainWords) > 0 && !numberIn(nums, c) {
 			continue
 		}
 		for i := c.from; i < c.to; i++ {
@@ -660,15 +765,22 @@ func sentenceScope(v *lineView, clauses []clause, n int, own []phrase) string {
 					ranking = ranking || (back <= 4 && v.phraseAt(i-back, rankingBefore) > 0) || (back == 1 && v.phraseAt(i-1, wDau) > 0) ||
 						v.phraseAt(i-back, rankWords) > 0
 				}
-				if ranking {
+				// "xếp vị thứ 5/63 của cả nước và đầu vùng Bắc Trung bộ": a
+				// clause of no number of its own after a rank ranks too.
+				if ranking || (!numberIn(nums, c) && rankedBefore(v, clauses, n, i)) {
 					continue
 				}
 				return v.src[v.words[i].a:v.words[i+k-1].b]
 			}
 			if k := v.phraseAt(i, nationWords); k > 0 {
+				// "thứ 15/63 tỉnh, thành trong cả nước" ranks; "tỷ lệ hộ
+				// dân có điện trong cả nước đạt 99,54%" is the country's: a
+				// bare "trong", "trên", "chung" ranks only after a rank.
 				ranking := false
 				for back := 1; back <= 4 && i-back >= c.from; back++ {
-					ranking = ranking || v.phraseAt(i-back, rankingBefore) > 0
+					if v.phraseAt(i-back, rankingBefore) > 0 {
+						ranking = ranking || v.phraseAt(i-back, weakRanking) == 0 || rankedBefore(v, clauses, n, i)
+					}
 				}
 				if ranking {
 					continue
@@ -678,6 +790,116 @@ func sentenceScope(v *lineView, clauses []clause, n int, own []phrase) string {
 		}
 	}
 	return ""
+}
+
+// totalTrade names exports and imports together, whose parts are the
+// plan's two trade indicators.
+var totalTrade = sortedPhrases("xuất nhập khẩu", "xuất, nhập khẩu", "xuất - nhập khẩu", "xnk", "total trade")
+
+// partInBrackets reports whether mention k of the plan's indicators stands in
+// brackets right after a total of trade: "xuất nhập khẩu 11,885 tỉ USD
+// (xuất khẩu 7,247 tỉ USD; nhập khẩu 4,638 tỉ USD)".
+func partInBrackets(v *lineView, ments []mention, k int) bool {
+	m := &ments[k]
+	if m.ind == nil || m.blocked != "" || m.ind.Kind != Cumulative || m.ind.Measure != USD {
+		return false
+	}
+	open := strings.LastIndex(v.src[:m.a], "(")
+	if open < 0 {
+		return false
+	}
+	for j := k - 1; j >= 0; j-- {
+		if ments[j].b <= open {
+			return ments[j].blocked != "" && mentionHas(v, &ments[j], totalTrade)
+		}
+	}
+	return false
+}
+
+// mentionHas reports whether mention m holds one of phs.
+func mentionHas(v *lineView, m *mention, phs []phrase) bool {
+	for i := m.from; i < m.to; i++ {
+		if v.phraseAt(i, phs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// explainWords open a clause that explains the figure before it: "…, chủ
+// yếu từ các mặt hàng nguyên liệu", "…, nhờ xuất khẩu gạo tăng".
+var explainWords = sortedPhrases("chủ yếu", "chủ yếu là", "chủ yếu do", "chủ yếu từ", "nhờ", "do", "nhất là",
+	"đặc biệt là", "tập trung vào", "tập trung ở", "góp phần", "mainly", "mostly", "thanks to", "driven by")
+
+// sideBefore before another province make it a comparison in a ranking:
+// "(sau Thanh Hóa)", "chỉ sau TP.HCM".
+var sideBefore = sortedPhrases("sau", "chỉ sau", "xếp sau", "đứng sau", "trước", "sau tỉnh", "sau thành phố", "behind", "after")
+
+// numberIn reports whether clause c holds a number that is not part of a name.
+func numberIn(nums []numAt, c clause) bool {
+	for _, x := range nums {
+		if x.a >= c.a && x.b <= c.b && x.role != RoleName {
+			return true
+		}
+	}
+	return false
+}
+
+// sidePlace reports whether another province pl is named beside a ranking,
+// not as the subject of figures: after "sau" in brackets or in a sentence
+// that ranks ("đứng thứ hai tiểu vùng Bắc Trung Bộ (sau Thanh Hóa)"), with
+// no number after it in its clause.
+func sidePlace(v *lineView, clauses []clause, nums []numAt, pl place) bool {
+	c := clauseOf(clauses, pl.a)
+	side := false
+	for back := 1; back <= 2 && pl.from-back >= c.from; back++ {
+		side = side || v.phraseAt(pl.from-back, sideBefore) == back
+	}
+	if !side || numberIn(nums, clause{a: pl.b, b: c.b}) {
+		return false
+	}
+	if parenthesized(v.src, pl.a) {
+		return true
+	}
+	for _, o := range clauses {
+		if o.sentence == c.sentence && o.from < pl.from {
+			for i := o.from; i < min(o.to, pl.from); i++ {
+				if v.phraseAt(i, rankWords) > 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// indexWords name an index, which has no size in money.
+var indexWords = sortedPhrases("chỉ số", "iip", "index")
+
+// equivalentBefore a number make it the size of the share or change said
+// before it, never a figure.
+var equivalentBefore = sortedPhrases("tương đương", "tương ứng", "tương ứng với", "tương đương với", "equivalent to", "equal to")
+
+// weakRanking are the words of rankingBefore that say nothing of a rank
+// by themselves.
+var weakRanking = sortedPhrases("trong", "trên", "chung", "in", "bình quân")
+
+// rankMarks say a sentence ranks: "thứ 15/63", "cao nhất", "top 5".
+var rankMarks = append(sortedPhrases("thứ", "nhất", "top", "vị trí", "hạng"), rankWords...)
+
+// rankedBefore reports whether sentence n ranks before word i.
+func rankedBefore(v *lineView, clauses []clause, n, i int) bool {
+	for _, c := range clauses {
+		if c.sentence != n {
+			continue
+		}
+		for j := c.from; j < c.to && j < i; j++ {
+			if v.phraseAt(j, rankMarks) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hasMention reports whether sentence n names a subject of its own.
@@ -708,6 +930,16 @@ func prevBlocked(ments []mention, c clause) bool {
 func ownPeriod(periods []periodAt, c clause) bool {
 	for _, pa := range periods {
 		if !pa.basis && pa.a >= c.a && pa.b <= c.b {
+			return true
+		}
+	}
+	return false
+}
+
+// mentionIn reports whether clause c names a subject.
+func mentionIn(ments []mention, c clause) bool {
+	for _, m := range ments {
+		if m.from >= c.from && m.to <= c.to {
 			return true
 		}
 	}
@@ -749,6 +981,20 @@ func overlapsPeriod(ps []periodAt, a, b int) bool {
 func afterCungKy(v *lineView, pa periodAt) bool {
 	i := v.wordIndex(pa.a)
 	return i >= 2 && v.phraseAt(i-2, wCungKy) > 0
+}
+
+// sentenceSpan returns the source bytes of sentence n.
+func sentenceSpan(clauses []clause, n int) (a, b int) {
+	a, b = -1, -1
+	for _, c := range clauses {
+		if c.sentence == n {
+			if a < 0 {
+				a = c.a
+			}
+			b = c.b
+		}
+	}
+	return a, b
 }
 
 // sentencePeriod returns the first period of sentence n that is not the
@@ -869,16 +1115,24 @@ func (r *updateReader) figure(ind *Indicator, n *numAt, c clause, m *mention, pe
 		var ok bool
 		if r.prose {
 			// A typed "xuất khẩu: 520 triệu USD" is for the last month; a
-			// sentence of a report that names no period is not guessed at.
+			// sentence of a report that names no period is not guessed at:
+			// its figures are read and the period is asked for, with the
+			// likely ones to choose from.
+			// "đến ngày 15/9": a date is a period the plan cannot hold.
 			vi, en := r.examples(ind, Period{}, "")
-			return Report{}, Fail(ErrPeriodNotStated, "indicator", ind.ID, "text", clip(strings.TrimSpace(text[c.a:c.b])), "example", vi, "example_en", en)
+			perr := Fail(ErrPeriodNotStated, "indicator", ind.ID, "text", clip(strings.TrimSpace(text[c.a:c.b])), "example", vi, "example_en", en)
+			if r.dated || len(LikelyPeriods(r.o.Now, r.p.Year)) == 0 {
+				return Report{}, perr
+			}
+			r.noPeriod = append(r.noPeriod, perr)
+			break
 		}
 		if p, ok = DefaultMonth(r.o.Now, r.p.Year); !ok {
 			vi, en := r.examples(ind, Period{}, "")
 			return Report{}, Fail(ErrNeedPeriod, "indicator", ind.ID, "example", vi, "example_en", en)
 		}
 	}
-	if p.End(r.loc).After(r.monthStart) {
+	if !p.IsZero() && p.End(r.loc).After(r.monthStart) {
 		last, _ := LastFinishedMonth(r.o.Now, r.p.Year)
 		return Report{}, Fail(ErrFuturePeriod, "period", p.Label(r.o.Lang), "last", last.Label(r.o.Lang))
 	}
@@ -897,7 +1151,7 @@ func (r *updateReader) figure(ind *Indicator, n *numAt, c clause, m *mention, pe
 		}
 		a = -a
 	}
-	return Report{Indicator: ind.ID, Unit: u.ID, Period: p, Value: a, Status: st, Quote: quoteOf(text, m, c)}, nil
+	return Report{Indicator: ind.ID, Unit: u.ID, Period: p, Value: a, Status: st, Approx: n.rounded, Quote: quoteOf(text, m, c)}, nil
 }
 
 // unitOf resolves the unit of a figure: the one named (pl), else the
@@ -1234,10 +1488,37 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 		}
 		if before(approxWords) || strings.HasSuffix(strings.TrimSpace(v.src[:n.a]), "~") || strings.HasSuffix(strings.TrimSpace(v.src[:n.a]), "≈") {
 			n.approx = true
+			for _, ph := range roundedWords {
+				if s := first - len(ph.words); s >= 0 && matchFiller(all, s, ph) && v.phraseAt(s, approxWords) == len(ph.words) {
+					n.rounded = v.src[v.words[s].a:v.words[first-1].b]
+					break
+				}
+			}
+		}
+		// A range is never read, even after a rounding word: "7,5–8%", "6,5 - 7%".
+		if n.b < len(v.src) {
+			rest := strings.TrimLeft(v.src[n.b:], " ")
+			if strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "đến") {
+				if t := strings.TrimLeft(strings.TrimLeft(strings.TrimLeft(rest, "-–"), "đến"), " "); t != "" && t[0] >= '0' && t[0] <= '9' {
+					n.approx, n.rounded = true, ""
+				}
+			}
+		}
+		if n.a > 0 {
+			head := strings.TrimRight(v.src[:n.a], " ")
+			if strings.HasSuffix(head, "-") || strings.HasSuffix(head, "–") || strings.HasSuffix(head, " đến") || strings.HasSuffix(head, " tới") {
+				h := strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(strings.TrimRight(strings.TrimRight(head, "-"), "–"), " đến"), " tới"), " ")
+				if h != "" && h[len(h)-1] >= '0' && h[len(h)-1] <= '9' {
+					n.approx, n.rounded = true, ""
+				}
+			}
 		}
 		switch {
 		case inClause(shareBefore):
 			n.role = RoleShare
+			continue
+		case before(equivalentBefore):
+			n.role = RoleEquivalent // "chiếm 55,56%, tương đương 72,5 triệu USD"
 			continue
 		case inClause(realGrowth):
 			n.role = RoleCompare // "nếu loại trừ yếu tố giá thì mức tăng đạt 8,7%"
@@ -1272,6 +1553,9 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 		if n.pct || sign {
 			if b, tail, ok := basisPeriod(v, all, after, periods, r.p.Year); ok {
 				n.role, n.basis, n.tail = Role(b), b, tail
+				if b == otherBase {
+					n.role, n.basis = RoleOtherBase, ""
+				}
 				continue
 			}
 			switch {
@@ -1295,25 +1579,7 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 			}
 		}
 		if after < len(all) && at(after, wOrMore) > 0 {
-			n.approx = true
-		}
-		// A range: "7,5–8%", "6,5 - 7%".
-		if n.b < len(v.src) {
-			rest := strings.TrimLeft(v.src[n.b:], " ")
-			if strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "đến") {
-				if t := strings.TrimLeft(strings.TrimLeft(strings.TrimLeft(rest, "-–"), "đến"), " "); t != "" && t[0] >= '0' && t[0] <= '9' {
-					n.approx = true
-				}
-			}
-		}
-		if n.a > 0 {
-			head := strings.TrimRight(v.src[:n.a], " ")
-			if strings.HasSuffix(head, "-") || strings.HasSuffix(head, "–") {
-				h := strings.TrimRight(strings.TrimRight(strings.TrimRight(head, "-"), "–"), " ")
-				if h != "" && h[len(h)-1] >= '0' && h[len(h)-1] <= '9' {
-					n.approx = true
-				}
-			}
+			n.approx, n.rounded = true, ""
 		}
 		// "396.840/397.137 hộ", "27/27 huyện": a fraction of things.
 		if rest := strings.TrimLeft(v.src[n.b:], " "); strings.HasPrefix(rest, "/") {
@@ -1438,6 +1704,9 @@ func basisPeriod(v *lineView, all []token, i int, periods []periodAt, year int) 
 		if pa.err != nil && errors.As(pa.err, &e) && e.ID == ErrWrongYear && e.Data["year"] == strconv.Itoa(year-1) {
 			return SamePeriod, end - i, true
 		}
+		if pa.err != nil && errors.As(pa.err, &e) && e.ID == ErrWrongYear {
+			return otherBase, end - i, true // "tăng 9,69% so với năm 2010"
+		}
 		if pa.err == nil {
 			return PrevPeriod, end - i, true
 		}
@@ -1446,7 +1715,8 @@ func basisPeriod(v *lineView, all []token, i int, periods []periodAt, year int) 
 }
 
 // decreasePhrases before a number make it a decrease.
-var decreasePhrases = sortedPhrases("giảm", "down", "fell", "decreased", "declined", "dropped", "minus")
+var decreasePhrases = sortedPhrases("giảm", "down", "fell", "decreased", "declined", "dropped", "minus",
+	"giảm mạnh", "giảm nhẹ", "giảm sâu")
 
 // thingWords after a quantity make it a measure of things, not money or a rate.
 var thingWords = sortedPhrases("tấn", "kg", "tạ", "ha", "m2", "m3", "lít", "người", "hộ", "lao động", "con", "chiếc",

@@ -122,6 +122,10 @@ type Report struct {
 
 	// Status is how final the figure is, as its report said ("ước đạt").
 	Status Status
+	// Approx is the word of an approximate figure as its report wrote it
+	// ("hơn" in "ước đạt hơn 350.000 tỷ đồng"), "" for a stated figure.
+	// The number is the one written; the word says it is rounded.
+	Approx string
 	// Stated are the comparisons written beside the figure ("tăng 12% so
 	// với cùng kỳ"), kept for the comparisons to come; never the value.
 	Stated []Stated
@@ -176,4 +180,7 @@ const (
 type Stated struct {
 	Basis Basis
 	Pct   Amount
+	// Approx is the word of an approximate comparison ("gần" in "tăng
+	// gần 14% so với cùng kỳ"), "" when the comparison is stated exactly.
+	Approx string
 }

@@ -126,6 +126,9 @@ func sortedPhrases(words ...string) []phrase {
 // message, so that a batch is confirmed whole or not at all.
 func (p *Plan) ParseUpdate(text string, o UpdateOptions) ([]Report, error) {
 	rd, err := p.Read(text, o)
+	if err == nil && rd.periodErr != nil {
+		return nil, rd.periodErr // no one to ask: refused as before
+	}
 	return rd.Reports, err
 }
 
@@ -222,7 +225,11 @@ func (p *Plan) Read(text string, o UpdateOptions) (Reading, error) {
 		skipped = skipped[:maxSkipped]
 	}
 	p.defaultStatus(out)
-	return Reading{Reports: out, Skipped: skipped}, nil
+	rd := Reading{Reports: out, Skipped: skipped}
+	if len(r.noPeriod) > 0 {
+		rd.Periods, rd.periodErr = LikelyPeriods(o.Now, p.Year), r.noPeriod[0]
+	}
+	return rd, nil
 }
 
 // inSentences reports whether a line is for the sentence reader: it names
@@ -290,10 +297,12 @@ type updateReader struct {
 	o                 UpdateOptions
 	loc               *time.Location
 	today, monthStart time.Time
-	headPeriod        Period // from a header line; zero when none
-	headUnit          *Unit  // from a header line; nil when none
-	prose             bool   // the line being read is a sentence of a report
-	basisPer          Period // the period of "so với cùng kỳ năm 2021" in the sentence, moved to the plan year
+	headPeriod        Period  // from a header line; zero when none
+	headUnit          *Unit   // from a header line; nil when none
+	prose             bool    // the line being read is a sentence of a report
+	noPeriod          []error // the figures read without a period, as ErrPeriodNotStated
+	dated             bool    // the sentence being read holds a date ("đến ngày 15/9")
+	basisPer          Period  // the period of "so với cùng kỳ năm 2021" in the sentence, moved to the plan year
 	stages            map[*Indicator][]stagePhrase
 }
 

@@ -45,6 +45,9 @@ type Pending struct {
 	// PlanYear is the year of the plan the reports were read under, so the
 	// press stores them under that plan (0: the plan in force).
 	PlanYear int
+	// Periods are the choices offered for the reports read without a
+	// period (kpi.Report.NeedsPeriod); empty once one is chosen.
+	Periods []kpi.Period
 }
 
 // pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus

@@ -29,12 +29,15 @@ type reportRecord struct {
 	Status    string         `json:"status,omitempty"` // kpi.Status
 	Stated    []statedRecord `json:"stated,omitempty"`
 	Quote     string         `json:"quote,omitempty"`
+	Approx    string         `json:"approx,omitempty"` // kpi.Report.Approx
 }
 
 // statedRecord is a kpi.Stated: a comparison written beside a figure.
 type statedRecord struct {
 	Basis string `json:"basis"`
 	Pct   int64  `json:"pct"` // kpi.Amount, thousandths of a point
+	// Approx is kpi.Stated.Approx.
+	Approx string `json:"approx,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -64,9 +67,10 @@ func toReportRecord(r kpi.Report) reportRecord {
 		Via:       r.Via,
 		Status:    string(r.Status),
 		Quote:     r.Quote,
+		Approx:    r.Approx,
 	}
 	for _, st := range r.Stated {
-		rec.Stated = append(rec.Stated, statedRecord{Basis: string(st.Basis), Pct: int64(st.Pct)})
+		rec.Stated = append(rec.Stated, statedRecord{Basis: string(st.Basis), Pct: int64(st.Pct), Approx: st.Approx})
 	}
 	if !r.Period.IsZero() {
 		rec.Period = r.Period.Key()
@@ -87,9 +91,10 @@ func (rec reportRecord) toDomain() (kpi.Report, error) {
 		Via:       rec.Via,
 		Status:    kpi.Status(rec.Status),
 		Quote:     rec.Quote,
+		Approx:    rec.Approx,
 	}
 	for _, st := range rec.Stated {
-		r.Stated = append(r.Stated, kpi.Stated{Basis: kpi.Basis(st.Basis), Pct: kpi.Amount(st.Pct)})
+		r.Stated = append(r.Stated, kpi.Stated{Basis: kpi.Basis(st.Basis), Pct: kpi.Amount(st.Pct), Approx: st.Approx})
 	}
 	if rec.Period != "" {
 		p, err := kpi.ParsePeriodKey(rec.Period)
@@ -187,6 +192,7 @@ type pendingRecord struct {
 	Awaiting    bool            `json:"awaiting,omitempty"`
 	Skipped     []skippedRecord `json:"skipped,omitempty"`
 	PlanYear    int             `json:"plan_year,omitempty"`
+	Periods     []string        `json:"periods,omitempty"` // kpi.Period.Key()
 }
 
 // skippedRecord is a kpi.Skipped: a number the reader left aside.
@@ -213,6 +219,9 @@ func toPendingRecord(p Pending) pendingRecord {
 	}
 	for _, k := range p.Skipped {
 		rec.Skipped = append(rec.Skipped, skippedRecord{Text: k.Text, Role: string(k.Role), What: k.What})
+	}
+	for _, per := range p.Periods {
+		rec.Periods = append(rec.Periods, per.Key())
 	}
 	if len(p.Old) > 0 {
 		rec.Old = make([]*reportRecord, len(p.Old))
@@ -241,6 +250,13 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 	}
 	for _, k := range rec.Skipped {
 		p.Skipped = append(p.Skipped, kpi.Skipped{Text: k.Text, Role: kpi.Role(k.Role), What: k.What})
+	}
+	for _, key := range rec.Periods {
+		per, err := kpi.ParsePeriodKey(key)
+		if err != nil {
+			return Pending{}, err
+		}
+		p.Periods = append(p.Periods, per)
 	}
 	for i, r := range rec.Reports {
 		d, err := r.toDomain()
