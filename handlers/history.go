@@ -18,6 +18,13 @@ const historyLines = 15
 // history shows who reported what, when, old → new: "/lichsu xuất khẩu [Bến Lức]".
 func (s *session) history(ctx context.Context, args string) error {
 	q, err := s.Plan.ParseQuestion(args)
+	// "/lichsu xuất khẩu năm 2022" while 2023's plan is in force: the
+	// year named is looked up among all kept plans, as questions do.
+	if switched, serr := s.switchYear(ctx, wrongYear(err)); serr != nil {
+		return serr
+	} else if switched {
+		q, err = s.Plan.ParseQuestion(args)
+	}
 	if err != nil {
 		var ke *kpi.Error
 		if errors.As(err, &ke) && ke.ID == "ErrNoIndicator" {
