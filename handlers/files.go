@@ -83,6 +83,12 @@ func (s *session) defaultMonth() (kpi.Period, bool) {
 // report answers "/baocao [tháng 5/2022 | quý 2 | 6 tháng | năm 2022]" with
 // the data table as an .xlsx document.
 func (s *session) report(ctx context.Context, args string) error {
+	// The table is the province's, every unit in it: a unit named is refused.
+	if sc, err := s.Plan.ParseScope(args); err != nil && wrongYear(err) == 0 {
+		return err
+	} else if err := s.scopeRefusal("/baocao", sc, ErrCommandWholeProvince); err != nil {
+		return err
+	}
 	per, found, err := kpi.Period{}, false, error(nil)
 	if y, yerr := strconv.Atoi(strings.TrimSpace(args)); yerr == nil && isYear(strings.TrimSpace(args)) {
 		// "/baocao 2022": that year's plan, wherever it is kept.
@@ -154,6 +160,12 @@ func (s *session) chart(ctx context.Context, args string) error {
 	}
 	fs, err := s.files()
 	if err != nil {
+		return err
+	}
+	// The chart is the province's: a unit named is refused.
+	if sc, err := s.Plan.ParseScope(rest); err != nil && wrongYear(err) == 0 {
+		return err
+	} else if err := s.scopeRefusal("/bieudo", sc, ErrCommandWholeProvince); err != nil {
 		return err
 	}
 	var ind *kpi.Indicator

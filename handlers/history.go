@@ -32,6 +32,9 @@ func (s *session) history(ctx context.Context, args string) error {
 		}
 		return err
 	}
+	if q.Group != nil || len(q.Units) > 1 { // one unit's changes, or all
+		return s.scopeRefusal("/lichsu", kpi.Scope{Group: q.Group, Units: q.Units[min(1, len(q.Units)):]}, ErrCommandNoGroup)
+	}
 	unit := ""
 	scope := ""
 	if q.Unit != nil {
