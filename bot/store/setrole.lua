@@ -6,6 +6,7 @@
 -- else (quotes inside a name are escaped).
 --
 -- KEYS[1] users hash   KEYS[2] language hash   KEYS[3] the user's stranger language
+-- KEYS[4] the data version
 -- ARGV[1] user id (the field)
 -- ARGV[2] the record the caller read ('' = none)
 -- ARGV[3] the new record ('' removes the user and their language)
@@ -41,4 +42,5 @@ else
   end
 end
 redis.call('DEL', KEYS[3])
+redis.call('INCR', KEYS[#KEYS]) -- the data version
 return 'ok'

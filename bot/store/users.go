@@ -111,6 +111,7 @@ func (s *Store) PutUser(ctx context.Context, u access.User) error {
 	field := strconv.FormatInt(u.ID, 10)
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, s.keys.users(), field, rec)
+		p.Incr(ctx, s.keys.version())
 		if u.Lang != "" {
 			p.HSet(ctx, s.keys.lang(), field, u.Lang)
 		}
@@ -132,7 +133,7 @@ func (s *Store) CreateUser(ctx context.Context, u access.User) (created bool, er
 		return false, fmt.Errorf("store: create user %d: %w", u.ID, err)
 	}
 	field := strconv.FormatInt(u.ID, 10)
-	res, err := userCASScript.Run(ctx, s.rdb, []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(u.ID)},
+	res, err := userCASScript.Run(ctx, s.rdb, []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(u.ID), s.keys.version()},
 		field, "", rec, u.Lang).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: create user %d: %w", u.ID, err)
@@ -150,7 +151,7 @@ func (s *Store) CreateUser(ctx context.Context, u access.User) (created bool, er
 // an error when Redis fails.
 func (s *Store) EditUser(ctx context.Context, id int64, edit func(u *access.User) bool) (access.User, error) {
 	field := strconv.FormatInt(id, 10)
-	keys := []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id)}
+	keys := []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id), s.keys.version()}
 	for range userRetries {
 		raw, u, err := s.actor(ctx, id)
 		if err != nil {
@@ -248,7 +249,7 @@ func (s *Store) setRole(ctx context.Context, id int64, raw, rec string, takesAdm
 	if takesAdmin {
 		flag = "1"
 	}
-	return setRoleScript.Run(ctx, s.rdb, []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id)},
+	return setRoleScript.Run(ctx, s.rdb, []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id), s.keys.version()},
 		strconv.FormatInt(id, 10), raw, rec, flag).Text()
 }
 
@@ -360,6 +361,7 @@ func (s *Store) EnsureAdmins(ctx context.Context, ids []int64, now time.Time) er
 		return func(p redis.Pipeliner) {
 			if len(set) > 0 {
 				p.HSet(ctx, s.keys.users(), set)
+				p.Incr(ctx, s.keys.version())
 			}
 		}, nil
 	})
