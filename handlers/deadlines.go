@@ -80,6 +80,20 @@ func (s *session) deadlines(ctx context.Context, args string) error {
 		}
 		return s.reply(ctx, s.t("LeadersSet"))
 	}
+	// A unit or year named otherwise is honoured or refused, not answered
+	// with the usage alone (scope.go).
+	sc, err := s.Plan.ParseScope(args)
+	if y := wrongYear(err); y != 0 {
+		return s.deadlines(ctx, strconv.Itoa(y))
+	}
+	switch {
+	case err != nil:
+		return err
+	case len(sc.Units) > 0 || sc.Group != nil:
+		return s.scopeRefusal("/hanchot", sc, ErrCommandOwnUnit)
+	case sc.HasPeriod && sc.Period == kpi.YearToDate(s.Plan.Year, 12): // "/hanchot năm 2022"
+		return s.listDeadlines(ctx, s.Plan.Year)
+	}
 	return s.reply(ctx, s.t("DeadlinesUsage", "Due", s.exampleDue()))
 }
 

@@ -83,11 +83,29 @@ func (s *session) defaultMonth() (kpi.Period, bool) {
 // report answers "/baocao [tháng 5/2022 | quý 2 | 6 tháng | năm 2022]" with
 // the data table as an .xlsx document.
 func (s *session) report(ctx context.Context, args string) error {
+	// The table is the province's, every unit in it: a unit named is refused.
+	if sc, err := s.Plan.ParseScope(args); err != nil && wrongYear(err) == 0 {
+		return err
+	} else if err := s.scopeRefusal("/baocao", sc, ErrCommandWholeProvince); err != nil {
+		return err
+	}
 	per, found, err := kpi.Period{}, false, error(nil)
-	if strings.TrimSpace(args) == strconv.Itoa(s.Plan.Year) {
+	if y, yerr := strconv.Atoi(strings.TrimSpace(args)); yerr == nil && isYear(strings.TrimSpace(args)) {
+		// "/baocao 2022": that year's plan, wherever it is kept.
+		if _, err := s.switchYear(ctx, y); err != nil {
+			return err
+		}
+		if s.Plan.Year != y {
+			return kpi.Fail(kpi.ErrWrongYear, "year", strconv.Itoa(y), "plan_year", strconv.Itoa(s.Plan.Year))
+		}
 		per, found = kpi.YearToDate(s.Plan.Year, 12), true
 	} else {
 		per, _, found, err = kpi.ParsePeriod(args, s.Plan.Year)
+		if switched, serr := s.switchYear(ctx, wrongYear(err)); serr != nil {
+			return serr
+		} else if switched { // "/baocao tháng 5/2022" while 2023's plan is in force
+			per, _, found, err = kpi.ParsePeriod(args, s.Plan.Year)
+		}
 		if err != nil {
 			return err
 		}
@@ -144,9 +162,20 @@ func (s *session) chart(ctx context.Context, args string) error {
 	if err != nil {
 		return err
 	}
+	// The chart is the province's: a unit named is refused.
+	if sc, err := s.Plan.ParseScope(rest); err != nil && wrongYear(err) == 0 {
+		return err
+	} else if err := s.scopeRefusal("/bieudo", sc, ErrCommandWholeProvince); err != nil {
+		return err
+	}
 	var ind *kpi.Indicator
 	if rest != "" {
 		q, err := s.Plan.ParseQuestion(rest)
+		if switched, serr := s.switchYear(ctx, wrongYear(err)); serr != nil {
+			return serr
+		} else if switched { // "/bieudo xuất khẩu năm 2022" while 2023's plan is in force
+			q, err = s.Plan.ParseQuestion(rest)
+		}
 		var ke *kpi.Error
 		switch {
 		case errors.As(err, &ke) && ke.ID == "ErrNoIndicator":

@@ -18,12 +18,22 @@ const historyLines = 15
 // history shows who reported what, when, old → new: "/lichsu xuất khẩu [Bến Lức]".
 func (s *session) history(ctx context.Context, args string) error {
 	q, err := s.Plan.ParseQuestion(args)
+	// "/lichsu xuất khẩu năm 2022" while 2023's plan is in force: the
+	// year named is looked up among all kept plans, as questions do.
+	if switched, serr := s.switchYear(ctx, wrongYear(err)); serr != nil {
+		return serr
+	} else if switched {
+		q, err = s.Plan.ParseQuestion(args)
+	}
 	if err != nil {
 		var ke *kpi.Error
 		if errors.As(err, &ke) && ke.ID == "ErrNoIndicator" {
 			return kpi.Fail("ErrHistoryUsage")
 		}
 		return err
+	}
+	if q.Group != nil || len(q.Units) > 1 { // one unit's changes, or all
+		return s.scopeRefusal("/lichsu", kpi.Scope{Group: q.Group, Units: q.Units[min(1, len(q.Units)):]}, ErrCommandNoGroup)
 	}
 	unit := ""
 	scope := ""

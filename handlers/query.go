@@ -26,7 +26,7 @@ func (s *session) progress(ctx context.Context, args string) error {
 			return s.projections(ctx) // "có đạt kế hoạch không?"
 		}
 		if errors.As(err, &ke) && ke.ID == "ErrNoIndicator" {
-			return s.overview(ctx, "")
+			return s.overview(ctx, args) // "tiến độ Bến Lức": the unit's overview
 		}
 		// In a group, plain talk that names no indicator is not for the bot.
 		if s.IsGroup() && !strings.HasPrefix(s.Text, "/") && errors.As(err, &ke) && (ke.ID == kpi.ErrUnknownIndicator || ke.ID == kpi.ErrNotUnderstood || ke.ID == kpi.ErrOffTopic) {
@@ -120,7 +120,20 @@ func (s *session) renderProgress(q kpi.Question, p kpi.Progress, x answerExtras)
 		lines = append(lines, "<i>"+html.EscapeString(note)+"</i>")
 	}
 	if !p.HasData {
-		lines = append(lines, s.t("ProgressNoData", "Target", ind.FormatTarget(s.lang), "Year", s.Plan.Year))
+		// A unit's or group's target only where the plan gives one: never
+		// the province's as if it were theirs.
+		switch {
+		case q.Unit != nil:
+			if target, own := ind.UnitTarget(q.Unit.ID); own {
+				lines = append(lines, s.t("ProgressNoData", "Target", ind.FormatAmount(target, s.lang), "Year", s.Plan.Year))
+			} else {
+				lines = append(lines, s.t("ProgressNoDataNoTarget", "Scope", q.Unit.Short))
+			}
+		case q.Group != nil:
+			lines = append(lines, s.t("ProgressNoDataNoTarget", "Scope", groupShort(q.Group)))
+		default:
+			lines = append(lines, s.t("ProgressNoData", "Target", ind.FormatTarget(s.lang), "Year", s.Plan.Year))
+		}
 		if len(p.Missing) > 0 && ind.Frequency != kpi.OnEvent && q.Unit == nil {
 			lines = append(lines, s.n("ProgressNobodyYet", len(p.Missing)))
 		}
@@ -290,8 +303,26 @@ func (s *session) unitNames(us []*kpi.Unit) string {
 	return strings.Join(names, ", ")
 }
 
-// overview shows every indicator on one screen, behind-pace ones marked.
+// overview shows every indicator on one screen, behind-pace ones marked:
+// "/tongquan [đơn vị] [năm 2022]". A unit, group, year or indicator named is
+// honoured or refused (scope.go), never dropped.
 func (s *session) overview(ctx context.Context, args string) error {
+	sc, err := s.Plan.ParseScope(args)
+	if switched, serr := s.switchYear(ctx, wrongYear(err)); serr != nil {
+		return serr
+	} else if switched { // "/tongquan năm 2022" while 2023's plan is in force
+		sc, err = s.Plan.ParseScope(args)
+	}
+	switch {
+	case err != nil:
+		return err
+	case sc.Indicator != nil: // "/tongquan xuất khẩu": that indicator's answer
+		return s.progress(ctx, args)
+	case sc.Group != nil:
+		return s.scopeRefusal("/tongquan", sc, ErrCommandNoGroup)
+	case sc.HasPeriod && sc.Period != kpi.YearToDate(s.Plan.Year, 12):
+		return kpi.Fail(ErrOverviewPeriod, "period", sc.Period.Label(s.lang))
+	}
 	ids := make([]string, len(s.Plan.Indicators))
 	for i := range s.Plan.Indicators {
 		ids[i] = s.Plan.Indicators[i].ID
@@ -300,8 +331,12 @@ func (s *session) overview(ctx context.Context, args string) error {
 	if err != nil {
 		return err
 	}
-	if u, _, _, ok := s.Plan.MatchUnit(args); ok && strings.TrimSpace(args) != "" {
-		return s.reply(ctx, s.unitOverview(u, figs.Official)) // compare.go
+	if len(sc.Units) > 0 {
+		parts := make([]string, len(sc.Units))
+		for i, u := range sc.Units {
+			parts[i] = s.unitOverview(u, figs.Official) // compare.go
+		}
+		return s.reply(ctx, strings.Join(parts, "\n\n"))
 	}
 	last, err := s.lastYear(ctx, ids)
 	if err != nil {

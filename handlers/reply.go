@@ -25,7 +25,15 @@ func (s *session) fail(ctx context.Context, err error) error {
 		if s.CallbackID != "" {
 			_ = s.out.Answer(ctx, s.CallbackID, "")
 		}
-		if rerr := s.reply(ctx, msg); rerr != nil {
+		kb, kerr := s.refusalButtons(ctx, ke) // scope.go
+		if kerr != nil {
+			return kerr
+		}
+		var rows [][]Button
+		if len(kb) > 0 {
+			rows = append(rows, kb)
+		}
+		if rerr := s.reply(ctx, msg, rows...); rerr != nil {
 			return rerr
 		}
 		return nil
@@ -54,6 +62,8 @@ func (s *session) refusal(e *kpi.Error) string {
 			v = strings.Replace(v, remind.AddExampleDue, s.exampleDue(), 1)
 		}
 		switch k {
+		case "units": // scope.go
+			v = s.placeNames(v)
 		case "suggest", "indicator", "indicators":
 			var names []string
 			for _, id := range strings.Split(v, ",") {

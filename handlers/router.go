@@ -368,6 +368,8 @@ func (s *session) callback(ctx context.Context) error {
 		return s.choose(ctx, arg, true)
 	case cbAsQuestion:
 		return s.choose(ctx, arg, false)
+	case cbRerun: // scope.go
+		return s.rerun(ctx, arg)
 	case cbApprove: // approval.go
 		return s.approve(ctx, arg)
 	case cbReturn: // approval.go

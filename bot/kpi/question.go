@@ -202,6 +202,12 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 			return Question{}, Fail(ErrNotPlanUnit, "place", foldedSource(rest, a, b), "indicator", q.Indicator.ID, "period", key)
 		}
 	}
+	if found {
+		// A place not understood is refused, not answered for the province.
+		if err := p.strayPlace(rest, toks, used, namesNoItems(q.Indicator)); err != nil {
+			return Question{}, err
+		}
+	}
 	if len(q.Units) > 0 {
 		q.Unit = q.Units[0]
 	}

@@ -86,7 +86,7 @@ func (s *Store) Approve(ctx context.Context, planID, indicator, slot string, exp
 		if err != nil {
 			return Change{}, err
 		}
-		res, err := approveScript.Run(ctx, s.rdb, []string{akey, rkey, s.keys.audit(planID), s.keys.users()},
+		res, err := approveScript.Run(ctx, s.rdb, []string{akey, rkey, s.keys.audit(planID), s.keys.users(), s.keys.version()},
 			append([]any{slot, raw, at.UnixMilli(), by, byName, indicator, r.Unit, periodKey(r.Period), r.Item}, guard...)...,
 		).StringSlice()
 		if err != nil {
@@ -133,7 +133,7 @@ func (s *Store) Return(ctx context.Context, planID, indicator, slot string, by i
 		if err != nil {
 			return Change{}, err
 		}
-		res, err := returnScript.Run(ctx, s.rdb, []string{akey, s.keys.audit(planID), s.keys.users()},
+		res, err := returnScript.Run(ctx, s.rdb, []string{akey, s.keys.audit(planID), s.keys.users(), s.keys.version()},
 			append([]any{slot, raw, at.UnixMilli(), by, byName, indicator, r.Unit, periodKey(r.Period), r.Item, reason}, guard...)...,
 		).StringSlice()
 		if err != nil {

@@ -7,6 +7,7 @@
 -- ARGV[3] at (unix ms)   ARGV[4] by   ARGV[5] by_name
 -- ARGV[6] indicator   ARGV[7] unit   ARGV[8] period   ARGV[9] item
 --
+-- KEYS[5] the data version
 -- KEYS[4] users hash   ARGV[10] the acting user's id ('' skips the rights check)
 -- ARGV[11] their record as the caller read it and judged it allowed ('' = none)
 --
@@ -36,4 +37,5 @@ local id = redis.call('XADD', KEYS[3], '*',
   'at', ARGV[3], 'by', ARGV[4], 'by_name', ARGV[5], 'action', 'approve',
   'indicator', ARGV[6], 'unit', ARGV[7], 'period', ARGV[8], 'item', ARGV[9],
   'slot', ARGV[1], 'old', old, 'new', cur, 'via', '', 'reason', '')
+redis.call('INCR', KEYS[#KEYS]) -- the data version
 return {'ok', id, old}

@@ -130,7 +130,7 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 			keys = append(keys, hash(planID, r.Indicator))
 			args = append(args, r.Slot(), js, r.Indicator, r.Unit, periodKey(r.Period), r.Item)
 		}
-		res, err := confirmScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+		res, err := confirmScript.Run(ctx, s.rdb, append(keys, s.keys.version()), args...).StringSlice()
 		if err != nil {
 			return nil, fmt.Errorf("store: confirm %s: %w", pkey, err)
 		}
@@ -343,7 +343,7 @@ func (s *Store) UndoIf(ctx context.Context, planID string, userID int64, expect 
 			hash = s.keys.awaiting(planID, c.Indicator)
 		}
 		res, err := undoScript.Run(ctx, s.rdb,
-			[]string{ukey, akey, hash, s.keys.users()},
+			[]string{ukey, akey, hash, s.keys.users(), s.keys.version()},
 			append([]any{id, str(v, "slot"), str(v, "new"), str(v, "old"), now.UnixMilli(), userID, byName,
 				c.Indicator, c.Unit, c.Period, c.Item}, guard...)...,
 		).StringSlice()

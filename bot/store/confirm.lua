@@ -8,6 +8,7 @@
 -- KEYS[3]   undo list of the confirming user
 -- KEYS[4]   users hash, for the rights check
 -- KEYS[4+i] hash report i goes to: the official one, or the awaiting one
+-- KEYS[#KEYS] the data version
 --           for a submission that waits for approval
 -- ARGV[1]   the pending JSON the caller read: if the key holds anything else
 --           it was confirmed, dropped or changed meanwhile
@@ -78,4 +79,5 @@ if n > 0 then
   redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[7]) - 1)
 end
 redis.call('DEL', KEYS[1])
+redis.call('INCR', KEYS[#KEYS]) -- the data version
 return out

@@ -49,6 +49,9 @@ const DefaultPrefix = "tiendo"
 //	{p}:plans                 hash  year -> plan record (JSON: the TOML file, its origin) (plans.go)
 //	{p}:plansum               hash  year -> digest of that file, written with it: what a copy reads per request
 //	{p}:plandraft:<id>        string a plan file an admin sent, until Xác nhận, with a TTL
+//	{p}:version               string the data version: INCR in the same script or transaction as every
+//	                          write of figures, plans or users, read with each update's claim (answers are
+//	                          kept per version in the process)
 //
 // Plan deadlines are not stored: remind.PlanDeadline computes them from the
 // plan, and what closes them is a report.
@@ -69,6 +72,7 @@ const DefaultPrefix = "tiendo"
 //	remind:done:*
 //	remind:open, remind:seq, remind:leaders
 //	plans, plansum        one plan per year, as many as the department has years
+//	version               one counter
 //
 // A test (cmd/tiendo TestEveryKeyHasALifetime) runs a session and fails on
 // any key without a TTL that is not listed here. asynq's keys (asynq:…) are
@@ -81,6 +85,7 @@ var PermanentKeys = []string{
 	"remind:deadline:*", "remind:done:*",
 	"remind:open", "remind:seq", "remind:leaders",
 	"plans", "plansum",
+	"version",
 }
 
 // keys builds every key the store uses. It is a value so a Store and the
@@ -105,6 +110,10 @@ func (k keys) join(parts ...string) string {
 
 func (k keys) users() string { return k.join("users") }
 func (k keys) lang() string  { return k.join("lang") }
+
+// version is the data version, bumped with every change of figures, plans
+// or users (the last key of each script that makes one).
+func (k keys) version() string { return k.join("version") }
 
 func (k keys) strangerLang(userID int64) string {
 	return k.join("slang", strconv.FormatInt(userID, 10))

@@ -51,7 +51,7 @@ func (s *Store) SeedPlan(ctx context.Context, rec PlanRecord) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("store: seed plan %d: %w", rec.Year, err)
 	}
-	n, err := seedPlanScript.Run(ctx, s.rdb, []string{s.keys.plans(), s.keys.planSums()}, strconv.Itoa(rec.Year), string(val), digest(rec.Source)).Int()
+	n, err := seedPlanScript.Run(ctx, s.rdb, []string{s.keys.plans(), s.keys.planSums(), s.keys.version()}, strconv.Itoa(rec.Year), string(val), digest(rec.Source)).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: seed plan %d: %w", rec.Year, err)
 	}
@@ -70,6 +70,7 @@ func (s *Store) PutPlan(ctx context.Context, rec PlanRecord) error {
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, s.keys.plans(), year, val)
 		p.HSet(ctx, s.keys.planSums(), year, digest(rec.Source))
+		p.Incr(ctx, s.keys.version())
 		return nil
 	})
 	if err != nil {

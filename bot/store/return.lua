@@ -7,6 +7,7 @@
 -- ARGV[6] indicator   ARGV[7] unit   ARGV[8] period   ARGV[9] item
 -- ARGV[10] reason
 --
+-- KEYS[4] the data version
 -- KEYS[3] users hash   ARGV[11] the acting user's id ('' skips the rights check)
 -- ARGV[12] their record as the caller read it and judged it allowed ('' = none)
 --
@@ -29,4 +30,5 @@ local id = redis.call('XADD', KEYS[2], '*',
   'at', ARGV[3], 'by', ARGV[4], 'by_name', ARGV[5], 'action', 'return',
   'indicator', ARGV[6], 'unit', ARGV[7], 'period', ARGV[8], 'item', ARGV[9],
   'slot', ARGV[1], 'old', cur, 'new', '', 'via', '', 'reason', ARGV[10])
+redis.call('INCR', KEYS[#KEYS]) -- the data version
 return {'ok', id}

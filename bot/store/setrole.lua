@@ -6,7 +6,8 @@
 -- else (quotes inside a name are escaped).
 --
 -- KEYS[1] users hash   KEYS[2] language hash   KEYS[3] the user's stranger language
--- KEYS[4] the effect of the update that changes it (absent without an update)
+-- KEYS[4] the data version
+-- KEYS[5] the effect of the update that changes it (absent without an update)
 -- ARGV[1] user id (the field)
 -- ARGV[2] the record the caller read ('' = none)
 -- ARGV[3] the new record ('' removes the user and their language)
@@ -18,8 +19,8 @@
 -- when the update changed it already (there was a record before, or none),
 -- having written nothing: a later change stays.
 
-if KEYS[4] then
-  local e = redis.call('GET', KEYS[4])
+if KEYS[5] then
+  local e = redis.call('GET', KEYS[5])
   if e then return 'again:' .. e end
 end
 local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''
@@ -49,9 +50,10 @@ else
   end
 end
 redis.call('DEL', KEYS[3])
-if KEYS[4] then
+redis.call('INCR', KEYS[4]) -- the data version
+if KEYS[5] then
   local existed = '0'
   if cur ~= '' then existed = '1' end
-  redis.call('SET', KEYS[4], existed, 'EX', ARGV[5])
+  redis.call('SET', KEYS[5], existed, 'EX', ARGV[5])
 end
 return 'ok'

@@ -78,7 +78,7 @@ func (s *Store) PutReport(ctx context.Context, planID string, r kpi.Report) (old
 	if err != nil {
 		return nil, fmt.Errorf("store: save report %s: %w", key, err)
 	}
-	prev, err := swapScript.Run(ctx, s.rdb, []string{key}, r.Slot(), val).Text()
+	prev, err := swapScript.Run(ctx, s.rdb, []string{key, s.keys.version()}, r.Slot(), val).Text()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("store: save report %s: %w", key, err)
 	}

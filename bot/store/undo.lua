@@ -9,6 +9,7 @@
 -- ARGV[5] at (unix ms)   ARGV[6] by   ARGV[7] by_name
 -- ARGV[8] indicator   ARGV[9] unit   ARGV[10] period   ARGV[11] item
 --
+-- KEYS[5] the data version
 -- KEYS[4] users hash   ARGV[12] the acting user's id ('' skips the rights check)
 -- ARGV[13] their record as the caller read it and judged it allowed ('' = none)
 --
@@ -39,4 +40,5 @@ local id = redis.call('XADD', KEYS[2], '*',
   'slot', ARGV[2], 'old', ARGV[3], 'new', ARGV[4], 'via', '', 'reason', '',
   'reverts', ARGV[1])
 redis.call('LPOP', KEYS[1])
+redis.call('INCR', KEYS[#KEYS]) -- the data version
 return {'ok', id}

@@ -67,7 +67,7 @@ func NewInstanceID() string {
 
 // claimScript: KEYS[1] the update's key, and, when a user is named, KEYS[2]
 // the users hash, KEYS[3] the languages hash, KEYS[4] the user's stranger
-// language; ARGV[1] the caller's instance id, ARGV[2] the lease in ms,
+// language, KEYS[5] the plans' digests, KEYS[6] the data version; ARGV[1] the caller's instance id, ARGV[2] the lease in ms,
 // ARGV[3] the heartbeat key without the id, ARGV[4] the user's id. The
 // owner's heartbeat key is not in KEYS because the script learns it from the
 // claim; it carries the same hash tag, so it is on the same Cluster slot.
@@ -85,7 +85,7 @@ local n = 1
 if v then n = 4 end
 if not KEYS[2] then return {n} end
 return {n, redis.call('HGET', KEYS[2], ARGV[4]), redis.call('HGET', KEYS[3], ARGV[4]), redis.call('GET', KEYS[4]),
-  redis.call('HGETALL', KEYS[5])}`)
+  redis.call('HGETALL', KEYS[5]), redis.call('GET', KEYS[6])}`)
 
 // ClaimUpdate takes updateID for instance, for at most lease. It returns
 // UpdateTaken when the caller got it — it was new, or the owner's lease ran
@@ -110,6 +110,10 @@ type Caller struct {
 	// WithPlanSums hands them to Plans for the request, which then reads
 	// no more to find the plan in force.
 	PlanSums map[int]string
+	// Version is the data version as the claim read it: it changes with
+	// every write of figures, plans or users, so an answer computed at one
+	// version is still right at the same version (0: none written yet).
+	Version int64
 }
 
 // ClaimUpdateFrom is ClaimUpdate that, when the caller takes the update
@@ -125,7 +129,7 @@ func (s *Store) claim(ctx context.Context, updateID int64, instance string, leas
 	keys := []string{s.keys.update(updateID)}
 	field := strconv.FormatInt(userID, 10)
 	if userID != 0 {
-		keys = append(keys, s.keys.users(), s.keys.lang(), s.keys.strangerLang(userID), s.keys.planSums())
+		keys = append(keys, s.keys.users(), s.keys.lang(), s.keys.strangerLang(userID), s.keys.planSums(), s.keys.version())
 	}
 	res, err := claimScript.Run(ctx, s.rdb, keys, instance, lease.Milliseconds(), s.keys.aliveBase(), field).Slice()
 	if err != nil {
@@ -153,6 +157,10 @@ func (s *Store) claim(ctx context.Context, updateID int64, instance string, leas
 				c.PlanSums[y] = v
 			}
 		}
+	}
+	if len(res) > 5 {
+		v, _ := res[5].(string)
+		c.Version, _ = strconv.ParseInt(v, 10, 64)
 	}
 	if rec != "" {
 		u, err := decodeUser(rec, lang)

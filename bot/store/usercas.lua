@@ -4,6 +4,7 @@
 -- and on miniredis; no cjson (records are built in Go).
 --
 -- KEYS[1] users hash   KEYS[2] language hash   KEYS[3] the user's stranger language
+-- KEYS[4] the data version
 -- ARGV[1] user id (the field)
 -- ARGV[2] the record the caller read; '' means "only if there is none" (create)
 -- ARGV[3] the new record
@@ -27,4 +28,5 @@ if ARGV[2] == '' then
   end
   redis.call('DEL', KEYS[3])
 end
+redis.call('INCR', KEYS[#KEYS]) -- the data version
 return 1

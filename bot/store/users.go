@@ -112,6 +112,7 @@ func (s *Store) PutUser(ctx context.Context, u access.User) error {
 	field := strconv.FormatInt(u.ID, 10)
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, s.keys.users(), field, rec)
+		p.Incr(ctx, s.keys.version())
 		if u.Lang != "" {
 			p.HSet(ctx, s.keys.lang(), field, u.Lang)
 		}
@@ -133,7 +134,7 @@ func (s *Store) CreateUser(ctx context.Context, u access.User) (created bool, er
 		return false, fmt.Errorf("store: create user %d: %w", u.ID, err)
 	}
 	field := strconv.FormatInt(u.ID, 10)
-	res, err := userCASScript.Run(ctx, s.rdb, []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(u.ID)},
+	res, err := userCASScript.Run(ctx, s.rdb, []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(u.ID), s.keys.version()},
 		field, "", rec, u.Lang).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: create user %d: %w", u.ID, err)
@@ -151,7 +152,7 @@ func (s *Store) CreateUser(ctx context.Context, u access.User) (created bool, er
 // an error when Redis fails.
 func (s *Store) EditUser(ctx context.Context, id int64, edit func(u *access.User) bool) (access.User, error) {
 	field := strconv.FormatInt(id, 10)
-	keys := []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id)}
+	keys := []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id), s.keys.version()}
 	for range userRetries {
 		raw, u, err := s.actor(ctx, id)
 		if err != nil {
@@ -254,7 +255,7 @@ func (s *Store) setRole(ctx context.Context, id int64, raw, rec string, takesAdm
 	if takesAdmin {
 		flag = "1"
 	}
-	keys := []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id)}
+	keys := []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id), s.keys.version()}
 	if eff := s.effectKey(ctx, "user:"+strconv.FormatInt(id, 10)); eff != "" {
 		keys = append(keys, eff)
 	}
@@ -369,6 +370,7 @@ func (s *Store) EnsureAdmins(ctx context.Context, ids []int64, now time.Time) er
 		return func(p redis.Pipeliner) {
 			if len(set) > 0 {
 				p.HSet(ctx, s.keys.users(), set)
+				p.Incr(ctx, s.keys.version())
 			}
 		}, nil
 	})

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"tiendo/bot"
+	"tiendo/bot/access"
+	"tiendo/bot/store"
+	"tiendo/bot/telegramtest"
+)
+
+// /lichsu for a year named finds that year's plan among all kept plans,
+// not only the one in force.
+func TestHistoryOfAnotherYearsPlan(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 4, 15, 9, 30, 0, 0, hcm)}
+	h := start(t, nil, bot.WithClock(clk.Now), bot.WithoutReminders())
+	mustContain(t, texts(h.say(admin, "cập nhật xuất khẩu tháng 3/2022 Bến Lức: 520 triệu USD")), "520 triệu USD")
+	h.press(admin, h.lastButtons(admin), "ok:")
+	if err := h.store.PutPlan(context.Background(), store.PlanRecord{Year: 2023, Name: "2023.toml", Source: plan2023(), At: clk.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Set(time.Date(2023, 4, 15, 9, 30, 0, 0, hcm))
+	mustContain(t, texts(h.say(admin, "/kehoach")), "2022, 2023 (đang áp dụng)")
+	got := texts(h.say(admin, "/lichsu xuất khẩu năm 2022"))
+	mustContain(t, got, "Kim ngạch xuất khẩu", "tháng 3/2022", "520 triệu USD", "Bến Lức")
+	if strings.Contains(got, "Chưa có kế hoạch") {
+		t.Errorf("/lichsu of 2022 with 2023's plan in force:\n%s", got)
+	}
+	mustContain(t, texts(h.say(admin, "/lichsu xuất khẩu năm 2031")), "Chưa có kế hoạch năm 2031")
+	// The files of a year named likewise.
+	for ask, name := range map[string]string{"/baocao năm 2022": "bieu-so-lieu-2022.xlsx", "/baocao 2022": "bieu-so-lieu-2022.xlsx", "/baocao tháng 3/2022": "bieu-so-lieu-2022-03.xlsx"} {
+		if docs := sentFiles(admin, h.say(admin, ask), "sendDocument"); len(docs) != 1 || docs[0].Filename != name {
+			t.Errorf("%s: documents = %+v", ask, docs)
+		}
+	}
+	photos := sentFiles(admin, h.say(admin, "/bieudo xuất khẩu năm 2022"), "sendPhoto")
+	if len(photos) != 1 {
+		t.Fatalf("/bieudo xuất khẩu năm 2022: photos = %+v", photos)
+	}
+	mustContain(t, photos[0].Plain(), "Kim ngạch xuất khẩu 2022", "0,52 tỉ USD")
+	mustContain(t, texts(h.say(admin, "/baocao 2031")), "Chưa có kế hoạch năm 2031")
+	mustContain(t, texts(h.say(admin, "/tongquan năm 2022")), "năm 2022", "Kim ngạch xuất khẩu: 0,52 tỉ USD / 6,4 tỉ USD")
+	mustContain(t, texts(h.say(admin, "/tongquan Bến Lức năm 2022")), "Tổng quan — Huyện Bến Lức — năm 2022")
+	noRefusals(t, h.api)
+}
+
+// pressLabel presses the button labelled label on msg and returns what
+// the bot sent.
+func (h *harness) pressLabel(from telegramtest.From, msg telegramtest.Sent, label string) []telegramtest.Sent {
+	h.t.Helper()
+	for _, row := range msg.Keyboard {
+		for _, b := range row {
+			if b.Text == label {
+				before := len(h.api.Sent())
+				h.api.Press(from, msg.MessageID, b.Data)
+				return h.waitNew(before)
+			}
+		}
+	}
+	h.t.Fatalf("no %q button on %+v", label, msg.Keyboard)
+	return nil
+}
+
+// refusedWith asserts that ask is refused with want and a button labelled
+// button, and returns that message.
+func (h *harness) refusedWith(from telegramtest.From, ask string, button string, want ...string) telegramtest.Sent {
+	h.t.Helper()
+	got := inChat(from, h.say(from, ask))
+	mustContain(h.t.(*testing.T), texts(got), want...)
+	for _, s := range got {
+		if s.Method == "sendDocument" || s.Method == "sendPhoto" {
+			h.t.Errorf("%s: a file was sent: %s", ask, s.Filename)
+		}
+		for _, row := range s.Keyboard {
+			for _, b := range row {
+				if b.Text == button {
+					return s
+				}
+			}
+		}
+	}
+	h.t.Fatalf("%s: no %q button:\n%s", ask, button, texts(got))
+	return telegramtest.Sent{}
+}
+
+// A unit, group or year that a question or command names and the bot does
+// not understand, or the command does not take, is refused with what to
+// write — buttons for the units meant — never answered for the province.
+func TestUnitNamedIsHonouredOrRefused(t *testing.T) {
+	h := start(t, nil, bot.WithClock(june20), bot.WithoutReminders())
+	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
+	h.say(benLuc, "cập nhật xuất khẩu tháng 5/2022: 520 triệu USD")
+	h.press(benLuc, h.lastButtons(benLuc), "ok:")
+
+	// A question: the misspelt unit is refused; its button answers for it.
+	msg := h.refusedWith(admin, "tiến độ xk Bến Lứcc", "Bến Lức", "Không thấy đơn vị «Bến Lứcc»", "có phải Bến Lức?")
+	if strings.Contains(msg.Text, "6,4 tỉ USD") {
+		t.Errorf("the province answered beside the refusal:\n%s", msg.Text)
+	}
+	got := texts(h.pressLabel(admin, msg, "Bến Lức"))
+	mustContain(t, got, "Kim ngạch xuất khẩu — Bến Lức", "0,52 tỉ USD")
+
+	// /bieudo: misspelt → suggestion; the unit itself → the chart is the
+	// province's, with a button for it.
+	msg = h.refusedWith(admin, "/bieudo xuất khẩu Bến Lứcc", "Bến Lức", "Không thấy đơn vị «Bến Lứcc»")
+	msg = h.refusedWith(admin, "/bieudo xuất khẩu Bến Lức", "Cả tỉnh", "/bieudo lập cho cả tỉnh", "không chọn riêng «Bến Lức»")
+	if photos := sentFiles(admin, h.pressLabel(admin, msg, "Cả tỉnh"), "sendPhoto"); len(photos) != 1 || photos[0].Filename != "bieu-do-xuat-khau.png" {
+		t.Errorf("whole province chart: %+v", photos)
+	}
+	// Through the suggestion's button, the same refusal.
+	msg = h.refusedWith(admin, "/bieudo Ben Lucc", "Bến Lức", "«Ben Lucc»")
+	mustContain(t, texts(h.pressLabel(admin, msg, "Bến Lức")), "/bieudo lập cho cả tỉnh")
+
+	// /baocao.
+	msg = h.refusedWith(admin, "/baocao Bến Lức", "Cả tỉnh", "/baocao lập cho cả tỉnh", "«Bến Lức»")
+	if docs := sentFiles(admin, h.pressLabel(admin, msg, "Cả tỉnh"), "sendDocument"); len(docs) != 1 || docs[0].Filename != "bieu-so-lieu-2022-05.xlsx" {
+		t.Errorf("whole province table: %+v", docs)
+	}
+	msg = h.refusedWith(admin, "/baocao tháng 5 Cần Đướcc", "Cần Đước", "«Cần Đướcc»")
+	mustContain(t, texts(h.pressLabel(admin, msg, "Cần Đước")), "/baocao lập cho cả tỉnh", "«Cần Đước»")
+
+	// /tongquan: a place that is no unit; a unit; a period it does not take.
+	msg = h.refusedWith(admin, "/tongquan Long Hòa", "Đức Hòa", "Không thấy đơn vị «Long Hòa»")
+	if strings.Contains(msg.Text, "Tổng quan") {
+		t.Errorf("an overview beside the refusal:\n%s", msg.Text)
+	}
+	mustContain(t, texts(h.pressLabel(admin, msg, "Đức Hòa")), "Tổng quan — Huyện Đức Hòa")
+	mustContain(t, texts(h.say(admin, "/tongquan Bến Lức")), "Tổng quan — Huyện Bến Lức", "0,52 tỉ USD")
+	mustContain(t, texts(h.say(admin, "tiến độ Bến Lức")), "Tổng quan — Huyện Bến Lức")
+	mustContain(t, texts(h.say(admin, "/tongquan quý 2")), "/tongquan cho số liệu từ đầu năm", "quý 2/2022")
+	mustContain(t, texts(h.say(admin, "/tongquan huyện Mỹ Yên")), "Không thấy đơn vị «huyện Mỹ Yên»", "Các đơn vị báo cáo: Tân An")
+
+	// /lichsu.
+	msg = h.refusedWith(admin, "/lichsu xuất khẩu Bến Lứcc", "Bến Lức", "Không thấy đơn vị «Bến Lứcc»")
+	mustContain(t, texts(h.pressLabel(admin, msg, "Bến Lức")), "Lịch sử", "Bến Lức", "520 triệu USD")
+
+	// /hanchot takes no unit; a misspelt one is still named.
+	h.refusedWith(admin, "/hanchot Bến Lứcc", "Bến Lức", "Không thấy đơn vị «Bến Lứcc»")
+	mustContain(t, texts(h.say(admin, "/hanchot Bến Lức")), "/hanchot liệt kê hạn chót của bạn", "«Bến Lức»")
+
+	// A unit with no figures and no target of its own is not given the
+	// province's target.
+	got = texts(h.say(admin, "xk can duoc"))
+	mustContain(t, got, "Cần Đước", "Chưa có số liệu", "không giao chỉ tiêu riêng cho Cần Đước")
+	if strings.Contains(got, "6,4 tỉ USD") {
+		t.Errorf("a unit without figures shows the province's target:\n%s", got)
+	}
+	noRefusals(t, h.api)
+}
