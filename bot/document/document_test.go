@@ -292,3 +292,12 @@ func TestDocumentOpensInLibreOffice(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkDocument(b *testing.B) {
+	d := sampleDocument(b)
+	for b.Loop() {
+		if _, err := d.Bytes(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
