@@ -44,6 +44,7 @@ func (a *App) commands() []command {
 		// files.go
 		{names: []string{"baocao", "report"}, need: access.Viewer, public: true, run: (*session).report, menu: true},
 		{names: []string{"bieudo", "chart"}, words: []string{"bieu do", "chart"}, need: access.Viewer, public: true, run: (*session).chart, menu: true},
+		{names: []string{"vanban", "document"}, need: access.Viewer, public: true, run: (*session).reportDocument, menu: true}, // document.go
 		{names: []string{"maubaocao", "template"}, words: []string{"mau bao cao"}, need: access.Reporter, run: (*session).template, menu: true},
 		{names: []string{"choduyet", "pending"}, words: []string{"cho duyet"}, need: access.Editor, run: (*session).awaitingList, menu: true}, // approval.go
 		// plans.go

@@ -45,6 +45,9 @@ type Plan struct {
 	Units      []Unit      `toml:"units"`
 	Groups     []Group     `toml:"groups"`
 	Indicators []Indicator `toml:"indicators"`
+	// Letterhead is what the report document (/vanban) is issued as; every
+	// field is optional (letterhead.go).
+	Letterhead Letterhead `toml:"letterhead"`
 
 	units  map[string]*Unit
 	inds   map[string]*Indicator
