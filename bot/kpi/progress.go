@@ -86,13 +86,20 @@ const planMonths = 12
 type UnitTotal struct {
 	Unit  string // unit id
 	Total Amount // year-to-date total through Through; under a period filter, the value over the period
-	// Through: months 1..Through are covered (0: none). Under a period filter it
-	// still describes the unit's data, not the period.
+	// Through: the last month a figure of the unit covers (0: none). Under a
+	// period filter it still describes the unit's data, not the period.
 	Through int
-	// Gaps are months after Through that no report starting after Through
-	// covers, while later months are reported: what the unit must still send
-	// before its later figures can count.
+	// Gaps are months before Through that no figure covers: what the unit
+	// must still send.
 	Gaps []int
+	// Exact: Total is the value, not a lower bound ("at least").
+	Exact bool
+	// Reported: figures cover every month asked (the year to date through
+	// the province's Through, or the period).
+	Reported bool
+	// In: reported but not exact, the figure of several months that holds
+	// the part that cannot be split ("lũy kế 5 tháng" for April).
+	In *Report
 }
 
 // Progress is where one indicator stands. Which fields are set depends on the
@@ -125,6 +132,21 @@ type Progress struct {
 	StageDates []time.Time // per stage, zero when not reached
 	// all kinds
 	Behind bool // marked in the overview
+	// AtLeast: Total is a lower bound: a unit's figure for part of the
+	// span is inside a figure of more months (UnitTotal.In), or a unit's
+	// months have gaps.
+	AtLeast bool
+	// Closed: the plan year is over and the whole year was asked (no
+	// period, "năm 2022", "lũy kế 12 tháng"): the verdict is on the year,
+	// YearShare is 100.
+	Closed bool
+	// Silent are the months (through Through, or through the months
+	// elapsed, or the whole of a closed year) that no unit's figure covers.
+	Silent []int
+	// Months is how many months 1..Through some unit's figure covers;
+	// UnitMonths how many (unit, month) pairs of them are covered, of
+	// len(Units)×Through: what a projection rests on.
+	Months, UnitMonths int
 	// Overflow: a sum did not fit in an Amount. Total is then meaningless
 	// (saturated) and must be shown as an error, not as a figure; it can
 	// only come from figures stored before the ceilings (Indicator.Ceiling).
@@ -162,7 +184,14 @@ func CumulativeTotal(reports []Report) UnitTotal {
 	if len(reports) > 0 {
 		unit = reports[0].Unit
 	}
-	ut, _ := unitPosition(unit, periodFigures(reports))
+	s := UnitSeries(unit, reports)
+	mf := s.Month(s.Last)
+	ut := UnitTotal{Unit: unit, Total: mf.YTD, Through: s.Last, Exact: s.Last > 0 && mf.Exact}
+	for m := 1; m < s.Last; m++ {
+		if s.Months[m-1].State == MonthNone {
+			ut.Gaps = append(ut.Gaps, m)
+		}
+	}
 	return ut
 }
 
@@ -177,6 +206,9 @@ func Compute(p *Plan, ind *Indicator, reports []Report, f Filter, now time.Time)
 	year := p.Year
 	if !f.Period.IsZero() {
 		year = f.Period.Year
+	}
+	if ind.Kind == Cumulative && f.Period == YearToDate(year, planMonths) {
+		f.Period = Period{} // "lũy kế 12 tháng", "năm 2022": the year
 	}
 	var units []*Unit
 	allowed := map[string]bool{}
@@ -206,7 +238,7 @@ func Compute(p *Plan, ind *Indicator, reports []Report, f Filter, now time.Time)
 				figs = append(figs, r)
 			}
 		}
-		pr.cumulative(ind, units, figs, year, f.Period)
+		pr.cumulative(ind, units, figs, year, f.Period, now)
 	case Rate, Level:
 		var figs []Report
 		for _, r := range periodFigures(rs) {
@@ -236,72 +268,84 @@ func (pr *Progress) add(a, b Amount) Amount {
 }
 
 // cumulative fills the fields of a cumulative indicator from figs, the unit
-// figures of the year.
-func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, year int, per Period) {
+// figures of the year, each unit's read through its series (UnitSeries).
+func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, year int, per Period, now time.Time) {
 	byUnit := map[string][]Report{}
 	for _, r := range figs {
 		byUnit[r.Unit] = append(byUnit[r.Unit], r)
 	}
+	series := make([]Series, len(units))
+	for i, u := range units {
+		series[i] = UnitSeries(u.ID, byUnit[u.ID])
+		pr.Overflow = pr.Overflow || series[i].Overflow
+	}
 	if per.IsZero() {
-		for _, u := range units {
-			ut, w := unitPosition(u.ID, byUnit[u.ID])
-			pr.Units = append(pr.Units, ut)
-			pr.Overflow = pr.Overflow || w.overflow
+		for i := range units {
+			s := &series[i]
+			mf := s.Month(s.Last)
+			ut := UnitTotal{Unit: units[i].ID, Total: mf.YTD, Through: s.Last, Exact: s.Last > 0 && mf.Exact}
+			for m := 1; m < s.Last; m++ {
+				if s.Months[m-1].State == MonthNone {
+					ut.Gaps = append(ut.Gaps, m)
+				}
+			}
 			pr.Total = pr.add(pr.Total, ut.Total)
 			pr.Through = max(pr.Through, ut.Through)
-			pr.noteLatest(w.used)
+			pr.noteLatest(mf.used)
+			pr.Units = append(pr.Units, ut)
 		}
 		pr.HasData = pr.Through > 0
 		for i, u := range units {
-			if pr.Units[i].Through < pr.Through {
+			ut := &pr.Units[i]
+			ut.Reported = series[i].Reported(YearToDate(year, pr.Through))
+			if ut.Through < pr.Through {
 				pr.Missing = append(pr.Missing, u)
 			}
+			pr.AtLeast = pr.AtLeast || (ut.Through > 0 && !ut.Exact)
 		}
 		if pr.HasData {
 			pr.Period = YearToDate(year, pr.Through)
 		}
 		pr.YearShare = yearShare(pr.Through)
-	} else {
-		for _, u := range units {
-			ut, w := unitPosition(u.ID, byUnit[u.ID])
-			pr.Overflow = pr.Overflow || w.overflow
-			ut.Total = 0
-			// The counted reports that lie inside the period: exact when
-			// they cover all of it ("tháng 3" asked, "tháng 3" sent).
-			var inside []Report
-			covered := 0
-			var sum Amount
-			for _, r := range w.used {
-				if r.Period.From >= per.From && r.Period.To <= per.To {
-					inside = append(inside, r)
-					covered += r.Period.Months()
-					sum = pr.add(sum, r.Value)
+		if pr.HasData && YearClosed(year, now) {
+			pr.Closed = true
+			pr.YearShare = 100
+		}
+		last := max(pr.Through, MonthsElapsed(year, now))
+		for m := 1; m <= last; m++ {
+			any := false
+			for i := range series {
+				if series[i].Months[m-1].State != MonthNone {
+					any = true
+					if m <= pr.Through {
+						pr.UnitMonths++
+					}
 				}
 			}
-			hi := walkFigures(byUnit[u.ID], per.To)
-			lo := walkFigures(byUnit[u.ID], per.From-1)
-			pr.Overflow = pr.Overflow || hi.overflow || lo.overflow
-			switch {
-			case !per.Valid():
-				pr.Missing = append(pr.Missing, u)
-			case covered == per.Months():
-				ut.Total = sum
-				pr.HasData = true
-				pr.noteLatest(inside)
-			case hi.through == per.To && lo.through == per.From-1:
-				// Year-to-date differences ("lũy kế 3 tháng" minus "lũy kế 2 tháng").
-				ut.Total = pr.add(hi.total, -lo.total)
-				pr.HasData = true
-				pr.noteLatest(hi.used)
-				pr.noteLatest(lo.used)
-			default:
-				// Part of the period is known: show it, and name the unit
-				// as not having reported all of it.
-				ut.Total = sum
-				if len(inside) > 0 {
+			if any && m <= pr.Through {
+				pr.Months++
+			}
+			if !any && pr.HasData {
+				pr.Silent = append(pr.Silent, m)
+			}
+		}
+	} else {
+		for i, u := range units {
+			s := &series[i]
+			ut := UnitTotal{Unit: u.ID, Through: s.Last}
+			if per.Valid() {
+				v := s.Span(per)
+				ut.Total, ut.Exact, ut.Reported, ut.In = v.Value, v.Exact, v.Reported, v.In
+				if v.Exact || len(v.used) > 0 || v.In != nil {
 					pr.HasData = true
-					pr.noteLatest(inside)
+					pr.noteLatest(v.used)
 				}
+				if v.In != nil && !v.Exact {
+					pr.noteLatest([]Report{*v.In})
+				}
+				pr.AtLeast = pr.AtLeast || (!v.Exact && (len(v.used) > 0 || v.In != nil))
+			}
+			if !ut.Reported {
 				pr.Missing = append(pr.Missing, u)
 			}
 			pr.Total = pr.add(pr.Total, ut.Total)
@@ -321,7 +365,7 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 	if pr.HasData && pr.YearShare > 0 {
 		pr.PacePoints = pr.Percent - pr.YearShare
 	}
-	pr.Behind = pr.HasData && pr.PacePoints < 0
+	pr.Behind = pr.Pace() == PaceBehind
 }
 
 // latest fills the fields of a rate or level indicator from figs, the
@@ -492,43 +536,6 @@ func walkFigures(figs []Report, limit int) ytdWalk {
 		w.used = append(w.used, *next)
 	}
 	return w
-}
-
-// unitPosition returns a unit's cumulative position from its figures, and the
-// walk behind it. The total goes on past gaps: a month reported after a month
-// still missing counts (a unit that starts reporting in March is not at zero),
-// and never twice, since each month is covered by one report at most.
-func unitPosition(unit string, figs []Report) (UnitTotal, ytdWalk) {
-	w := walkFigures(figs, planMonths)
-	ut := UnitTotal{Unit: unit, Total: w.total, Through: w.through}
-	ok := true
-	last := 0
-	for _, r := range figs {
-		if r.Period.From > w.through {
-			last = max(last, r.Period.To)
-		}
-	}
-	for m := w.through + 1; m <= last; {
-		var next *Report
-		for i := range figs {
-			r := &figs[i]
-			if r.Period.From == m && (next == nil || r.Period.To > next.Period.To) {
-				next = r
-			}
-		}
-		if next == nil {
-			ut.Gaps = append(ut.Gaps, m)
-			m++
-			continue
-		}
-		if ut.Total, ok = ut.Total.Add(next.Value); !ok {
-			w.overflow = true
-		}
-		ut.Through = next.Period.To
-		w.used = append(w.used, *next)
-		m = next.Period.To + 1
-	}
-	return ut, w
 }
 
 // periodFigures returns the period figures of rs (no item, a valid period), one per

@@ -198,7 +198,9 @@ func TestCumulativeTotalNeverCountsAMonthTwice(t *testing.T) {
 		{"a gap before a quarter", []string{"u 1 100", "u 4-6 330"}, "430", 6, []int{2, 3}},
 		{"two gaps", []string{"u 1 100", "u 3 130", "u 5 150"}, "380", 5, []int{2, 4}},
 		{"a lone March counts, January and February are still due", []string{"u 3 520"}, "520", 3, []int{1, 2}},
-		{"a quarter overlapping the year to date is skipped", []string{"u 1-5 500", "u 4-6 330", "u 7 100"}, "600", 7, []int{6}},
+		// June is inside the quarter: reported, though not counted (the
+		// quarter overlaps the year to date); the total is a lower bound.
+		{"a quarter overlapping the year to date is skipped", []string{"u 1-5 500", "u 4-6 330", "u 7 100"}, "600", 7, nil},
 		{"the gap filled", []string{"u 1 100", "u 3 130", "u 2 120"}, "350", 3, nil},
 		{"nothing", nil, "0", 0, nil},
 	}
@@ -339,11 +341,13 @@ func TestComputeCumulative(t *testing.T) {
 				latest: "tan-an 1-3 320_000_000", units: 1},
 		},
 		{
-			name:  "period filter: a unit that cannot split its figure is missing",
+			// May is inside "lũy kế 5 tháng": reported, not missing; the
+			// value of May alone is not known (UnitTotal.In says where it is).
+			name:  "period filter: a unit that cannot split its figure has reported, its month inside the cumulative",
 			ind:   "xuat-khau",
 			lines: []string{"tan-an 1-5 600_000_000"},
 			f:     Filter{Unit: "tan-an", Period: Month(2022, 5)},
-			want:  want{total: "0", missing: "Tân An", units: 1},
+			want:  want{total: "0", through: 5, hasData: true, latest: "tan-an 1-5 600_000_000", units: 1},
 		},
 	}
 	for _, c := range cases {
@@ -395,9 +399,9 @@ func TestComputeListsEveryUnitInPlanOrder(t *testing.T) {
 		t.Fatalf("%d units; want %d", len(got.Units), len(p.Units))
 	}
 	want := map[string]UnitTotal{
-		"tan-an":    {Unit: "tan-an", Total: 30 * AmountScale, Through: 3},
+		"tan-an":    {Unit: "tan-an", Total: 30 * AmountScale, Through: 3, Exact: true},
 		"ben-luc":   {Unit: "ben-luc", Total: 40 * AmountScale, Through: 3, Gaps: []int{2}},
-		"vinh-hung": {Unit: "vinh-hung", Total: 40 * AmountScale, Through: 4},
+		"vinh-hung": {Unit: "vinh-hung", Total: 40 * AmountScale, Through: 4, Exact: true, Reported: true},
 	}
 	for i, ut := range got.Units {
 		if ut.Unit != p.Units[i].ID {

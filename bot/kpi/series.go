@@ -1,0 +1,369 @@
+// # Series
+//
+// One unit's figures of one cumulative indicator for one year (months,
+// year-to-date figures such as "lũy kế 5 tháng", quarters, halves) are
+// combined by one function, UnitSeries, into one series of twelve months.
+// Every view reads it through Compute: the answers, the overview, the
+// month-by-month list, the ranking, the table, the charts, who has not
+// reported and the reminders' "has reported" (Reported).
+//
+// Each month is in one of three states:
+//
+//   - MonthKnown: its own figure was sent ("tháng 4"), or it is the
+//     difference of two year-to-date figures that are both known exactly
+//     ("lũy kế 4 tháng" minus "lũy kế 3 tháng");
+//   - MonthIncluded: a figure covering several months covers it ("lũy kế 5
+//     tháng" covers April), but the month alone cannot be told: the unit has
+//     reported it, its value is inside that figure (MonthFigure.In);
+//   - MonthNone: no figure covers it: the unit has not reported it.
+//
+// The year-to-date at the end of month m is exact when a walk of
+// non-overlapping figures from January reaches m exactly (Through), else
+// a lower bound, "at least X, through month Reach": the sum of the figures
+// that lie within 1..m without overlapping. Cumulative indicators are never
+// negative, so the year-to-date never falls: a figure smaller than one
+// already known for an earlier month (a contradiction, see Contradictions)
+// does not make it fall; the series keeps the larger, marked not exact.
+package kpi
+
+import (
+	"sort"
+	"time"
+)
+
+// MonthState is what a unit's series knows of one month.
+type MonthState uint8
+
+// The states of a month.
+const (
+	MonthNone     MonthState = iota // no figure covers it
+	MonthKnown                      // its value is known
+	MonthIncluded                   // covered by a figure of several months that cannot be split
+)
+
+// MonthFigure is one month of a unit's series.
+type MonthFigure struct {
+	State MonthState
+	Value Amount  // MonthKnown: the month's value
+	In    *Report // MonthIncluded: the shortest figure covering the month
+	// YTD is the year-to-date at the end of the month: exact when Exact,
+	// else a lower bound made of the figures that reach month Reach.
+	YTD   Amount
+	Exact bool
+	Reach int
+	used  []Report // the figures YTD rests on
+}
+
+// Series is one unit's months of one cumulative indicator and year.
+type Series struct {
+	Unit   string
+	Months [planMonths]MonthFigure
+	// Last is the last month any figure covers (0: none).
+	Last int
+	// Overflow: a sum did not fit in an Amount.
+	Overflow bool
+	figs     []Report
+}
+
+// Month returns month m's figure (1..12); a zero MonthFigure outside.
+func (s *Series) Month(m int) MonthFigure {
+	if m < 1 || m > planMonths {
+		return MonthFigure{Exact: m == 0}
+	}
+	return s.Months[m-1]
+}
+
+// UnitSeries combines one unit's figures (same indicator, unit and year:
+// the caller filters; reports with an Item or an invalid period are
+// ignored, of reports sharing a slot the latest At counts) into its series.
+func UnitSeries(unit string, reports []Report) Series {
+	figs := periodFigures(reports)
+	s := Series{Unit: unit, figs: figs}
+	for _, r := range figs {
+		s.Last = max(s.Last, r.Period.To)
+	}
+	var best Amount // the largest year-to-date known so far
+	bestReach := 0
+	var bestUsed []Report
+	for m := 1; m <= planMonths; m++ {
+		mf := &s.Months[m-1]
+		w := walkFigures(figs, m)
+		s.Overflow = s.Overflow || w.overflow
+		if w.through == m {
+			mf.YTD, mf.Exact, mf.Reach, mf.used = w.total, true, m, w.used
+		} else {
+			lo, reach, used, of := gapWalk(figs, 1, m)
+			s.Overflow = s.Overflow || of
+			mf.YTD, mf.Reach, mf.used = lo, reach, used
+		}
+		if mf.YTD < best || (mf.YTD == best && !mf.Exact && bestReach > mf.Reach) {
+			// Never below what an earlier month already shows.
+			mf.YTD, mf.Exact, mf.Reach, mf.used = best, false, bestReach, bestUsed
+		}
+		best, bestReach, bestUsed = mf.YTD, mf.Reach, mf.used
+	}
+	for m := 1; m <= planMonths; m++ {
+		mf := &s.Months[m-1]
+		if r := figureFor(figs, Month(0, m)); r != nil {
+			mf.State, mf.Value = MonthKnown, r.Value
+			continue
+		}
+		prev := s.Month(m - 1)
+		if mf.Exact && prev.Exact && mf.YTD >= prev.YTD {
+			mf.State, mf.Value = MonthKnown, mf.YTD-prev.YTD
+			continue
+		}
+		if r := covering(figs, m); r != nil {
+			mf.State, mf.In = MonthIncluded, r
+		}
+	}
+	return s
+}
+
+// figureFor returns the figure sent for exactly the months of per (any
+// year: figs are one year's), or nil.
+func figureFor(figs []Report, per Period) *Report {
+	for i := range figs {
+		if figs[i].Period.From == per.From && figs[i].Period.To == per.To {
+			return &figs[i]
+		}
+	}
+	return nil
+}
+
+// covering returns the shortest figure covering month m (the latest
+// confirmed of equal length), or nil.
+func covering(figs []Report, m int) *Report {
+	var best *Report
+	for i := range figs {
+		r := &figs[i]
+		if r.Period.From > m || r.Period.To < m {
+			continue
+		}
+		if best == nil || r.Period.Months() < best.Period.Months() ||
+			(r.Period.Months() == best.Period.Months() && r.At.After(best.At)) {
+			best = r
+		}
+	}
+	return best
+}
+
+// gapWalk adds the figures lying within from..to without overlap: from
+// from, at each month the longest figure starting there and ending by to,
+// stepping over months no figure starts at. It returns the sum (a lower
+// bound of the span's value, figures never being negative), the last month
+// reached, the figures added, and whether the sum overflowed.
+func gapWalk(figs []Report, from, to int) (sum Amount, reach int, used []Report, overflow bool) {
+	for m := from; m <= to; {
+		var next *Report
+		for i := range figs {
+			r := &figs[i]
+			if r.Period.From == m && r.Period.To <= to && (next == nil || r.Period.To > next.Period.To) {
+				next = r
+			}
+		}
+		if next == nil {
+			m++
+			continue
+		}
+		var ok bool
+		if sum, ok = sum.Add(next.Value); !ok {
+			overflow = true
+		}
+		reach = next.Period.To
+		used = append(used, *next)
+		m = next.Period.To + 1
+	}
+	return sum, reach, used, overflow
+}
+
+// Reported says whether every month of per (From..To) is covered by one
+// of the unit's figures: a unit whose "lũy kế 5 tháng" covers April has
+// reported April. It is what closes a deadline and what keeps a unit off
+// the "not reported" lists.
+func (s *Series) Reported(per Period) bool {
+	if !per.Valid() {
+		return false
+	}
+	for m := per.From; m <= per.To; m++ {
+		if s.Months[m-1].State == MonthNone {
+			return false
+		}
+	}
+	return true
+}
+
+// SpanValue is a unit's value over a span of months.
+type SpanValue struct {
+	Value    Amount
+	Exact    bool // Value is the span's value; else a lower bound
+	Reported bool // every month of the span is covered by a figure
+	// In: not exact but reported, the figure that holds the part that
+	// cannot be split ("lũy kế 5 tháng" for April).
+	In   *Report
+	used []Report
+}
+
+// Span returns the unit's value over per (its From..To; the year is the
+// caller's): the difference of two exact year-to-date figures, or the
+// figures that tile the span exactly, else a lower bound.
+func (s *Series) Span(per Period) SpanValue {
+	var v SpanValue
+	if !per.Valid() {
+		return v
+	}
+	v.Reported = s.Reported(per)
+	hi, lo := s.Month(per.To), s.Month(per.From-1)
+	if hi.Exact && lo.Exact && hi.YTD >= lo.YTD {
+		v.Value, v.Exact = hi.YTD-lo.YTD, true
+		v.used = append(append(v.used, hi.used...), lo.used...)
+		if per.From == 1 {
+			v.used = hi.used
+		}
+		return v
+	}
+	sum, reach, used, _ := gapWalk(s.figs, per.From, per.To)
+	covered := 0
+	for _, r := range used {
+		covered += r.Period.Months()
+	}
+	v.Value, v.used = sum, used
+	v.Exact = covered == per.Months() && reach == per.To
+	if !v.Exact && per.From == 1 && hi.YTD > v.Value {
+		v.Value, v.used = hi.YTD, hi.used
+	}
+	if !v.Exact && v.Reported {
+		for m := per.From; m <= per.To; m++ {
+			if mf := s.Months[m-1]; mf.State == MonthIncluded {
+				v.In = mf.In
+				break
+			}
+		}
+	}
+	return v
+}
+
+// Conflict is a figure that contradicts others of the same unit: a figure
+// of several months smaller than the figures it covers (Smaller), or one
+// that differs from figures covering exactly its months (Disagree).
+type Conflict struct {
+	Figure Report // the figure of several months
+	// Sum is what the figures within it add up to; Parts are those
+	// figures; Reach the last month they reach.
+	Sum   Amount
+	Parts []Report
+	Reach int
+	Exact bool // the parts cover all its months: they should equal it
+}
+
+// Contradictions returns the contradictions among one unit's figures of
+// one cumulative indicator and year, in period order: each figure of
+// several months held against the non-overlapping figures within it. A
+// "lũy kế 5 tháng" of 2,51 tỉ after months 1–3 adding up to 3,67 tỉ is
+// one; so is a month that pushes the months past a later cumulative, and
+// a quarter that differs from its three months.
+func Contradictions(reports []Report) []Conflict {
+	figs := periodFigures(reports)
+	var out []Conflict
+	for _, r := range figs {
+		if r.Period.Months() < 2 {
+			continue
+		}
+		var inside []Report
+		for _, o := range figs {
+			if o.Period.From >= r.Period.From && o.Period.To <= r.Period.To && o.Period != r.Period {
+				inside = append(inside, o)
+			}
+		}
+		sum, reach, used, overflow := gapWalk(inside, r.Period.From, r.Period.To)
+		if len(used) == 0 || overflow {
+			continue
+		}
+		covered := 0
+		for _, u := range used {
+			covered += u.Period.Months()
+		}
+		c := Conflict{Figure: r, Sum: sum, Parts: used, Reach: reach, Exact: covered == r.Period.Months()}
+		if sum > r.Value || (c.Exact && sum != r.Value) {
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Figure.Period, out[j].Figure.Period
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		return a.To < b.To
+	})
+	return out
+}
+
+// NewContradictions returns the contradictions that incoming (one unit's
+// figures of one indicator and year about to be stored, each replacing the
+// stored figure of its slot) would make with stored, and that stored alone
+// does not already have. It is the read-back's check and the write's
+// re-check: both call it on what they read.
+func NewContradictions(stored, incoming []Report) []Conflict {
+	before := map[string]bool{}
+	for _, c := range Contradictions(stored) {
+		before[conflictKey(c)] = true
+	}
+	var out []Conflict
+	for _, c := range Contradictions(append(append([]Report(nil), stored...), incoming...)) {
+		if !before[conflictKey(c)] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func conflictKey(c Conflict) string {
+	k := c.Figure.Slot() + "=" + c.Figure.Value.String() + "/" + c.Sum.String()
+	return k
+}
+
+// Pace is the verdict on a year-to-date figure against the share of the
+// year it covers.
+type Pace int8
+
+// The verdicts. The band is ±0,05 points: what rounds to "0,0 điểm" is on
+// pace, everywhere (answers, overview, charts, digest).
+const (
+	PaceNone   Pace = iota // no verdict: no data, or not a year-to-date span
+	PaceBehind             // below the share by 0,05 points or more
+	PaceOn                 // within ±0,05 points
+	PaceAhead              // above by 0,05 points or more
+)
+
+// paceBand is half a tenth of a point: the smallest gap a reply shows.
+const paceBand = 0.05
+
+// PaceOf returns the verdict on points (percent of target minus the share
+// of the year), judged only when share > 0.
+func PaceOf(points, share float64) Pace {
+	switch {
+	case share <= 0:
+		return PaceNone
+	case points <= -paceBand:
+		return PaceBehind
+	case points >= paceBand:
+		return PaceAhead
+	}
+	return PaceOn
+}
+
+// Pace is the verdict of a cumulative progress.
+func (pr *Progress) Pace() Pace {
+	if !pr.HasData {
+		return PaceNone
+	}
+	return PaceOf(pr.PacePoints, pr.YearShare)
+}
+
+// MonthsElapsed is the number of whole months of the plan year finished at
+// now: 0 before the year, 12 after it. Every "how far into the year" (the
+// pace of counts, the overview's tick, the default month) uses it.
+func MonthsElapsed(year int, now time.Time) int { return yearMonthsElapsed(year, now) }
+
+// YearClosed says whether the plan year is over at now.
+func YearClosed(year int, now time.Time) bool { return now.Year() > year }
