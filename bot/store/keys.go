@@ -185,3 +185,8 @@ func (k keys) inbound(updateID int64) string {
 	return k.join("in", strconv.FormatInt(updateID, 10))
 }
 func (k keys) inbox() string { return k.join("inbox") }
+
+// tries counts the take-ups of an update not finished (updates.go).
+func (k keys) tries(updateID int64) string {
+	return k.join("tries", strconv.FormatInt(updateID, 10))
+}
