@@ -104,3 +104,29 @@ func TestPlanBookRefusals(t *testing.T) {
 		t.Errorf("PlanPlace(%q) = %q; want the indicators sheet, row 5", pe.Place, got)
 	}
 }
+
+// FuzzPlanTOML feeds the plan workbook reader the plan's own workbook,
+// hostile versions of it, and what the fuzzer makes of them: it must
+// refuse with a *kpi.Error or write TOML, never panic or hang, and what it
+// writes is read by kpi.ParsePlan without a panic.
+func FuzzPlanTOML(f *testing.F) {
+	book, err := PlanBook(kpi.DefaultPlan())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(book)
+	f.Add(bomb(f, book, PlanIndicatorsSheet, 3, "XFD"))
+	f.Add(bomb(f, book, PlanUnitsSheet, 3, "BM"))
+	f.Add(wide(f, book, PlanSheet, 3, 8))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src, err := PlanTOML(data)
+		if err != nil {
+			var ke *kpi.Error
+			if !errors.As(err, &ke) {
+				t.Fatalf("not a refusal: %v", err)
+			}
+			return
+		}
+		_, _ = kpi.ParsePlan("fuzz.xlsx", src)
+	})
+}
