@@ -27,7 +27,14 @@ import (
 const (
 	maxSheetRow = 1000 // the highest row number any sheet may use
 	maxSheetCol = 64   // the highest column any sheet may use (BL)
-	readsAtOnce = 2    // files read at the same time; more wait their turn within the budget
+	// maxElements bounds the XML elements of the whole archive, and
+	// maxOtherElements those outside the sheets' rows (shared strings,
+	// styles, theme…): excelize keeps about a kilobyte for each, so 100,000
+	// empty styles in a 9 KB file cost 107 MB, where the form has a few
+	// hundred. A sheet of 20,000 cells is about 41,000 elements.
+	maxElements      = 60_000
+	maxOtherElements = 20_000
+	readsAtOnce      = 2 // files read at the same time; more wait their turn within the budget
 )
 
 // readBudget is the time one file may take, waiting for its turn included.
@@ -38,6 +45,7 @@ const (
 	ErrSheetTooWide      = "ErrSheetTooWide"      // Data: sheet, cell, max (a column letter)
 	ErrSheetTooManyCells = "ErrSheetTooManyCells" // Data: sheet, max
 	ErrSheetTooSlow      = "ErrSheetTooSlow"      // Data: seconds
+	ErrSheetTooComplex   = "ErrSheetTooComplex"   // Data: part, max
 )
 
 // readSlots bounds the memory of file reads: at most readsAtOnce run, so a
@@ -120,24 +128,44 @@ func checkSheets(ctx context.Context, data []byte) error {
 		return kpi.Fail(ErrSheetUnreadable)
 	}
 	names := sheetNames(zr)
+	var n counts
 	for _, zf := range zr.File {
-		if !strings.HasSuffix(strings.ToLower(zf.Name), ".xml") {
+		if !strings.HasSuffix(strings.ToLower(zf.Name), ".xml") && !strings.HasSuffix(zf.Name, ".rels") {
 			continue
 		}
 		name := clipText(names[zf.Name])
 		if name == "" {
 			name = path.Base(zf.Name)
 		}
-		if err := scanSheet(ctx, zf, name); err != nil {
+		if err := scanSheet(ctx, zf, name, &n); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// counts are the elements of the archive so far: all, and those outside
+// the rows of a sheet.
+type counts struct{ all, other int }
+
+func (n *counts) add(part string, inRows bool) error {
+	n.all++
+	if !inRows {
+		n.other++
+	}
+	if n.all > maxElements || n.other > maxOtherElements {
+		most := maxElements
+		if n.other > maxOtherElements {
+			most = maxOtherElements
+		}
+		return kpi.Fail(ErrSheetTooComplex, "part", part, "max", strconv.Itoa(most))
+	}
+	return nil
+}
+
 // scanSheet counts the rows and cells of one part; a part that is not a
 // sheet has none.
-func scanSheet(ctx context.Context, zf *zip.File, name string) error {
+func scanSheet(ctx context.Context, zf *zip.File, name string, n *counts) error {
 	rc, err := zf.Open()
 	if err != nil {
 		return kpi.Fail(ErrSheetUnreadable)
@@ -146,7 +174,7 @@ func scanSheet(ctx context.Context, zf *zip.File, name string) error {
 	d := xml.NewDecoder(rc)
 	d.Strict = false
 	row, col, cells, tokens := 0, 0, 0, 0
-	inRow := false
+	inRow, inData := false, false
 	for {
 		tok, err := d.RawToken()
 		if errors.Is(err, io.EOF) {
@@ -160,7 +188,12 @@ func scanSheet(ctx context.Context, zf *zip.File, name string) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if err := n.add(path.Base(zf.Name), inData); err != nil {
+				return err
+			}
 			switch t.Name.Local {
+			case "sheetData":
+				inData = true
 			case "row":
 				inRow = true
 				row++
@@ -200,8 +233,11 @@ func scanSheet(ctx context.Context, zf *zip.File, name string) error {
 				}
 			}
 		case xml.EndElement:
-			if t.Name.Local == "row" {
+			switch t.Name.Local {
+			case "row":
 				inRow = false
+			case "sheetData":
+				inData = false
 			}
 		}
 	}
