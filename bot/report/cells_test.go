@@ -136,3 +136,46 @@ func TestFormCellsReadAsTyped(t *testing.T) {
 		})
 	}
 }
+
+// A rate's sign is read as a typed rate's: "-2%", "âm 2%", "giảm 2%" are
+// minus 2 %, in the form as in a message; another kind's decrease is
+// refused in both.
+func TestFormRateSignsReadAsTyped(t *testing.T) {
+	p := kpi.DefaultPlan()
+	dept := template(t, "so-cong-thuong", "vi")
+	c := cellAt("E", rowFor(t, dept, "iip"))
+	form := template(t, "ben-luc", "vi")
+	xk := cellAt("E", rowFor(t, form, "xuat-khau"))
+	cases := []struct {
+		data  []byte
+		typed string
+		want  string
+		value kpi.Amount
+	}{
+		{fill(t, dept, map[string]any{c: "-2%"}), "IIP tháng 5/2022 -2%", "", -2 * kpi.AmountScale},
+		{fill(t, dept, map[string]any{c: "âm 2,5%"}), "IIP tháng 5/2022 âm 2,5%", "", -2500},
+		{fill(t, dept, map[string]any{c: "giảm 2%"}), "IIP tháng 5/2022 giảm 2%", "", -2 * kpi.AmountScale},
+		{fill(t, dept, map[string]any{c: "giảm 2% so với cùng kỳ"}), "", ErrSheetNotAFigure + " " + c, 0},
+		{fill(t, form, map[string]any{xk: "giảm 5 triệu USD"}), "xuất khẩu Bến Lức tháng 5/2022 giảm 5 triệu USD", kpi.ErrNegative + " " + xk, 0},
+	}
+	for _, tc := range cases {
+		got, err := ReadTemplate(tc.data, p, opts("vi"))
+		if tc.want != "" {
+			if id := kpiID(err); id != tc.want {
+				t.Errorf("%s: got %s, want %s", tc.typed, id, tc.want)
+			}
+		} else if err != nil || len(got.Rows) != 1 || got.Rows[0].Report.Value != tc.value {
+			t.Errorf("%s: got %+v, %v; want %d", tc.typed, got.Rows, err, tc.value)
+		}
+		if tc.typed == "" {
+			continue
+		}
+		rs, terr := p.ParseUpdate(tc.typed, kpi.UpdateOptions{Lang: "vi", Now: june20})
+		switch {
+		case tc.want != "" && terr == nil:
+			t.Errorf("%s: the typed reader reads it, the form refuses it", tc.typed)
+		case tc.want == "" && (terr != nil || rs[0].Value != tc.value):
+			t.Errorf("%s: the typed reader: %+v, %v; the form %d", tc.typed, rs, terr, tc.value)
+		}
+	}
+}

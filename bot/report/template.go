@@ -478,19 +478,15 @@ func (rd *reader) amount(ind *kpi.Indicator, val string, typ excelize.CellType) 
 		}
 		q = kpi.Quantity{Value: rat.Mul(rat, pow10(int(scale))), Measure: ind.Measure, Scale: scale, Text: val}
 	} else {
-		neg := false
-		text := val
-		if ind.Kind == kpi.Rate {
-			if t, ok := strings.CutPrefix(text, "-"); ok {
-				text, neg = strings.TrimSpace(t), true
-			}
-		}
+		// The typed reader's own: "520 triệu USD", a rate's "âm 2%".
+		var neg bool
+		var used string
 		var err error
-		q, err = kpi.ParseQuantity(text, rd.o.Lang)
+		q, neg, used, err = ind.ReadFigure(val, rd.o.Lang)
 		if err != nil {
 			return 0, err
 		}
-		if rest := leftOver(text, q.Text); rest != "" {
+		if rest := leftOver(val, used); rest != "" {
 			// "1e308 triệu USD" is 1 and "e308 triệu USD"; "5<ZWSP>20" is
 			// 5 and "20": a cell holds one figure, and nothing else.
 			return 0, kpi.Fail(ErrSheetNotAFigure, "text", clipText(val))
