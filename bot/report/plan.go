@@ -307,6 +307,12 @@ var placeRE = regexp.MustCompile(`^(units|indicators)\[(\d+)\]`)
 func PlanPlace(place string) string {
 	m := placeRE.FindStringSubmatchIndex(place)
 	if m == nil {
+		switch place { // a whole list: "units: at most 200 units, not 1000"
+		case "units":
+			return PlanUnitsSheet
+		case "indicators":
+			return PlanIndicatorsSheet
+		}
 		return PlanSheet + ", " + place
 	}
 	sheet := PlanUnitsSheet

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,4 +130,35 @@ func FuzzPlanTOML(f *testing.F) {
 		}
 		_, _ = kpi.ParsePlan("fuzz.xlsx", src)
 	})
+}
+
+// A plan workbook beyond the plan's limits is refused with the limit and
+// the number found, on the sheet that holds the list.
+func TestPlanBookOverTheLimits(t *testing.T) {
+	p := kpi.DefaultPlan()
+	data, err := PlanBook(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := len(p.Units) + 2; r <= kpi.MaxPlanUnits+2; r++ {
+		_ = f.SetCellValue(PlanUnitsSheet, cell(1, r), "xa-"+strconv.Itoa(r))
+		_ = f.SetCellValue(PlanUnitsSheet, cell(2, r), "Xã "+strconv.Itoa(r))
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	src, err := PlanTOML(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = kpi.ParsePlan("plan.xlsx", src)
+	var pe *kpi.PlanError
+	if !errors.As(err, &pe) || PlanPlace(pe.Place) != PlanUnitsSheet || pe.Problem != "at most 200 units, not 201" {
+		t.Fatalf("got %v", err)
+	}
 }
