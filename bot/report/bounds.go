@@ -253,51 +253,71 @@ func attr(t xml.StartElement, name string) string {
 }
 
 // sheetNames maps the parts of the workbook's sheets to their names, for
-// the refusals; a part it cannot name is named by its file.
+// the refusals; a part it cannot name is named by its file. It streams the
+// workbook and its relationships and stops after maxOtherElements elements
+// of each: they are scanned for their bounds only after it.
 func sheetNames(zr *zip.Reader) map[string]string {
 	out := map[string]string{}
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	if readXML(zr, "xl/workbook.xml", &wb) != nil || readXML(zr, "xl/_rels/workbook.xml.rels", &rels) != nil {
-		return out
-	}
-	for _, s := range wb.Sheets {
-		for _, r := range rels.Rels {
-			if r.ID != s.ID {
-				continue
-			}
-			p := strings.TrimPrefix(r.Target, "/")
-			if !strings.HasPrefix(p, "xl/") {
-				p = path.Join("xl", p)
-			}
-			out[p] = s.Name
+	ids := map[string]string{} // relationship id → sheet name
+	targets := map[string]string{}
+	each(zr, "xl/workbook.xml", func(t xml.StartElement) {
+		if t.Name.Local == "sheet" {
+			ids[attrNS(t, "id", "http://schemas.openxmlformats.org/officeDocument/2006/relationships")] = attr(t, "name")
 		}
+	})
+	each(zr, "xl/_rels/workbook.xml.rels", func(t xml.StartElement) {
+		if t.Name.Local == "Relationship" {
+			targets[attr(t, "Id")] = attr(t, "Target")
+		}
+	})
+	for id, name := range ids {
+		target, ok := targets[id]
+		if !ok || id == "" {
+			continue
+		}
+		p := strings.TrimPrefix(target, "/")
+		if !strings.HasPrefix(p, "xl/") {
+			p = path.Join("xl", p)
+		}
+		out[p] = name
 	}
 	return out
 }
 
-// readXML decodes a small part (checkZip has bounded it).
-func readXML(zr *zip.Reader, name string, v any) error {
+// each calls f for the start elements of part name, at most
+// maxOtherElements of them.
+func each(zr *zip.Reader, name string, f func(xml.StartElement)) {
 	for _, zf := range zr.File {
 		if zf.Name != name {
 			continue
 		}
 		rc, err := zf.Open()
 		if err != nil {
-			return err
+			return
 		}
 		defer rc.Close()
-		return xml.NewDecoder(rc).Decode(v)
+		d := xml.NewDecoder(rc)
+		d.Strict = false
+		for n := 0; n < maxOtherElements; {
+			tok, err := d.Token()
+			if err != nil {
+				return
+			}
+			if t, ok := tok.(xml.StartElement); ok {
+				n++
+				f(t)
+			}
+		}
+		return
 	}
-	return errors.New("report: no " + name)
+}
+
+// attrNS is the value of attribute local in namespace space.
+func attrNS(t xml.StartElement, local, space string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == local && a.Name.Space == space {
+			return a.Value
+		}
+	}
+	return ""
 }

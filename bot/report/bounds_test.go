@@ -115,6 +115,10 @@ func TestBombedSheetsRefusedCheaply(t *testing.T) {
 			readForm, ErrSheetTooComplex + " «sharedStrings.xml» "},
 		{"100,000 styles", editPart(t, filled, "xl/styles.xml", "</cellXfs>", strings.Repeat("<xf/>", 100_000)),
 			readForm, ErrSheetTooComplex + " «styles.xml» "},
+		// Before: IsPlanBook, which the bot calls first, cost 144 MB.
+		{"100,000 defined names", editPart(t, filled, "xl/workbook.xml", "</workbook>",
+			"<definedNames>"+strings.Repeat(`<definedName name="a">b</definedName>`, 100_000)+"</definedNames>"),
+			readForm, ErrSheetTooComplex + " «workbook.xml» "},
 		{"plan, 100,000 styles", editPart(t, plan, "xl/styles.xml", "</cellXfs>", strings.Repeat("<xf/>", 100_000)),
 			readPlan, ErrSheetTooComplex + " «styles.xml» "},
 	}
@@ -206,7 +210,11 @@ func wide(t testing.TB, data []byte, sheet string, rows, cols int) []byte {
 	return buf.Bytes()
 }
 
+// readForm reads a file as the bot does: is it a plan book, else a form.
 func readForm(data []byte) error {
+	if IsPlanBook(data) {
+		return errors.New("taken for a plan book")
+	}
 	_, err := ReadTemplate(data, kpi.DefaultPlan(), opts("vi"))
 	return err
 }
