@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"path"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +79,14 @@ func withBudget[T any](read func(ctx context.Context) (T, error)) (T, error) {
 	go func() {
 		defer func() { <-readSlots }()
 		defer cancel()
+		defer func() {
+			// A panic in the spreadsheet library would take the process
+			// down from this goroutine, out of the handler's recover: it
+			// is the caller's error instead, with its stack for the log.
+			if p := recover(); p != nil {
+				done <- result{err: fmt.Errorf("report: reading a file panicked: %v\n%s", p, debug.Stack())}
+			}
+		}()
 		v, err := read(ctx)
 		done <- result{v, err}
 	}()

@@ -282,3 +282,18 @@ func TestReadBudget(t *testing.T) {
 		}
 	}
 }
+
+// A panic in a read is the caller's error, not the process's end: the
+// read runs on its own goroutine, out of the handler's recover.
+func TestReadPanicIsAnError(t *testing.T) {
+	_, err := withBudget(func(ctx context.Context) (int, error) { panic("excelize bug") })
+	if err == nil || !strings.Contains(err.Error(), "excelize bug") {
+		t.Fatalf("got %v", err)
+	}
+	// The slot is given back.
+	for range readsAtOnce + 1 {
+		if v, err := withBudget(func(ctx context.Context) (int, error) { return 1, nil }); err != nil || v != 1 {
+			t.Fatalf("after a panic: %d, %v", v, err)
+		}
+	}
+}
