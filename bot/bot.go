@@ -431,6 +431,16 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks
 		log.Info("update held by a live copy", "update_id", u.ID)
 		result = metrics.OutcomeDuplicate
 		return held
+	case claim == store.UpdateGivenUp:
+		// Taken up MaxUpdateTries times and never finished: it takes the
+		// process down. It is marked done already; tell and move on.
+		log.Error("update given up: it stopped the bot every time it was handled", "update_id", u.ID,
+			"tries", store.MaxUpdateTries, "kind", kind, "chat_id", req.ChatID, "user_id", req.UserID)
+		result = metrics.OutcomeGivenUp
+		if err := app.GiveUp(ctx, out, req, store.MaxUpdateTries); err != nil {
+			log.Warn("update given up: notice", "update_id", u.ID, "err", err)
+		}
+		return handled
 	case claim == store.UpdateTakenOver:
 		log.Warn("update taken over from a copy that died while handling it", "update_id", u.ID)
 	}

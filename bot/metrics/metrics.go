@@ -29,6 +29,7 @@ const (
 	OutcomeUnavailable = "unavailable" // Redis could not serve: "temporarily unavailable"
 	OutcomeDuplicate   = "duplicate"   // a redelivered update, skipped
 	OutcomeIgnored     = "ignored"     // nothing the bot acts on (a channel post, a join)
+	OutcomeGivenUp     = "given_up"    // it stopped the bot every time it was handled: dropped, sender and admins told
 )
 
 // Reminder outcomes, the values of the outcome label of tiendo_reminders_total.

@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"path"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +29,14 @@ import (
 const (
 	maxSheetRow = 1000 // the highest row number any sheet may use
 	maxSheetCol = 64   // the highest column any sheet may use (BL)
-	readsAtOnce = 2    // files read at the same time; more wait their turn within the budget
+	// maxElements bounds the XML elements of the whole archive, and
+	// maxOtherElements those outside the sheets' rows (shared strings,
+	// styles, theme…): excelize keeps about a kilobyte for each, so 100,000
+	// empty styles in a 9 KB file cost 107 MB, where the form has a few
+	// hundred. A sheet of 20,000 cells is about 41,000 elements.
+	maxElements      = 60_000
+	maxOtherElements = 20_000
+	readsAtOnce      = 2 // files read at the same time; more wait their turn within the budget
 )
 
 // readBudget is the time one file may take, waiting for its turn included.
@@ -38,6 +47,7 @@ const (
 	ErrSheetTooWide      = "ErrSheetTooWide"      // Data: sheet, cell, max (a column letter)
 	ErrSheetTooManyCells = "ErrSheetTooManyCells" // Data: sheet, max
 	ErrSheetTooSlow      = "ErrSheetTooSlow"      // Data: seconds
+	ErrSheetTooComplex   = "ErrSheetTooComplex"   // Data: part, max
 )
 
 // readSlots bounds the memory of file reads: at most readsAtOnce run, so a
@@ -69,6 +79,14 @@ func withBudget[T any](read func(ctx context.Context) (T, error)) (T, error) {
 	go func() {
 		defer func() { <-readSlots }()
 		defer cancel()
+		defer func() {
+			// A panic in the spreadsheet library would take the process
+			// down from this goroutine, out of the handler's recover: it
+			// is the caller's error instead, with its stack for the log.
+			if p := recover(); p != nil {
+				done <- result{err: fmt.Errorf("report: reading a file panicked: %v\n%s", p, debug.Stack())}
+			}
+		}()
 		v, err := read(ctx)
 		done <- result{v, err}
 	}()
@@ -120,24 +138,44 @@ func checkSheets(ctx context.Context, data []byte) error {
 		return kpi.Fail(ErrSheetUnreadable)
 	}
 	names := sheetNames(zr)
+	var n counts
 	for _, zf := range zr.File {
-		if !strings.HasSuffix(strings.ToLower(zf.Name), ".xml") {
+		if !strings.HasSuffix(strings.ToLower(zf.Name), ".xml") && !strings.HasSuffix(zf.Name, ".rels") {
 			continue
 		}
 		name := clipText(names[zf.Name])
 		if name == "" {
 			name = path.Base(zf.Name)
 		}
-		if err := scanSheet(ctx, zf, name); err != nil {
+		if err := scanSheet(ctx, zf, name, &n); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// counts are the elements of the archive so far: all, and those outside
+// the rows of a sheet.
+type counts struct{ all, other int }
+
+func (n *counts) add(part string, inRows bool) error {
+	n.all++
+	if !inRows {
+		n.other++
+	}
+	if n.all > maxElements || n.other > maxOtherElements {
+		most := maxElements
+		if n.other > maxOtherElements {
+			most = maxOtherElements
+		}
+		return kpi.Fail(ErrSheetTooComplex, "part", part, "max", strconv.Itoa(most))
+	}
+	return nil
+}
+
 // scanSheet counts the rows and cells of one part; a part that is not a
 // sheet has none.
-func scanSheet(ctx context.Context, zf *zip.File, name string) error {
+func scanSheet(ctx context.Context, zf *zip.File, name string, n *counts) error {
 	rc, err := zf.Open()
 	if err != nil {
 		return kpi.Fail(ErrSheetUnreadable)
@@ -146,7 +184,7 @@ func scanSheet(ctx context.Context, zf *zip.File, name string) error {
 	d := xml.NewDecoder(rc)
 	d.Strict = false
 	row, col, cells, tokens := 0, 0, 0, 0
-	inRow := false
+	inRow, inData := false, false
 	for {
 		tok, err := d.RawToken()
 		if errors.Is(err, io.EOF) {
@@ -160,7 +198,12 @@ func scanSheet(ctx context.Context, zf *zip.File, name string) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if err := n.add(path.Base(zf.Name), inData); err != nil {
+				return err
+			}
 			switch t.Name.Local {
+			case "sheetData":
+				inData = true
 			case "row":
 				inRow = true
 				row++
@@ -200,8 +243,11 @@ func scanSheet(ctx context.Context, zf *zip.File, name string) error {
 				}
 			}
 		case xml.EndElement:
-			if t.Name.Local == "row" {
+			switch t.Name.Local {
+			case "row":
 				inRow = false
+			case "sheetData":
+				inData = false
 			}
 		}
 	}
@@ -217,51 +263,71 @@ func attr(t xml.StartElement, name string) string {
 }
 
 // sheetNames maps the parts of the workbook's sheets to their names, for
-// the refusals; a part it cannot name is named by its file.
+// the refusals; a part it cannot name is named by its file. It streams the
+// workbook and its relationships and stops after maxOtherElements elements
+// of each: they are scanned for their bounds only after it.
 func sheetNames(zr *zip.Reader) map[string]string {
 	out := map[string]string{}
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	if readXML(zr, "xl/workbook.xml", &wb) != nil || readXML(zr, "xl/_rels/workbook.xml.rels", &rels) != nil {
-		return out
-	}
-	for _, s := range wb.Sheets {
-		for _, r := range rels.Rels {
-			if r.ID != s.ID {
-				continue
-			}
-			p := strings.TrimPrefix(r.Target, "/")
-			if !strings.HasPrefix(p, "xl/") {
-				p = path.Join("xl", p)
-			}
-			out[p] = s.Name
+	ids := map[string]string{} // relationship id → sheet name
+	targets := map[string]string{}
+	each(zr, "xl/workbook.xml", func(t xml.StartElement) {
+		if t.Name.Local == "sheet" {
+			ids[attrNS(t, "id", "http://schemas.openxmlformats.org/officeDocument/2006/relationships")] = attr(t, "name")
 		}
+	})
+	each(zr, "xl/_rels/workbook.xml.rels", func(t xml.StartElement) {
+		if t.Name.Local == "Relationship" {
+			targets[attr(t, "Id")] = attr(t, "Target")
+		}
+	})
+	for id, name := range ids {
+		target, ok := targets[id]
+		if !ok || id == "" {
+			continue
+		}
+		p := strings.TrimPrefix(target, "/")
+		if !strings.HasPrefix(p, "xl/") {
+			p = path.Join("xl", p)
+		}
+		out[p] = name
 	}
 	return out
 }
 
-// readXML decodes a small part (checkZip has bounded it).
-func readXML(zr *zip.Reader, name string, v any) error {
+// each calls f for the start elements of part name, at most
+// maxOtherElements of them.
+func each(zr *zip.Reader, name string, f func(xml.StartElement)) {
 	for _, zf := range zr.File {
 		if zf.Name != name {
 			continue
 		}
 		rc, err := zf.Open()
 		if err != nil {
-			return err
+			return
 		}
 		defer rc.Close()
-		return xml.NewDecoder(rc).Decode(v)
+		d := xml.NewDecoder(rc)
+		d.Strict = false
+		for n := 0; n < maxOtherElements; {
+			tok, err := d.Token()
+			if err != nil {
+				return
+			}
+			if t, ok := tok.(xml.StartElement); ok {
+				n++
+				f(t)
+			}
+		}
+		return
 	}
-	return errors.New("report: no " + name)
+}
+
+// attrNS is the value of attribute local in namespace space.
+func attrNS(t xml.StartElement, local, space string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == local && a.Name.Space == space {
+			return a.Value
+		}
+	}
+	return ""
 }

@@ -286,23 +286,24 @@ func readPlanBook(ctx context.Context, data []byte) ([]byte, error) {
 
 // IsPlanBook reports whether data is a workbook in the plan layout (its
 // three sheets), rather than a unit's form. It reads only the workbook's
-// directory, under the form reader's limits.
+// directory, under the form reader's limits and bounds (checkSheets) and
+// its time budget; a file beyond them is not a plan book, and the form
+// reader then refuses it with the reason.
 func IsPlanBook(data []byte) bool {
-	if len(data) > MaxFileSize || checkZip(data) != nil {
-		return false
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped})
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	for _, sh := range []string{PlanSheet, PlanUnitsSheet, PlanIndicatorsSheet} {
-		if idx, _ := f.GetSheetIndex(sh); idx < 0 {
-			return false
+	ok, _ := withBudget(func(ctx context.Context) (bool, error) {
+		f, err := openBook(ctx, data)
+		if err != nil {
+			return false, nil
 		}
-	}
-	return true
+		defer f.Close()
+		for _, sh := range []string{PlanSheet, PlanUnitsSheet, PlanIndicatorsSheet} {
+			if idx, _ := f.GetSheetIndex(sh); idx < 0 {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	return ok
 }
 
 // placeRE reads the place of a kpi.PlanError about a list entry.
@@ -314,6 +315,12 @@ var placeRE = regexp.MustCompile(`^(units|indicators)\[(\d+)\]`)
 func PlanPlace(place string) string {
 	m := placeRE.FindStringSubmatchIndex(place)
 	if m == nil {
+		switch place { // a whole list: "units: at most 200 units, not 1000"
+		case "units":
+			return PlanUnitsSheet
+		case "indicators":
+			return PlanIndicatorsSheet
+		}
 		return PlanSheet + ", " + place
 	}
 	sheet := PlanUnitsSheet

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -67,6 +68,9 @@ const (
 	ErrSheetBadNumber    = "ErrSheetBadNumber"    // Data: sheet, cell, text
 	ErrSheetNoFigures    = "ErrSheetNoFigures"    // Data: sheet, cell
 	ErrSheetDuplicateRow = "ErrSheetDuplicateRow" // Data: sheet, cell, indicator, first
+	ErrSheetNotAFigure   = "ErrSheetNotAFigure"   // Data: sheet, cell, text
+	ErrSheetErrorCell    = "ErrSheetErrorCell"    // Data: sheet, cell, text
+	ErrSheetDateInValue  = "ErrSheetDateInValue"  // Data: sheet, cell, text
 )
 
 // Template is the form of one unit for one period.
@@ -409,6 +413,9 @@ func (rd *reader) row(n int, cols []string) (*Row, error) {
 	case kpi.Cumulative, kpi.Rate, kpi.Level:
 		r.Period = rd.per
 		typ, _ := rd.f.GetCellType(rd.sheet, c)
+		if err := rd.figureCell(c, val, typ); err != nil {
+			return nil, err
+		}
 		a, err := rd.amount(ind, val, typ)
 		if err != nil {
 			return nil, atCell(err, rd.sheet, c)
@@ -471,17 +478,18 @@ func (rd *reader) amount(ind *kpi.Indicator, val string, typ excelize.CellType) 
 		}
 		q = kpi.Quantity{Value: rat.Mul(rat, pow10(int(scale))), Measure: ind.Measure, Scale: scale, Text: val}
 	} else {
-		neg := false
-		text := val
-		if ind.Kind == kpi.Rate {
-			if t, ok := strings.CutPrefix(text, "-"); ok {
-				text, neg = strings.TrimSpace(t), true
-			}
-		}
+		// The typed reader's own: "520 triệu USD", a rate's "âm 2%".
+		var neg bool
+		var used string
 		var err error
-		q, err = kpi.ParseQuantity(text, rd.o.Lang)
+		q, neg, used, err = ind.ReadFigure(val, rd.o.Lang)
 		if err != nil {
 			return 0, err
+		}
+		if rest := leftOver(val, used); rest != "" {
+			// "1e308 triệu USD" is 1 and "e308 triệu USD"; "5<ZWSP>20" is
+			// 5 and "20": a cell holds one figure, and nothing else.
+			return 0, kpi.Fail(ErrSheetNotAFigure, "text", clipText(val))
 		}
 		if q.Measure == "" && q.Scale == kpi.One && q.Value != nil {
 			q.Value.Mul(q.Value, pow10(int(scale)))
@@ -492,6 +500,73 @@ func (rd *reader) amount(ind *kpi.Indicator, val string, typ excelize.CellType) 
 		}
 	}
 	return ind.ToAmount(q)
+}
+
+// figureCell refuses a value cell that cannot hold a figure whatever its
+// text: an error (#DIV/0!), a true/false, a date — a date cell's number is
+// a count of days, 44712 for 31/05/2022, never a figure.
+func (rd *reader) figureCell(c, val string, typ excelize.CellType) error {
+	switch typ {
+	case excelize.CellTypeError:
+		return sheetErr(ErrSheetErrorCell, rd.sheet, c, "text", clipText(val))
+	case excelize.CellTypeBool:
+		return sheetErr(ErrSheetBadNumber, rd.sheet, c, "text", clipText(val))
+	case excelize.CellTypeDate:
+		return sheetErr(ErrSheetDateInValue, rd.sheet, c, "text", clipText(val))
+	case excelize.CellTypeNumber, excelize.CellTypeUnset:
+		if id, err := rd.f.GetCellStyle(rd.sheet, c); err == nil && id > 0 {
+			if st, err := rd.f.GetStyle(id); err == nil && dateFormat(st) {
+				return sheetErr(ErrSheetDateInValue, rd.sheet, c, "text", clipText(val))
+			}
+		}
+	}
+	return nil
+}
+
+// dateFormat reports whether a cell style shows its number as a date or a
+// time: one of Excel's built-in date formats, or a format of its own with
+// day, month-with-year, year, hour or second codes outside quoted text.
+func dateFormat(st *excelize.Style) bool {
+	switch n := st.NumFmt; {
+	case n >= 14 && n <= 22, n >= 27 && n <= 36, n >= 45 && n <= 47, n >= 50 && n <= 58:
+		return true
+	}
+	if st.CustomNumFmt == nil {
+		return false
+	}
+	quoted, bracket := false, false
+	for _, r := range strings.ToLower(*st.CustomNumFmt) {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case quoted:
+		case r == '[':
+			bracket = true
+		case r == ']':
+			bracket = false
+		case bracket:
+		case r == 'd' || r == 'y' || r == 'h' || r == 's':
+			return true
+		}
+	}
+	return false
+}
+
+// leftOver is what text holds besides the figure read from it (written):
+// "" when nothing but spaces, invisible format characters and a final
+// full stop or comma.
+func leftOver(text, written string) string {
+	rest := text
+	if i := strings.Index(text, written); i >= 0 && written != "" {
+		rest = text[:i] + " " + text[i+len(written):]
+	}
+	rest = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1 // zero-width space and joiners, around the figure
+		}
+		return r
+	}, strings.TrimSpace(rest))
+	return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(rest), ".,;"))
 }
 
 func pow10(n int) *big.Rat {

@@ -338,6 +338,17 @@ func FuzzReadTemplate(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	// And the hostile forms of the bounds and cell tests: a sheet past its
+	// columns, a figure hiding another number, an error cell, a date.
+	form := template(f, "ben-luc", "vi")
+	xk := cellAt("E", rowFor(f, form, "xuat-khau"))
+	f.Add(bomb(f, form, "Mẫu báo cáo", 3, "XFD"))
+	f.Add(bomb(f, form, metaSheet, 3, "BM"))
+	f.Add(wide(f, form, "Mẫu báo cáo", 3, 8))
+	for _, v := range []any{"1e308 triệu USD", "5\u200b20 triệu", "0x1p-2", 1e308, "520 triệu USD"} {
+		f.Add(fill(f, form, map[string]any{xk: v}))
+	}
+	f.Add(rawCell(f, form, xk, "<v>#DIV/0!</v>", "e"))
 	p := kpi.DefaultPlan()
 	o := opts("vi")
 	f.Fuzz(func(t *testing.T, data []byte) {

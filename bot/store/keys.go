@@ -34,6 +34,8 @@ const DefaultPrefix = "tiendo"
 //	{p}:alive:<instance>      string a running copy of the bot's heartbeat, with a short TTL
 //	{p}:in:<update id>        string an update taken from getUpdates and not yet done (JSON), with a TTL
 //	{p}:inbox                 zset   update ids of the in:<id> keys, by id; its TTL is the newest one's
+//	{p}:tries:<update id>     string how many times the update was taken up and not finished, 24 h TTL;
+//	                          deleted when it is done (updates.go)
 //	{p}:noticed:<user>        string a stranger was told their id; the TTL is how long they hear nothing more
 //	{p}:invite:<code>         string invite record (JSON), with a TTL; GETDEL on use
 //	{p}:expect:<user>         string "indicator|period" the user's next bare figure is for (expect.go)
@@ -196,3 +198,8 @@ func (k keys) inbound(updateID int64) string {
 	return k.join("in", strconv.FormatInt(updateID, 10))
 }
 func (k keys) inbox() string { return k.join("inbox") }
+
+// tries counts the take-ups of an update not finished (updates.go).
+func (k keys) tries(updateID int64) string {
+	return k.join("tries", strconv.FormatInt(updateID, 10))
+}

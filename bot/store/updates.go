@@ -41,7 +41,24 @@ const (
 	// handling it again may answer twice, and not handling it may answer
 	// never; the bot answers again.
 	UpdateTakenOver
+	// UpdateGivenUp: it was taken up MaxUpdateTries times before and never
+	// finished — it crashes the process that handles it (a poison update).
+	// The claim has marked it done and taken it out of the inbox, in the
+	// same step, so exactly one caller gets this answer: it must not handle
+	// the update, and tells the sender and the admins.
+	UpdateGivenUp
 )
+
+// triesKeep is how long an update's count of take-ups, and the done mark
+// of one given up, are kept: Telegram's horizon, as the inbox.
+const triesKeep = 24 * time.Hour
+
+// MaxUpdateTries is how many times an update is taken up (claimed) without
+// finishing before the next claim gives it up: a handler that crashes the
+// process takes it down at most this many times, not for the inbox's 24
+// hours. A take-up after a copy died counts, and so does one after the
+// lease of a copy stuck on it; a finished update's count is dropped.
+const MaxUpdateTries = 3
 
 func (c UpdateClaim) String() string {
 	switch c {
@@ -53,6 +70,8 @@ func (c UpdateClaim) String() string {
 		return "busy"
 	case UpdateTakenOver:
 		return "taken over"
+	case UpdateGivenUp:
+		return "given up"
 	}
 	return fmt.Sprintf("UpdateClaim(%d)", int(c))
 }
@@ -65,14 +84,19 @@ func NewInstanceID() string {
 	return hex.EncodeToString(b)
 }
 
-// claimScript: KEYS[1] the update's key, and, when a user is named, KEYS[2]
-// the users hash, KEYS[3] the languages hash, KEYS[4] the user's stranger
-// language, KEYS[5] the plans' digests, KEYS[6] the data version; ARGV[1] the caller's instance id, ARGV[2] the lease in ms,
-// ARGV[3] the heartbeat key without the id, ARGV[4] the user's id. The
-// owner's heartbeat key is not in KEYS because the script learns it from the
-// claim; it carries the same hash tag, so it is on the same Cluster slot.
-// When the caller takes the update it also gets the user's record and
+// claimScript: KEYS[1] the update's key, KEYS[2] its count of take-ups,
+// KEYS[3] its inbox body, KEYS[4] the inbox index, and, when a user is
+// named, KEYS[5] the users hash, KEYS[6] the languages hash, KEYS[7] the
+// user's stranger language, KEYS[8] the plans' digests, KEYS[9] the data
+// version; ARGV[1] the caller's instance id, ARGV[2] the lease in ms, ARGV[3] the heartbeat key without
+// the id, ARGV[4] the user's id, ARGV[5] MaxUpdateTries, ARGV[6] how long
+// to keep the count and a done mark in ms, ARGV[7] the update's id. The
+// owner's heartbeat key is not in KEYS because the script learns it from
+// the claim; it carries the same hash tag, so it is on the same Cluster
+// slot. When the caller takes the update it also gets the user's record and
 // languages, so that a question costs one round trip before its figures.
+// Every take-up counts; past ARGV[5] the update is marked done and taken
+// out of the inbox instead of claimed (UpdateGivenUp).
 var claimScript = redis.NewScript(`
 local v = redis.call('GET', KEYS[1])
 if v == 'done' then return {2} end
@@ -80,19 +104,29 @@ if v then
   local owner = string.sub(v, string.len('claimed:') + 1)
   if owner == ARGV[1] or redis.call('EXISTS', ARGV[3] .. owner) == 1 then return {3} end
 end
-redis.call('SET', KEYS[1], 'claimed:' .. ARGV[1], 'PX', ARGV[2])
 local n = 1
 if v then n = 4 end
-if not KEYS[2] then return {n} end
-return {n, redis.call('HGET', KEYS[2], ARGV[4]), redis.call('HGET', KEYS[3], ARGV[4]), redis.call('GET', KEYS[4]),
-  redis.call('HGETALL', KEYS[5]), redis.call('GET', KEYS[6])}`)
+local tries = redis.call('INCR', KEYS[2])
+if tries > tonumber(ARGV[5]) then
+  redis.call('SET', KEYS[1], 'done', 'PX', ARGV[6])
+  redis.call('DEL', KEYS[2], KEYS[3])
+  redis.call('ZREM', KEYS[4], ARGV[7])
+  n = 5
+else
+  redis.call('PEXPIRE', KEYS[2], ARGV[6])
+  redis.call('SET', KEYS[1], 'claimed:' .. ARGV[1], 'PX', ARGV[2])
+end
+if not KEYS[5] then return {n} end
+return {n, redis.call('HGET', KEYS[5], ARGV[4]), redis.call('HGET', KEYS[6], ARGV[4]), redis.call('GET', KEYS[7]),
+  redis.call('HGETALL', KEYS[8]), redis.call('GET', KEYS[9])}`)
 
 // ClaimUpdate takes updateID for instance, for at most lease. It returns
 // UpdateTaken when the caller got it — it was new, or the owner's lease ran
 // out; UpdateTakenOver when its owner's heartbeat has stopped (it died
 // mid-update);
 // UpdateDone when it was handled already; UpdateBusy while a live copy
-// holds it. It returns an error when Redis fails.
+// holds it; UpdateGivenUp when it was taken up MaxUpdateTries times already
+// and is now dropped. It returns an error when Redis fails.
 func (s *Store) ClaimUpdate(ctx context.Context, updateID int64, instance string, lease time.Duration) (UpdateClaim, error) {
 	c, _, err := s.claim(ctx, updateID, instance, lease, 0)
 	return c, err
@@ -117,7 +151,7 @@ type Caller struct {
 }
 
 // ClaimUpdateFrom is ClaimUpdate that, when the caller takes the update
-// (UpdateTaken, UpdateTakenOver), also reads the sending user's record and
+// (UpdateTaken, UpdateTakenOver) or gives it up (UpdateGivenUp), also reads the sending user's record and
 // language in the same round trip, as Store.User and Store.Lang would; the
 // Caller is nil otherwise. It returns an error when Redis fails or the
 // record cannot be read.
@@ -126,12 +160,13 @@ func (s *Store) ClaimUpdateFrom(ctx context.Context, updateID int64, instance st
 }
 
 func (s *Store) claim(ctx context.Context, updateID int64, instance string, lease time.Duration, userID int64) (UpdateClaim, *Caller, error) {
-	keys := []string{s.keys.update(updateID)}
+	keys := []string{s.keys.update(updateID), s.keys.tries(updateID), s.keys.inbound(updateID), s.keys.inbox()}
 	field := strconv.FormatInt(userID, 10)
 	if userID != 0 {
 		keys = append(keys, s.keys.users(), s.keys.lang(), s.keys.strangerLang(userID), s.keys.planSums(), s.keys.version())
 	}
-	res, err := claimScript.Run(ctx, s.rdb, keys, instance, lease.Milliseconds(), s.keys.aliveBase(), field).Slice()
+	res, err := claimScript.Run(ctx, s.rdb, keys, instance, lease.Milliseconds(), s.keys.aliveBase(), field,
+		MaxUpdateTries, triesKeep.Milliseconds(), updateID).Slice()
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: claim update %d: %w", updateID, err)
 	}
@@ -172,15 +207,15 @@ func (s *Store) claim(ctx context.Context, updateID int64, instance string, leas
 	return claim, c, nil
 }
 
-// doneScript: KEYS the update's key and its inbox body for each update,
-// then the inbox index; ARGV[1] how long to keep the marks in ms, then the
-// ids. One command for any number of updates, where a MULTI of three
-// commands took five for each.
+// doneScript: KEYS the update's key, its inbox body and its count of
+// take-ups for each update, then the inbox index; ARGV[1] how long to keep
+// the marks in ms, then the ids. One command for any number of updates,
+// where a MULTI of three commands took five for each.
 var doneScript = redis.NewScript(`
 local n = #ARGV - 1
 for i = 1, n do
-  redis.call('SET', KEYS[2*i-1], 'done', 'PX', ARGV[1])
-  redis.call('DEL', KEYS[2*i])
+  redis.call('SET', KEYS[3*i-2], 'done', 'PX', ARGV[1])
+  redis.call('DEL', KEYS[3*i-1], KEYS[3*i])
 end
 redis.call('ZREM', KEYS[#KEYS], unpack(ARGV, 2))
 return n`)
@@ -205,11 +240,11 @@ func (s *Store) DoneUpdates(ctx context.Context, ids []int64, keep time.Duration
 	if len(ids) > MaxDoneBatch {
 		return fmt.Errorf("store: mark %d updates done: more than %d at once", len(ids), MaxDoneBatch)
 	}
-	keys := make([]string, 0, 2*len(ids)+1)
+	keys := make([]string, 0, 3*len(ids)+1)
 	args := make([]any, 0, len(ids)+1)
 	args = append(args, keep.Milliseconds())
 	for _, id := range ids {
-		keys = append(keys, s.keys.update(id), s.keys.inbound(id))
+		keys = append(keys, s.keys.update(id), s.keys.inbound(id), s.keys.tries(id))
 		args = append(args, id)
 	}
 	keys = append(keys, s.keys.inbox())
