@@ -21,8 +21,11 @@
 --           unit) refuses the write
 -- then 6 values per report i, from ARGV[11 + 6*(i-1)]:
 --           slot, new JSON, indicator, unit, period, item
+-- KEYS[5+n] plan digests hash; ARGV[11+6n] the plan's year, ARGV[12+6n] the
+--           digest of the plan read back under ('' checks nothing): any other
+--           plan of that year now refuses the write ({'plan'})
 --
--- Returns {'expired'}, {'changed'} or {'rights'} (the user's record is not
+-- Returns {'expired'}, {'changed'}, {'plan'} or {'rights'} (the user's record is not
 -- the one the caller judged) having written nothing, or
 -- {'ok', id1, old1, id2, old2, ...}: the audit entry id and the previous JSON
 -- ('' for an empty slot) of each report, in order.
@@ -40,6 +43,11 @@ if ARGV[9] ~= '' and (redis.call('HGET', KEYS[4], ARGV[9]) or '') ~= ARGV[10] th
 end
 
 local n = tonumber(ARGV[2])
+
+local sum = ARGV[12 + 6 * n]
+if sum and sum ~= '' and redis.call('HGET', KEYS[5 + n], ARGV[11 + 6 * n]) ~= sum then
+  return {'plan'}
+end
 
 -- Read every old value before the first write: a script that fails half way
 -- is not rolled back by Redis. Two reports of one submission may share a

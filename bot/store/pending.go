@@ -45,6 +45,10 @@ type Pending struct {
 	// PlanYear is the year of the plan the reports were read under, so the
 	// press stores them under that plan (0: the plan in force).
 	PlanYear int
+	// PlanSum is the digest of that plan's file when they were read back
+	// (PutPending fills it in from the plans the request read): Confirm
+	// writes only while it is still the plan of PlanYear. "" checks nothing.
+	PlanSum string
 }
 
 // pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus
@@ -69,6 +73,15 @@ func jsonString(v any) (string, error) {
 // returns that id: at most 12 characters of [A-Za-z0-9_-]. It returns an
 // error when ttl is not positive or Redis fails.
 func (s *Store) PutPending(ctx context.Context, p Pending, ttl time.Duration) (id string, err error) {
+	if p.PlanSum == "" && p.PlanYear != 0 {
+		// The digests the request read its plan under (WithPlanSums), else
+		// the stored ones; a year without a stored plan checks nothing.
+		sums, err := s.planSums(ctx)
+		if err != nil {
+			return "", fmt.Errorf("store: save pending: %w", err)
+		}
+		p.PlanSum = sums[p.PlanYear]
+	}
 	val, err := jsonString(toPendingRecord(p))
 	if err != nil {
 		return "", fmt.Errorf("store: save pending: %w", err)

@@ -176,3 +176,44 @@ func TestConfirmPlanDraftChecksAtTheWrite(t *testing.T) {
 		})
 	}
 }
+
+// A plan replaced between a figure's read-back and its Xác nhận: the
+// confirmation writes nothing (checked in the script that writes), and the
+// submission stays to be read back again.
+func TestConfirmRefusedWhenThePlanChanged(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			s, _ := b.open(t)
+			ctx := context.Background()
+			if _, err := s.SeedPlan(ctx, store.PlanRecord{Year: 2022, Name: "seed.toml", Source: kpi.DefaultPlanSource(), At: t0}); err != nil {
+				t.Fatal(err)
+			}
+			put := func() string {
+				t.Helper()
+				id, err := s.PutPending(ctx, store.Pending{UserID: 7, ChatID: 7, Reports: []kpi.Report{monthly("xuat-khau", "ben-luc", 3, 520)}, PlanYear: 2022, Created: t0}, time.Hour)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return id
+			}
+			before := put()
+			other := bytes.Replace(kpi.DefaultPlanSource(), []byte(`id = "ben-luc"`), []byte(`id = "ben-luc-moi"`), 1)
+			if err := s.PutPlan(ctx, store.PlanRecord{Year: 2022, Name: "new.toml", Source: other, By: 1, At: t0}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Confirm(ctx, plan, before, 7, "A", t0, "", nil); !errors.Is(err, store.ErrPlanChanged) {
+				t.Fatalf("Confirm after the plan changed = %v, want ErrPlanChanged", err)
+			}
+			if rs, err := s.Reports(ctx, plan, "xuat-khau"); err != nil || len(rs) != 0 {
+				t.Fatalf("reports = %v, %v; want nothing written", rs, err)
+			}
+			if _, err := s.Pending(ctx, before); err != nil {
+				t.Fatalf("the submission is gone: %v", err)
+			}
+			// Read back under the new plan, it confirms.
+			if _, err := s.Confirm(ctx, plan, put(), 7, "A", t0, "", nil); err != nil {
+				t.Fatalf("Confirm under the plan in force = %v", err)
+			}
+		})
+	}
+}
