@@ -351,7 +351,7 @@ func (s *Store) UndoIf(ctx context.Context, planID string, userID int64, expect 
 		}
 		res, err := undoScript.Run(ctx, s.rdb,
 			[]string{ukey, akey, hash, s.keys.users()},
-			append([]any{id, str(v, "slot"), str(v, "new"), str(v, "old"), now.UnixMilli(), userID, byName,
+			append([]any{id, slotNow(str(v, "slot"), c.New), str(v, "new"), str(v, "old"), now.UnixMilli(), userID, byName,
 				c.Indicator, c.Unit, c.Period, c.Item}, guard...)...,
 		).StringSlice()
 		if err != nil {
