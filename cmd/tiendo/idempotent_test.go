@@ -98,6 +98,22 @@ func TestTakenOverCommandsWriteOnce(t *testing.T) {
 		t.Errorf("%d invites stored from one /moi handled twice, want 1", n)
 	}
 
+	// A read-back: the repeat shows the same buttons, one submission.
+	h.takenOver(admin, "cập nhật xuất khẩu tháng 3/2022 Bến Lức: 520 triệu USD", bot.WithClock(clk.Now))
+	var okData []string
+	for _, m := range h.api.Messages(admin.UserID) {
+		for _, row := range m.Keyboard {
+			for _, b := range row {
+				if strings.HasPrefix(b.Data, "ok:") {
+					okData = append(okData, b.Data)
+				}
+			}
+		}
+	}
+	if len(okData) != 2 || okData[0] != okData[1] {
+		t.Errorf("read-back buttons of one update handled twice = %v, want the same submission twice", okData)
+	}
+
 	// Added, changed by a later command, then the first handled again.
 	before := len(h.api.Sent())
 	add := h.api.SendText(admin, "/nguoidung them 1501 baocao Bến Lức")
