@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // ---- effects of an update ----
@@ -65,4 +67,30 @@ func (s *Store) effectDone(ctx context.Context, what string) (bool, error) {
 		return false, fmt.Errorf("store: effect %s: %w", what, err)
 	}
 	return n == 1, nil
+}
+
+// takeScript is GETDEL with the effect of the update that takes: the same
+// update taking again gets what its first run took. KEYS[1] the key,
+// KEYS[2] the effect (absent without an update); ARGV[1] the effect's TTL
+// (s). It returns the value taken, or false when there was none.
+var takeScript = redis.NewScript(`
+if KEYS[2] then
+  local e = redis.call('GET', KEYS[2])
+  if e then return e end
+end
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+redis.call('DEL', KEYS[1])
+if KEYS[2] then redis.call('SET', KEYS[2], v, 'EX', ARGV[1]) end
+return v`)
+
+// take is GETDEL of key, once per update (what names the effect): the same
+// update taking again gets the same value. It returns redis.Nil when there
+// was nothing to take, and an error when Redis fails.
+func (s *Store) take(ctx context.Context, key, what string) (string, error) {
+	keys := []string{key}
+	if eff := s.effectKey(ctx, "take:"+what); eff != "" {
+		keys = append(keys, eff)
+	}
+	return takeScript.Run(ctx, s.rdb, keys, effectTTL).Text()
 }
