@@ -94,3 +94,28 @@ func (s *Store) take(ctx context.Context, key, what string) (string, error) {
 	}
 	return takeScript.Run(ctx, s.rdb, keys, effectTTL).Text()
 }
+
+// onceScript sets the effect KEYS[1] to ARGV[1] unless it is set, and
+// returns it. ARGV[2] the effect's TTL (s).
+var onceScript = redis.NewScript(`
+local e = redis.call('GET', KEYS[1])
+if e then return e end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return ARGV[1]`)
+
+// Once returns value the first time ctx's update asks for what, and that
+// same value every later time the update is handled: for a choice made
+// while handling it (the time a snooze counts from) that must not change
+// when a copy takes the update over. Without an update it returns value. It
+// returns an error when Redis fails.
+func (s *Store) Once(ctx context.Context, what, value string) (string, error) {
+	key := s.effectKey(ctx, "once:"+what)
+	if key == "" {
+		return value, nil
+	}
+	v, err := onceScript.Run(ctx, s.rdb, []string{key}, value, effectTTL).Text()
+	if err != nil {
+		return "", fmt.Errorf("store: effect %s: %w", what, err)
+	}
+	return v, nil
+}

@@ -78,6 +78,16 @@ func TestTakenOverCommandsWriteOnce(t *testing.T) {
 		t.Errorf("%d reminders of a second deadline", n)
 	}
 
+	// "Nhắc lại sau 1 giờ", handled again two minutes later: one snooze.
+	before := len(h.api.Sent())
+	press := h.api.Press(admin, 0, "sz:1|unit:ben-luc")
+	h.waitNew(before)
+	clk.Set(clk.Now().Add(2 * time.Minute))
+	h.redeliverTakenOver(admin, press, bot.WithClock(clk.Now))
+	if n := h.jobs(":snooze:"); n != 1 {
+		t.Errorf("%d snoozed reminders from one press handled twice, want 1", n)
+	}
+
 	first, again = h.takenOver(admin, "/moi baocao Bến Lức", bot.WithClock(clk.Now))
 	link := func(s string) string {
 		i := strings.Index(s, "?start=")
@@ -115,7 +125,7 @@ func TestTakenOverCommandsWriteOnce(t *testing.T) {
 	}
 
 	// Added, changed by a later command, then the first handled again.
-	before := len(h.api.Sent())
+	before = len(h.api.Sent())
 	add := h.api.SendText(admin, "/nguoidung them 1501 baocao Bến Lức")
 	h.waitNew(before)
 	mustContain(t, texts(h.say(admin, "/nguoidung sua 1501 xem")), "1501")
