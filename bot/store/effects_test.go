@@ -124,6 +124,22 @@ func TestAnUpdateHandledTwiceWritesOnce(t *testing.T) {
 				t.Fatalf("TakeChoice by another update = %v; want ErrExpired", err)
 			}
 
+			// The leaders' group set, set elsewhere later, the first again:
+			// the later stays.
+			lead := store.WithUpdate(context.Background(), 5014)
+			if err := s.SetLeadersChat(lead, -100); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetLeadersChat(store.WithUpdate(context.Background(), 5015), -200); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetLeadersChat(lead, -100); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := s.LeadersChat(context.Background()); err != nil || c != -200 {
+				t.Fatalf("leaders' group = %d, %v; want the later -200", c, err)
+			}
+
 			// A language chosen, changed by a later update, then the first
 			// handled again: the later choice stays.
 			lang := store.WithUpdate(context.Background(), 5010)
