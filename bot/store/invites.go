@@ -48,11 +48,12 @@ func (s *Store) PutInvite(ctx context.Context, inv Invite, ttl time.Duration) (s
 	return s.putNew(ctx, "invite", s.keys.invite, val, ttl)
 }
 
-// TakeInvite returns the invite with code and deletes it in the same step
-// (GETDEL), so it registers one person only. ErrExpired when it is gone:
-// used, or past its time.
+// TakeInvite returns the invite with code and deletes it in the same step,
+// so it registers one person only; the same update taking it again (a copy
+// that took the update over, before or after the registration) gets it
+// again. ErrExpired when it is gone: used, or past its time.
 func (s *Store) TakeInvite(ctx context.Context, code string) (Invite, error) {
-	raw, err := s.rdb.GetDel(ctx, s.keys.invite(code)).Result()
+	raw, err := s.take(ctx, s.keys.invite(code), "invite")
 	if errors.Is(err, redis.Nil) {
 		return Invite{}, ErrExpired
 	} else if err != nil {
