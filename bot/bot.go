@@ -174,6 +174,24 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		}
 	}
 	plans := store.NewPlans(st)
+	// Count and milestone records kept without their year move to slots
+	// with it; a record that cannot be moved is logged, not fatal.
+	if years, err := plans.Years(sctx); err != nil {
+		return fmt.Errorf("redis: plan years: %w", err)
+	} else {
+		for _, y := range years {
+			p, err := plans.Year(sctx, y)
+			if err != nil || p == nil {
+				log.Error("item slots not migrated", "year", y, "err", err)
+				continue
+			}
+			if n, err := st.MigrateItemSlots(sctx, p); err != nil {
+				log.Error("item slots not migrated", "plan", p.ID, "moved", n, "err", err)
+			} else if n > 0 {
+				log.Info("item slots migrated: count and milestone records now carry their year", "plan", p.ID, "moved", n)
+			}
+		}
+	}
 	// The plan in force at start: reminders of plan deadlines follow it.
 	plan, err := plans.InForce(sctx, o.now().In(cfg.Loc))
 	if err != nil {

@@ -366,7 +366,14 @@ func (s *session) snooze(ctx context.Context, arg string) error {
 	if !s.standsFor(a) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ButtonNotYours"))
 	}
+	// The time it counts from is the first run's: a copy that takes the
+	// press over schedules the same reminder, not a second one.
 	now := s.now()
+	if at, err := s.Store.Once(ctx, "snooze", now.Format(time.RFC3339Nano)); err != nil {
+		return err
+	} else if t, perr := time.Parse(time.RFC3339Nano, at); perr == nil {
+		now = t.In(s.Loc)
+	}
 	o := remind.Occurrence{DeadlineID: id, Assignee: a, Kind: remind.KindSnooze, Nominal: now, At: now}
 	if err := s.Reminders.Snooze(ctx, o, SnoozeFor); err != nil {
 		return err

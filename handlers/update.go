@@ -521,6 +521,8 @@ func (s *session) confirm(ctx context.Context, id string) error {
 	switch {
 	case errors.Is(err, store.ErrExpired):
 		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
+	case errors.Is(err, store.ErrPlanChanged):
+		return s.planChanged(ctx, id, p)
 	case errors.As(err, &refused):
 		return s.refuseConfirm(ctx, id, err)
 	case err != nil:
@@ -543,6 +545,55 @@ func (s *session) confirm(ctx context.Context, id string) error {
 		}
 	}
 	return s.out.Answer(ctx, s.CallbackID, s.t("RecordedShort"))
+}
+
+// planChanged answers a Xác nhận on a read-back whose plan was replaced
+// since (an admin loaded a new plan of that year): nothing was stored. If
+// the new plan still has every indicator and unit of the figures, and the
+// reporter's own unit, they are read back again under it, for the reporter
+// to check and confirm; otherwise the read-back says what the new plan no
+// longer has, and the submission is dropped.
+func (s *session) planChanged(ctx context.Context, id string, p store.Pending) error {
+	var gone []string
+	seen := map[string]bool{}
+	add := func(what string) {
+		if !seen[what] {
+			seen[what] = true
+			gone = append(gone, what)
+		}
+	}
+	for _, r := range p.Reports {
+		if s.Plan.Indicator(r.Indicator) == nil {
+			add(s.t("PlanChangedIndicator", "ID", r.Indicator))
+		}
+		if r.Unit != "" && s.Plan.Unit(r.Unit) == nil {
+			add(s.t("PlanChangedUnit", "ID", r.Unit))
+		}
+	}
+	var own *kpi.Unit
+	if s.user.Role == access.Reporter {
+		if own = s.Plan.Unit(s.user.Unit); own == nil {
+			add(s.t("PlanChangedUnit", "ID", s.user.Unit))
+		}
+	}
+	if len(gone) > 0 {
+		return s.refuseConfirm(ctx, id, kpi.Fail("ErrPlanChangedGone", "year", strconv.Itoa(s.Plan.Year), "what", strings.Join(gone, ", ")))
+	}
+	if err := s.Store.DropPending(ctx, id); err != nil {
+		return err
+	}
+	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.t("PlanChangedReadAgain", "Year", s.Plan.Year), nil); err != nil {
+		s.Log.Warn("plan changed: edit read-back", "err", err, "chat_id", s.ChatID)
+	}
+	if err := s.out.Answer(ctx, s.CallbackID, s.t("NotRecordedShort")); err != nil {
+		return err
+	}
+	reports := make([]kpi.Report, len(p.Reports))
+	for i, r := range p.Reports {
+		r.By, r.ByName, r.At, r.Via = 0, "", time.Time{}, ""
+		reports[i] = r
+	}
+	return s.propose(ctx, reports, p.Skipped, own, "ReadBackTitle")
 }
 
 // refuseConfirm answers a Xác nhận its presser may no longer make (err is

@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -139,10 +140,17 @@ type Report struct {
 }
 
 // Slot identifies what a report replaces: the same indicator, unit and
-// period, or the same indicator and item for counts and milestones.
+// period, or the same indicator, item and year of its date for counts and
+// milestones — so that one year's item never replaces another year's
+// under the same indicator ("unit|item|2022|dong-dien"). An item without
+// a date keeps the slot without a year, as records written before years
+// were added to slots (the store migrates those).
 func (r Report) Slot() string {
 	if r.Item != "" {
-		return r.Unit + "|item|" + Fold(r.Item)
+		if r.Date.IsZero() {
+			return r.Unit + "|item|" + Fold(r.Item)
+		}
+		return r.Unit + "|item|" + strconv.Itoa(r.Date.Year()) + "|" + Fold(r.Item)
 	}
 	return r.Unit + "|" + r.Period.Key()
 }

@@ -427,10 +427,16 @@ func (r *Reminders) Schedule(ctx context.Context, d Deadline) error {
 	return nil
 }
 
-// Snooze schedules o again after delay ("remind me in 1 hour"), held past
-// the quiet hours. It returns an error when Redis fails.
+// Snooze schedules o again after delay ("remind me in 1 hour") from
+// o.Nominal, the time of the press (now when zero), held past the quiet
+// hours. The same press scheduled twice is one task. It returns an error
+// when Redis fails.
 func (r *Reminders) Snooze(ctx context.Context, o Occurrence, delay time.Duration) error {
-	s := Snooze(o, r.cfg.Now(), delay, r.cfg.Quiet, r.cfg.Loc)
+	now := o.Nominal // when the press was made: the same for a press handled twice
+	if now.IsZero() {
+		now = r.cfg.Now()
+	}
+	s := Snooze(o, now, delay, r.cfg.Quiet, r.cfg.Loc)
 	return r.enqueue(ctx, s, s.At)
 }
 

@@ -310,10 +310,11 @@ func (s *Store) ExpectReason(ctx context.Context, userID int64, approvalID strin
 }
 
 // TakeReason returns and forgets the approval id whose return reason userID
-// was asked for; "" when none (never asked, or the TTL ran out). It returns
+// was asked for; "" when none (never asked, or the TTL ran out). Once per
+// update (WithUpdate): the same update taking again gets the same. It returns
 // an error when Redis fails.
 func (s *Store) TakeReason(ctx context.Context, userID int64) (string, error) {
-	v, err := s.rdb.GetDel(ctx, s.keys.reason(userID)).Result()
+	v, err := s.take(ctx, s.keys.reason(userID), "reason")
 	if errors.Is(err, redis.Nil) {
 		return "", nil
 	}

@@ -90,7 +90,9 @@ func periodKey(p kpi.Period) string {
 // it; each change's Old is then what the awaiting slot held. It returns
 // ErrExpired, having written nothing, when the submission is gone (TTL run
 // out, already confirmed: a second press or a redelivered update, or
-// cancelled), and an error when Redis fails. NeedsSecond is not checked here:
+// cancelled), ErrPlanChanged, having written nothing, when the plan of its
+// year is no longer the one it was read back under (Pending.PlanSum, checked
+// in the same script), and an error when Redis fails. NeedsSecond is not checked here:
 // the caller asks twice before calling Confirm.
 //
 // allow is the rights check (nil: none): it gets by's user record as it is
@@ -130,6 +132,9 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 			keys = append(keys, hash(planID, r.Indicator))
 			args = append(args, r.Slot(), js, r.Indicator, r.Unit, periodKey(r.Period), r.Item)
 		}
+		// The plan read back under must still be the plan of its year.
+		keys = append(keys, s.keys.planSums())
+		args = append(args, strconv.Itoa(p.PlanYear), p.PlanSum)
 		res, err := confirmScript.Run(ctx, s.rdb, append(keys, s.keys.version()), args...).StringSlice()
 		if err != nil {
 			return nil, fmt.Errorf("store: confirm %s: %w", pkey, err)
@@ -137,6 +142,8 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 		switch {
 		case len(res) == 1 && res[0] == "expired":
 			return nil, ErrExpired
+		case len(res) == 1 && res[0] == "plan":
+			return nil, ErrPlanChanged
 		case len(res) == 1 && (res[0] == "changed" || res[0] == "rights"):
 			// UpdatePending ran meanwhile, or the user's record changed
 			// since it was judged: judge and confirm what is there now.
@@ -344,7 +351,7 @@ func (s *Store) UndoIf(ctx context.Context, planID string, userID int64, expect 
 		}
 		res, err := undoScript.Run(ctx, s.rdb,
 			[]string{ukey, akey, hash, s.keys.users(), s.keys.version()},
-			append([]any{id, str(v, "slot"), str(v, "new"), str(v, "old"), now.UnixMilli(), userID, byName,
+			append([]any{id, slotNow(str(v, "slot"), c.New), str(v, "new"), str(v, "old"), now.UnixMilli(), userID, byName,
 				c.Indicator, c.Unit, c.Period, c.Item}, guard...)...,
 		).StringSlice()
 		if err != nil {

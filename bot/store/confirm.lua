@@ -8,7 +8,6 @@
 -- KEYS[3]   undo list of the confirming user
 -- KEYS[4]   users hash, for the rights check
 -- KEYS[4+i] hash report i goes to: the official one, or the awaiting one
--- KEYS[#KEYS] the data version
 --           for a submission that waits for approval
 -- ARGV[1]   the pending JSON the caller read: if the key holds anything else
 --           it was confirmed, dropped or changed meanwhile
@@ -22,8 +21,12 @@
 --           unit) refuses the write
 -- then 6 values per report i, from ARGV[11 + 6*(i-1)]:
 --           slot, new JSON, indicator, unit, period, item
+-- KEYS[5+n] plan digests hash; ARGV[11+6n] the plan's year, ARGV[12+6n] the
+--           digest of the plan read back under ('' checks nothing): any other
+--           plan of that year now refuses the write ({'plan'})
+-- KEYS[#KEYS] the data version (KEYS[6+n])
 --
--- Returns {'expired'}, {'changed'} or {'rights'} (the user's record is not
+-- Returns {'expired'}, {'changed'}, {'plan'} or {'rights'} (the user's record is not
 -- the one the caller judged) having written nothing, or
 -- {'ok', id1, old1, id2, old2, ...}: the audit entry id and the previous JSON
 -- ('' for an empty slot) of each report, in order.
@@ -41,6 +44,11 @@ if ARGV[9] ~= '' and (redis.call('HGET', KEYS[4], ARGV[9]) or '') ~= ARGV[10] th
 end
 
 local n = tonumber(ARGV[2])
+
+local sum = ARGV[12 + 6 * n]
+if sum and sum ~= '' and redis.call('HGET', KEYS[5 + n], ARGV[11 + 6 * n]) ~= sum then
+  return {'plan'}
+end
 
 -- Read every old value before the first write: a script that fails half way
 -- is not rolled back by Redis. Two reports of one submission may share a

@@ -446,14 +446,30 @@ func (s *Store) ReleaseSend(ctx context.Context, task string) error {
 }
 
 // SetLeadersChat registers chatID as the leaders' group, which gets the
-// overdue summaries and the weekly digest. It returns an error when Redis
+// overdue summaries and the weekly digest; once per update (WithUpdate). It
+// returns an error when Redis
 // fails.
 func (s *Store) SetLeadersChat(ctx context.Context, chatID int64) error {
-	if err := s.rdb.Set(ctx, s.keys.leaders(), chatID, 0).Err(); err != nil {
+	keys := []string{s.keys.leaders()}
+	if eff := s.effectKey(ctx, "leaders"); eff != "" {
+		keys = append(keys, eff)
+	}
+	if err := setOnceScript.Run(ctx, s.rdb, keys, chatID, effectTTL).Err(); err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("store: set leaders' chat: %w", err)
 	}
 	return nil
 }
+
+// setOnceScript sets KEYS[1] to ARGV[1] with the effect KEYS[2] of the
+// update that sets it (absent without an update; ARGV[2] its TTL in s): the
+// same update handled again writes nothing, so a later setting stays.
+var setOnceScript = redis.NewScript(`
+if KEYS[2] then
+  if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+  redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`)
 
 // LeadersChat returns the leaders' group chat id. It returns ErrNotFound when
 // none is registered and an error when Redis fails.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // ---- effects of an update ----
@@ -65,4 +67,55 @@ func (s *Store) effectDone(ctx context.Context, what string) (bool, error) {
 		return false, fmt.Errorf("store: effect %s: %w", what, err)
 	}
 	return n == 1, nil
+}
+
+// takeScript is GETDEL with the effect of the update that takes: the same
+// update taking again gets what its first run took. KEYS[1] the key,
+// KEYS[2] the effect (absent without an update); ARGV[1] the effect's TTL
+// (s). It returns the value taken, or false when there was none.
+var takeScript = redis.NewScript(`
+if KEYS[2] then
+  local e = redis.call('GET', KEYS[2])
+  if e then return e end
+end
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+redis.call('DEL', KEYS[1])
+if KEYS[2] then redis.call('SET', KEYS[2], v, 'EX', ARGV[1]) end
+return v`)
+
+// take is GETDEL of key, once per update (what names the effect): the same
+// update taking again gets the same value. It returns redis.Nil when there
+// was nothing to take, and an error when Redis fails.
+func (s *Store) take(ctx context.Context, key, what string) (string, error) {
+	keys := []string{key}
+	if eff := s.effectKey(ctx, "take:"+what); eff != "" {
+		keys = append(keys, eff)
+	}
+	return takeScript.Run(ctx, s.rdb, keys, effectTTL).Text()
+}
+
+// onceScript sets the effect KEYS[1] to ARGV[1] unless it is set, and
+// returns it. ARGV[2] the effect's TTL (s).
+var onceScript = redis.NewScript(`
+local e = redis.call('GET', KEYS[1])
+if e then return e end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return ARGV[1]`)
+
+// Once returns value the first time ctx's update asks for what, and that
+// same value every later time the update is handled: for a choice made
+// while handling it (the time a snooze counts from) that must not change
+// when a copy takes the update over. Without an update it returns value. It
+// returns an error when Redis fails.
+func (s *Store) Once(ctx context.Context, what, value string) (string, error) {
+	key := s.effectKey(ctx, "once:"+what)
+	if key == "" {
+		return value, nil
+	}
+	v, err := onceScript.Run(ctx, s.rdb, []string{key}, value, effectTTL).Text()
+	if err != nil {
+		return "", fmt.Errorf("store: effect %s: %w", what, err)
+	}
+	return v, nil
 }

@@ -91,6 +91,55 @@ func TestAnUpdateHandledTwiceWritesOnce(t *testing.T) {
 				}
 			}
 
+			// What an update takes (a choice, an expectation, a reason)
+			// it takes again when handled again; another update finds
+			// nothing.
+			if err := s.SetExpect(context.Background(), 42, "xuat-khau|2022-05", time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.ExpectReason(context.Background(), 42, "ap1", time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			cid, err := s.PutChoice(context.Background(), 42, "520 triệu", time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tk := store.WithUpdate(context.Background(), 5012)
+			for i := range 2 {
+				if v, err := s.TakeExpect(tk, 42); err != nil || v != "xuat-khau|2022-05" {
+					t.Fatalf("TakeExpect #%d = %q, %v", i+1, v, err)
+				}
+				if v, err := s.TakeReason(tk, 42); err != nil || v != "ap1" {
+					t.Fatalf("TakeReason #%d = %q, %v", i+1, v, err)
+				}
+				if v, err := s.TakeChoice(tk, cid, 42); err != nil || v != "520 triệu" {
+					t.Fatalf("TakeChoice #%d = %q, %v", i+1, v, err)
+				}
+			}
+			later := store.WithUpdate(context.Background(), 5013)
+			if v, err := s.TakeExpect(later, 42); err != nil || v != "" {
+				t.Fatalf("TakeExpect by another update = %q, %v; want nothing", v, err)
+			}
+			if _, err := s.TakeChoice(later, cid, 42); !errors.Is(err, store.ErrExpired) {
+				t.Fatalf("TakeChoice by another update = %v; want ErrExpired", err)
+			}
+
+			// The leaders' group set, set elsewhere later, the first again:
+			// the later stays.
+			lead := store.WithUpdate(context.Background(), 5014)
+			if err := s.SetLeadersChat(lead, -100); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetLeadersChat(store.WithUpdate(context.Background(), 5015), -200); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetLeadersChat(lead, -100); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := s.LeadersChat(context.Background()); err != nil || c != -200 {
+				t.Fatalf("leaders' group = %d, %v; want the later -200", c, err)
+			}
+
 			// A language chosen, changed by a later update, then the first
 			// handled again: the later choice stays.
 			lang := store.WithUpdate(context.Background(), 5010)

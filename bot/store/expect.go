@@ -23,9 +23,10 @@ func (s *Store) SetExpect(ctx context.Context, userID int64, what string, ttl ti
 }
 
 // TakeExpect returns and forgets what the user's next figure is for; "" when
-// nothing is expected. It returns an error when Redis fails.
+// nothing is expected. Once per update (WithUpdate): the same update taking
+// again gets the same. It returns an error when Redis fails.
 func (s *Store) TakeExpect(ctx context.Context, userID int64) (string, error) {
-	v, err := s.rdb.GetDel(ctx, s.keys.expect(userID)).Result()
+	v, err := s.take(ctx, s.keys.expect(userID), "expect")
 	if errors.Is(err, redis.Nil) {
 		return "", nil
 	} else if err != nil {
@@ -45,7 +46,13 @@ func (s *Store) PutChoice(ctx context.Context, userID int64, text string, ttl ti
 // returns ErrExpired when it is gone (used, or its TTL ran out) or is
 // someone else's, which it leaves alone.
 func (s *Store) TakeChoice(ctx context.Context, id string, userID int64) (string, error) {
-	v, err := s.rdb.Get(ctx, s.keys.choice(id)).Result()
+	key := s.keys.choice(id)
+	v, err := s.rdb.Get(ctx, key).Result()
+	if errors.Is(err, redis.Nil) {
+		// Gone, unless this update took it already (a repeat): then the
+		// same text again.
+		v, err = s.take(ctx, key, "choice:"+id)
+	}
 	if errors.Is(err, redis.Nil) {
 		return "", ErrExpired
 	} else if err != nil {
@@ -55,8 +62,8 @@ func (s *Store) TakeChoice(ctx context.Context, id string, userID int64) (string
 	if who != strconv.FormatInt(userID, 10) {
 		return "", ErrExpired
 	}
-	// GETDEL: of two presses, one gets it.
-	if _, err := s.rdb.GetDel(ctx, s.keys.choice(id)).Result(); errors.Is(err, redis.Nil) {
+	// Checked, then taken: of two presses, one gets it.
+	if _, err := s.take(ctx, key, "choice:"+id); errors.Is(err, redis.Nil) {
 		return "", ErrExpired
 	} else if err != nil {
 		return "", fmt.Errorf("store: take choice %s: %w", id, err)

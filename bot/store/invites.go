@@ -31,21 +31,6 @@ type inviteRecord struct {
 	Expires time.Time `json:"expires"`
 }
 
-// putInviteScript stores an invite under a new code with the effect of the
-// update that makes it. KEYS[1] the invite, KEYS[2] the effect (absent
-// without an update); ARGV[1] the code, ARGV[2] the record, ARGV[3] its TTL
-// (ms), ARGV[4] the effect's TTL (s). It returns the code of the invite the
-// update made already, else ARGV[1] when it stored it, else false (the code
-// is taken: try another).
-var putInviteScript = redis.NewScript(`
-if KEYS[2] then
-  local e = redis.call('GET', KEYS[2])
-  if e then return e end
-end
-if not redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') then return false end
-if KEYS[2] then redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[4]) end
-return ARGV[1]`)
-
 // PutInvite stores a new invite for ttl under a fresh random code, which it
 // returns (12 URL-safe characters: a deep link's start parameter allows
 // 64 of [A-Za-z0-9_-]). Done once per update (WithUpdate): the same update
@@ -60,32 +45,15 @@ func (s *Store) PutInvite(ctx context.Context, inv Invite, ttl time.Duration) (s
 	if err != nil {
 		return "", fmt.Errorf("store: save invite: %w", err)
 	}
-	eff := s.effectKey(ctx, "invite")
-	for range 3 {
-		code, err := newPendingID()
-		if err != nil {
-			return "", fmt.Errorf("store: save invite: %w", err)
-		}
-		keys := []string{s.keys.invite(code)}
-		if eff != "" {
-			keys = append(keys, eff)
-		}
-		got, err := putInviteScript.Run(ctx, s.rdb, keys, code, val, ttl.Milliseconds(), effectTTL).Text()
-		if errors.Is(err, redis.Nil) {
-			continue
-		} else if err != nil {
-			return "", fmt.Errorf("store: save invite: %w", err)
-		}
-		return got, nil
-	}
-	return "", fmt.Errorf("store: save invite: no free code after 3 tries")
+	return s.putNew(ctx, "invite", s.keys.invite, val, ttl)
 }
 
-// TakeInvite returns the invite with code and deletes it in the same step
-// (GETDEL), so it registers one person only. ErrExpired when it is gone:
-// used, or past its time.
+// TakeInvite returns the invite with code and deletes it in the same step,
+// so it registers one person only; the same update taking it again (a copy
+// that took the update over, before or after the registration) gets it
+// again. ErrExpired when it is gone: used, or past its time.
 func (s *Store) TakeInvite(ctx context.Context, code string) (Invite, error) {
-	raw, err := s.rdb.GetDel(ctx, s.keys.invite(code)).Result()
+	raw, err := s.take(ctx, s.keys.invite(code), "invite")
 	if errors.Is(err, redis.Nil) {
 		return Invite{}, ErrExpired
 	} else if err != nil {

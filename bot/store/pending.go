@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -48,6 +49,10 @@ type Pending struct {
 	// Periods are the choices offered for the reports read without a
 	// period (kpi.Report.NeedsPeriod); empty once one is chosen.
 	Periods []kpi.Period
+	// PlanSum is the digest of that plan's file when they were read back
+	// (PutPending fills it in from the plans the request read): Confirm
+	// writes only while it is still the plan of PlanYear. "" checks nothing.
+	PlanSum string
 }
 
 // pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus
@@ -72,6 +77,15 @@ func jsonString(v any) (string, error) {
 // returns that id: at most 12 characters of [A-Za-z0-9_-]. It returns an
 // error when ttl is not positive or Redis fails.
 func (s *Store) PutPending(ctx context.Context, p Pending, ttl time.Duration) (id string, err error) {
+	if p.PlanSum == "" && p.PlanYear != 0 {
+		// The digests the request read its plan under (WithPlanSums), else
+		// the stored ones; a year without a stored plan checks nothing.
+		sums, err := s.planSums(ctx)
+		if err != nil {
+			return "", fmt.Errorf("store: save pending: %w", err)
+		}
+		p.PlanSum = sums[p.PlanYear]
+	}
 	val, err := jsonString(toPendingRecord(p))
 	if err != nil {
 		return "", fmt.Errorf("store: save pending: %w", err)
@@ -81,27 +95,48 @@ func (s *Store) PutPending(ctx context.Context, p Pending, ttl time.Duration) (i
 
 // putNew stores val for ttl under a fresh random id (SET NX, so an id is
 // never reused while its record lives) and returns the id: 12 characters of
-// [A-Za-z0-9_-], short enough for callback data and deep links. It returns
-// an error when ttl is not positive or Redis fails.
+// [A-Za-z0-9_-], short enough for callback data and deep links. Done once
+// per update (WithUpdate): the same update run again gets the id its first
+// run stored, and no second record (a read-back, a plan draft, a choice).
+// It returns an error when ttl is not positive or Redis fails.
 func (s *Store) putNew(ctx context.Context, what string, key func(id string) string, val string, ttl time.Duration) (string, error) {
 	if ttl <= 0 {
 		return "", fmt.Errorf("store: save %s: ttl %v must be positive", what, ttl)
 	}
+	eff := s.effectKey(ctx, "new:"+strings.ReplaceAll(what, " ", "-"))
 	for range 3 {
 		id, err := newPendingID()
 		if err != nil {
 			return "", fmt.Errorf("store: save %s: %w", what, err)
 		}
-		ok, err := s.rdb.SetNX(ctx, key(id), val, ttl).Result()
-		if err != nil {
+		keys := []string{key(id)}
+		if eff != "" {
+			keys = append(keys, eff)
+		}
+		got, err := putNewScript.Run(ctx, s.rdb, keys, id, val, ttl.Milliseconds(), effectTTL).Text()
+		if errors.Is(err, redis.Nil) {
+			continue // the id is taken: another
+		} else if err != nil {
 			return "", fmt.Errorf("store: save %s %s: %w", what, id, err)
 		}
-		if ok {
-			return id, nil
-		}
+		return got, nil
 	}
 	return "", fmt.Errorf("store: save %s: no free id after 3 tries", what)
 }
+
+// putNewScript stores a record under a new id with the effect of the update
+// that makes it. KEYS[1] the record, KEYS[2] the effect (absent without an
+// update); ARGV[1] the id, ARGV[2] the record, ARGV[3] its TTL (ms), ARGV[4]
+// the effect's TTL (s). It returns the id the update stored already, else
+// ARGV[1] when it stored it, else false (the id is taken: try another).
+var putNewScript = redis.NewScript(`
+if KEYS[2] then
+  local e = redis.call('GET', KEYS[2])
+  if e then return e end
+end
+if not redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX') then return false end
+if KEYS[2] then redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[4]) end
+return ARGV[1]`)
 
 // Pending returns the pending submission id. It returns ErrExpired when it is
 // gone: its TTL ran out, or it was confirmed or dropped.

@@ -319,6 +319,10 @@ func (s *Store) ConfirmPlanDraft(ctx context.Context, id string, by int64, at ti
 		}
 		switch res {
 		case "ok":
+			// Figures kept under this id before item slots had a year. The
+			// plan is stored: a failure here is not the confirmation's, and
+			// every start migrates again.
+			_, _ = s.MigrateItemSlots(ctx, p)
 			return rec, p, false, nil
 		case "gone":
 			continue // confirmed meanwhile, by this update or another press: read again

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -172,6 +173,103 @@ func TestConfirmPlanDraftChecksAtTheWrite(t *testing.T) {
 			}
 			if err := s.DropPlanDraft(ctx, d24, 7); !errors.Is(err, store.ErrExpired) {
 				t.Fatalf("DropPlanDraft again = %v, want ErrExpired", err)
+			}
+		})
+	}
+}
+
+// A plan replaced between a figure's read-back and its Xác nhận: the
+// confirmation writes nothing (checked in the script that writes), and the
+// submission stays to be read back again.
+func TestConfirmRefusedWhenThePlanChanged(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			s, _ := b.open(t)
+			ctx := context.Background()
+			if _, err := s.SeedPlan(ctx, store.PlanRecord{Year: 2022, Name: "seed.toml", Source: kpi.DefaultPlanSource(), At: t0}); err != nil {
+				t.Fatal(err)
+			}
+			put := func() string {
+				t.Helper()
+				id, err := s.PutPending(ctx, store.Pending{UserID: 7, ChatID: 7, Reports: []kpi.Report{monthly("xuat-khau", "ben-luc", 3, 520)}, PlanYear: 2022, Created: t0}, time.Hour)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return id
+			}
+			before := put()
+			other := bytes.Replace(kpi.DefaultPlanSource(), []byte(`id = "ben-luc"`), []byte(`id = "ben-luc-moi"`), 1)
+			if err := s.PutPlan(ctx, store.PlanRecord{Year: 2022, Name: "new.toml", Source: other, By: 1, At: t0}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Confirm(ctx, plan, before, 7, "A", t0, "", nil); !errors.Is(err, store.ErrPlanChanged) {
+				t.Fatalf("Confirm after the plan changed = %v, want ErrPlanChanged", err)
+			}
+			if rs, err := s.Reports(ctx, plan, "xuat-khau"); err != nil || len(rs) != 0 {
+				t.Fatalf("reports = %v, %v; want nothing written", rs, err)
+			}
+			if _, err := s.Pending(ctx, before); err != nil {
+				t.Fatalf("the submission is gone: %v", err)
+			}
+			// Read back under the new plan, it confirms.
+			if _, err := s.Confirm(ctx, plan, put(), 7, "A", t0, "", nil); err != nil {
+				t.Fatalf("Confirm under the plan in force = %v", err)
+			}
+		})
+	}
+}
+
+// Count and milestone records carry the year of their date: two years'
+// same stage under one plan id are two records, and records kept the old
+// way (no year in the slot) are moved, once, and still read.
+func TestItemSlotsCarryTheirYear(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			s, _ := b.open(t)
+			ctx := context.Background()
+			p := kpi.DefaultPlan()
+			var ind string
+			for _, i := range p.Indicators {
+				if i.Kind == kpi.Milestone {
+					ind = i.ID
+				}
+			}
+			stage := func(year int) kpi.Report {
+				return kpi.Report{Indicator: ind, Unit: "duc-hue", Item: "dong-dien", Value: kpi.AmountScale,
+					Date: time.Date(year, 6, 20, 0, 0, 0, 0, time.UTC)}
+			}
+			if _, err := s.PutReport(ctx, p.ID, stage(2022)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.PutReport(ctx, p.ID, stage(2023)); err != nil {
+				t.Fatal(err)
+			}
+			if rs, err := s.Reports(ctx, p.ID, ind); err != nil || len(rs) != 2 {
+				t.Fatalf("two years' stage = %d records, %v; want 2 (one overwrote the other)", len(rs), err)
+			}
+
+			// A record kept the old way, and a newer one of another item.
+			key := s.Key("r", p.ID, ind)
+			raw, err := s.Client().HGet(ctx, key, stage(2022).Slot()).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Client().HDel(ctx, key, stage(2022).Slot())
+			s.Client().HSet(ctx, key, "duc-hue|item|dong-dien", raw)
+			n, err := s.MigrateItemSlots(ctx, p)
+			if err != nil || n != 1 {
+				t.Fatalf("MigrateItemSlots = %d, %v; want 1 moved", n, err)
+			}
+			if n, err := s.MigrateItemSlots(ctx, p); err != nil || n != 0 {
+				t.Fatalf("MigrateItemSlots again = %d, %v; want none", n, err)
+			}
+			fields, err := s.Client().HKeys(ctx, key).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(fields)
+			if want := []string{"duc-hue|item|2022|dong-dien", "duc-hue|item|2023|dong-dien"}; !slices.Equal(fields, want) {
+				t.Fatalf("slots = %v, want %v", fields, want)
 			}
 		})
 	}

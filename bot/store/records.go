@@ -193,6 +193,7 @@ type pendingRecord struct {
 	Skipped     []skippedRecord `json:"skipped,omitempty"`
 	PlanYear    int             `json:"plan_year,omitempty"`
 	Periods     []string        `json:"periods,omitempty"` // kpi.Period.Key()
+	PlanSum     string          `json:"plan_sum,omitempty"`
 }
 
 // skippedRecord is a kpi.Skipped: a number the reader left aside.
@@ -213,6 +214,7 @@ func toPendingRecord(p Pending) pendingRecord {
 		NeedsSecond: p.NeedsSecond,
 		Awaiting:    p.Awaiting,
 		PlanYear:    p.PlanYear,
+		PlanSum:     p.PlanSum,
 	}
 	for i, r := range p.Reports {
 		rec.Reports[i] = toReportRecord(r)
@@ -247,6 +249,7 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 		NeedsSecond: rec.NeedsSecond,
 		Awaiting:    rec.Awaiting,
 		PlanYear:    rec.PlanYear,
+		PlanSum:     rec.PlanSum,
 	}
 	for _, k := range rec.Skipped {
 		p.Skipped = append(p.Skipped, kpi.Skipped{Text: k.Text, Role: kpi.Role(k.Role), What: k.What})

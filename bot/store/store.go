@@ -29,6 +29,9 @@ var (
 	// ErrConflict: someone changed the data since the caller read it (Undo of
 	// a figure that another user has overwritten since).
 	ErrConflict = errors.New("store: conflict")
+	// ErrPlanChanged: the plan a submission was read back under was replaced
+	// before its confirmation; nothing was written.
+	ErrPlanChanged = errors.New("store: the plan changed")
 )
 
 // Store is the Redis adapter. It is safe for concurrent use, also by several

@@ -11,6 +11,7 @@ import (
 	"tiendo/bot"
 	"tiendo/bot/access"
 	"tiendo/bot/kpi"
+	"tiendo/bot/store"
 	"tiendo/bot/telegramtest"
 )
 
@@ -77,6 +78,16 @@ func TestTakenOverCommandsWriteOnce(t *testing.T) {
 		t.Errorf("%d reminders of a second deadline", n)
 	}
 
+	// "Nhắc lại sau 1 giờ", handled again two minutes later: one snooze.
+	before := len(h.api.Sent())
+	press := h.api.Press(admin, 0, "sz:1|unit:ben-luc")
+	h.waitNew(before)
+	clk.Set(clk.Now().Add(2 * time.Minute))
+	h.redeliverTakenOver(admin, press, bot.WithClock(clk.Now))
+	if n := h.jobs(":snooze:"); n != 1 {
+		t.Errorf("%d snoozed reminders from one press handled twice, want 1", n)
+	}
+
 	first, again = h.takenOver(admin, "/moi baocao Bến Lức", bot.WithClock(clk.Now))
 	link := func(s string) string {
 		i := strings.Index(s, "?start=")
@@ -97,8 +108,24 @@ func TestTakenOverCommandsWriteOnce(t *testing.T) {
 		t.Errorf("%d invites stored from one /moi handled twice, want 1", n)
 	}
 
+	// A read-back: the repeat shows the same buttons, one submission.
+	h.takenOver(admin, "cập nhật xuất khẩu tháng 3/2022 Bến Lức: 520 triệu USD", bot.WithClock(clk.Now))
+	var okData []string
+	for _, m := range h.api.Messages(admin.UserID) {
+		for _, row := range m.Keyboard {
+			for _, b := range row {
+				if strings.HasPrefix(b.Data, "ok:") {
+					okData = append(okData, b.Data)
+				}
+			}
+		}
+	}
+	if len(okData) != 2 || okData[0] != okData[1] {
+		t.Errorf("read-back buttons of one update handled twice = %v, want the same submission twice", okData)
+	}
+
 	// Added, changed by a later command, then the first handled again.
-	before := len(h.api.Sent())
+	before = len(h.api.Sent())
 	add := h.api.SendText(admin, "/nguoidung them 1501 baocao Bến Lức")
 	h.waitNew(before)
 	mustContain(t, texts(h.say(admin, "/nguoidung sua 1501 xem")), "1501")
@@ -271,5 +298,50 @@ func TestPendingListOneRecordPerSubmission(t *testing.T) {
 		if _, buttons := apNow(h, apEditor.UserID, m.MessageID); buttons {
 			t.Errorf("listing %d keeps its buttons after Duyệt", i+1)
 		}
+	}
+}
+
+// A plan replaced between a figure's read-back and its Xác nhận: nothing is
+// stored under the plan that is gone. The figure is read back again under
+// the new plan, or, when the new plan no longer has the reporter's unit,
+// refused saying so.
+func TestPlanSwappedBeforeConfirmation(t *testing.T) {
+	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
+	ctx := context.Background()
+	reporter := telegramtest.From{UserID: 1520, FirstName: "Tâm", LanguageCode: "vi"}
+	h.addUser(reporter.UserID, access.Reporter, "ben-luc")
+	swap := func(src []byte) {
+		t.Helper()
+		if err := h.store.PutPlan(ctx, store.PlanRecord{Year: 2022, Name: "moi.toml", Source: src, By: admin.UserID, At: april15()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The target changes, the units stay: read back again, then stored.
+	h.say(reporter, "cập nhật xuất khẩu tháng 3/2022: 520 triệu USD")
+	rb := h.lastButtons(reporter)
+	swap(bytes.Replace(kpi.DefaultPlanSource(), []byte(`target = "6_400_000_000"`), []byte(`target = "7_000_000_000"`), 1))
+	got := texts(h.press(reporter, rb, "ok:"))
+	mustContain(t, got, "vừa được thay", "đọc lại theo kế hoạch mới", "520 triệu USD")
+	if rs := h.reports("xuat-khau"); len(rs) != 0 {
+		t.Fatalf("stored under the replaced plan: %+v", rs)
+	}
+	again := h.lastButtons(reporter)
+	if again.MessageID == rb.MessageID {
+		t.Fatal("no new read-back")
+	}
+	mustContain(t, texts(h.press(reporter, again, "ok:")), "Đã ghi nhận")
+	if rs := h.reports("xuat-khau"); len(rs) != 1 || rs[0].Unit != "ben-luc" {
+		t.Fatalf("exports = %+v, want the figure read back again and confirmed", rs)
+	}
+
+	// The reporter's unit is renamed: refused, saying so, nothing stored.
+	h.say(reporter, "cập nhật nhập khẩu tháng 3/2022: 410 triệu USD")
+	rb = h.lastButtons(reporter)
+	swap(bytes.Replace(kpi.DefaultPlanSource(), []byte(`id = "ben-luc"`), []byte(`id = "ben-luc-moi"`), 1))
+	got = texts(h.press(reporter, rb, "ok:"))
+	mustContain(t, got, "vừa được thay", "không còn đơn vị «ben-luc»", "Không có gì được ghi")
+	if rs := h.reports("nhap-khau"); len(rs) != 0 {
+		t.Fatalf("stored under a unit the plan no longer has: %+v", rs)
 	}
 }
