@@ -110,7 +110,7 @@ func (h *harness) refusedWith(from telegramtest.From, ask string, button string,
 // not understand, or the command does not take, is refused with what to
 // write — buttons for the units meant — never answered for the province.
 func TestUnitNamedIsHonouredOrRefused(t *testing.T) {
-	h := start(t, nil, bot.WithClock(june20), bot.WithoutReminders())
+	h := start(t, nil, bot.WithClock(june20), bot.WithoutReminders(), bot.WithoutFloodControl())
 	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
 	h.say(benLuc, "cập nhật xuất khẩu tháng 5/2022: 520 triệu USD")
 	h.press(benLuc, h.lastButtons(benLuc), "ok:")
@@ -160,6 +160,12 @@ func TestUnitNamedIsHonouredOrRefused(t *testing.T) {
 	// /hanchot takes no unit; a misspelt one is still named.
 	h.refusedWith(admin, "/hanchot Bến Lứcc", "Bến Lức", "Không thấy đơn vị «Bến Lứcc»")
 	mustContain(t, texts(h.say(admin, "/hanchot Bến Lức")), "/hanchot liệt kê hạn chót của bạn", "«Bến Lức»")
+
+	// /maubaocao for a unit misspelt.
+	msg = h.refusedWith(admin, "/maubaocao Duc Hoaa", "Đức Hòa", "Không thấy đơn vị «Duc Hoaa»")
+	if docs := h.pressForFile(admin, msg, "Đức Hòa", "sendDocument"); len(docs) != 1 || !strings.Contains(docs[0].Filename, "duc-hoa") {
+		t.Errorf("/maubaocao Đức Hòa: %+v", docs)
+	}
 
 	// A unit with no figures and no target of its own is not given the
 	// province's target.
