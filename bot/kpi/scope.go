@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -106,6 +107,12 @@ func (p *Plan) ParseScope(text string) (Scope, error) {
 	if err := p.strayPlace(rest, toks, used, sc.Indicator == nil || namesNoItems(sc.Indicator)); err != nil {
 		return Scope{}, err
 	}
+	per, err = p.strayYear(toks, used, sc.Period, sc.HasPeriod)
+	if err != nil {
+		return Scope{}, err
+	}
+	sc.HasPeriod = sc.HasPeriod || per != sc.Period
+	sc.Period = per
 	return sc, nil
 }
 
@@ -355,6 +362,30 @@ func (p *Plan) Place(id string) (short string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// strayYear reads a year left over on its own ("xuất khẩu 2023",
+// "/tongquan 2022") rather than drop it: with no period found, the plan
+// year's is the whole year; another year, or one that is not the period's
+// ("quý 1 2023"), fails with ErrWrongYear (Data "year", "plan_year"), so
+// that the caller may look for that year's plan.
+func (p *Plan) strayYear(toks []token, used []bool, per Period, found bool) (Period, error) {
+	for i, t := range toks {
+		if used[i] || len(t.text) != 4 {
+			continue
+		}
+		y, err := strconv.Atoi(t.text)
+		if err != nil || y < 2000 || y > 2100 {
+			continue
+		}
+		switch {
+		case y != p.Year || (found && per.Year != 0 && per.Year != y):
+			return per, Fail(ErrWrongYear, "year", t.text, "plan_year", strconv.Itoa(p.Year))
+		case !found:
+			return YearToDate(y, 12), nil
+		}
+	}
+	return per, nil
 }
 
 // sameMarked counts the words of toks found in ph with the same marks.

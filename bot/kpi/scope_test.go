@@ -98,3 +98,40 @@ func TestParseScope(t *testing.T) {
 		t.Errorf("ParseScope(\"\") = %+v, %v", sc, err)
 	}
 }
+
+// A year on its own is read as that year, never dropped.
+func TestStrayYear(t *testing.T) {
+	p := DefaultPlan()
+	for _, c := range []struct {
+		text  string
+		want  Period
+		wrong string // the year of an ErrWrongYear
+	}{
+		{"xuất khẩu 2022", YearToDate(2022, 12), ""},
+		{"xuất khẩu quý 1 2022", Quarter(2022, 1), ""},
+		{"xuất khẩu 2030", Period{}, "2030"},
+		{"xuất khẩu quý 1 2023", Period{}, "2023"},
+		{"xuất khẩu 520", Period{}, ""},
+		{"xuất khẩu tháng 3", Month(2022, 3), ""},
+	} {
+		q, qerr := p.ParseQuestion(c.text)
+		sc, serr := p.ParseScope(c.text)
+		for name, got := range map[string]struct {
+			per Period
+			err error
+		}{"question": {q.Period, qerr}, "scope": {sc.Period, serr}} {
+			if c.wrong != "" {
+				if e, ok := got.err.(*Error); !ok || e.ID != ErrWrongYear || e.Data["year"] != c.wrong {
+					t.Errorf("%s %q: %v; want ErrWrongYear %s", name, c.text, got.err, c.wrong)
+				}
+				continue
+			}
+			if got.err != nil || got.per != c.want {
+				t.Errorf("%s %q = %+v, %v; want %+v", name, c.text, got.per, got.err, c.want)
+			}
+		}
+	}
+	if _, err := p.ParseScope("/tongquan 2023"); err == nil || err.(*Error).ID != ErrWrongYear {
+		t.Errorf("ParseScope(/tongquan 2023) = %v", err)
+	}
+}
