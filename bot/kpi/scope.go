@@ -179,6 +179,9 @@ func (p *Plan) placeNames() []placeName {
 // Hựu Thạnh").
 func (p *Plan) strayPlace(src string, toks []token, used []bool, names bool) error {
 	all := p.placeNames()
+	// Capitals say a name only where the rest is written in lower case:
+	// "Xuất Khẩu Từng Tháng" capitalises every word, names none.
+	names = names && !p.capitalisesFreely(toks, used, all)
 	for i := 0; i < len(toks); i++ {
 		if used[i] {
 			continue
@@ -230,9 +233,10 @@ func placeIn(run []token, all []placeName, loose bool) (from, to int, near strin
 			}
 		}
 	}
+	vocab := vocabulary(run)
 	for a := 0; a < len(run); a++ {
 		c := a
-		for c < len(run) && isName(run[c]) {
+		for c < len(run) && isName(run[c]) && !vocab[c] {
 			c++
 		}
 		if c-a >= 2 {
@@ -240,6 +244,67 @@ func placeIn(run []token, all []placeName, loose bool) (from, to int, near strin
 		}
 	}
 	return 0, 0, "", false
+}
+
+// askingWords are the phrases a question is made of besides indicators,
+// places and periods: capitalised, they are still no place's name.
+var askingWords = func() []phrase {
+	var out []phrase
+	for _, phs := range [][]phrase{questionFillers, commandWords, projectionPhrases, monthlyPhrases, rankingPhrases, notSubjects,
+		samePeriodAfter, prevPeriodAfter, periodWords} {
+		out = append(out, phs...)
+	}
+	return out
+}()
+
+// periodWords are words of periods that ParsePeriod may leave when it
+// cannot read them ("Quý Một").
+var periodWords = sortedPhrases("tháng", "quý", "năm", "tuần", "ngày", "kỳ", "một", "hai", "ba", "bốn", "năm nay",
+	"năm trước", "tháng này", "quý này", "month", "quarter", "year", "week")
+
+// vocabulary marks the tokens of run that are question words.
+func vocabulary(run []token) []bool {
+	out := make([]bool, len(run))
+	for i := range run {
+		for _, ph := range askingWords {
+			if matchWords(run, i, ph) {
+				for k := i; k < i+len(ph.words); k++ {
+					out[k] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// capitalisesFreely reports whether the text capitalises words that name
+// nothing: a word after the first, read already (an indicator's, a filler),
+// written with a capital and not part of a unit's, group's or province's
+// name.
+func (p *Plan) capitalisesFreely(toks []token, used []bool, all []placeName) bool {
+	named := make([]bool, len(toks))
+	mark := func(phs []phrase) {
+		for _, ph := range phs {
+			for i := range toks {
+				if matchWords(toks, i, ph) {
+					for k := i; k < i+len(ph.words); k++ {
+						named[k] = true
+					}
+				}
+			}
+		}
+	}
+	for _, n := range all {
+		mark(n.phr)
+	}
+	mark(p.provincePhrase())
+	mark(unitPrefixes)
+	for i := 1; i < len(toks); i++ {
+		if used[i] && toks[i].title && !named[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // isName reports whether t is a capitalised word of letters ("Hòa", not
