@@ -95,6 +95,9 @@ type App struct {
 	// Confirmed, when set, is told how many figures each confirmation
 	// stored (metrics).
 	Confirmed func(n int)
+
+	// answers are the answers kept per data version (answers.go).
+	answers answerCache
 }
 
 // session is one request with who made it and in which language to answer.

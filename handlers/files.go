@@ -247,11 +247,15 @@ func (s *session) template(ctx context.Context, args string) error {
 		return err
 	}
 	if unit == nil {
-		u, _, _, ok := s.Plan.MatchUnit(args)
-		if !ok {
+		// A unit misspelt is refused with the units meant (scope.go).
+		sc, err := s.Plan.ParseScope(args)
+		if err != nil && wrongYear(err) == 0 {
+			return err
+		}
+		if len(sc.Units) == 0 {
 			return s.reply(ctx, s.t("TemplateNeedUnit"))
 		}
-		unit = u
+		unit = sc.Units[0]
 	}
 	per, ok := s.defaultMonth()
 	if !ok {

@@ -13,6 +13,11 @@ import (
 
 // progress answers "tiến độ xuất khẩu [Bến Lức] [quý 1]".
 func (s *session) progress(ctx context.Context, args string) error {
+	// The same question at the same data version: the answer kept (answers.go).
+	kept, key, version, hit := s.kept("q", args, false)
+	if hit {
+		return s.reply(ctx, kept)
+	}
 	q, err := s.Plan.ParseQuestion(args)
 	if switched, serr := s.switchYear(ctx, wrongYear(err)); serr != nil {
 		return serr
@@ -58,9 +63,13 @@ func (s *session) progress(ctx context.Context, args string) error {
 		x.province = kpi.Compute(s.Plan, q.Indicator, reports, kpi.Filter{Period: q.Period}, s.now())
 		switch aspect { // compare.go
 		case kpi.AspectMonthly:
-			return s.reply(ctx, s.monthByMonth(q, reports, x.last))
+			text := s.monthByMonth(q, reports, x.last)
+			s.keep(key, version, text)
+			return s.reply(ctx, text)
 		case kpi.AspectRanking:
-			return s.reply(ctx, s.ranking(q, x.province))
+			text := s.ranking(q, x.province)
+			s.keep(key, version, text)
+			return s.reply(ctx, text)
 		}
 	}
 	// "xuất khẩu Bến Lức và Cần Đước": one answer per unit named, in one
@@ -90,7 +99,9 @@ func (s *session) progress(ctx context.Context, args string) error {
 		}
 		parts = append(parts, text)
 	}
-	return s.reply(ctx, s.definitionHead(q.Indicator, args)+strings.Join(parts, "\n\n"))
+	answer := s.definitionHead(q.Indicator, args) + strings.Join(parts, "\n\n")
+	s.keep(key, version, answer)
+	return s.reply(ctx, answer)
 }
 
 // answerExtras is what a cumulative answer needs beyond its own progress:
@@ -307,6 +318,11 @@ func (s *session) unitNames(us []*kpi.Unit) string {
 // "/tongquan [đơn vị] [năm 2022]". A unit, group, year or indicator named is
 // honoured or refused (scope.go), never dropped.
 func (s *session) overview(ctx context.Context, args string) error {
+	// It says the time to the minute: kept for that minute (answers.go).
+	kept, key, version, hit := s.kept("o", args, true)
+	if hit {
+		return s.reply(ctx, kept)
+	}
 	sc, err := s.Plan.ParseScope(args)
 	if switched, serr := s.switchYear(ctx, wrongYear(err)); serr != nil {
 		return serr
@@ -336,13 +352,17 @@ func (s *session) overview(ctx context.Context, args string) error {
 		for i, u := range sc.Units {
 			parts[i] = s.unitOverview(u, figs.Official) // compare.go
 		}
-		return s.reply(ctx, strings.Join(parts, "\n\n"))
+		answer := strings.Join(parts, "\n\n")
+		s.keep(key, version, answer)
+		return s.reply(ctx, answer)
 	}
 	last, err := s.lastYear(ctx, ids)
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, s.renderOverview(s.Plan, s.lang, figs.Official, figs.Awaiting, false, last))
+	answer := s.renderOverview(s.Plan, s.lang, figs.Official, figs.Awaiting, false, last)
+	s.keep(key, version, answer)
+	return s.reply(ctx, answer)
 }
 
 // renderOverview renders every indicator's progress in lang from all

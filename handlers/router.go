@@ -243,7 +243,7 @@ func (s *session) text(ctx context.Context) error {
 	// private chat, from someone who may report; where it could be either,
 	// the user says which. Nothing with a figure in it is dropped unsaid.
 	if !s.IsGroup() && s.known {
-		intent := s.Plan.Intent(text, s.lang)
+		intent := s.intent(text)
 		switch {
 		case intent == kpi.IntentQuestion:
 		case !s.user.Role.AtLeast(access.Reporter):

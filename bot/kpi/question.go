@@ -207,6 +207,10 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 		if err := p.strayPlace(rest, toks, used, namesNoItems(q.Indicator)); err != nil {
 			return Question{}, err
 		}
+		// A year on its own is read, not dropped ("xuất khẩu 2023").
+		if q.Period, err = p.strayYear(toks, used, q.Period, !q.Period.IsZero()); err != nil {
+			return Question{}, err
+		}
 	}
 	if len(q.Units) > 0 {
 		q.Unit = q.Units[0]

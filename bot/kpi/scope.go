@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -106,6 +107,12 @@ func (p *Plan) ParseScope(text string) (Scope, error) {
 	if err := p.strayPlace(rest, toks, used, sc.Indicator == nil || namesNoItems(sc.Indicator)); err != nil {
 		return Scope{}, err
 	}
+	per, err = p.strayYear(toks, used, sc.Period, sc.HasPeriod)
+	if err != nil {
+		return Scope{}, err
+	}
+	sc.HasPeriod = sc.HasPeriod || per != sc.Period
+	sc.Period = per
 	return sc, nil
 }
 
@@ -172,6 +179,9 @@ func (p *Plan) placeNames() []placeName {
 // Hựu Thạnh").
 func (p *Plan) strayPlace(src string, toks []token, used []bool, names bool) error {
 	all := p.placeNames()
+	// Capitals say a name only where the rest is written in lower case:
+	// "Xuất Khẩu Từng Tháng" capitalises every word, names none.
+	names = names && !p.capitalisesFreely(toks, used, all)
 	for i := 0; i < len(toks); i++ {
 		if used[i] {
 			continue
@@ -223,9 +233,10 @@ func placeIn(run []token, all []placeName, loose bool) (from, to int, near strin
 			}
 		}
 	}
+	vocab := vocabulary(run)
 	for a := 0; a < len(run); a++ {
 		c := a
-		for c < len(run) && isName(run[c]) {
+		for c < len(run) && isName(run[c]) && !vocab[c] {
 			c++
 		}
 		if c-a >= 2 {
@@ -233,6 +244,67 @@ func placeIn(run []token, all []placeName, loose bool) (from, to int, near strin
 		}
 	}
 	return 0, 0, "", false
+}
+
+// askingWords are the phrases a question is made of besides indicators,
+// places and periods: capitalised, they are still no place's name.
+var askingWords = func() []phrase {
+	var out []phrase
+	for _, phs := range [][]phrase{questionFillers, commandWords, projectionPhrases, monthlyPhrases, rankingPhrases, notSubjects,
+		samePeriodAfter, prevPeriodAfter, periodWords} {
+		out = append(out, phs...)
+	}
+	return out
+}()
+
+// periodWords are words of periods that ParsePeriod may leave when it
+// cannot read them ("Quý Một").
+var periodWords = sortedPhrases("tháng", "quý", "năm", "tuần", "ngày", "kỳ", "một", "hai", "ba", "bốn", "năm nay",
+	"năm trước", "tháng này", "quý này", "month", "quarter", "year", "week")
+
+// vocabulary marks the tokens of run that are question words.
+func vocabulary(run []token) []bool {
+	out := make([]bool, len(run))
+	for i := range run {
+		for _, ph := range askingWords {
+			if matchWords(run, i, ph) {
+				for k := i; k < i+len(ph.words); k++ {
+					out[k] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// capitalisesFreely reports whether the text capitalises words that name
+// nothing: a word after the first, read already (an indicator's, a filler),
+// written with a capital and not part of a unit's, group's or province's
+// name.
+func (p *Plan) capitalisesFreely(toks []token, used []bool, all []placeName) bool {
+	named := make([]bool, len(toks))
+	mark := func(phs []phrase) {
+		for _, ph := range phs {
+			for i := range toks {
+				if matchWords(toks, i, ph) {
+					for k := i; k < i+len(ph.words); k++ {
+						named[k] = true
+					}
+				}
+			}
+		}
+	}
+	for _, n := range all {
+		mark(n.phr)
+	}
+	mark(p.provincePhrase())
+	mark(unitPrefixes)
+	for i := 1; i < len(toks); i++ {
+		if used[i] && toks[i].title && !named[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // isName reports whether t is a capitalised word of letters ("Hòa", not
@@ -355,6 +427,30 @@ func (p *Plan) Place(id string) (short string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// strayYear reads a year left over on its own ("xuất khẩu 2023",
+// "/tongquan 2022") rather than drop it: with no period found, the plan
+// year's is the whole year; another year, or one that is not the period's
+// ("quý 1 2023"), fails with ErrWrongYear (Data "year", "plan_year"), so
+// that the caller may look for that year's plan.
+func (p *Plan) strayYear(toks []token, used []bool, per Period, found bool) (Period, error) {
+	for i, t := range toks {
+		if used[i] || len(t.text) != 4 {
+			continue
+		}
+		y, err := strconv.Atoi(t.text)
+		if err != nil || y < 2000 || y > 2100 {
+			continue
+		}
+		switch {
+		case y != p.Year || (found && per.Year != 0 && per.Year != y):
+			return per, Fail(ErrWrongYear, "year", t.text, "plan_year", strconv.Itoa(p.Year))
+		case !found:
+			return YearToDate(y, 12), nil
+		}
+	}
+	return per, nil
 }
 
 // sameMarked counts the words of toks found in ph with the same marks.

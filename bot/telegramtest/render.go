@@ -322,6 +322,10 @@ func Render(html string) string {
 	return b.String()
 }
 
+// textEscaper escapes text for canonical, built once: building a Replacer
+// for every piece of text was a good part of the double's work per message.
+var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 // canonical is the content of a message as Telegram compares it for "message
 // is not modified": the visible text plus its formatting, independent of how
 // the source spelled entities or whether parse_mode was set for plain text.
@@ -330,7 +334,7 @@ func canonical(toks []htmlToken) string {
 	for _, t := range toks {
 		switch t.kind {
 		case tokText:
-			b.WriteString(strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(t.text))
+			b.WriteString(textEscaper.Replace(t.text))
 		case tokStart:
 			b.WriteString("<" + t.name)
 			for _, k := range slices.Sorted(maps.Keys(t.attrs)) {

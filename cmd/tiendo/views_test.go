@@ -8,6 +8,7 @@ import (
 
 	"tiendo/bot"
 	"tiendo/bot/access"
+	"tiendo/bot/kpi"
 	"tiendo/bot/store"
 	"tiendo/bot/telegramtest"
 )
@@ -44,6 +45,10 @@ func TestHistoryOfAnotherYearsPlan(t *testing.T) {
 	mustContain(t, texts(h.say(admin, "/baocao 2031")), "Chưa có kế hoạch năm 2031")
 	mustContain(t, texts(h.say(admin, "/tongquan năm 2022")), "năm 2022", "Kim ngạch xuất khẩu: 0,52 tỉ USD / 6,4 tỉ USD")
 	mustContain(t, texts(h.say(admin, "/tongquan Bến Lức năm 2022")), "Tổng quan — Huyện Bến Lức — năm 2022")
+	// A year on its own, likewise.
+	mustContain(t, texts(h.say(admin, "/tongquan 2022")), "Kim ngạch xuất khẩu: 0,52 tỉ USD / 6,4 tỉ USD")
+	mustContain(t, texts(h.say(admin, "xuất khẩu 2022")), "Kim ngạch xuất khẩu — năm 2022", "0,52 tỉ USD")
+	mustContain(t, texts(h.say(admin, "xuất khẩu 2031")), "Chưa có kế hoạch năm 2031")
 	noRefusals(t, h.api)
 }
 
@@ -62,6 +67,25 @@ func (h *harness) pressLabel(from telegramtest.From, msg telegramtest.Sent, labe
 	}
 	h.t.Fatalf("no %q button on %+v", label, msg.Keyboard)
 	return nil
+}
+
+// pressForFile presses the button labelled label on msg and waits for the
+// file (method: sendPhoto, sendDocument) it brings: the answer to the press
+// comes first, the file once drawn.
+func (h *harness) pressForFile(from telegramtest.From, msg telegramtest.Sent, label, method string) []telegramtest.Sent {
+	h.t.Helper()
+	before := len(h.api.Sent())
+	h.pressLabel(from, msg, label)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for n := before + 1; ; n++ {
+		if _, err := h.api.WaitSent(ctx, n); err != nil {
+			h.t.Fatalf("no %s after pressing %q: %v", method, label, err)
+		}
+		if files := sentFiles(from, h.api.Sent()[before:], method); len(files) > 0 {
+			return files
+		}
+	}
 }
 
 // refusedWith asserts that ask is refused with want and a button labelled
@@ -90,7 +114,7 @@ func (h *harness) refusedWith(from telegramtest.From, ask string, button string,
 // not understand, or the command does not take, is refused with what to
 // write — buttons for the units meant — never answered for the province.
 func TestUnitNamedIsHonouredOrRefused(t *testing.T) {
-	h := start(t, nil, bot.WithClock(june20), bot.WithoutReminders())
+	h := start(t, nil, bot.WithClock(june20), bot.WithoutReminders(), bot.WithoutFloodControl())
 	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
 	h.say(benLuc, "cập nhật xuất khẩu tháng 5/2022: 520 triệu USD")
 	h.press(benLuc, h.lastButtons(benLuc), "ok:")
@@ -107,7 +131,7 @@ func TestUnitNamedIsHonouredOrRefused(t *testing.T) {
 	// province's, with a button for it.
 	msg = h.refusedWith(admin, "/bieudo xuất khẩu Bến Lứcc", "Bến Lức", "Không thấy đơn vị «Bến Lứcc»")
 	msg = h.refusedWith(admin, "/bieudo xuất khẩu Bến Lức", "Cả tỉnh", "/bieudo lập cho cả tỉnh", "không chọn riêng «Bến Lức»")
-	if photos := sentFiles(admin, h.pressLabel(admin, msg, "Cả tỉnh"), "sendPhoto"); len(photos) != 1 || photos[0].Filename != "bieu-do-xuat-khau.png" {
+	if photos := h.pressForFile(admin, msg, "Cả tỉnh", "sendPhoto"); len(photos) != 1 || photos[0].Filename != "bieu-do-xuat-khau.png" {
 		t.Errorf("whole province chart: %+v", photos)
 	}
 	// Through the suggestion's button, the same refusal.
@@ -116,7 +140,7 @@ func TestUnitNamedIsHonouredOrRefused(t *testing.T) {
 
 	// /baocao.
 	msg = h.refusedWith(admin, "/baocao Bến Lức", "Cả tỉnh", "/baocao lập cho cả tỉnh", "«Bến Lức»")
-	if docs := sentFiles(admin, h.pressLabel(admin, msg, "Cả tỉnh"), "sendDocument"); len(docs) != 1 || docs[0].Filename != "bieu-so-lieu-2022-05.xlsx" {
+	if docs := h.pressForFile(admin, msg, "Cả tỉnh", "sendDocument"); len(docs) != 1 || docs[0].Filename != "bieu-so-lieu-2022-05.xlsx" {
 		t.Errorf("whole province table: %+v", docs)
 	}
 	msg = h.refusedWith(admin, "/baocao tháng 5 Cần Đướcc", "Cần Đước", "«Cần Đướcc»")
@@ -141,6 +165,12 @@ func TestUnitNamedIsHonouredOrRefused(t *testing.T) {
 	h.refusedWith(admin, "/hanchot Bến Lứcc", "Bến Lức", "Không thấy đơn vị «Bến Lứcc»")
 	mustContain(t, texts(h.say(admin, "/hanchot Bến Lức")), "/hanchot liệt kê hạn chót của bạn", "«Bến Lức»")
 
+	// /maubaocao for a unit misspelt.
+	msg = h.refusedWith(admin, "/maubaocao Duc Hoaa", "Đức Hòa", "Không thấy đơn vị «Duc Hoaa»")
+	if docs := h.pressForFile(admin, msg, "Đức Hòa", "sendDocument"); len(docs) != 1 || !strings.Contains(docs[0].Filename, "duc-hoa") {
+		t.Errorf("/maubaocao Đức Hòa: %+v", docs)
+	}
+
 	// A unit with no figures and no target of its own is not given the
 	// province's target.
 	got = texts(h.say(admin, "xk can duoc"))
@@ -149,4 +179,54 @@ func TestUnitNamedIsHonouredOrRefused(t *testing.T) {
 		t.Errorf("a unit without figures shows the province's target:\n%s", got)
 	}
 	noRefusals(t, h.api)
+}
+
+// The same question about unchanged figures is a lookup: one Redis command
+// before the answer (the claim, which reads the data version), none to read
+// figures, and the same answer. Any change of the figures, or another day,
+// computes it again.
+func TestRepeatedQuestionIsALookup(t *testing.T) {
+	log := &redisLog{}
+	clk := &clock{t: time.Date(2022, 4, 15, 9, 30, 0, 0, hcm)}
+	h := start(t, nil, bot.WithClock(clk.Now), bot.WithoutReminders(), bot.WithRedisHook(log))
+	viewer := telegramtest.From{UserID: 5200, FirstName: "Viewer", LanguageCode: "vi"}
+	h.addUser(viewer.UserID, access.Viewer, "")
+	h.putExports("long-an-2022", 2022, 3, func(string, int) int64 { return 20 })
+	const q = "tiến độ xuất khẩu"
+	questionCost(t, h, log, viewer, q) // loads the scripts; records the viewer's name (a change)
+	questionCost(t, h, log, viewer, q)
+	first := texts(inChat(viewer, h.api.Messages(viewer.UserID)[len(h.api.Messages(viewer.UserID))-1:]))
+	mustContain(t, first, "0,9 tỉ USD")
+	for _, ask := range []string{q, "  tiến độ   xuất khẩu "} {
+		// The done mark may start before the answer is seen: count both.
+		before, after, _ := questionCost(t, h, log, viewer, ask)
+		all := append(before, after...)
+		if countCmds(all) != 2 || strings.Contains(dump(all), "HGETALL") {
+			t.Errorf("%q again: %d commands; want the claim, then the done mark:\n%s", ask, countCmds(all), dump(all))
+		}
+		msgs := h.api.Messages(viewer.UserID)
+		if got := texts(msgs[len(msgs)-1:]); got != first {
+			t.Errorf("%q again answered\n%s\nwant\n%s", ask, got, first)
+		}
+	}
+	// A figure stored: computed again, with it.
+	r := kpi.Report{Indicator: "xuat-khau", Unit: "ben-luc", Period: kpi.Month(2022, 4), Value: kpi.Amount(100e6 * kpi.AmountScale), By: 1, ByName: "Lan", At: clk.Now()}
+	if _, err := h.store.PutReport(context.Background(), "long-an-2022", r); err != nil {
+		t.Fatal(err)
+	}
+	if before, _, _ := questionCost(t, h, log, viewer, q); !strings.Contains(dump(before), "HGETALL") {
+		t.Errorf("after a change: no figures read before the answer:\n%s", dump(before))
+	}
+	msgs := h.api.Messages(viewer.UserID)
+	mustContain(t, texts(msgs[len(msgs)-1:]), "1 tỉ USD")
+	// Another day: pace and "as of" move, computed again.
+	clk.Set(clk.Now().AddDate(0, 0, 1))
+	if before, _, _ := questionCost(t, h, log, viewer, q); !strings.Contains(dump(before), "HGETALL") {
+		t.Errorf("the next day: no figures read before the answer:\n%s", dump(before))
+	}
+	// Another language is another answer.
+	h.say(viewer, "/ngonngu en")
+	questionCost(t, h, log, viewer, q)
+	msgs = h.api.Messages(viewer.UserID)
+	mustContain(t, texts(msgs[len(msgs)-1:]), "Export turnover", "1 billion USD")
 }

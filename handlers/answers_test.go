@@ -1,0 +1,36 @@
+package handlers
+
+import (
+	"strconv"
+	"testing"
+)
+
+// Answers are served only at the version they were computed at; a newer
+// version forgets the older ones, and an older one never overwrites.
+func TestAnswerCacheVersions(t *testing.T) {
+	var c answerCache
+	if _, ok := c.get(0, "q"); ok {
+		t.Fatal("an empty cache answered")
+	}
+	c.put(3, "q", "three")
+	if v, ok := c.get(3, "q"); !ok || v != "three" {
+		t.Errorf("get(3) = %q, %v", v, ok)
+	}
+	if _, ok := c.get(4, "q"); ok {
+		t.Error("an answer of version 3 served at 4")
+	}
+	c.put(4, "q", "four")
+	c.put(3, "q", "late three") // computed before the change, finished after
+	if v, ok := c.get(4, "q"); !ok || v != "four" {
+		t.Errorf("get(4) = %q, %v", v, ok)
+	}
+	if _, ok := c.get(3, "q"); ok {
+		t.Error("version 3 still served after 4")
+	}
+	for i := range maxAnswers + 1 {
+		c.put(4, strconv.Itoa(i), "x")
+	}
+	if n := len(c.m); n > maxAnswers {
+		t.Errorf("%d answers kept, want at most %d", n, maxAnswers)
+	}
+}
