@@ -160,3 +160,22 @@ func TestQuestionGrowthOfAnother(t *testing.T) {
 		}
 	}
 }
+
+// A definition question written as a title, every word capitalised, is
+// still a definition question: its other words are the article's.
+func TestDefinitionTitles(t *testing.T) {
+	p := DefaultPlan()
+	for text, want := range map[string]string{
+		"GRDP Là Gì? Giải Mã Ý Nghĩa và Phương Pháp Tính Tổng Sản Phẩm Trên Địa Bàn": "grdp",
+		"Chỉ Số Sản Xuất Công Nghiệp (Index Of Industrial Production - IIP) Là Gì?":  "iip",
+		"Cụm Công Nghiệp (Industrial Cluster) Là Gì?":                                "cum-cong-nghiep",
+	} {
+		q, err := p.ParseQuestion(text)
+		if err != nil || q.Indicator.ID != want || !AsksDefinition(text) {
+			t.Errorf("ParseQuestion(%q) = %v, %v; want a definition of %s", text, q.Indicator, err, want)
+		}
+	}
+	if _, err := p.ParseQuestion("GRDP Hà Nội là gì"); err == nil {
+		t.Errorf("a definition question naming another province is answered")
+	}
+}
