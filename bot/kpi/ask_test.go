@@ -1,6 +1,9 @@
 package kpi
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestReadSmallTalk(t *testing.T) {
 	for _, tc := range []struct {
@@ -177,5 +180,18 @@ func TestDefinitionTitles(t *testing.T) {
 	}
 	if _, err := p.ParseQuestion("GRDP Hà Nội là gì"); err == nil {
 		t.Errorf("a definition question naming another province is answered")
+	}
+}
+
+// A plan file's definition is bounded like its other texts.
+func TestPlanDefinitionBounded(t *testing.T) {
+	line := `definition_source = "Nghị định 68/2017/NĐ-CP về quản lý, phát triển cụm công nghiệp, Điều 2"`
+	if !strings.Contains(string(longAn2022), line) {
+		t.Fatal("the plan's cluster definition_source moved; update the test")
+	}
+	src := strings.Replace(string(longAn2022), line, `definition_source = "`+strings.Repeat("x", maxDefinition+1)+`"`, 1)
+	_, err := ParsePlan("long.toml", []byte(src))
+	if err == nil || !strings.Contains(err.Error(), "definition_source") || !strings.Contains(err.Error(), "at most 1000 characters") {
+		t.Fatalf("ParsePlan of a 1001-character definition_source: %v", err)
 	}
 }
