@@ -195,3 +195,25 @@ func TestPlanDefinitionBounded(t *testing.T) {
 		t.Fatalf("ParsePlan of a 1001-character definition_source: %v", err)
 	}
 }
+
+// Typed without marks, the questions of issue 16 come to the same.
+func TestQuestionsWithoutMarks(t *testing.T) {
+	p := DefaultPlan()
+	for text, want := range map[string]string{
+		"iip la gi":          "define:iip",
+		"cach tinh iip":      "define:iip",
+		"grdp gom nhung gi":  "define:grdp",
+		"cam on ban nhieu":   "thanks",
+		"xin chao":           "hello",
+		"xuat khau ca nuoc":  "other-place",
+		"xuat khau nam 2025": "other-year",
+		"tay ninh tang truong grdp 9 thang bao nhieu": "other-place",
+		"thue suat hang xuat khau":                    "off-topic",
+		"muc ban le gia dien":                         "off-topic",
+		"nhap khau nhieu hon xuat khau goi la gi":     "off-topic",
+	} {
+		if got := questionOutcome(p, text); got != want {
+			t.Errorf("%q: %s; want %s", text, got, want)
+		}
+	}
+}
