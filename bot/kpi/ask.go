@@ -103,7 +103,7 @@ func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 // typed without them they still match, typed with other marks they do not.
 var offTopicPhrases = sortedPhrases(
 	"thuế", "thuế suất", "giá", "tiền điện", "hóa đơn", "lãi suất", "tỷ giá", "tỉ giá",
-	"thủ tục", "hồ sơ", "giấy phép", "quy định", "nghị định", "thông tư", "chính sách",
+	"thủ tục", "quy trình", "hồ sơ", "giấy phép", "quy định", "nghị định", "thông tư", "chính sách",
 	"điều kiện", "mặt hàng", "thị trường", "doanh nghiệp nào", "nhập siêu", "xuất siêu",
 	"cán cân", "thặng dư", "thâm hụt", "gọi là gì", "gọi là", "lao động", "việc làm",
 	"tax", "taxes", "tariff", "tariffs", "duty", "duties", "price", "prices", "exchange rate",

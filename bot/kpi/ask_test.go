@@ -1,6 +1,9 @@
 package kpi
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestReadSmallTalk(t *testing.T) {
 	for _, tc := range []struct {
@@ -157,6 +160,60 @@ func TestQuestionGrowthOfAnother(t *testing.T) {
 		q, err := p.ParseQuestion(text)
 		if err != nil || q.Indicator.ID != want {
 			t.Errorf("ParseQuestion(%q) = %v, %v; want %s", text, q.Indicator, err, want)
+		}
+	}
+}
+
+// A definition question written as a title, every word capitalised, is
+// still a definition question: its other words are the article's.
+func TestDefinitionTitles(t *testing.T) {
+	p := DefaultPlan()
+	for text, want := range map[string]string{
+		"GRDP Là Gì? Giải Mã Ý Nghĩa và Phương Pháp Tính Tổng Sản Phẩm Trên Địa Bàn": "grdp",
+		"Chỉ Số Sản Xuất Công Nghiệp (Index Of Industrial Production - IIP) Là Gì?":  "iip",
+		"Cụm Công Nghiệp (Industrial Cluster) Là Gì?":                                "cum-cong-nghiep",
+	} {
+		q, err := p.ParseQuestion(text)
+		if err != nil || q.Indicator.ID != want || !AsksDefinition(text) {
+			t.Errorf("ParseQuestion(%q) = %v, %v; want a definition of %s", text, q.Indicator, err, want)
+		}
+	}
+	if _, err := p.ParseQuestion("GRDP Hà Nội là gì"); err == nil {
+		t.Errorf("a definition question naming another province is answered")
+	}
+}
+
+// A plan file's definition is bounded like its other texts.
+func TestPlanDefinitionBounded(t *testing.T) {
+	line := `definition_source = "Nghị định 68/2017/NĐ-CP về quản lý, phát triển cụm công nghiệp, Điều 2"`
+	if !strings.Contains(string(longAn2022), line) {
+		t.Fatal("the plan's cluster definition_source moved; update the test")
+	}
+	src := strings.Replace(string(longAn2022), line, `definition_source = "`+strings.Repeat("x", maxDefinition+1)+`"`, 1)
+	_, err := ParsePlan("long.toml", []byte(src))
+	if err == nil || !strings.Contains(err.Error(), "definition_source") || !strings.Contains(err.Error(), "at most 1000 characters") {
+		t.Fatalf("ParsePlan of a 1001-character definition_source: %v", err)
+	}
+}
+
+// Typed without marks, the questions of issue 16 come to the same.
+func TestQuestionsWithoutMarks(t *testing.T) {
+	p := DefaultPlan()
+	for text, want := range map[string]string{
+		"iip la gi":          "define:iip",
+		"cach tinh iip":      "define:iip",
+		"grdp gom nhung gi":  "define:grdp",
+		"cam on ban nhieu":   "thanks",
+		"xin chao":           "hello",
+		"xuat khau ca nuoc":  "other-place",
+		"xuat khau nam 2025": "other-year",
+		"tay ninh tang truong grdp 9 thang bao nhieu": "other-place",
+		"thue suat hang xuat khau":                    "off-topic",
+		"muc ban le gia dien":                         "off-topic",
+		"nhap khau nhieu hon xuat khau goi la gi":     "off-topic",
+	} {
+		if got := questionOutcome(p, text); got != want {
+			t.Errorf("%q: %s; want %s", text, got, want)
 		}
 	}
 }

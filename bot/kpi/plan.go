@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 )
@@ -181,6 +182,10 @@ func (ind *Indicator) Note(lang string) string {
 	return ind.NoteVI
 }
 
+// maxDefinition bounds each of an indicator's definition fields, in
+// characters: a definition is two or three sentences.
+const maxDefinition = 1000
+
 // Definition returns what the indicator measures in lang, falling back to
 // the Vietnamese when no English one is written; "" when the plan has none.
 func (ind *Indicator) Definition(lang string) string {
@@ -323,6 +328,12 @@ func ParsePlan(name string, data []byte) (*Plan, error) {
 	for i := range p.Indicators {
 		ind := &p.Indicators[i]
 		place := fmt.Sprintf("indicators[%d] (%s)", i, ind.ID)
+		for _, f := range [...]struct{ key, text string }{{"definition_vi", ind.DefinitionVI},
+			{"definition_en", ind.DefinitionEN}, {"definition_source", ind.DefinitionSource}} {
+			if n := utf8.RuneCountInString(f.text); n > maxDefinition {
+				bad(place+"."+f.key, "at most %d characters, not %d", maxDefinition, n)
+			}
+		}
 		switch {
 		case ind.ID == "":
 			bad(place+".id", "missing")

@@ -177,6 +177,16 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 			}
 		}
 	}
+	// "GRDP Là Gì? Giải Mã Ý Nghĩa và Phương Pháp Tính …": the other words
+	// of a definition question are the article's, not a place's name; only
+	// another province among them still counts.
+	if found && AsksDefinition(body) {
+		for i := range toks {
+			if !used[i] && p.otherPlace(toks, i) == 0 {
+				used[i] = true
+			}
+		}
+	}
 	// "thuế suất hàng xuất khẩu", "mức bán lẻ giá điện": the indicator's
 	// words, but a question about something else.
 	if from, to, ok := offTopic(toks, named); found && ok {

@@ -97,3 +97,17 @@ func TestOffTopicQuestions(t *testing.T) {
 		mustNotContain(t, got, "Kim ngạch xuất khẩu —", "Kim ngạch nhập khẩu —", "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ —")
 	}
 }
+
+// The same in English.
+func TestQuestionsNotAboutTheFiguresInEnglish(t *testing.T) {
+	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
+	h.addUser(english.UserID, access.Viewer, "")
+	got := texts(h.say(english, "exports of Vietnam in Q2"))
+	mustContain(t, got, "This bot keeps the figures of Long An; those of “Vietnam” are not here")
+	got = texts(h.press(english, h.lastButtonsFor(english, "rq:"), "rq:"))
+	mustContain(t, got, "Export turnover —", "Q2 2022")
+
+	got = texts(h.say(english, "export tax rate"))
+	mustContain(t, got, "“tax” is not one of the plan's indicators", "The plan's indicators: Economic growth (GRDP)")
+	mustNotContain(t, got, "Export turnover —")
+}
