@@ -82,3 +82,18 @@ func TestReportDocumentArrives(t *testing.T) {
 	mustContain(t, docs[0].Plain(), "The report for May 2022 as a Word document")
 	mustContain(t, docxText(t, docs[0].Data), "Kim ngạch xuất khẩu tháng 5/2022")
 }
+
+// One unit of fifteen has reported exports, far under the pace: /tongquan
+// does not call the province behind, it says too few have reported, as the
+// overview chart does.
+func TestOverviewWithTooFewUnitsIsNotBehind(t *testing.T) {
+	h := start(t, nil, bot.WithClock(june20), bot.WithoutReminders())
+	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
+	h.say(benLuc, "cập nhật xuất khẩu tháng 5/2022: 520 triệu USD")
+	h.press(benLuc, h.lastButtons(benLuc), "ok:")
+	got := texts(h.say(admin, "/tongquan"))
+	mustContain(t, got, "chưa đủ số liệu để đánh giá: 1/15 đơn vị đã báo cáo", "Không có chỉ tiêu nào chậm tiến độ")
+	if strings.Contains(got, "⚠️ Kim ngạch xuất khẩu") {
+		t.Errorf("exports marked behind on one unit's figure:\n%s", got)
+	}
+}
