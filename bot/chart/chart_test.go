@@ -98,12 +98,17 @@ var june10 = time.Date(2022, 6, 10, 9, 0, 0, 0, zone)
 // its size, and that it is a picture and not a blank page.
 func checkPicture(t *testing.T, data []byte) image.Image {
 	t.Helper()
+	return checkPictureSized(t, data, Width, Height)
+}
+
+func checkPictureSized(t *testing.T, data []byte, w, h int) image.Image {
+	t.Helper()
 	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("not a PNG: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != Width || b.Dy() != Height {
-		t.Fatalf("size %dx%d, want %dx%d", b.Dx(), b.Dy(), Width, Height)
+	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+		t.Fatalf("size %dx%d, want %dx%d", b.Dx(), b.Dy(), w, h)
 	}
 	inked, colours := 0, map[[3]uint32]bool{}
 	b := img.Bounds()
@@ -287,8 +292,10 @@ func TestFontCoversVietnamese(t *testing.T) {
 			labels = append(labels, "⚠ "+b.Name, b.Label)
 		}
 		for _, id := range []string{"ChartTitleOverview", "ChartPaceTick", "ChartAxisMonth", "ChartLegendMonth", "ChartLegendCumulative",
-			"ChartLegendTarget", "ChartLegendPace", "ChartTitleCumulative", "ChartMonthTick"} {
-			labels = append(labels, tr(id, "Year", 2022, "Date", "10/06/2022", "Name", p.Indicators[0].Name(lang), "Month", 12))
+			"ChartLegendTarget", "ChartLegendPace", "ChartTitleCumulative", "ChartMonthTick", "ChartAsOf", "ChartMissing", "ChartComplete",
+			"ChartNoneReported", "ChartLegendProvisional", "ChartTooFew", "ChartTitleRanking", "ChartRankingNone"} {
+			labels = append(labels, tr(id, "Year", 2022, "Date", "10/06/2022", "Name", p.Indicators[0].Name(lang), "Month", 12,
+				"Missing", 14, "Total", 15, "Period", "tháng 5/2022", "Reported", 1, "Count", 3)+" · ")
 		}
 		for _, s := range labels {
 			for _, r := range norm.NFC.String(s) {
@@ -333,5 +340,26 @@ func BenchmarkBlankPicture(b *testing.B) {
 		if _, err := renderPNG(func(draw.Canvas) {}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRankingChart: the province's units ranked, the picture in the README.
+func TestRankingChart(t *testing.T) {
+	p := kpi.DefaultPlan()
+	r := Ranking{Plan: p, Indicator: p.Indicator("xuat-khau"), Reports: sampleReports()["xuat-khau"], Now: june10, Lang: "vi", T: textIn(t, "vi")}
+	rows := r.Rows()
+	if len(rows) != 15 || rows[0].Rank != 1 || !rows[8].HasData || rows[9].HasData {
+		t.Fatalf("rows = %+v", rows)
+	}
+	data, err := r.PNG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	look(t, "ranking", data)
+	if got := r.Caption(); got != "📊 Xếp hạng Kim ngạch xuất khẩu, lũy kế 5 tháng 2022: 9/15 đơn vị có số liệu." {
+		t.Errorf("caption = %q", got)
+	}
+	if os.Getenv("TIENDO_UPDATE_DOCS") != "" {
+		_ = os.WriteFile(filepath.Join("..", "..", "docs", "chart-xep-hang.png"), data, 0o644)
 	}
 }

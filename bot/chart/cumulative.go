@@ -95,6 +95,9 @@ var colMonthLight = color.RGBA{0xE3, 0xEE, 0xF8, 0xFF}
 // colSubtitle is the date and completeness line: quieter than the title.
 var colSubtitle = color.RGBA{0x44, 0x44, 0x44, 0xFF}
 
+// colStripe shades every other row of a long list.
+var colStripe = color.RGBA{0xF3, 0xF5, 0xF8, 0xFF}
+
 // barWidth is a month's bar.
 var barWidth = vg.Points(26)
 
