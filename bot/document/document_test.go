@@ -209,6 +209,12 @@ func TestDocumentLayout(t *testing.T) {
 	if w, h := mm("w:pgSz w:w"), mm("w:h"); math.Abs(w-210) > 0.5 || math.Abs(h-297) > 0.5 {
 		t.Errorf("page %.0f×%.0f mm, want A4", w, h)
 	}
+	// The page number at the top from the second page: a PAGE field in
+	// the header, none on the first page.
+	if h := string(ps["word/header1.xml"]); !strings.Contains(h, " PAGE ") || !strings.Contains(doc, "<w:titlePg/>") ||
+		!strings.Contains(doc, `<w:headerReference w:type="default"`) {
+		t.Errorf("no page number from page 2: header %q", h)
+	}
 	styles := string(ps["word/styles.xml"])
 	if !strings.Contains(styles, `w:ascii="Times New Roman"`) || !strings.Contains(styles, `<w:sz w:val="28"/>`) {
 		t.Errorf("not Times New Roman 14: %s", styles)
