@@ -125,11 +125,12 @@ func (r run) xml(b *strings.Builder) {
 	if r.italic {
 		b.WriteString("<w:i/><w:iCs/>")
 	}
-	if r.underline {
-		b.WriteString(`<w:u w:val="single"/>`)
-	}
+	// The schema's order: sz before u (Word refuses a file out of order).
 	if r.size > 0 {
 		fmt.Fprintf(b, `<w:sz w:val="%d"/><w:szCs w:val="%d"/>`, r.size, r.size)
+	}
+	if r.underline {
+		b.WriteString(`<w:u w:val="single"/>`)
 	}
 	b.WriteString("</w:rPr>")
 	switch {
@@ -174,7 +175,8 @@ func (p para) xml(b *strings.Builder) {
 }
 
 func (t table) xml(b *strings.Builder) {
-	b.WriteString(`<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>`)
+	// The schema's order: tblW, jc, tblBorders, tblLayout, tblCellMar.
+	b.WriteString(`<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>`)
 	if t.borders {
 		b.WriteString(`<w:tblBorders>`)
 		for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
@@ -182,7 +184,7 @@ func (t table) xml(b *strings.Builder) {
 		}
 		b.WriteString(`</w:tblBorders>`)
 	}
-	b.WriteString(`<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>`)
+	b.WriteString(`<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>`)
 	for _, w := range t.widths {
 		fmt.Fprintf(b, `<w:gridCol w:w="%d"/>`, w)
 	}
