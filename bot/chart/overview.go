@@ -100,17 +100,6 @@ func (o Overview) Bars() []Bar {
 	return out
 }
 
-// Behind counts the indicators behind pace, judged so.
-func (o Overview) Behind() int {
-	n := 0
-	for _, b := range o.Bars() {
-		if b.Behind {
-			n++
-		}
-	}
-	return n
-}
-
 // Caption says in one line what the overview shows, and how many
 // indicators have too few figures to be judged.
 func (o Overview) Caption() string {
