@@ -147,10 +147,8 @@ func (s *session) chart(ctx context.Context, args string) error {
 		return err
 	}
 	var ind *kpi.Indicator
-	var q kpi.Question
 	if rest != "" {
-		var err error
-		q, err = s.Plan.ParseQuestion(rest)
+		q, err := s.Plan.ParseQuestion(rest)
 		var ke *kpi.Error
 		switch {
 		case errors.As(err, &ke) && ke.ID == "ErrNoIndicator":
@@ -161,6 +159,7 @@ func (s *session) chart(ctx context.Context, args string) error {
 		}
 	}
 	if ind != nil && kpi.AskedAspect(rest) == kpi.AspectRanking {
+		q, _ := s.Plan.ParseQuestion(rest) // read above: only its period is wanted
 		return s.rankingChart(ctx, fs, ind, q.Period)
 	}
 	ids := allIndicators(s.Plan)
