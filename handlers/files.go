@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"html"
+	"image/png"
 	"path"
 	"strconv"
 	"strings"
@@ -185,6 +187,10 @@ func (s *session) chart(ctx context.Context, args string) error {
 			ind = q.Indicator
 		}
 	}
+	if ind != nil && kpi.AskedAspect(rest) == kpi.AspectRanking {
+		q, _ := s.Plan.ParseQuestion(rest) // read above: only its period is wanted
+		return s.rankingChart(ctx, fs, ind, q.Period)
+	}
 	ids := allIndicators(s.Plan)
 	if ind != nil && ind.Kind == kpi.Cumulative {
 		ids = []string{ind.ID}
@@ -210,6 +216,32 @@ func (s *session) chart(ctx context.Context, args string) error {
 		f.Caption = s.t("ChartOnlyCumulative") + "\n" + f.Caption
 	}
 	return fs.SendFile(ctx, s.ChatID, f)
+}
+
+// rankingChart answers "/bieudo xếp hạng xuất khẩu [quý 1]": the units
+// ranked by their figure over the period (the year to date by default), a
+// picture as long as the units need.
+func (s *session) rankingChart(ctx context.Context, fs Files, ind *kpi.Indicator, per kpi.Period) error {
+	if ind.Kind != kpi.Cumulative {
+		return s.reply(ctx, s.t("ChartRankingOnlyCumulative"))
+	}
+	figs, err := s.Store.Figures(ctx, s.Plan.ID, []string{ind.ID})
+	if err != nil {
+		return err
+	}
+	r := chart.Ranking{Plan: s.Plan, Indicator: ind, Reports: figs.Official[ind.ID], Period: per, Now: s.now(), Lang: s.lang, T: s.plain}
+	data, err := r.PNG()
+	if err != nil {
+		return err
+	}
+	// Telegram refuses a photo whose width and height add up to more than
+	// 10,000 pixels: a ranking that long goes as a document.
+	photo := true
+	if cfg, err := png.DecodeConfig(bytes.NewReader(data)); err == nil && cfg.Width+cfg.Height > 10_000 {
+		photo = false
+	}
+	return fs.SendFile(ctx, s.ChatID, File{Name: s.plain("ChartFile", "ID", "xep-hang-"+ind.ID) + ".png", Data: data,
+		Caption: html.EscapeString(r.Caption()), Photo: photo})
 }
 
 // overviewChart is the overview as a photo with its caption.

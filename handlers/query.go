@@ -378,14 +378,20 @@ func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[stri
 	for i := range plan.Indicators {
 		ind := &plan.Indicators[i]
 		p := kpi.Compute(plan, ind, all[ind.ID], kpi.Filter{}, now)
-		mark := "▫️"
+		// Behind pace only when enough units have reported to say so
+		// (kpi.Progress.Judged), as the overview chart says it.
+		mark, judged := "▫️", p.Judged(plan)
 		switch {
-		case p.Behind:
+		case p.Behind && judged:
 			mark = "⚠️"
-		case p.HasData:
+		case p.HasData && judged:
 			mark = "✅"
 		}
 		line := t("OverviewLine", "Mark", mark, "Name", ind.Name(lang), "Summary", locales.HTML(a.summary(lang, ind, p)))
+		if p.HasData && !judged {
+			reported, total := p.Coverage(plan)
+			line += " " + t("OverviewTooFew", "Reported", reported, "Total", total)
+		}
 		if len(p.Provisional()) > 0 {
 			line += " " + t("SummaryProvisional")
 		}
@@ -398,10 +404,10 @@ func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[stri
 		if aw := awaiting[ind.ID]; len(aw) > 0 { // approval.go
 			line += " " + a.awaitingSummary(lang, ind, all[ind.ID], aw, now)
 		}
-		if p.Behind {
+		if p.Behind && judged {
 			behind++
 		}
-		if p.Behind && behindFirst {
+		if p.Behind && judged && behindFirst {
 			behindLines = append(behindLines, line)
 		} else {
 			otherLines = append(otherLines, line)

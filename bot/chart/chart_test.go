@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/text/unicode/norm"
 	"gonum.org/v1/plot/vg/draw"
@@ -36,21 +37,59 @@ func exports() []kpi.Report {
 	var out []kpi.Report
 	for _, u := range []string{"ben-luc", "duc-hoa", "can-giuoc"} {
 		for m := 1; m <= 5; m++ {
+			st := kpi.Official
+			if m == 5 {
+				st = kpi.Estimate // the month's figures are estimates until revised
+			}
 			out = append(out, kpi.Report{Indicator: "xuat-khau", Unit: u, Period: kpi.Month(2022, m),
-				Value: kpi.Amount(int64(150+20*m)*1_000_000) * kpi.AmountScale, At: time.Date(2022, time.Month(m+1), 10, 9, 0, 0, 0, zone)})
+				Value: kpi.Amount(int64(150+20*m)*1_000_000) * kpi.AmountScale, Status: st, At: time.Date(2022, time.Month(m+1), 10, 9, 0, 0, 0, zone)})
 		}
 	}
 	return out
 }
 
 func sampleReports() map[string][]kpi.Report {
+	// Exports from 9 of the 15 units: enough to judge the pace.
+	xk := exports()
+	for _, u := range []string{"tan-an", "kien-tuong", "can-duoc", "chau-thanh", "duc-hue", "thu-thua"} {
+		for m := 1; m <= 5; m++ {
+			xk = append(xk, kpi.Report{Indicator: "xuat-khau", Unit: u, Period: kpi.Month(2022, m),
+				Value: kpi.Amount(int64(40+5*m)*1_000_000) * kpi.AmountScale, At: time.Date(2022, time.Month(m+1), 10, 9, 0, 0, 0, zone)})
+		}
+	}
 	return map[string][]kpi.Report{
-		"xuat-khau": exports(),
-		"iip":       {{Indicator: "iip", Unit: "so-cong-thuong", Period: kpi.Month(2022, 5), Value: 8100, At: time.Date(2022, 6, 5, 0, 0, 0, 0, zone)}},
+		"xuat-khau": xk,
+		// Households below the target: the department reports it alone,
+		// so its one figure is judged, and it is behind.
+		"ho-dung-dien": {{Indicator: "ho-dung-dien", Unit: "so-cong-thuong", Period: kpi.Quarter(2022, 1), Value: 99_900, At: time.Date(2022, 4, 5, 0, 0, 0, 0, zone)}},
+		"iip":          {{Indicator: "iip", Unit: "so-cong-thuong", Period: kpi.Month(2022, 5), Value: 8100, At: time.Date(2022, 6, 5, 0, 0, 0, 0, zone)}},
 		"ban-le": {{Indicator: "ban-le", Unit: "tan-an", Period: kpi.YearToDate(2022, 5), Value: kpi.Amount(20_000_000_000_000) * kpi.AmountScale,
 			At: time.Date(2022, 6, 5, 0, 0, 0, 0, zone)}},
 		"dien-mat-troi": {{Indicator: "dien-mat-troi", Unit: "so-cong-thuong", Item: "nghiem-thu", Date: time.Date(2022, 5, 3, 0, 0, 0, 0, zone)}},
 	}
+}
+
+// look writes a chart as a person sees it, at full size and at a phone's
+// 400 px, to TIENDO_CHART_OUT when it is set.
+func look(t *testing.T, name string, data []byte) {
+	t.Helper()
+	dir := os.Getenv("TIENDO_CHART_OUT")
+	if dir == "" {
+		return
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	small := image.NewRGBA(image.Rect(0, 0, 400, b.Dy()*400/b.Dx()))
+	xdraw.CatmullRom.Scale(small, small.Bounds(), img, b, xdraw.Src, nil)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, small); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join(dir, name+".png"), data, 0o644)
+	_ = os.WriteFile(filepath.Join(dir, name+"-400.png"), buf.Bytes(), 0o644)
 }
 
 var june10 = time.Date(2022, 6, 10, 9, 0, 0, 0, zone)
@@ -59,12 +98,17 @@ var june10 = time.Date(2022, 6, 10, 9, 0, 0, 0, zone)
 // its size, and that it is a picture and not a blank page.
 func checkPicture(t *testing.T, data []byte) image.Image {
 	t.Helper()
+	return checkPictureSized(t, data, Width, Height)
+}
+
+func checkPictureSized(t *testing.T, data []byte, w, h int) image.Image {
+	t.Helper()
 	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("not a PNG: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != Width || b.Dy() != Height {
-		t.Fatalf("size %dx%d, want %dx%d", b.Dx(), b.Dy(), Width, Height)
+	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+		t.Fatalf("size %dx%d, want %dx%d", b.Dx(), b.Dy(), w, h)
 	}
 	inked, colours := 0, map[[3]uint32]bool{}
 	b := img.Bounds()
@@ -113,6 +157,7 @@ func TestCumulativeChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	look(t, "cumulative", data)
 	img := checkPicture(t, data)
 	// The title is drawn at the top centre.
 	if ink := inkIn(img, image.Rect(Width/3, 0, 2*Width/3, 60)); ink < 0.02 {
@@ -152,11 +197,16 @@ func TestOverviewChart(t *testing.T) {
 	for _, b := range bars {
 		byID[b.Indicator.ID] = b
 	}
-	if b := byID["xuat-khau"]; b.Behind || b.Pace < 41 || b.Pace > 42 || b.Percent < 49 || b.Percent > 50 {
+	if b := byID["xuat-khau"]; b.Behind || b.TooFew || b.Reported != 9 || b.Pace < 41 || b.Pace > 42 || b.Percent < 74.9 || b.Percent > 75.1 {
 		t.Errorf("exports bar = %+v", b)
 	}
-	if b := byID["ban-le"]; !b.Behind || !strings.HasSuffix(b.Label, "— chậm") {
+	// Retail far behind the pace, but 14 of 15 units have not reported:
+	// not painted "chậm".
+	if b := byID["ban-le"]; b.Behind || !b.TooFew || !strings.HasSuffix(b.Label, "— chưa đủ số liệu (1/15 đơn vị)") {
 		t.Errorf("retail bar = %+v", b)
+	}
+	if b := byID["ho-dung-dien"]; !b.Behind || b.TooFew || !strings.HasSuffix(b.Label, "— chậm") {
+		t.Errorf("households bar = %+v", b)
 	}
 	if b := byID["nhap-khau"]; b.HasData || b.Label != "chưa có số liệu" {
 		t.Errorf("imports bar = %+v", b)
@@ -168,6 +218,7 @@ func TestOverviewChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	look(t, "overview", data)
 	img := checkPicture(t, data)
 	// Retail is behind: its bar is red.
 	red := 0
@@ -183,7 +234,7 @@ func TestOverviewChart(t *testing.T) {
 	if red < 500 {
 		t.Errorf("%d red pixels: the behind-pace indicator is not marked", red)
 	}
-	if got := o.Caption(); got != "📊 Tổng quan 2022: 1/10 chỉ tiêu chậm tiến độ (đánh dấu đỏ)." {
+	if got := o.Caption(); got != "📊 Tổng quan 2022: 1/10 chỉ tiêu chậm tiến độ (đánh dấu đỏ). 1 chỉ tiêu chưa đủ số liệu để đánh giá (dưới một nửa số đơn vị đã báo cáo)." {
 		t.Errorf("caption = %q", got)
 	}
 	if os.Getenv("TIENDO_UPDATE_DOCS") != "" {
@@ -241,8 +292,10 @@ func TestFontCoversVietnamese(t *testing.T) {
 			labels = append(labels, "⚠ "+b.Name, b.Label)
 		}
 		for _, id := range []string{"ChartTitleOverview", "ChartPaceTick", "ChartAxisMonth", "ChartLegendMonth", "ChartLegendCumulative",
-			"ChartLegendTarget", "ChartLegendPace", "ChartTitleCumulative", "ChartMonthTick"} {
-			labels = append(labels, tr(id, "Year", 2022, "Date", "10/06/2022", "Name", p.Indicators[0].Name(lang), "Month", 12))
+			"ChartLegendTarget", "ChartLegendPace", "ChartTitleCumulative", "ChartMonthTick", "ChartAsOf", "ChartMissing", "ChartComplete",
+			"ChartNoneReported", "ChartLegendProvisional", "ChartTooFew", "ChartTitleRanking", "ChartRankingNone"} {
+			labels = append(labels, tr(id, "Year", 2022, "Date", "10/06/2022", "Name", p.Indicators[0].Name(lang), "Month", 12,
+				"Missing", 14, "Total", 15, "Period", "tháng 5/2022", "Reported", 1, "Count", 3)+" · ")
 		}
 		for _, s := range labels {
 			for _, r := range norm.NFC.String(s) {
@@ -287,5 +340,26 @@ func BenchmarkBlankPicture(b *testing.B) {
 		if _, err := renderPNG(func(draw.Canvas) {}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRankingChart: the province's units ranked, the picture in the README.
+func TestRankingChart(t *testing.T) {
+	p := kpi.DefaultPlan()
+	r := Ranking{Plan: p, Indicator: p.Indicator("xuat-khau"), Reports: sampleReports()["xuat-khau"], Now: june10, Lang: "vi", T: textIn(t, "vi")}
+	rows := r.Rows()
+	if len(rows) != 15 || rows[0].Rank != 1 || !rows[8].HasData || rows[9].HasData {
+		t.Fatalf("rows = %+v", rows)
+	}
+	data, err := r.PNG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	look(t, "ranking", data)
+	if got := r.Caption(); got != "📊 Xếp hạng Kim ngạch xuất khẩu, lũy kế 5 tháng 2022: 9/15 đơn vị có số liệu." {
+		t.Errorf("caption = %q", got)
+	}
+	if os.Getenv("TIENDO_UPDATE_DOCS") != "" {
+		_ = os.WriteFile(filepath.Join("..", "..", "docs", "chart-xep-hang.png"), data, 0o644)
 	}
 }

@@ -1,11 +1,10 @@
 package chart
 
 import (
+	"fmt"
 	"image/color"
-	"strings"
 	"time"
 
-	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -29,7 +28,11 @@ type Bar struct {
 	Percent   float64 // length of the bar, % of the target (a stage: % of the stages)
 	Pace      float64 // where the tick goes, % of the target; < 0: no tick
 	HasData   bool
-	Behind    bool
+	Behind    bool // behind pace, and judged so (kpi.Progress.BehindJudged)
+	// TooFew: fewer than kpi.MinReportedShare of the units that report it
+	// have sent its latest period, so its pace is not judged.
+	TooFew          bool
+	Reported, Units int
 }
 
 // maxBar is the far end of the track: 120% of the target.
@@ -53,7 +56,9 @@ func (o Overview) Bars() []Bar {
 	for i := range o.Plan.Indicators {
 		ind := &o.Plan.Indicators[i]
 		pr := kpi.Compute(o.Plan, ind, o.Reports[ind.ID], kpi.Filter{}, o.Now)
-		b := Bar{Indicator: ind, Name: nfc(ind.Name(l)), HasData: pr.HasData, Behind: pr.Behind, Pace: -1}
+		b := Bar{Indicator: ind, Name: nfc(ind.Name(l)), HasData: pr.HasData, Behind: pr.BehindJudged(o.Plan), Pace: -1}
+		b.Reported, b.Units = pr.Coverage(o.Plan)
+		b.TooFew = pr.HasData && !pr.Judged(o.Plan)
 		elapsed := float64(monthsElapsed(o.Plan.Year, o.Now)) / 12 * 100
 		switch ind.Kind {
 		case kpi.Cumulative:
@@ -81,10 +86,12 @@ func (o Overview) Bars() []Bar {
 				b.Label = ind.Stages[pr.Stage].Name(l)
 			}
 		}
-		if !pr.HasData {
+		switch {
+		case !pr.HasData:
 			b.Label = t("ChartNoData")
-		}
-		if b.Behind {
+		case b.TooFew:
+			b.Label += " — " + t("ChartTooFew", "Reported", b.Reported, "Total", b.Units)
+		case b.Behind:
 			b.Label += " — " + t("ChartBehind")
 		}
 		b.Label = nfc(b.Label)
@@ -93,103 +100,160 @@ func (o Overview) Bars() []Bar {
 	return out
 }
 
-// Behind counts the indicators behind pace.
-func (o Overview) Behind() int {
-	n := 0
-	for _, b := range o.Bars() {
+// Caption says in one line what the overview shows, and how many
+// indicators have too few figures to be judged.
+func (o Overview) Caption() string {
+	bars := o.Bars()
+	behind, few := 0, 0
+	for _, b := range bars {
 		if b.Behind {
-			n++
+			behind++
+		}
+		if b.TooFew {
+			few++
 		}
 	}
-	return n
-}
-
-// Caption says in one line what the overview shows.
-func (o Overview) Caption() string {
-	return o.T("ChartCaptionOverview", "Year", o.Plan.Year, "Behind", o.Behind(), "Total", len(o.Plan.Indicators))
+	c := o.T("ChartCaptionOverview", "Year", o.Plan.Year, "Behind", behind, "Total", len(o.Plan.Indicators))
+	if few > 0 {
+		c += " " + o.T("ChartCaptionTooFew", "Count", few)
+	}
+	return c
 }
 
 // PNG draws one line per indicator: its name and what it reached, under it a
 // bar to its % of the target on a track to 120%, with a black tick where it
-// should be at this time of year; behind-pace bars are red, marked ⚠.
+// should be at this time of year; behind-pace bars are red, marked ⚠; those
+// with too few units reported grey, said so.
 func (o Overview) PNG() ([]byte, error) {
+	data, _, err := o.render()
+	return data, err
+}
+
+// overviewRow is one indicator's row laid out: its name in lines and the
+// size of its words.
+type overviewRow struct {
+	lines []string
+	size  float64
+	// ownLine: the label is too long to stand beside the name; it has the
+	// line under it.
+	ownLine bool
+}
+
+func (o Overview) render() ([]byte, *Layout, error) {
 	cache, err := Fonts()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	bars := o.Bars()
 	t := o.T
-	return renderPNG(func(c draw.Canvas) {
+	layout := newLayout(Width, Height)
+	data, err := renderPNG(func(c draw.Canvas) {
 		W, H := c.Max.X-c.Min.X, c.Max.Y-c.Min.Y
 		left, right := vg.Points(14), W-vg.Points(14)
-		titleStyle := style(cache, bold, 15, colText)
+		titleStyle := style(cache, bold, 16, colText)
 		titleStyle.XAlign, titleStyle.YAlign = draw.XCenter, draw.YTop
-		c.FillText(titleStyle, vg.Point{X: W / 2, Y: H - vg.Points(10)},
-			nfc(t("ChartTitleOverview", "Year", o.Plan.Year, "Date", o.Now.Format("02/01/2006"))))
+		layout.Title = layout.fillText(c, titleStyle, vg.Point{X: W / 2, Y: H - vg.Points(10)},
+			nfc(t("ChartTitleOverview", "Year", o.Plan.Year, "Date", o.Now.Format("02/01/2006"))), "")
 
-		top, bottom := H-vg.Points(40), vg.Points(28)
-		rowH := (top - bottom) / vg.Length(max(len(bars), 1))
+		top, bottom := H-vg.Points(38), vg.Points(22)
 		track := right - left
 		x := func(pct float64) vg.Length { return left + track*vg.Length(min(max(pct, 0), maxBar)/maxBar) }
-		for i, b := range bars {
-			y0 := top - rowH*vg.Length(i+1) // bottom of the row
-			barH := rowH * 0.30
-			barY := y0 + rowH*0.12
-			textY := barY + barH + rowH*0.10
-
-			var nameColor, fill color.Color = colText, colAhead
-			if b.Behind {
-				nameColor, fill = colBehind, colBehind
+		const (
+			barH    = 9.0 // points
+			tickOut = 3.0 // the pace tick's reach over and under the bar
+			gapText = 2.5 // between the tick's top and the words
+			gapRow  = 5.5 // under the bar, before the next row
+		)
+		// The largest size at which every row fits: names wrap at spaces
+		// beside their figures, never cut.
+		var rows []overviewRow
+		for size := 12.5; ; size -= 0.5 {
+			rows = rows[:0]
+			total := vg.Length(0)
+			for _, b := range bars {
+				ls := style(cache, regular, size, colText)
+				ns := style(cache, bold, size, colText)
+				room := track - ls.Width(b.Label) - vg.Points(12)
+				own := room < track/3
+				if own {
+					room = track
+				}
+				lines := wrap(ns, marked(b), room)
+				rows = append(rows, overviewRow{lines: lines, size: size, ownLine: own})
+				total += vg.Length(len(lines)+btoi(own))*ns.Height("Ág") + vg.Points(barH+2*tickOut+gapText+gapRow)
 			}
-			if !b.HasData {
-				fill = colNoData
-			}
-			name := b.Name
-			if b.Behind {
-				name = "⚠ " + name
-			}
-			ls := style(cache, regular, 11.5, nameColor)
-			ls.XAlign = draw.XRight
-			if !b.HasData {
-				ls.Color = colNoData
-			}
-			c.FillText(ls, vg.Point{X: right, Y: textY}, b.Label)
-			// The name takes what the figures leave: a smaller size, then
-			// cut with "…", never written over them.
-			room := track - ls.Width(b.Label) - vg.Points(12)
-			ns := style(cache, bold, 11.5, nameColor)
-			for size := 11.5; ns.Width(name) > room && size > 9; size -= 0.5 {
-				ns = style(cache, bold, size, nameColor)
-			}
-			c.FillText(ns, vg.Point{X: left, Y: textY}, fit(ns, name, room))
-
-			c.FillPolygon(colTrack, rect(left, barY, right, barY+barH))
-			if b.HasData && b.Percent > 0 {
-				c.FillPolygon(fill, rect(left, barY, x(b.Percent), barY+barH))
-			}
-			// 100% of the target, thin; the pace, a heavy tick.
-			c.StrokeLine2(draw.LineStyle{Color: colTarget, Width: vg.Points(0.8)}, x(100), barY-vg.Points(2), x(100), barY+barH+vg.Points(2))
-			if b.Pace >= 0 {
-				c.StrokeLine2(draw.LineStyle{Color: colText, Width: vg.Points(2.5)}, x(b.Pace), barY-vg.Points(4), x(b.Pace), barY+barH+vg.Points(4))
+			if total <= top-bottom || size <= 8 {
+				break
 			}
 		}
+		y := top
+		for i, b := range bars {
+			r := rows[i]
+			nameColor, fill := color.Color(colText), color.Color(colAhead)
+			labelColor := color.Color(colText)
+			switch {
+			case !b.HasData:
+				nameColor, fill, labelColor = colNoData, colNoData, colNoData
+			case b.TooFew:
+				fill, labelColor = colNoData, colNoData
+			case b.Behind:
+				nameColor, fill, labelColor = colBehind, colBehind, colBehind
+			}
+			ns := style(cache, bold, r.size, nameColor)
+			ls := style(cache, regular, r.size, labelColor)
+			ls.XAlign = draw.XRight
+			lineH := ns.Height("Ág")
+			// The words: the name's lines from the top, the label beside
+			// the first one.
+			for k, line := range r.lines {
+				ly := y - lineH*vg.Length(k+1)
+				layout.fillText(c, ns, vg.Point{X: left, Y: ly}, line, fmt.Sprintf("name:%d", i))
+			}
+			n := len(r.lines)
+			if r.ownLine {
+				n++
+				layout.fillText(c, ls, vg.Point{X: right, Y: y - lineH*vg.Length(n)}, b.Label, fmt.Sprintf("label:%d", i))
+			} else {
+				layout.fillText(c, ls, vg.Point{X: right, Y: y - lineH}, b.Label, fmt.Sprintf("label:%d", i))
+			}
+			y -= lineH * vg.Length(n)
+			// Under the words, clear of them, the bar and its ticks.
+			barTop := y - vg.Points(gapText+tickOut)
+			barY := barTop - vg.Points(barH)
+			c.FillPolygon(colTrack, rect(left, barY, right, barTop))
+			layout.add(fmt.Sprintf("track:%d", i), layout.px(left, barY, right, barTop))
+			if b.HasData && b.Percent > 0 {
+				c.FillPolygon(fill, rect(left, barY, x(b.Percent), barTop))
+			}
+			c.StrokeLine2(draw.LineStyle{Color: colTarget, Width: vg.Points(0.8)}, x(100), barY-vg.Points(2), x(100), barTop+vg.Points(2))
+			if b.Pace >= 0 {
+				tx := x(b.Pace)
+				c.StrokeLine2(draw.LineStyle{Color: colText, Width: vg.Points(2.5)}, tx, barY-vg.Points(tickOut), tx, barTop+vg.Points(tickOut))
+				layout.add(fmt.Sprintf("tick:%d", i), layout.px(tx-vg.Points(1.25), barY-vg.Points(tickOut), tx+vg.Points(1.25), barTop+vg.Points(tickOut)))
+			}
+			y = barY - vg.Points(tickOut+gapRow)
+		}
 		fs := style(cache, regular, 10, colNoData)
-		c.FillText(fs, vg.Point{X: left, Y: vg.Points(8)}, nfc(t("ChartPaceTick")))
+		layout.fillText(c, fs, vg.Point{X: left, Y: vg.Points(8)}, nfc(t("ChartPaceTick")), "footer")
 	})
+	return data, layout, err
 }
 
-// fit cuts s with "…" to width w in style st.
-func fit(st text.Style, s string, w vg.Length) string {
-	if st.Width(s) <= w {
-		return s
+// marked is the name as drawn: ⚠ before a behind-pace one.
+func marked(b Bar) string {
+	if b.Behind {
+		return "⚠ " + b.Name
 	}
-	r := []rune(s)
-	for len(r) > 1 && st.Width(string(r)+"…") > w {
-		r = r[:len(r)-1]
-	}
-	return strings.TrimSpace(string(r)) + "…"
+	return b.Name
 }
 
 func rect(x0, y0, x1, y1 vg.Length) []vg.Point {
 	return []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -208,6 +209,39 @@ func TestDocumentLayout(t *testing.T) {
 	}
 	if w, h := mm("w:pgSz w:w"), mm("w:h"); math.Abs(w-210) > 0.5 || math.Abs(h-297) > 0.5 {
 		t.Errorf("page %.0f×%.0f mm, want A4", w, h)
+	}
+	// The page number at the top from the second page: a PAGE field in
+	// the header, none on the first page.
+	if h := string(ps["word/header1.xml"]); !strings.Contains(h, " PAGE ") || !strings.Contains(doc, "<w:titlePg/>") ||
+		!strings.Contains(doc, `<w:headerReference w:type="default"`) {
+		t.Errorf("no page number from page 2: header %q", h)
+	}
+	// Word refuses properties out of the schema's order, which LibreOffice
+	// forgives: check the sequences the writer uses.
+	for _, seq := range []struct{ parent, order string }{
+		{"rPr", "b bCs i iCs sz szCs u"}, {"pPr", "keepNext spacing ind jc"},
+		{"tblPr", "tblW jc tblBorders tblLayout tblCellMar"}, {"tcPr", "tcW gridSpan vAlign"},
+		{"sectPr", "headerReference pgSz pgMar titlePg"},
+	} {
+		re := regexp.MustCompile(`<w:` + seq.parent + `>(.*?)</w:` + seq.parent + `>`)
+		rank := map[string]int{}
+		for i, name := range strings.Fields(seq.order) {
+			rank[name] = i
+		}
+		child := regexp.MustCompile(`<w:([A-Za-z]+)[ />]`)
+		for _, m := range re.FindAllStringSubmatch(doc, -1) {
+			last := -1
+			for _, c := range child.FindAllStringSubmatch(m[1], -1) {
+				r, ok := rank[c[1]]
+				if !ok {
+					continue // inside a child (tblBorders' sides, tblCellMar's)
+				}
+				if r < last {
+					t.Fatalf("%s out of the schema's order: %s", seq.parent, m[1])
+				}
+				last = r
+			}
+		}
 	}
 	styles := string(ps["word/styles.xml"])
 	if !strings.Contains(styles, `w:ascii="Times New Roman"`) || !strings.Contains(styles, `<w:sz w:val="28"/>`) {

@@ -125,11 +125,12 @@ func (r run) xml(b *strings.Builder) {
 	if r.italic {
 		b.WriteString("<w:i/><w:iCs/>")
 	}
-	if r.underline {
-		b.WriteString(`<w:u w:val="single"/>`)
-	}
+	// The schema's order: sz before u (Word refuses a file out of order).
 	if r.size > 0 {
 		fmt.Fprintf(b, `<w:sz w:val="%d"/><w:szCs w:val="%d"/>`, r.size, r.size)
+	}
+	if r.underline {
+		b.WriteString(`<w:u w:val="single"/>`)
 	}
 	b.WriteString("</w:rPr>")
 	switch {
@@ -174,7 +175,8 @@ func (p para) xml(b *strings.Builder) {
 }
 
 func (t table) xml(b *strings.Builder) {
-	b.WriteString(`<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>`)
+	// The schema's order: tblW, jc, tblBorders, tblLayout, tblCellMar.
+	b.WriteString(`<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>`)
 	if t.borders {
 		b.WriteString(`<w:tblBorders>`)
 		for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
@@ -182,7 +184,7 @@ func (t table) xml(b *strings.Builder) {
 		}
 		b.WriteString(`</w:tblBorders>`)
 	}
-	b.WriteString(`<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>`)
+	b.WriteString(`<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>`)
 	for _, w := range t.widths {
 		fmt.Fprintf(b, `<w:gridCol w:w="%d"/>`, w)
 	}
@@ -232,7 +234,9 @@ func (d *docx) documentXML() string {
 			(&para{after: 0}).xml(&b)
 		}
 	}
-	fmt.Fprintf(&b, `<w:sectPr><w:pgSz w:w="%d" w:h="%d"/><w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>`,
+	// The page number at the top centre from the second page on, as the
+	// decree gives it; the first page has none (titlePg, no first header).
+	fmt.Fprintf(&b, `<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader"/><w:pgSz w:w="%d" w:h="%d"/><w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="567" w:footer="567" w:gutter="0"/><w:titlePg/></w:sectPr>`,
 		pageW, pageH, marginTop, marginRight, marginBottom, marginLeft)
 	b.WriteString(`</w:body></w:document>`)
 	return b.String()
@@ -266,6 +270,7 @@ func (d *docx) bytes() ([]byte, error) {
 		`<Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/>` +
 		`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>` +
 		`<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>` +
+		`<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>` +
 		`<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>` +
 		`<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>`
 	rels := xml.Header + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
@@ -274,7 +279,8 @@ func (d *docx) bytes() ([]byte, error) {
 		`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>`
 	var dr strings.Builder
 	dr.WriteString(xml.Header + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-		`<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`)
+		`<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
+		`<Relationship Id="rIdHeader" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>`)
 	for i := range d.images {
 		fmt.Fprintf(&dr, `<Relationship Id="rIdImg%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image%d.png"/>`, i+1, i+1)
 	}
@@ -287,7 +293,7 @@ func (d *docx) bytes() ([]byte, error) {
 	app := xml.Header + `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>Tiến Độ</Application></Properties>`
 	parts := []struct{ name, body string }{
 		{"[Content_Types].xml", ct}, {"_rels/.rels", rels}, {"word/document.xml", d.documentXML()},
-		{"word/styles.xml", d.stylesXML()}, {"word/_rels/document.xml.rels", dr.String()},
+		{"word/styles.xml", d.stylesXML()}, {"word/_rels/document.xml.rels", dr.String()}, {"word/header1.xml", headerXML},
 		{"docProps/core.xml", core}, {"docProps/app.xml", app},
 	}
 	for _, p := range parts {
@@ -309,3 +315,11 @@ func (d *docx) bytes() ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// headerXML is the page header: the page number, centred, 13 pt.
+const headerXML = xml.Header + `<w:hdr ` + nsW + `><w:p><w:pPr><w:jc w:val="center"/></w:pPr>` +
+	`<w:r><w:rPr><w:sz w:val="26"/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r>` +
+	`<w:r><w:rPr><w:sz w:val="26"/></w:rPr><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>` +
+	`<w:r><w:rPr><w:sz w:val="26"/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>` +
+	`<w:r><w:rPr><w:sz w:val="26"/></w:rPr><w:t>2</w:t></w:r>` +
+	`<w:r><w:rPr><w:sz w:val="26"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r></w:p></w:hdr>`

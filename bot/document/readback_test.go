@@ -271,3 +271,22 @@ func compare(ind *kpi.Indicator, unit *kpi.Unit, got kpi.Report, w want) string 
 	}
 	return ""
 }
+
+// TestOtherSentencesStateNoFigure: the document's sentences outside the
+// indicators' paragraphs — the opening, when the figures were compiled, the
+// summary, the table's note — give the reader no figure to record.
+func TestOtherSentencesStateNoFigure(t *testing.T) {
+	d := sampleDocument(t)
+	h := d.Head()
+	for _, s := range []string{
+		d.T("DocIntro", "Issuer", h.Issuer, "Plan", d.Plan.Title(lang), "Period", d.Period.Label(lang)),
+		d.T("DocAsOf", "Date", d.Now.Format("02/01/2006"), "Time", d.Now.Format("15:04")),
+		d.Title(),
+		d.T("DocTableNote", "Year", d.Plan.Year),
+	} {
+		rd, _ := d.Plan.Read(s, kpi.UpdateOptions{Unit: d.Plan.Unit("ben-luc"), Lang: "vi", Now: d.Now})
+		if len(rd.Reports) > 0 {
+			t.Errorf("%q read as %+v", s, rd.Reports)
+		}
+	}
+}

@@ -82,3 +82,43 @@ func TestReportDocumentArrives(t *testing.T) {
 	mustContain(t, docs[0].Plain(), "The report for May 2022 as a Word document")
 	mustContain(t, docxText(t, docs[0].Data), "Kim ngạch xuất khẩu tháng 5/2022")
 }
+
+// One unit of fifteen has reported exports, far under the pace: /tongquan
+// does not call the province behind, it says too few have reported, as the
+// overview chart does.
+func TestOverviewWithTooFewUnitsIsNotBehind(t *testing.T) {
+	h := start(t, nil, bot.WithClock(june20), bot.WithoutReminders())
+	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
+	h.say(benLuc, "cập nhật xuất khẩu tháng 5/2022: 520 triệu USD")
+	h.press(benLuc, h.lastButtons(benLuc), "ok:")
+	got := texts(h.say(admin, "/tongquan"))
+	mustContain(t, got, "chưa đủ số liệu để đánh giá: 1/15 đơn vị đã báo cáo", "Không có chỉ tiêu nào chậm tiến độ")
+	if strings.Contains(got, "⚠️ Kim ngạch xuất khẩu") {
+		t.Errorf("exports marked behind on one unit's figure:\n%s", got)
+	}
+}
+
+// "/bieudo xếp hạng xuất khẩu" draws the units ranked, as long a picture as
+// they need; a ranking of an indicator that is not summed over units is
+// refused with an example.
+func TestRankingChartArrives(t *testing.T) {
+	h := start(t, nil, bot.WithClock(june20), bot.WithoutReminders())
+	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
+	h.say(benLuc, "cập nhật xuất khẩu tháng 5/2022: 520 triệu USD")
+	h.press(benLuc, h.lastButtons(benLuc), "ok:")
+	for _, ask := range []string{"/bieudo xếp hạng xuất khẩu", "biểu đồ xuất khẩu các đơn vị"} {
+		photos := sentFiles(admin, h.say(admin, ask), "sendPhoto")
+		if len(photos) != 1 || photos[0].Filename != "bieu-do-xep-hang-xuat-khau.png" || photos[0].Width != 1280 || photos[0].Height < 480 {
+			t.Fatalf("%s: photos = %+v", ask, photos)
+		}
+		mustContain(t, photos[0].Plain(), "Xếp hạng Kim ngạch xuất khẩu", "1/15 đơn vị có số liệu")
+	}
+	mustContain(t, texts(h.say(admin, "/bieudo xếp hạng IIP")), "chỉ có cho chỉ tiêu cộng dồn", "/bieudo xếp hạng xuất khẩu")
+	// The English refusal's example is one the bot draws.
+	h.addUser(english.UserID, access.Viewer, "")
+	mustContain(t, texts(h.say(english, "/chart IIP ranked by unit")), "/chart exports ranked by unit")
+	photos := sentFiles(english, h.say(english, "/chart exports ranked by unit"), "sendPhoto")
+	if len(photos) != 1 || !strings.Contains(photos[0].Plain(), "Export turnover ranked") {
+		t.Fatalf("english photos = %+v", photos)
+	}
+}
