@@ -216,6 +216,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		BotUsername: me.Username, UndoWindow: cfg.UndoWindow, Admins: admins,
 		Quiet: quiet, Confirmed: met.Confirmed,
 	}
+	if terminal && len(cfg.Admins) == 0 {
+		app.LocalAdmin = local.UserID
+	}
 	setMenus(sctx, b, app, log)
 
 	// Reminders: asynq jobs on the same Redis, sent through the outbox.

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tiendo/bot"
+	"tiendo/bot/access"
+)
+
+// What a clerk trips over, each as they saw it.
+func TestClerkTrips(t *testing.T) {
+	today := func() time.Time { return time.Date(2026, 12, 6, 10, 0, 0, 0, hcm) }
+	t.Run("a deadline names its people", func(t *testing.T) {
+		h := start(t, nil, bot.WithClock(today), bot.WithoutReminders())
+		h.say(admin, "/hanchot")           // the bot learns the admin's name
+		h.addUser(4242, access.Viewer, "") // registered, never wrote: no name
+		got := texts(h.say(admin, "/hanchot them 30/06/2027 17:00 | Việc A | Đức Huệ, 1, 4242 | 1d"))
+		mustContain(t, got, "giao cho: Đức Huệ, Lan (#1), #4242")
+		mustContain(t, texts(h.say(admin, "/hanchot")), "Lan (#1)")
+	})
+	t.Run("the plan's footer offers another year", func(t *testing.T) {
+		h := start(t, nil, bot.WithClock(today), bot.WithoutReminders())
+		got := texts(h.say(admin, "/kehoach"))
+		if strings.Contains(got, "/kehoach 2022") || strings.Contains(got, "Xem năm khác") {
+			t.Errorf("with one plan, the footer offers another year:\n%s", got)
+		}
+		path := filepath.Join(t.TempDir(), "2023.toml")
+		if err := os.WriteFile(path, plan2023(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h2 := start(t, map[string]string{"TIENDO_PLAN": path}, bot.WithClock(today), bot.WithoutReminders())
+		mustContain(t, texts(h2.say(admin, "/kehoach")), "Kế hoạch năm 2023", "Xem năm khác: /kehoach 2022.")
+		mustContain(t, texts(h2.say(admin, "/kehoach 2022")), "Kế hoạch năm 2022", "Xem năm khác: /kehoach 2023.")
+	})
+}
+
+// The terminal chat's own admin (no TIENDO_ADMINS) is not blamed on
+// TIENDO_ADMINS: the refusal says what it is and how to try another role.
+func TestTerminalAdminRefusalNamesTheTerminal(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := map[string]string{"TIENDO_FILES_DIR": t.TempDir()}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	in := "/nguoidung xoa 1000001\n/nguoidung sua 1000001 xem\n"
+	if code := run(ctx, []string{"tiendo"}, func(k string) string { return env[k] }, strings.NewReader(in), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	got := out.String()
+	if n := strings.Count(got, "quản trị viên của cuộc trò chuyện trong terminal (chưa đặt TIENDO_ADMINS)"); n != 2 {
+		t.Errorf("%d refusals naming the terminal's admin, want 2:\n%s", n, got)
+	}
+	mustContain(t, got, ":as 1002 Hùng", ":as admin")
+	if strings.Contains(got, "Hãy bỏ số này khỏi TIENDO_ADMINS") {
+		t.Errorf("blames TIENDO_ADMINS, which is not set:\n%s", got)
+	}
+}
