@@ -99,12 +99,16 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: skipped, Lang: s.lang, Created: s.now(), PlanYear: s.Plan.Year}
 	p.Awaiting = s.needsApproval(reports) // approval.go
 	var warnings []string
+	twice := "ReadBackTwiceRate" // every warned figure a percent: no scale to check
 	for _, r := range reports {
 		old := findSlot(all[r.Indicator], r.Slot())
 		p.Old = append(p.Old, old)
 		if w := s.outlier(r, all[r.Indicator]); w != "" {
 			p.NeedsSecond = true
 			warnings = append(warnings, w)
+			if s.Plan.Indicator(r.Indicator).Measure != kpi.Percent {
+				twice = "ReadBackTwice"
+			}
 		}
 	}
 	id, err := s.Store.PutPending(ctx, p, PendingTTL)
@@ -113,7 +117,7 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	}
 	text := s.readBack(p, titleID)
 	if len(warnings) > 0 {
-		text += "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t("ReadBackTwice")
+		text += "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t(twice)
 	} else {
 		text += "\n\n" + s.t("ReadBackAsk")
 	}
@@ -331,8 +335,7 @@ func (s *session) outlier(r kpi.Report, history []kpi.Report) string {
 				last = &history[i]
 			}
 		}
-		over100 := ind.Kind == kpi.Level && r.Value > 100*kpi.AmountScale
-		if over100 || (last != nil && abs(r.Value.Float()-last.Value.Float()) > outlierPoints) {
+		if last != nil && abs(r.Value.Float()-last.Value.Float()) > outlierPoints {
 			lastText := ""
 			if last != nil {
 				lastText = ind.FormatAmount(last.Value, s.lang)

@@ -24,6 +24,25 @@ func TestClerkTrips(t *testing.T) {
 		mustContain(t, got, "giao cho: Đức Huệ, Lan (#1), #4242")
 		mustContain(t, texts(h.say(admin, "/hanchot")), "Lan (#1)")
 	})
+	t.Run("a share over 100% is refused, a rate far off is not a matter of scale", func(t *testing.T) {
+		h := start(t, nil, bot.WithClock(today), bot.WithoutReminders())
+		got := texts(h.say(admin, "cập nhật tỷ lệ hộ dùng điện tháng 5/2022: 100,5%"))
+		mustContain(t, got, "«100,5%»: tỷ lệ không thể vượt 100%")
+		if strings.Contains(got, "Xác nhận") {
+			t.Errorf("a share over 100%% is offered for confirmation:\n%s", got)
+		}
+		h.say(admin, "cập nhật GRDP quý 1: 6,2%")
+		h.press(admin, h.lastButtons(admin), "ok:")
+		got = texts(h.say(admin, "cập nhật GRDP 6 tháng: 65%"))
+		mustContain(t, got, "65% khác xa lần báo cáo trước (6,2%)", "Tốc độ, tỷ lệ này khác xa thường lệ")
+		if strings.Contains(got, "triệu hay tỉ") {
+			t.Errorf("a rate is told to check million or billion:\n%s", got)
+		}
+		got = texts(h.say(admin, "cập nhật GRDP quý 1: 1500%"))
+		if strings.Contains(got, "triệu hay tỉ") || !strings.Contains(got, "1.000%") {
+			t.Errorf("a rate over the ceiling:\n%s", got)
+		}
+	})
 	t.Run("the plan's footer offers another year", func(t *testing.T) {
 		h := start(t, nil, bot.WithClock(today), bot.WithoutReminders())
 		got := texts(h.say(admin, "/kehoach"))
