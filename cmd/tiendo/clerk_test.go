@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,22 @@ func TestClerkTrips(t *testing.T) {
 		if strings.Contains(got, "triệu hay tỉ") || !strings.Contains(got, "1.000%") {
 			t.Errorf("a rate over the ceiling:\n%s", got)
 		}
+	})
+	t.Run("an item's name without the indicator's words; a stage without a date asks for the date", func(t *testing.T) {
+		h := start(t, nil, bot.WithClock(today), bot.WithoutReminders())
+		got := texts(h.say(admin, "cập nhật cửa hàng tiện lợi Bách Hóa Xanh Bến Lức khai trương 10/05/2022"))
+		mustContain(t, got, "Cửa hàng tiện ích phát triển thêm — Bến Lức — 10/05/2022: Bách Hóa Xanh\n")
+		got = texts(h.say(admin, "cập nhật TTC Đức Huệ 2 đóng điện"))
+		mustContain(t, got, "Chưa có ngày: hôm nay (06/12/2026) không thuộc năm kế hoạch 2022")
+		if strings.Contains(got, "Chưa có kế hoạch năm 2026") {
+			t.Errorf("a missing date is answered as a missing plan:\n%s", got)
+		}
+		// The example the refusal gives is accepted.
+		m := regexp.MustCompile(`Viết ví dụ: (cập nhật [^\n]+)\.`).FindStringSubmatch(got)
+		if m == nil {
+			t.Fatalf("no example in the refusal:\n%s", got)
+		}
+		mustContain(t, texts(h.say(admin, m[1])), "Kiểm tra lại", "Đóng điện")
 	})
 	t.Run("the plan's footer offers another year", func(t *testing.T) {
 		h := start(t, nil, bot.WithClock(today), bot.WithoutReminders())
