@@ -33,11 +33,12 @@ const (
 	// Data: text, max, max_en (the ceiling written naturally).
 	// Data "percent" is "1" for a percent figure (a rate: no scale to check).
 	ErrAboveCeiling = "ErrAboveCeiling"
-	// ErrShareAbove100: a share (a level in percent) over 100%. Data: text.
-	ErrShareAbove100 = "ErrShareAbove100"
-	ErrNotWhole      = "ErrNotWhole"   // Data: text
-	ErrNotANumber    = "ErrNotANumber" // Data: indicator, stages
+	ErrNotWhole     = "ErrNotWhole"   // Data: text
+	ErrNotANumber   = "ErrNotANumber" // Data: indicator, stages
 )
+
+// ErrShareAbove100: a share (a level in percent) over 100%. Data: text.
+const ErrShareAbove100 = "ErrShareAbove100"
 
 // maxDigits bounds a number's digits: no figure of a plan needs more, and it
 // keeps absurd input from turning into absurd arithmetic.
