@@ -360,6 +360,11 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	p.timeout = time.Second
 	p.client.Timeout = 30 * time.Second
+	// The terminal prints an answer once the Bot API is idle: acknowledged
+	// only when done, an update being handled (a chart drawn on a busy
+	// machine) keeps it from looking idle. The terminal's Redis is in
+	// memory: an inbox would save nothing across a crash anyway.
+	p.inbox = nil
 	pctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { p.run(pctx); close(done) }()

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +139,68 @@ func TestHelpExamples(t *testing.T) {
 				if n == 0 {
 					t.Errorf("%s's help shows no example of a report or deadline:\n%s", who.FirstName, help)
 				}
+			}
+		})
+	}
+}
+
+// TestRefusalExamples makes the mistakes clerks make, as a reporter and as
+// an admin, at both clocks, and sends back every example a refusal offers
+// that is a whole message: none of them is refused in turn.
+func TestRefusalExamples(t *testing.T) {
+	code := regexp.MustCompile(`<code>([^<]+)</code>`)
+	mistakes := []struct {
+		reporter bool
+		text     string
+	}{
+		{true, "cập nhật xuất khẩu: 520"},
+		{true, "cập nhật xuất khẩu tháng 13: 520 triệu USD"},
+		{true, "cập nhật xuất khẩu 520 tỉ đồng"},
+		{true, "cập nhật cụm công nghiệp"},
+		{true, "cập nhật cửa hàng tiện ích: 2"},
+		{true, "cập nhật xuất khẩu tháng 3/2030: 520 triệu USD"},
+		{false, "cập nhật xuất khẩu tháng 3/2022: 520 triệu USD"},
+		{false, "cập nhật TTC Đức Huệ 2 đóng điện"},
+		{false, "cập nhật TTC Đức Huệ 2: xong"},
+		{false, "/hanchot them 30/06/2022 17:00 | Việc X | Đức Huệ"},
+		{false, "/hanchot them mai | việc X"},
+		{false, "/nguoidung them 558 baocao"},
+		{false, "/kehoach abc"},
+	}
+	// Whole messages: a command, or a sentence naming what it reports
+	// ("xuất khẩu tháng 3: 520 triệu USD", "CCN Hựu Thạnh 15/06/2022").
+	whole := regexp.MustCompile(`^(cập nhật |/hanchot them |/nguoidung them |/kehoach|/baocao|/bieudo|/tiendo)|^\pL[^:]*: .*\d|^\pL.* \d{1,2}/\d{1,2}/\d{4}$`)
+	for name, at := range exampleClocks {
+		t.Run(name, func(t *testing.T) {
+			h := start(t, nil, bot.WithClock(func() time.Time { return at }), bot.WithoutReminders())
+			h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
+			tried := 0
+			for _, m := range mistakes {
+				who := admin
+				if m.reporter {
+					who = benLuc
+				}
+				raw := ""
+				for _, s := range h.say(who, m.text) {
+					raw += s.Text + "\n"
+				}
+				for _, c := range code.FindAllStringSubmatch(raw, -1) {
+					ex := telegramtest.Render(c[1])
+					if !whole.MatchString(ex) || strings.ContainsAny(ex, "<>…") {
+						continue // a fragment ("520 triệu USD") or a pattern ("<mã>")
+					}
+					tried++
+					t.Logf("%q → %q", m.text, ex)
+					got := texts(h.say(who, ex))
+					for _, r := range append(slices.Clone(refusalMarks), "Chưa có kế hoạch", "chưa kết thúc", "Không tìm thấy", "Chưa rõ", "Chưa có tên", "không thuộc năm") {
+						if strings.Contains(got, r) {
+							t.Errorf("%q offers %q, which is refused (%q):\n%s", m.text, ex, r, got)
+						}
+					}
+				}
+			}
+			if tried < 5 {
+				t.Errorf("only %d examples in the refusals were whole messages", tried)
 			}
 		})
 	}
