@@ -234,6 +234,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		BotUsername: me.Username, UndoWindow: cfg.UndoWindow, Admins: admins,
 		Quiet: quiet, Confirmed: met.Confirmed,
 	}
+	if terminal && len(cfg.Admins) == 0 {
+		app.LocalAdmin = local.UserID
+	}
 	setMenus(sctx, b, app, log)
 
 	// Reminders: asynq jobs on the same Redis, sent through the outbox.
@@ -375,6 +378,11 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	p.timeout = time.Second
 	p.client.Timeout = 30 * time.Second
+	// The terminal prints an answer once the Bot API is idle: acknowledged
+	// only when done, an update being handled (a chart drawn on a busy
+	// machine) keeps it from looking idle. The terminal's Redis is in
+	// memory: an inbox would save nothing across a crash anyway.
+	p.inbox = nil
 	pctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { p.run(pctx); close(done) }()

@@ -89,6 +89,9 @@ type App struct {
 	UndoWindow  time.Duration // how long /hoantac may revert a change
 	// Admins are TIENDO_ADMINS: always admins, even if their record is lost.
 	Admins []int64
+	// LocalAdmin is the terminal chat's own admin when TIENDO_ADMINS is not
+	// set (0 otherwise): refused as such, not as one of TIENDO_ADMINS.
+	LocalAdmin int64
 	// Reminders schedules one-off deadlines and snoozes; nil disables them.
 	Reminders Scheduler
 	Quiet     remind.Quiet

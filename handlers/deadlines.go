@@ -143,7 +143,7 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 	}
 	var names []string
 	for _, a := range who {
-		names = append(names, s.assigneeName(s.lang, a))
+		names = append(names, s.assigneeName(ctx, s.lang, a))
 	}
 	var when []string
 	for _, l := range d.Leads {
@@ -200,7 +200,7 @@ func (s *session) listDeadlines(ctx context.Context, year int) error {
 		var open []string
 		for _, a := range d.Assignees {
 			if !d.IsDone(a) {
-				open = append(open, s.assigneeName(s.lang, a))
+				open = append(open, s.assigneeName(ctx, s.lang, a))
 			}
 		}
 		lines = append(lines, s.t("DeadlineLine", "ID", d.ID, "Title", d.Title,

@@ -238,7 +238,7 @@ func (n *Notifier) GaveUp(ctx context.Context, g remind.GivenUp) error {
 		for _, it := range g.Items {
 			due := it.Deadline.Due.In(n.App.Loc).Format(n.App.Cat.T(lang, "LayoutDateTime"))
 			lines = append(lines, n.App.Cat.T(lang, "GaveUpLine", "Title", n.App.title(lang, it.Deadline), "Due", due,
-				"Who", n.App.assigneeName(lang, it.Occurrence.Assignee)))
+				"Who", n.App.assigneeName(ctx, lang, it.Occurrence.Assignee)))
 		}
 		return strings.Join(lines, "\n")
 	})
@@ -319,7 +319,7 @@ func (n *Notifier) CatchUp(ctx context.Context, a remind.Assignee, items []remin
 func (n *Notifier) Overdue(ctx context.Context, task string, late []remind.Late) error {
 	render := func(lang string) string {
 		lines := []string{n.App.Cat.N(lang, "OverdueTitle", len(late))}
-		lines = append(lines, n.App.lateLines(lang, late)...)
+		lines = append(lines, n.App.lateLines(ctx, lang, late)...)
 		return strings.Join(lines, "\n")
 	}
 	err := n.toAdmins(ctx, task, render)
@@ -340,12 +340,12 @@ func (n *Notifier) Overdue(ctx context.Context, task string, late []remind.Late)
 }
 
 // lateLines lists late deadlines with who has not finished them.
-func (a *App) lateLines(lang string, late []remind.Late) []string {
+func (a *App) lateLines(ctx context.Context, lang string, late []remind.Late) []string {
 	var lines []string
 	for _, l := range late {
 		var who []string
 		for _, as := range l.Assignees {
-			who = append(who, a.assigneeName(lang, as))
+			who = append(who, a.assigneeName(ctx, lang, as))
 		}
 		due := l.Deadline.Due.In(a.Loc).Format(a.Cat.T(lang, "LayoutDateTime"))
 		lines = append(lines, a.Cat.T(lang, "OverdueLine", "Title", a.title(lang, l.Deadline), "Due", due, "Who", strings.Join(who, ", ")))
@@ -377,7 +377,7 @@ func (n *Notifier) Digest(ctx context.Context, task string, late []remind.Late) 
 	lang := locales.Languages[0]
 	text := n.App.Cat.T(lang, "DigestTitle") + "\n\n" + n.App.renderOverview(plan, lang, all, nil, true, nil)
 	if len(late) > 0 {
-		text += "\n\n" + n.App.Cat.N(lang, "DigestLate", len(late)) + "\n" + strings.Join(n.App.lateLines(lang, late), "\n")
+		text += "\n\n" + n.App.Cat.N(lang, "DigestLate", len(late)) + "\n" + strings.Join(n.App.lateLines(ctx, lang, late), "\n")
 	}
 	err = n.deliver(ctx, task, recipient{chatID: chat, lang: lang}, text, nil)
 	if errors.Is(err, outbox.ErrBlocked) {
@@ -413,11 +413,17 @@ func (a *App) unitName(id string) string {
 	return id
 }
 
-func (a *App) assigneeName(lang string, as remind.Assignee) string {
+// assigneeName names an assignee as people know them: a unit by its short
+// name, a user by their name and id ("Lan (#1002)"; the id alone when the
+// bot has no name for them), a group as "this group".
+func (a *App) assigneeName(ctx context.Context, lang string, as remind.Assignee) string {
 	switch {
 	case as.Unit != "":
 		return a.unitName(as.Unit)
 	case as.UserID != 0:
+		if u, err := a.Store.User(ctx, as.UserID); err == nil && u.Name != "" {
+			return u.Name + " (#" + itoa(as.UserID) + ")"
+		}
 		return "#" + itoa(as.UserID)
 	}
 	return a.Cat.T(lang, "ThisGroup")

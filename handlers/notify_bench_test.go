@@ -16,6 +16,7 @@ import (
 	"tiendo/bot/kpi"
 	"tiendo/bot/outbox"
 	"tiendo/bot/remind"
+	"tiendo/bot/remind/remindtest"
 	"tiendo/bot/store"
 	"tiendo/bot/store/storetest"
 	"tiendo/bot/telegramtest"
@@ -29,7 +30,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 // 2.000 chats, through the whole delivery path — asynq jobs in Redis, the
 // Notifier, the outbox's limits, the real Telegram client, the in-process
 // Bot API. It reports the achieved rate as a ratio of the configured global
-// rate, and counts duplicates and losses (both must be 0).
+// rate, and fails on a duplicate or a loss.
 //
 //	go test -run '^$' -bench ReminderBurst -benchtime 1x ./handlers
 func BenchmarkReminderBurst(b *testing.B) {
@@ -66,10 +67,11 @@ func BenchmarkReminderBurst(b *testing.B) {
 			_, err := client.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML})
 			return err
 		}, outbox.Limits{Global: rate.Limit(global), PerChat: 10, PerGroup: 1})
+		queue := fmt.Sprintf("bench%d", time.Now().UnixNano())
 		r, err := remind.New(remind.Config{
 			Redis: rdb, Store: st, Plan: app.Plan, Loc: loc, Quiet: remind.Quiet{Off: true}, Logger: log,
 			Notifier: &handlers.Notifier{App: app, Out: ob, Log: st},
-			Queue:    fmt.Sprintf("bench%d", time.Now().UnixNano()), Concurrency: 64, Poll: 100 * time.Millisecond,
+			Queue:    queue, Concurrency: 64, Poll: 100 * time.Millisecond,
 		})
 		if err != nil {
 			b.Fatal(err)
@@ -93,8 +95,13 @@ func BenchmarkReminderBurst(b *testing.B) {
 		if _, err := api.WaitSent(wctx, want); err != nil {
 			b.Fatalf("delivered %d of %d: %v", len(api.Sent()), want, err)
 		}
+		// Room for a duplicate: nothing left in the queue that could run,
+		// and the Bot API idle.
+		remindtest.WaitIdle(b, rdb, queue, time.Now, time.Minute)
+		if err := api.WaitIdle(wctx, 200*time.Millisecond); err != nil {
+			b.Fatal(err)
+		}
 		cancel()
-		time.Sleep(time.Second) // room for a duplicate
 		b.StopTimer()
 		r.Shutdown()
 		sent := api.Sent()
@@ -122,5 +129,8 @@ func BenchmarkReminderBurst(b *testing.B) {
 		b.ReportMetric(float64(dups), "duplicates")
 		b.ReportMetric(float64(want-len(seen)), "lost")
 		api.Close()
+		if dups != 0 || len(seen) != want {
+			b.Fatalf("%d duplicates, %d of %d reminders lost: both must be 0", dups, want-len(seen), want)
+		}
 	}
 }

@@ -323,11 +323,16 @@ func (s *session) plans(ctx context.Context, args string) error {
 	}
 	lines := []string{s.t("PlanYears", "Years", strings.Join(marked, ", ")), ""}
 	lines = append(lines, s.planLines(show)...)
-	example := s.Plan.Year
-	if len(years) > 0 {
-		example = years[0]
+	// "Another year" offers one that is not the year shown; none when the
+	// bot has a plan for one year only.
+	other := ""
+	for _, y := range years {
+		if y != show.Year {
+			other = strconv.Itoa(y)
+			break
+		}
 	}
-	lines = append(lines, "", s.t("PlanHowToLoad", "Year", example))
+	lines = append(lines, "", s.t("PlanHowToLoad", "Year", other))
 	return s.reply(ctx, strings.Join(lines, "\n"))
 }
 

@@ -53,7 +53,7 @@ func (s *session) helpText() string {
 	month := s.exampleMonth().Label(s.lang)
 	files := s.t("HelpFiles", "Month", month, "Year", s.Plan.Year) // files.go
 	if s.user.Role.AtLeast(access.Reporter) {
-		parts = append(parts, s.t("HelpReport", "Month", month))
+		parts = append(parts, s.t("HelpReport", "Month", month, "Unit", s.exampleUnit()))
 		files += "\n" + s.t("HelpTemplate")
 	}
 	parts = append(parts, files)
@@ -94,6 +94,16 @@ func (s *session) setLanguage(ctx context.Context, lang string) error {
 	}
 	s.user.Lang, s.lang = lang, lang
 	return nil
+}
+
+// exampleUnit is the unit an example of a report names: none for a
+// reporter (their own unit is implied), the plan's first unit for an editor
+// or admin, who must name one.
+func (s *session) exampleUnit() string {
+	if s.user.Role.AtLeast(access.Editor) && len(s.Plan.Units) > 0 {
+		return s.Plan.Units[0].Short
+	}
+	return ""
 }
 
 // exampleMonth is the month the examples the bot shows name: the month a

@@ -84,7 +84,7 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	}
 	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: skipped, Lang: s.lang, Created: s.now(), PlanYear: s.Plan.Year}
 	p.Awaiting = s.needsApproval(reports) // approval.go
-	warnings, err := s.checkOld(ctx, &p)
+	warnings, twice, err := s.checkOld(ctx, &p)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, s.readBackAsk(p, titleID, warnings), s.confirmButtons(id))
+	return s.reply(ctx, s.readBackAsk(p, titleID, warnings, twice), s.confirmButtons(id))
 }
 
 // inScope checks that the user may report every figure's unit, and marks
@@ -114,8 +114,10 @@ func (s *session) inScope(reports []kpi.Report, own *kpi.Unit) error {
 }
 
 // checkOld fills p.Old with the values the figures' slots hold and runs the
-// outlier check: the warnings, and p.NeedsSecond when there are any.
-func (s *session) checkOld(ctx context.Context, p *store.Pending) ([]string, error) {
+// outlier check: the warnings, and p.NeedsSecond when there are any; twice
+// is the message id that asks to confirm again ("ReadBackTwiceRate" when
+// every warned figure is a percent: there is no scale to check).
+func (s *session) checkOld(ctx context.Context, p *store.Pending) (warnings []string, twice string, err error) {
 	ids := map[string]bool{}
 	var list []string
 	for _, r := range p.Reports {
@@ -126,26 +128,29 @@ func (s *session) checkOld(ctx context.Context, p *store.Pending) ([]string, err
 	}
 	all, err := s.Store.AllReports(ctx, s.Plan.ID, list)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	var warnings []string
+	twice = "ReadBackTwiceRate"
 	p.Old, p.NeedsSecond = nil, false
 	for _, r := range p.Reports {
 		p.Old = append(p.Old, findSlot(all[r.Indicator], r.Slot()))
 		if w := s.outlier(r, all[r.Indicator]); w != "" {
 			p.NeedsSecond = true
 			warnings = append(warnings, w)
+			if s.Plan.Indicator(r.Indicator).Measure != kpi.Percent {
+				twice = "ReadBackTwice"
+			}
 		}
 	}
-	return warnings, nil
+	return warnings, twice, nil
 }
 
 // readBackAsk is the read-back with its question: confirm, or confirm
 // twice after the warnings.
-func (s *session) readBackAsk(p store.Pending, titleID string, warnings []string) string {
+func (s *session) readBackAsk(p store.Pending, titleID string, warnings []string, twice string) string {
 	text := s.readBack(p, titleID)
 	if len(warnings) > 0 {
-		return text + "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t("ReadBackTwice")
+		return text + "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t(twice)
 	}
 	return text + "\n\n" + s.t("ReadBackAsk")
 }
@@ -219,7 +224,7 @@ func (s *session) choosePeriod(ctx context.Context, arg string) error {
 		}
 	}
 	p.Periods = nil
-	warnings, err := s.checkOld(ctx, &p)
+	warnings, twice, err := s.checkOld(ctx, &p)
 	if err != nil {
 		return err
 	}
@@ -229,7 +234,7 @@ func (s *session) choosePeriod(ctx context.Context, arg string) error {
 		return err
 	}
 	if p.NeedsSecond {
-		if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.readBackAsk(p, "ReadBackTitle", warnings), [][]Button{s.confirmButtons(id)}); err != nil {
+		if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.readBackAsk(p, "ReadBackTitle", warnings, twice), [][]Button{s.confirmButtons(id)}); err != nil {
 			return err
 		}
 		return s.out.Answer(ctx, s.CallbackID, "")
@@ -463,8 +468,7 @@ func (s *session) outlier(r kpi.Report, history []kpi.Report) string {
 				last = &history[i]
 			}
 		}
-		over100 := ind.Kind == kpi.Level && r.Value > 100*kpi.AmountScale
-		if over100 || (last != nil && abs(r.Value.Float()-last.Value.Float()) > outlierPoints) {
+		if last != nil && abs(r.Value.Float()-last.Value.Float()) > outlierPoints {
 			lastText := ""
 			if last != nil {
 				lastText = ind.FormatAmount(last.Value, s.lang)

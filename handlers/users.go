@@ -109,7 +109,7 @@ func (s *session) putUser(ctx context.Context, args string, change bool) error {
 		return err
 	}
 	if role != access.Admin && slices.Contains(s.Admins, id) {
-		return kpi.Fail("ErrConfiguredAdmin", "id", itoa(id))
+		return s.configuredAdmin(id)
 	}
 	unitID, unitName := "", ""
 	if unit != nil {
@@ -133,6 +133,15 @@ func (s *session) putUser(ctx context.Context, args string, change bool) error {
 	return s.reply(ctx, s.t(msg, "ID", id, "Role", s.t("Role_"+string(role)), "Unit", unitName))
 }
 
+// configuredAdmin refuses to demote or remove an admin the configuration
+// made, naming where it comes from: TIENDO_ADMINS, or the terminal chat.
+func (s *session) configuredAdmin(id int64) error {
+	if id == s.LocalAdmin {
+		return kpi.Fail("ErrLocalAdmin", "id", itoa(id))
+	}
+	return kpi.Fail("ErrConfiguredAdmin", "id", itoa(id))
+}
+
 func (s *session) removeUser(ctx context.Context, args string) error {
 	f := strings.Fields(args)
 	if len(f) != 1 {
@@ -143,7 +152,7 @@ func (s *session) removeUser(ctx context.Context, args string) error {
 		return kpi.Fail("ErrBadUserID", "text", f[0])
 	}
 	if slices.Contains(s.Admins, id) {
-		return kpi.Fail("ErrConfiguredAdmin", "id", f[0])
+		return s.configuredAdmin(id)
 	}
 	switch err := s.Store.DeleteUser(ctx, id); {
 	case errors.Is(err, store.ErrNotFound):

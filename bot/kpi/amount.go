@@ -60,12 +60,22 @@ const MaxAmount = Amount(math.MaxInt64)
 const (
 	CeilingFactor  = 1000
 	PercentCeiling = 1000 * AmountScale
+	// ShareCeiling: a share (a level in percent, such as households
+	// using electricity) cannot be over 100%.
+	ShareCeiling = 100 * AmountScale
 )
 
+// IsShare reports whether ind's figures are a share of a whole: a level in
+// percent, which cannot exceed 100%.
+func (ind *Indicator) IsShare() bool { return ind.Kind == Level && ind.Measure == Percent }
+
 // Ceiling returns the largest size (absolute value) a report of ind may
-// have: PercentCeiling for a percent figure, CeilingFactor times the target
+// have: ShareCeiling for a share, PercentCeiling for another percent figure, CeilingFactor times the target
 // otherwise (MaxAmount when the target is zero or that would not fit).
 func (ind *Indicator) Ceiling() Amount {
+	if ind.IsShare() {
+		return ShareCeiling
+	}
 	if ind.Measure == Percent {
 		return PercentCeiling
 	}

@@ -31,10 +31,14 @@ const (
 	ErrTooLarge         = "ErrTooLarge"         // Data: text
 	// ErrAboveCeiling: a value no report of the indicator can be (Ceiling).
 	// Data: text, max, max_en (the ceiling written naturally).
+	// Data "percent" is "1" for a percent figure (a rate: no scale to check).
 	ErrAboveCeiling = "ErrAboveCeiling"
 	ErrNotWhole     = "ErrNotWhole"   // Data: text
 	ErrNotANumber   = "ErrNotANumber" // Data: indicator, stages
 )
+
+// ErrShareAbove100: a share (a level in percent) over 100%. Data: text.
+const ErrShareAbove100 = "ErrShareAbove100"
 
 // maxDigits bounds a number's digits: no figure of a plan needs more, and it
 // keeps absurd input from turning into absurd arithmetic.
@@ -530,8 +534,15 @@ func (ind *Indicator) ToAmount(q Quantity) (Amount, error) {
 		return 0, Fail(ErrTooLarge, "text", q.Text)
 	}
 	if c := ind.Ceiling(); a > c || a < -c {
+		if ind.IsShare() {
+			return 0, Fail(ErrShareAbove100, "text", q.Text)
+		}
+		percent := ""
+		if ind.Measure == Percent {
+			percent = "1"
+		}
 		return 0, Fail(ErrAboveCeiling, "text", q.Text,
-			"max", FormatNatural(c, ind.Measure, "vi"), "max_en", FormatNatural(c, ind.Measure, "en"))
+			"max", FormatNatural(c, ind.Measure, "vi"), "max_en", FormatNatural(c, ind.Measure, "en"), "percent", percent)
 	}
 	return a, nil
 }

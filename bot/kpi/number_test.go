@@ -201,6 +201,10 @@ func TestToAmount(t *testing.T) {
 		{"growth of 1000 percent", "grdp", "1000%", "vi", "1000", "", nil},
 		{"growth above 1000 percent", "grdp", "1001%", "vi", "", ErrAboveCeiling, map[string]string{"text": "1001%"}},
 		{"stores above the ceiling", "cua-hang-tien-ich", "10001", "vi", "", ErrAboveCeiling, map[string]string{"text": "10001"}},
+		{"growth above 1000 percent is no matter of scale", "grdp", "1500%", "vi", "", ErrAboveCeiling, map[string]string{"percent": "1"}},
+		// A share cannot be over 100%: refused, never a second press.
+		{"share of 100 percent", "ho-dung-dien", "100%", "vi", "100", "", nil},
+		{"share above 100 percent", "ho-dung-dien", "100,5%", "vi", "", ErrShareAbove100, map[string]string{"text": "100,5%"}},
 		{"milestone", "dien-mat-troi", "49 MWp", "vi", "", ErrNotANumber, map[string]string{"indicator": "dien-mat-troi", "stages": "thi-cong, lap-dat, nghiem-thu, dong-dien"}},
 	}
 	for _, c := range cases {

@@ -42,6 +42,10 @@ const (
 	ErrTooManyLines        = "ErrTooManyLines"        // Data: max
 )
 
+// ErrNeedDate: an item or stage without a date or period, on a day outside
+// the plan's years. Data: today, plan_year, example, example_en.
+const ErrNeedDate = "ErrNeedDate"
+
 // UpdateOptions is what ParseUpdate needs to know besides the text.
 type UpdateOptions struct {
 	Unit *Unit     // the reporter's own unit, implied; nil for editors and admins
@@ -928,6 +932,13 @@ func (r *updateReader) itemDate(ind *Indicator, per Period, found bool, dates []
 		}
 	default:
 		d = r.today
+		if d.Year() < first || d.Year() > r.p.Year {
+			// Today is not the plan's: the date is what is missing,
+			// not another year's plan.
+			vi, en := r.examples(ind, Period{}, "")
+			return time.Time{}, Fail(ErrNeedDate, "today", d.Format("02/01/2006"), "plan_year", strconv.Itoa(r.p.Year),
+				"example", vi, "example_en", en)
+		}
 	}
 	if d.Year() < first || d.Year() > r.p.Year {
 		return time.Time{}, Fail(ErrWrongYear, "year", strconv.Itoa(d.Year()), "plan_year", strconv.Itoa(r.p.Year))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -50,6 +51,100 @@ var (
 	planIndicatorOptional = []string{"definition_vi", "definition_en", "definition_source"}
 )
 
+// Vietnamese headers: each column (and each field of the plan sheet) is
+// headed by what a clerk calls it, followed by the plan file's key in
+// brackets, "Loại chỉ tiêu (kind)"; the reader takes either form.
+var planLabels = map[string]string{
+	// the plan sheet
+	"year": "Năm", "province": "Tỉnh", "title_vi": "Tên văn bản", "title_en": "Tên văn bản tiếng Anh",
+	"source": "Nguồn (số, ngày, cơ quan ban hành)", "department_id": "Mã của sở", "department_name": "Tên sở",
+	"department_short": "Tên ngắn của sở", "department_aliases": "Tên gọi khác của sở",
+	// units and indicators
+	"id": "Mã", "name": "Tên", "short": "Tên ngắn", "aliases": "Tên gọi khác",
+	"name_vi": "Tên chỉ tiêu", "name_en": "Tên tiếng Anh", "kind": "Loại chỉ tiêu", "measure": "Đơn vị đo",
+	"scale": "Hiển thị theo", "target": "Mục tiêu", "target_min": "Mục tiêu từ", "target_max": "Mục tiêu đến",
+	"note_vi": "Ghi chú", "note_en": "Ghi chú tiếng Anh", "reporters": "Ai báo cáo", "frequency": "Kỳ báo cáo",
+	"due_day": "Ngày hạn báo cáo", "approval": "Cần duyệt", "stages": "Các giai đoạn (mã | tên | name)",
+	"examples": "Ví dụ", "excludes": "Không tính", "basis": "So với",
+	"definition_vi": "Định nghĩa", "definition_en": "Định nghĩa tiếng Anh", "definition_source": "Nguồn định nghĩa",
+}
+
+// planPlanLabels differ from the indicators' where one word means two
+// things: the plan's id is the plan's code.
+var planPlanLabels = map[string]string{"id": "Mã kế hoạch", "approval": "Số liệu cần duyệt"}
+
+// planChoices are the values a fixed-choice column takes, offered as a
+// list in the workbook (the plan file's own words, which ParsePlan checks).
+var planChoices = map[string][]string{
+	"kind":      {"cumulative", "rate", "level", "count", "milestone"},
+	"measure":   {"USD", "VND", "%", "MWp", "item", "stage"},
+	"scale":     {"one", "thousand", "million", "billion"},
+	"reporters": {"units", "department"},
+	"frequency": {"monthly", "quarterly", "event"},
+	"approval":  {"true", "false"},
+}
+
+// header is the heading of key: its Vietnamese label and the key.
+func header(labels map[string]string, key string) string {
+	if l, ok := labels[key]; ok {
+		return l + " (" + key + ")"
+	}
+	if l, ok := planLabels[key]; ok {
+		return l + " (" + key + ")"
+	}
+	return key
+}
+
+// headerKey is the key a heading names: the bracketed key of "Label
+// (key)", or the heading itself (a workbook written before the labels).
+func headerKey(h string) string {
+	h = strings.TrimSpace(h)
+	if strings.HasSuffix(h, ")") {
+		if i := strings.LastIndex(h, "("); i >= 0 {
+			return strings.TrimSpace(h[i+1 : len(h)-1])
+		}
+	}
+	return h
+}
+
+// planNumber is a number written in the plan file ("6_400_000_000",
+// "6.5") as a number cell's value, when a float holds it exactly.
+func planNumber(s string) (float64, bool) {
+	t := strings.ReplaceAll(strings.TrimSpace(s), "_", "")
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || t == "" {
+		return 0, false
+	}
+	r, ok := new(big.Rat).SetString(t)
+	return f, ok && new(big.Rat).SetFloat64(f).Cmp(r) == 0
+}
+
+// setPlanValue writes v, as a number when key is numeric and v one.
+func (b *book) setPlanValue(sheet string, col, row int, key, v string) {
+	switch key {
+	case "year", "target", "target_min", "target_max", "due_day":
+		if f, ok := planNumber(v); ok {
+			b.fail(b.f.SetCellFloat(sheet, cell(col, row), f, -1, 64))
+			return
+		}
+	}
+	b.set(sheet, col, row, v, "")
+}
+
+// choices offers key's fixed values as a list on rows 2 to maxPlanRows of
+// column col.
+func (b *book) choices(sheet string, col int, key string) {
+	vals, ok := planChoices[key]
+	if !ok {
+		return
+	}
+	dv := excelize.NewDataValidation(true)
+	dv.Sqref = cell(col, 2) + ":" + cell(col, maxPlanRows)
+	b.fail(dv.SetDropList(vals))
+	dv.SetError(excelize.DataValidationErrorStyleStop, header(nil, key), strings.Join(vals, ", "))
+	b.fail(b.f.AddDataValidation(sheet, dv))
+}
+
 // maxPlanRows bounds each sheet of a plan workbook: a plan has tens of units
 // (96 communes and wards in Tây Ninh) and tens of indicators.
 const maxPlanRows = 500
@@ -60,8 +155,8 @@ const maxPlanRows = 500
 func PlanBook(p *kpi.Plan) ([]byte, error) {
 	b := newBook()
 	b.f.SetSheetName(b.f.GetSheetName(0), PlanSheet)
-	b.set(PlanSheet, 1, 1, "field", "head")
-	b.set(PlanSheet, 2, 1, "value", "head")
+	b.set(PlanSheet, 1, 1, "Mục (field)", "head")
+	b.set(PlanSheet, 2, 1, "Giá trị (value)", "head")
 	vals := map[string]string{
 		"id": p.ID, "year": strconv.Itoa(p.Year), "province": p.Province, "title_vi": p.TitleVI,
 		"title_en": p.TitleEN, "source": p.Source, "approval": strconv.FormatBool(p.Approval),
@@ -69,17 +164,23 @@ func PlanBook(p *kpi.Plan) ([]byte, error) {
 		"department_short": p.Department.Short, "department_aliases": strings.Join(p.Department.Aliases, "; "),
 	}
 	for i, f := range planFields {
-		b.set(PlanSheet, 1, i+2, f, "")
-		b.set(PlanSheet, 2, i+2, vals[f], "")
+		b.set(PlanSheet, 1, i+2, header(planPlanLabels, f), "")
+		b.setPlanValue(PlanSheet, 2, i+2, f, vals[f])
+		if f == "approval" {
+			dv := excelize.NewDataValidation(true)
+			dv.Sqref = cell(2, i+2)
+			b.fail(dv.SetDropList(planChoices["approval"]))
+			b.fail(b.f.AddDataValidation(PlanSheet, dv))
+		}
 	}
-	b.width(PlanSheet, 1, 20)
+	b.width(PlanSheet, 1, 36)
 	b.width(PlanSheet, 2, 70)
 
 	if _, err := b.f.NewSheet(PlanUnitsSheet); err != nil {
 		return nil, err
 	}
 	for c, h := range planUnitCols {
-		b.set(PlanUnitsSheet, c+1, 1, h, "head")
+		b.set(PlanUnitsSheet, c+1, 1, header(nil, h), "head")
 	}
 	for r, u := range p.Units {
 		for c, v := range []string{u.ID, u.Name, u.Short, strings.Join(u.Aliases, "; ")} {
@@ -90,7 +191,8 @@ func PlanBook(p *kpi.Plan) ([]byte, error) {
 		return nil, err
 	}
 	for c, h := range append(planIndicatorCols[:len(planIndicatorCols):len(planIndicatorCols)], planIndicatorOptional...) {
-		b.set(PlanIndicatorsSheet, c+1, 1, h, "head")
+		b.set(PlanIndicatorsSheet, c+1, 1, header(nil, h), "head")
+		b.choices(PlanIndicatorsSheet, c+1, h)
 	}
 	for r, ind := range p.Indicators {
 		stages := make([]string, len(ind.Stages))
@@ -115,7 +217,7 @@ func PlanBook(p *kpi.Plan) ([]byte, error) {
 			"definition_vi": ind.DefinitionVI, "definition_en": ind.DefinitionEN, "definition_source": ind.DefinitionSource,
 		}
 		for c, h := range append(planIndicatorCols[:len(planIndicatorCols):len(planIndicatorCols)], planIndicatorOptional...) {
-			b.set(PlanIndicatorsSheet, c+1, r+2, row[h], "")
+			b.setPlanValue(PlanIndicatorsSheet, c+1, r+2, h, row[h])
 		}
 	}
 	for _, sh := range []string{PlanUnitsSheet, PlanIndicatorsSheet} {
@@ -197,7 +299,7 @@ func readPlanBook(ctx context.Context, data []byte) ([]byte, error) {
 		if r == 0 || len(row) == 0 || strings.TrimSpace(row[0]) == "" {
 			continue
 		}
-		k := strings.TrimSpace(row[0])
+		k := headerKey(row[0])
 		if !contains(planFields, k) {
 			return nil, sheetErr(ErrSheetBadLayout, PlanSheet, cell(1, r+1), "want", strings.Join(planFields, ", "))
 		}
@@ -336,8 +438,8 @@ func checkHeader(rows [][]string, sheet string, want []string) error {
 		return sheetErr(ErrSheetBadLayout, sheet, "A1", "want", strings.Join(want, ", "))
 	}
 	for c, h := range want {
-		if strings.TrimSpace(at(rows[0], c)) != h {
-			return sheetErr(ErrSheetBadLayout, sheet, cell(c+1, 1), "want", h)
+		if headerKey(at(rows[0], c)) != h {
+			return sheetErr(ErrSheetBadLayout, sheet, cell(c+1, 1), "want", header(nil, h))
 		}
 	}
 	return nil
@@ -372,7 +474,7 @@ func contains(xs []string, x string) bool {
 // planFieldCell returns the cell holding the value of field k in the plan sheet.
 func planFieldCell(rows [][]string, k string) string {
 	for r, row := range rows {
-		if len(row) > 0 && strings.TrimSpace(row[0]) == k {
+		if len(row) > 0 && headerKey(row[0]) == k {
 			return cell(2, r+1)
 		}
 	}

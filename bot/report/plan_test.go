@@ -48,6 +48,61 @@ func TestPlanBookRoundTrip(t *testing.T) {
 	}
 }
 
+// The workbook a clerk opens: Vietnamese headings (the plan file's key in
+// brackets), targets and years as numbers, not "6_400_000_000", and the
+// fixed choices as lists.
+func TestPlanBookIsForClerks(t *testing.T) {
+	data, err := PlanBook(kpi.DefaultPlan())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for sheet, want := range map[string]map[string]string{
+		PlanSheet:           {"A1": "Mục (field)", "A3": "Năm (year)"},
+		PlanUnitsSheet:      {"A1": "Mã (id)", "C1": "Tên ngắn (short)"},
+		PlanIndicatorsSheet: {"E1": "Loại chỉ tiêu (kind)", "F1": "Đơn vị đo (measure)", "H1": "Mục tiêu (target)", "O1": "Ngày hạn báo cáo (due_day)"},
+	} {
+		for c, w := range want {
+			if got, _ := f.GetCellValue(sheet, c); got != w {
+				t.Errorf("%s!%s = %q, want %q", sheet, c, got, w)
+			}
+		}
+	}
+	rows, _ := f.GetRows(PlanIndicatorsSheet)
+	for r, row := range rows[1:] {
+		if len(row) < 8 || row[0] != "xuat-khau" {
+			continue
+		}
+		c := cell(8, r+2)
+		if typ, _ := f.GetCellType(PlanIndicatorsSheet, c); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("the exports target %s is a %v cell, want a number", c, typ)
+		}
+		if v, _ := f.GetCellValue(PlanIndicatorsSheet, c, excelize.Options{RawCellValue: true}); v != "6400000000" {
+			t.Errorf("the exports target is %q, want 6400000000", v)
+		}
+	}
+	if typ, _ := f.GetCellType(PlanSheet, "B3"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("the year is a %v cell, want a number", typ)
+	}
+	dvs, err := f.GetDataValidations(PlanIndicatorsSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := map[string]string{}
+	for _, dv := range dvs {
+		lists[strings.SplitN(dv.Sqref, ":", 2)[0]] = dv.Formula1
+	}
+	for c, w := range map[string]string{"E2": "cumulative", "F2": "USD", "M2": "department", "N2": "quarterly", "P2": "true"} {
+		if !strings.Contains(lists[c], w) {
+			t.Errorf("column %s offers %q, want a list with %s", c[:1], lists[c], w)
+		}
+	}
+}
+
 // A workbook of another layout, a formula, an error in a target: refused,
 // naming the sheet and the cell (or row).
 func TestPlanBookRefusals(t *testing.T) {

@@ -135,7 +135,7 @@ func TestMonthlyTableLayout(t *testing.T) {
 		"A4": "(Số liệu đến ngày 20/06/2022, lập lúc 10:15)",
 		"A6": "STT", "B6": "Chỉ tiêu", "C6": "Đơn vị tính", "D6": "Kế hoạch năm 2022",
 		"E6": "Thực hiện tháng 4/2022", "F6": "Ước thực hiện tháng 5/2022",
-		"G6": "Lũy kế từ đầu năm (lũy kế 5 tháng 2022)", "H6": "So sánh (%)",
+		"G6": "Lũy kế từ đầu năm (tháng 1–5/2022)", "H6": "So sánh (%)",
 		"H7": "Kỳ báo cáo so với cùng kỳ", "I7": "Lũy kế so với cùng kỳ", "J7": "Lũy kế so với kế hoạch năm",
 		"K6": "Trạng thái số liệu", "L6": "Ghi chú",
 		"A8": "A", "B8": "B", "C8": "C", "D8": "1", "J8": "7",
@@ -223,7 +223,7 @@ func TestMonthlyTableLayout(t *testing.T) {
 	}
 
 	const us = "Theo đơn vị"
-	if got := get(t, f, us, "F6"); got != "Lũy kế từ đầu năm (lũy kế 5 tháng 2022)" {
+	if got := get(t, f, us, "F6"); got != "Lũy kế từ đầu năm (tháng 1–5/2022)" {
 		t.Errorf("units F6 = %q", got)
 	}
 	rows, _ := f.GetRows(us, excelize.Options{RawCellValue: true})
@@ -277,6 +277,21 @@ func TestMonthlyTableInEnglish(t *testing.T) {
 	r := rowOf(t, f, "Data table", "B", "Export turnover")
 	if got := get(t, f, "Data table", cellAt("C", r)); got != "million USD" {
 		t.Errorf("exports measure = %q", got)
+	}
+	// The department in English words too, and "year to date" once.
+	if got := get(t, f, "Data table", "A1"); !strings.Contains(got, "(DEPARTMENT OF INDUSTRY AND TRADE)") {
+		t.Errorf("A1 = %q: the issuer in Vietnamese only", got)
+	}
+	may := Table{Plan: p, Reports: sample(t), Period: kpi.Month(2022, 5), Now: time.Date(2022, 6, 20, 8, 0, 0, 0, zone), Lang: "en", T: textIn(t, "en")}
+	data, err = may.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f = open(t, data)
+	for sheet, c := range map[string]string{"Data table": "G6", "By unit": "F6"} {
+		if got := get(t, f, sheet, c); got != "Year to date (Jan–May 2022)" {
+			t.Errorf("%s %s = %q, want \"Year to date (Jan–May 2022)\"", sheet, c, got)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -349,7 +350,7 @@ func (tb Table) Bytes() ([]byte, error) {
 func (tb Table) head(b *book, sheet string, cols int, titleID string) {
 	t := tb.T
 	l := tb.Lang
-	b.merge(sheet, 1, 1, 4, 1, strings.ToUpper(nfc(tb.Plan.Department.Name)), "org")
+	b.merge(sheet, 1, 1, 4, 1, strings.ToUpper(nfc(t("XlsxIssuer", "Name", tb.Plan.Department.Name))), "org")
 	b.merge(sheet, 1, 2, cols, 2, strings.ToUpper(nfc(t(titleID, "Plan", tb.Plan.Title(l)))), "title")
 	b.merge(sheet, 1, 3, cols, 3, t("XlsxPeriod", "Period", tb.Period.Label(l)), "subtitle")
 	b.merge(sheet, 1, 4, cols, 4, t("XlsxAsOf", "Date", tb.Now.Format("02/01/2006"), "Time", tb.Now.Format("15:04")), "asof")
@@ -388,7 +389,7 @@ func (tb Table) writeTable(b *book, sh string) {
 		{colPlan, t("XlsxColPlan", "Year", tb.Plan.Year)},
 		{colPrev, t("XlsxColPrev", "Period", prevLabel)},
 		{colCur, t("XlsxColCur", "Period", per.Label(l))},
-		{colYTD, t("XlsxColYTD", "Period", ytd.Label(l))},
+		{colYTD, t("XlsxColYTD", "Period", spanLabel(ytd, l))},
 		{colStatus, t("XlsxColStatus")}, {colNote, t("XlsxColNote")},
 	}
 	for _, h := range heads {
@@ -639,7 +640,7 @@ func (tb Table) writeUnits(b *book, sh string) {
 	ytd := kpi.YearToDate(per.Year, per.To)
 	tb.head(b, sh, unitCols, "XlsxUnitsTitle")
 	heads := []string{t("XlsxColNo"), t("XlsxColIndicator"), t("XlsxColUnit"), t("XlsxColMeasure"),
-		t("XlsxColCur", "Period", per.Label(l)), t("XlsxColYTD", "Period", ytd.Label(l)),
+		t("XlsxColCur", "Period", per.Label(l)), t("XlsxColYTD", "Period", spanLabel(ytd, l)),
 		t("XlsxColBy"), t("XlsxColAt"), t("XlsxColNote")}
 	const hr = 6
 	for i, h := range heads {
@@ -824,4 +825,18 @@ func (tb Table) writeMissing(b *book, sh string) {
 	b.width(sh, 4, 14)
 	b.freeze(sh, 0, hr)
 	b.printSetup(sh, hr)
+}
+
+// spanLabel names the months of a year-to-date period without saying
+// "year to date" again, for the head "Lũy kế từ đầu năm (…)": "tháng
+// 1–5/2022", "Jan–May 2022"; a month, a quarter, a half or the year as
+// Label writes them.
+func spanLabel(p kpi.Period, lang string) string {
+	if p.From != 1 || p.To == 1 || p.To == 3 || p.To == 6 || p.To == 12 {
+		return p.Label(lang)
+	}
+	if lang == "en" {
+		return time.Month(p.From).String()[:3] + "–" + time.Month(p.To).String()[:3] + " " + strconv.Itoa(p.Year)
+	}
+	return "tháng " + strconv.Itoa(p.From) + "–" + strconv.Itoa(p.To) + "/" + strconv.Itoa(p.Year)
 }

@@ -1,6 +1,10 @@
 package telegramtest
 
-import "testing"
+import (
+	"html"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestRender(t *testing.T) {
 	cases := []struct {
@@ -49,14 +53,35 @@ func TestUTF16Len(t *testing.T) {
 	}
 }
 
+// FuzzRenderAndParse checks what a reader of the terminal and of the tests'
+// transcripts relies on: a message Telegram accepts (parseHTML succeeds)
+// and that has no link renders to exactly the text Telegram shows, and any
+// text escaped as the bot escapes it renders back to itself.
 func FuzzRenderAndParse(f *testing.F) {
-	for _, s := range []string{"<b>x</b>", "<a href='u'>t</a>", "&#x1F4C8;&lt;", "<pre><code>", "a<b", "&#99999999;"} {
+	for _, s := range []string{"<b>x</b>", "<a href='u'>t</a>", "&#x1F4C8;&lt;", "<pre><code>", "a<b", "&#99999999;",
+		"<b>Xuất khẩu</b>: 6,4 tỉ", "&amp;lt;", "<i>a&gt;b</i>", "&#39;&quot;", "<code>x < y</code>"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
 		out := Render(s)
-		if plain, _, err := parseHTML(s); err == nil && utf16Len(plain) > utf16Len(out) {
-			t.Errorf("Render(%q) = %q is shorter than the parsed text %q", s, out, plain)
+		if plain, toks, err := parseHTML(s); err == nil && !hasLink(toks) && out != plain {
+			t.Errorf("Render(%q) = %q, but Telegram shows %q", s, out, plain)
+		}
+		escaped := html.EscapeString(s)
+		if got := Render(escaped); got != s {
+			t.Errorf("Render(%q) = %q, want the text escaped, %q", escaped, got, s)
 		}
 	})
+}
+
+func hasLink(toks []htmlToken) bool {
+	for _, t := range toks {
+		if t.name == "a" {
+			return true
+		}
+	}
+	return false
 }

@@ -307,7 +307,10 @@ func TestQuestionsEndToEnd(t *testing.T) {
 	})
 	t.Run("unit and period filters", func(t *testing.T) {
 		got := texts(h.say(admin, "xuất khẩu Cần Giuộc"))
-		mustContain(t, got, "Cần Giuộc", "Chưa có số liệu")
+		mustContain(t, got, "Kim ngạch xuất khẩu — Cần Giuộc", "Chưa có số liệu")
+		if strings.Contains(got, "0,52") {
+			t.Errorf("Bến Lức's figure shown for Cần Giuộc:\n%s", got)
+		}
 		got = texts(h.say(admin, "xuất khẩu quý 1"))
 		mustContain(t, got, "quý 1", "0,52 tỉ USD")
 	})
@@ -320,9 +323,13 @@ func TestQuestionsEndToEnd(t *testing.T) {
 		if !strings.Contains(got, "Kim ngạch xuất khẩu") {
 			t.Errorf("no suggestion:\n%s", got)
 		}
+		// Not an indicator: no figures, and a command to write instead.
 		got = texts(h.say(admin, "thời tiết hôm nay"))
-		if !strings.Contains(strings.ToLower(got), "không") {
-			t.Errorf("no refusal:\n%s", got)
+		if strings.Contains(got, "Đã đạt") || strings.Contains(got, "tỉ USD") {
+			t.Errorf("a question about the weather got figures:\n%s", got)
+		}
+		if !strings.Contains(got, "/tongquan") && !strings.Contains(got, "/trogiup") {
+			t.Errorf("the refusal does not say what to write instead (/tongquan or /trogiup):\n%s", got)
 		}
 	})
 	t.Run("overview marks behind pace", func(t *testing.T) {
@@ -336,22 +343,45 @@ func TestQuestionsEndToEnd(t *testing.T) {
 
 func TestUsersAndLanguage(t *testing.T) {
 	h := start(t, nil)
+	ctx := context.Background()
+	role := func(id int64) access.User {
+		t.Helper()
+		u, err := h.store.User(ctx, id)
+		if err != nil {
+			t.Fatalf("user %d: %v", id, err)
+		}
+		return u
+	}
+	// Each reply is the bot's own sentence, not the words typed, and the
+	// store holds what it says.
 	got := texts(h.say(admin, "/nguoidung them 555 bao cao Bến Lức"))
-	mustContain(t, got, "555", "báo cáo", "Bến Lức")
+	mustContain(t, got, "Đã thêm 555: báo cáo, Bến Lức.")
+	if u := role(555); u.Role != access.Reporter || u.Unit != "ben-luc" {
+		t.Errorf("555 stored as %+v, want a reporter of ben-luc", u)
+	}
 	got = texts(h.say(admin, "/nguoidung them 556 chuyên viên"))
-	mustContain(t, got, "556", "chuyên viên")
+	mustContain(t, got, "Đã thêm 556: chuyên viên.")
 	got = texts(h.say(admin, "/nguoidung them 557 boss"))
-	mustContain(t, got, "boss", "quantri, chuyenvien, baocao, xem")
+	mustContain(t, got, "Không hiểu vai trò", "quantri, chuyenvien, baocao, xem")
 	got = texts(h.say(admin, "/nguoidung them 558 baocao"))
-	mustContain(t, got, "đơn vị")
+	mustContain(t, got, "cần một đơn vị", "/nguoidung them 558 baocao Bến Lức")
 	got = texts(h.say(admin, "/nguoidung"))
-	mustContain(t, got, "555", "556", "Bến Lức")
+	mustContain(t, got, "555 — báo cáo — Bến Lức", "556 — chuyên viên")
+	if strings.Contains(got, "557") || strings.Contains(got, "558") {
+		t.Errorf("a refused user was added:\n%s", got)
+	}
 	got = texts(h.say(admin, "/nguoidung sua 555 xem"))
-	mustContain(t, got, "555", "xem")
+	mustContain(t, got, "Đã đổi 555 thành xem.")
+	if u := role(555); u.Role != access.Viewer {
+		t.Errorf("555 is %v after the change, want a viewer", u.Role)
+	}
 	got = texts(h.say(admin, "/nguoidung xoa 1"))
-	mustContain(t, got, "TIENDO_ADMINS")
+	mustContain(t, got, "do cấu hình (TIENDO_ADMINS)")
 	got = texts(h.say(admin, "/nguoidung xoa 556"))
-	mustContain(t, got, "556")
+	mustContain(t, got, "Đã xóa người dùng 556.")
+	if got := texts(h.say(admin, "/nguoidung")); strings.Contains(got, "556") {
+		t.Errorf("a removed user is still listed:\n%s", got)
+	}
 	u := telegramtest.From{UserID: 555, FirstName: "Hùng"}
 	got = texts(h.say(u, "/nguoidung"))
 	mustContain(t, got, "không có quyền")
@@ -360,7 +390,7 @@ func TestUsersAndLanguage(t *testing.T) {
 	got = texts(h.say(u, "/help"))
 	mustContain(t, got, "Ask for progress")
 	got = texts(h.say(admin, "/users add 600 reporter Ben Luc"))
-	mustContain(t, got, "600", "Bến Lức")
+	mustContain(t, got, "Đã thêm 600: báo cáo, Bến Lức.")
 }
 
 func TestRepeatedUpdateIsHandledOnce(t *testing.T) {

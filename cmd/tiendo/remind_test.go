@@ -234,7 +234,7 @@ func TestDeadlineCommandsRefuseWithExamples(t *testing.T) {
 		mustContain(t, texts(h.say(c.from, c.text)), c.want)
 	}
 	got := texts(h.say(admin, "/hanchot them 30/06/2022 17:00 | Báo cáo CCN | Đức Huệ, 601 | 1d"))
-	mustContain(t, got, "Báo cáo CCN", "Đức Huệ, #601")
+	mustContain(t, got, "Báo cáo CCN", "Đức Huệ, Tâm (#601)")
 	mustContain(t, texts(h.say(rep, "/hanchot")), "Báo cáo CCN")
 	mustContain(t, texts(h.say(rep, "/hanchot xong 1")), "Đã đánh dấu xong")
 	mustContain(t, texts(h.say(admin, "/hanchot xoa 1")), "Đã xóa")

@@ -17,13 +17,14 @@ func TestExamplesAreDatedFromNow(t *testing.T) {
 	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
 
 	help := texts(h.say(admin, "/trogiup"))
-	mustContain(t, help, "cập nhật xuất khẩu tháng 12/2022: 520 triệu USD", "/hanchot them 28/01/2027 17:00 |", "/baocao tháng 12/2022")
+	mustContain(t, help, "cập nhật xuất khẩu tháng 12/2022 Tân An: 520 triệu USD", "/hanchot them 28/01/2027 17:00 |", "/baocao tháng 12/2022")
 	for _, past := range []string{"30/06/2022", "tháng 3/2022", "tháng 5/2022"} {
 		if strings.Contains(help, past) {
 			t.Errorf("help shows %q:\n%s", past, help)
 		}
 	}
-	// The help's own example, as a reporter sends it: read back, not refused.
+	// The help names a unit for an admin, who must name one (TestHelpExamples
+	// sends each); a reporter's example, as they send it: read back.
 	mustContain(t, texts(h.say(benLuc, "cập nhật xuất khẩu tháng 12/2022: 520 triệu USD")), "Kiểm tra lại", "tháng 12/2022")
 	// No period: the plan's last month, not "no month has ended".
 	got := texts(h.say(benLuc, "cập nhật xuất khẩu: 530 triệu USD"))
@@ -38,7 +39,7 @@ func TestExamplesAreDatedFromNow(t *testing.T) {
 	mustContain(t, texts(h.say(admin, "/hanchot them 28/01/2027 17:00 | Nghiệm thu đóng điện TTC Đức Huệ 2 | Đức Huệ | 7d,1d")), "Đã thêm hạn chót")
 	h.addUser(english.UserID, access.Admin, "")
 	help = texts(h.say(english, "/help"))
-	mustContain(t, help, "update exports December 2022: 520 million USD", "/deadlines add 28/01/2027 17:00 |")
+	mustContain(t, help, "update exports December 2022 Tân An: 520 million USD", "/deadlines add 28/01/2027 17:00 |")
 	if strings.Contains(help, "2022 17:00") || strings.Contains(help, "March 2022") {
 		t.Errorf("English help shows a past date:\n%s", help)
 	}

@@ -13,7 +13,9 @@
 // Redis Cluster (NewCluster) as the shared backend, so that a package's
 // whole suite runs on a cluster. Without redis-server on PATH the tests fall back
 // to one shared miniredis and say so once; helpers that need the real server
-// (Restart, Stop, Start, NewServer) then skip their test.
+// (Restart, Stop, Start, NewServer, the cluster and Sentinel sets) then skip
+// their test. Under CI (CI=true or CI=1) there is no fallback and no such
+// skip: each of those fails, so that a green CI run always means real Redis.
 package storetest
 
 import (
@@ -24,6 +26,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -66,12 +69,42 @@ func setup() {
 		}
 		return
 	}
+	if err := miniAllowed(); err != nil {
+		setupErr = err
+		return
+	}
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		mini = miniredis.NewMiniRedis()
 		setupErr = mini.Start()
 		return
 	}
 	server, setupErr = startServer()
+}
+
+// inCI reports whether the tests run in CI (CI=true or CI=1, as CI
+// services set it).
+func inCI() bool {
+	v := strings.ToLower(strings.TrimSpace(os.Getenv("CI")))
+	return v == "true" || v == "1"
+}
+
+// miniAllowed returns an error when redis-server is missing under CI: the
+// fallback to miniredis would turn a run meant to prove real Redis green.
+func miniAllowed() error {
+	if _, err := exec.LookPath("redis-server"); err != nil && inCI() {
+		return fmt.Errorf("CI=%s and no redis-server on PATH: CI tests against real Redis only (Debian: apt-get install -y redis-server)", os.Getenv("CI"))
+	}
+	return nil
+}
+
+// skipUnlessCI skips t with why, or fails it under CI, where a skipped
+// real-Redis test must not pass for a tested one.
+func skipUnlessCI(t testing.TB, why string) {
+	t.Helper()
+	if inCI() {
+		t.Fatal(why + " (CI=true: failing instead of skipping)")
+	}
+	t.Skip(why)
 }
 
 func backend(t testing.TB) {
@@ -221,7 +254,7 @@ func sharedServer(t testing.TB) *Server {
 	case cluster != nil:
 		t.Skip("storetest: " + TopologyEnv + "=cluster: the shared cluster is not stopped or restarted")
 	case mini != nil:
-		t.Skip("storetest: no redis-server on PATH: cannot stop or restart miniredis like a real server")
+		skipUnlessCI(t, "storetest: no redis-server on PATH: cannot stop or restart miniredis like a real server")
 	}
 	return server
 }

@@ -134,3 +134,30 @@ func TestFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestNoFallbackInCI runs this test binary again with nothing on PATH and
+// CI=true: Redis fails the test, naming redis-server, instead of falling
+// back to miniredis, and NewServer fails instead of skipping.
+func TestNoFallbackInCI(t *testing.T) {
+	if os.Getenv("STORETEST_CHILD") == "ci" {
+		t.Run("redis", func(t *testing.T) { storetest.Redis(t) })
+		t.Run("server", func(t *testing.T) { storetest.NewServer(t) })
+		return
+	}
+	t.Parallel()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestNoFallbackInCI$", "-test.v")
+	cmd.Env = []string{"STORETEST_CHILD=ci", "CI=true", "PATH=/nonexistent"}
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the child passed without redis-server under CI:\n%s", out)
+	}
+	for _, want := range []string{"--- FAIL: TestNoFallbackInCI/redis", "no redis-server on PATH: CI tests against real Redis only",
+		"--- FAIL: TestNoFallbackInCI/server", "failing instead of skipping"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("child output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "using miniredis") {
+		t.Errorf("fell back to miniredis under CI:\n%s", out)
+	}
+}

@@ -24,10 +24,10 @@ const topologyTimeout = 30 * time.Second
 func needRedis(t testing.TB, cli bool) {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
-		t.Skip("storetest: no redis-server on PATH (Debian: apt-get install -y redis-server): cannot start a cluster or a Sentinel set")
+		skipUnlessCI(t, "storetest: no redis-server on PATH (Debian: apt-get install -y redis-server): cannot start a cluster or a Sentinel set")
 	}
 	if _, err := exec.LookPath("redis-cli"); cli && err != nil {
-		t.Skip("storetest: no redis-cli on PATH (it comes with Debian's redis-server): cannot create a cluster")
+		skipUnlessCI(t, "storetest: no redis-cli on PATH (it comes with Debian's redis-server): cannot create a cluster")
 	}
 }
 
