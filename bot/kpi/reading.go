@@ -77,6 +77,14 @@ type Reading struct {
 	Periods []Period
 
 	periodErr error // ErrPeriodNotStated of the first figure without a period
+	choiceErr error // the refusal of the ambiguous figure, for ParseUpdate
+
+	// Alternatives are the readings of a message with one ambiguous
+	// figure, to choose from (Reports is the first): one value written
+	// after two indicators ("xuất khẩu, nhập khẩu …: 520 triệu USD") is of
+	// either; "2.150" in English with no scale word is 2.15 or 2150.
+	// Empty when the message is not ambiguous.
+	Alternatives [][]Report
 }
 
 // NeedsPeriod reports whether r is a figure read without its period, for
@@ -165,7 +173,8 @@ var (
 		"thủy sản", "thuỷ sản", "nông sản", "lâm sản", "nông lâm thủy sản", "gạo", "dệt may", "may mặc",
 		"giày dép", "gỗ", "điện tử", "máy tính", "điện thoại", "rau quả", "hạt điều", "cà phê",
 		"cao su", "sắt thép", "xăng dầu", "phân bón", "tôm", "cá tra", "lao động", "dịch vụ",
-		"trực tiếp", "ủy thác", "tại chỗ", "nguyên liệu", "máy móc", "thiết bị", "linh kiện", "trái cây")
+		"trực tiếp", "ủy thác", "tại chỗ", "nguyên liệu", "máy móc", "thiết bị", "linh kiện", "trái cây",
+		"trừ", "trừ dầu thô", "không kể", "không tính", "không bao gồm", "excluding")
 	// notNarrowers follow a mention and narrow nothing: "xuất khẩu hàng
 	// hóa" is all merchandise exports.
 	notNarrowers = sortedPhrases("hàng hóa", "hàng hoá", "từ đầu năm", "từ tháng", "từ quý", "từ ngày")
@@ -466,8 +475,9 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		last                 = -1 // index in out of the subject's last figure
 		pending              []Stated
 		firstBlock, firstAsk error
-		bareStatus           bool // curStatus was said in a clause that names no subject
-		parts                bool // the subject is a part of a total, in brackets after it
+		bareStatus           bool     // curStatus was said in a clause that names no subject
+		dangling             *mention // an indicator named just before the subject, with no value of its own
+		parts                bool     // the subject is a part of a total, in brackets after it
 	)
 	for _, c := range clauses {
 		if c.sentence != sentence {
@@ -504,8 +514,12 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			if opens := v.phraseAt(c.from, continuations) > 0 || periodAtWord(v, periods, c.from); opens && !hasMention(ments, clauses, c.sentence) {
 				subject = prev
 			}
-			if c.breakAt && (prev == nil || prev.blocked == "") {
-				breakdown = true // "Trong đó, …" of a total said before, or not said
+			// "Trong đó, …" of a total said before is a part of it; at the
+			// start of what was pasted, the total is not said, and a plan's
+			// indicator named whole after it is read ("Trong đó, chỉ số sản
+			// xuất công nghiệp tăng 14,92%"); narrowed, it is still a part.
+			if c.breakAt && (prev == nil || prev.blocked == "") && !(prev == nil && c.sentence == 0 && mentionAt(ments, c)) {
+				breakdown = true
 			}
 		}
 		// The subject: this clause's mention, else the one carried.
@@ -524,6 +538,12 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 					curStatus = ""
 				}
 				bareStatus = false
+				// "xuất khẩu, nhập khẩu tháng 4/2022: 520 triệu USD": one
+				// value after two indicators is of one of them; which is asked.
+				dangling = nil
+				if subject != nil && last < 0 && subject.blocked == "" && subject.ind != nil && c.sentence == sentence && onlyJoined(text[subject.b:ments[k].a]) {
+					dangling = subject
+				}
 				subject, last, pending = &ments[k], -1, nil
 				break
 			}
@@ -680,6 +700,14 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				rep.Stated = addStated(rep.Stated, st)
 			}
 			pending = nil
+			if dangling != nil && dangling.ind != ind && dangling.ind.Kind == ind.Kind {
+				if _, err := dangling.ind.ToAmount(n.q); err == nil {
+					rep.altIndicator = dangling.ind.ID
+					// The words name both: "xuất khẩu, nhập khẩu … 520 triệu USD".
+					rep.Quote = strings.TrimSpace(strings.Trim(strings.TrimSpace(text[dangling.a:c.b]), ",;:.()[]"))
+				}
+			}
+			dangling = nil
 			for _, o := range out {
 				if o.Indicator == rep.Indicator && o.Slot() == rep.Slot() {
 					// Two values for one figure in one sentence: which?
@@ -754,6 +782,15 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 			if parenthesized(v.src, v.words[i].a) {
 				continue // "(chiếm khoảng 7% KNXK cả nước)" is an aside
 			}
+			// "Cục Thống kê (Bộ Tài chính) công bố": the country's office.
+			if k := v.phraseAt(i, nationalOffices); k > 0 && (i == 0 || v.phraseAt(i-1, wChi) == 0) {
+				return v.src[v.words[i].a:v.words[i+2].b]
+			}
+			// "…, chiếm gần 22,4% kim ngạch xuất khẩu của cả nước": a share
+			// of the country's is said of the figure before it.
+			if shareClause(v, c, nums) || (ci > 0 && clauses[ci-1].sentence == n && !numberIn(nums, c) && shareClause(v, clauses[ci-1], nums)) {
+				continue
+			}
 			if k := v.phraseAt(i, scopeWords); k > 0 && i+k <= len(all) {
 				// "Cục Thống kê Long An" is the province's own office.
 				if len(own) > 0 && i+k < len(all) && v.phraseAt(i+k, own) > 0 {
@@ -812,6 +849,15 @@ func partInBrackets(v *lineView, ments []mention, k int) bool {
 		if ments[j].b <= open {
 			return ments[j].blocked != "" && mentionHas(v, &ments[j], totalTrade)
 		}
+	}
+	return false
+}
+
+// onlyJoined reports whether s only joins two names: "," "và" "hoặc" "/".
+func onlyJoined(s string) bool {
+	switch Fold(strings.Trim(s, " ,;/&+")) {
+	case "", "va", "hoac", "and", "or", "cung", "hay":
+		return true
 	}
 	return false
 }
@@ -879,6 +925,28 @@ var indexWords = sortedPhrases("chỉ số", "iip", "index")
 // equivalentBefore a number make it the size of the share or change said
 // before it, never a figure.
 var equivalentBefore = sortedPhrases("tương đương", "tương ứng", "tương ứng với", "tương đương với", "equivalent to", "equal to")
+
+// nationalOffices name the country's statistics office as the source
+// (since 2025 "Cục Thống kê", of the Ministry of Finance; a province's is
+// "Chi cục Thống kê" or names its province).
+var nationalOffices = sortedPhrases("cục thống kê bộ tài chính")
+
+var wChi = sortedPhrases("chi")
+
+// shareClause reports whether clause c states only shares ("chiếm gần
+// 22,4% kim ngạch xuất khẩu của cả nước").
+func shareClause(v *lineView, c clause, nums []numAt) bool {
+	has := false
+	for _, x := range nums {
+		if x.a >= c.a && x.b <= c.b && x.role != RoleName {
+			if x.role != RoleShare {
+				return false
+			}
+			has = true
+		}
+	}
+	return has
+}
 
 // weakRanking are the words of rankingBefore that say nothing of a rank
 // by themselves.
@@ -1151,7 +1219,20 @@ func (r *updateReader) figure(ind *Indicator, n *numAt, c clause, m *mention, pe
 		}
 		a = -a
 	}
-	return Report{Indicator: ind.ID, Unit: u.ID, Period: p, Value: a, Status: st, Approx: n.rounded, Quote: quoteOf(text, m, c)}, nil
+	var other Amount
+	if q.Other != nil && r.o.Lang == "en" {
+		// "2.150" in English with no word of either language: 2.15 or
+		// 2150. Both are offered when both fit the indicator.
+		oq := q
+		oq.Value, oq.Other = q.Other, nil
+		if oa, err := ind.ToAmount(oq); err == nil {
+			if n.neg {
+				oa = -oa
+			}
+			other = oa
+		}
+	}
+	return Report{altValue: other, Indicator: ind.ID, Unit: u.ID, Period: p, Value: a, Status: st, Approx: n.rounded, Quote: quoteOf(text, m, c)}, nil
 }
 
 // unitOf resolves the unit of a figure: the one named (pl), else the

@@ -48,6 +48,9 @@ type Pending struct {
 	// Periods are the choices offered for the reports read without a
 	// period (kpi.Report.NeedsPeriod); empty once one is chosen.
 	Periods []kpi.Period
+	// Alternatives are the readings of an ambiguous figure to choose from
+	// (Reports is the first); empty once one is chosen.
+	Alternatives [][]kpi.Report
 }
 
 // pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus
