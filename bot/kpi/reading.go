@@ -174,7 +174,10 @@ var (
 		"giày dép", "gỗ", "điện tử", "máy tính", "điện thoại", "rau quả", "hạt điều", "cà phê",
 		"cao su", "sắt thép", "xăng dầu", "phân bón", "tôm", "cá tra", "lao động", "dịch vụ",
 		"trực tiếp", "ủy thác", "tại chỗ", "nguyên liệu", "máy móc", "thiết bị", "linh kiện", "trái cây",
-		"trừ", "trừ dầu thô", "không kể", "không tính", "không bao gồm", "excluding")
+		"trừ", "trừ dầu thô", "không kể", "không tính", "không bao gồm", "excluding",
+		"bình quân đầu người", "per capita")
+	// perCapita after a rate's mention make it another figure.
+	perCapita = sortedPhrases("bình quân đầu người", "bình quân một người", "theo đầu người", "per capita")
 	// notNarrowers follow a mention and narrow nothing: "xuất khẩu hàng
 	// hóa" is all merchandise exports.
 	notNarrowers = sortedPhrases("hàng hóa", "hàng hoá", "từ đầu năm", "từ tháng", "từ quý", "từ ngày")
@@ -196,6 +199,8 @@ var (
 		"đbscl", "miền trung", "miền bắc", "miền nam", "phía nam", "phía bắc", "bắc bộ", "nam bộ", "trung bộ",
 		"tây nguyên", "các tỉnh", "tổng cục thống kê", "tổng cục hải quan", "mặt hàng", "nhóm hàng",
 		"thị trường xuất khẩu", "thị trường nhập khẩu", "châu á", "châu mỹ", "châu âu", "châu phi", "asean",
+		"ngành rau quả", "ngành thủy sản", "ngành thuỷ sản", "ngành dệt may", "ngành da giày", "ngành gỗ", "ngành điện tử",
+		"ngành cà phê", "ngành gạo", "ngành lúa gạo", "ngành nông sản", "ngành hàng",
 		"nông thôn", "thành thị", "cơ cấu")
 	// nationWords name the country; as the subject of a sentence they
 	// make its figures the country's ("cả nước đã xuất khẩu …"), but not
@@ -486,7 +491,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			r.dated = false
 			for _, d := range dates {
 				sa, sb := sentenceSpan(clauses, c.sentence)
-				r.dated = r.dated || (d.start >= sa && d.end <= sb)
+				r.dated = r.dated || (d.start >= sa && d.end <= sb && cutOffDate(text, d))
 			}
 			sentence, subject, curStatus, forecast, breakdown, last, pending = c.sentence, nil, "", false, false, -1, nil
 			// A period written anywhere in the sentence is the period of
@@ -804,7 +809,7 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				}
 				// "xếp vị thứ 5/63 của cả nước và đầu vùng Bắc Trung bộ": a
 				// clause of no number of its own after a rank ranks too.
-				if ranking || (!numberIn(nums, c) && rankedBefore(v, clauses, n, i)) {
+				if ranking || (!valueIn(nums, c) && rankedBefore(v, clauses, n, i)) {
 					continue
 				}
 				return v.src[v.words[i].a:v.words[i+k-1].b]
@@ -819,6 +824,9 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 						ranking = ranking || v.phraseAt(i-back, weakRanking) == 0 || rankedBefore(v, clauses, n, i)
 					}
 				}
+				// "xếp thứ 28/34 địa phương cả nước": after a rank, in a
+				// clause with no value of its own.
+				ranking = ranking || (!valueIn(nums, c) && rankedBefore(v, clauses, n, i))
 				if ranking {
 					continue
 				}
@@ -880,6 +888,17 @@ var explainWords = sortedPhrases("chủ yếu", "chủ yếu là", "chủ yếu 
 // sideBefore before another province make it a comparison in a ranking:
 // "(sau Thanh Hóa)", "chỉ sau TP.HCM".
 var sideBefore = sortedPhrases("sau", "chỉ sau", "xếp sau", "đứng sau", "trước", "sau tỉnh", "sau thành phố", "behind", "after")
+
+// valueIn reports whether clause c holds a number that may be a value or
+// a comparison: not part of a name, not a count ("28/34 địa phương").
+func valueIn(nums []numAt, c clause) bool {
+	for _, x := range nums {
+		if x.a >= c.a && x.b <= c.b && x.role != RoleName && x.role != RoleCount {
+			return true
+		}
+	}
+	return false
+}
 
 // numberIn reports whether clause c holds a number that is not part of a name.
 func numberIn(nums []numAt, c clause) bool {
@@ -1049,6 +1068,20 @@ func overlapsPeriod(ps []periodAt, a, b int) bool {
 func afterCungKy(v *lineView, pa periodAt) bool {
 	i := v.wordIndex(pa.a)
 	return i >= 2 && v.phraseAt(i-2, wCungKy) > 0
+}
+
+// cutOffDate reports whether date d closes a span of time ("đến ngày
+// 15/9", "tính đến 15/9", "ngày 15/9"), not a fraction ("thứ 3/6").
+func cutOffDate(text string, d dateFound) bool {
+	before := strings.Fields(Fold(text[:d.start]))
+	if len(before) == 0 {
+		return false
+	}
+	switch before[len(before)-1] {
+	case "ngay", "den", "het", "toi", "from", "to", "until":
+		return true
+	}
+	return false
 }
 
 // sentenceSpan returns the source bytes of sentence n.
@@ -1349,7 +1382,14 @@ func (r *updateReader) mentions(v *lineView) []mention {
 	// A part of an indicator: "xuất khẩu thủy sản", "nhập khẩu từ Trung Quốc".
 	for k := range out {
 		m := &out[k]
-		if m.blocked != "" || m.ind == nil || m.ind.Kind != Cumulative || m.to >= len(all) {
+		if m.blocked != "" || m.ind == nil || m.to >= len(all) {
+			continue
+		}
+		// "GRDP bình quân đầu người": a rate per person is not the rate.
+		if m.ind.Kind != Cumulative {
+			if n := v.phraseAt(m.to, perCapita); n > 0 {
+				m.blocked, m.what = RoleNotIndicator, v.src[m.a:v.words[m.to+n-1].b]
+			}
 			continue
 		}
 		if v.phraseAt(m.to, notNarrowers) > 0 {
