@@ -783,6 +783,12 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 		if ci > 0 && clauses[ci-1].sentence == n && v.phraseAt(c.from, explainWords) > 0 && !numberIn(nums, c) {
 			continue
 		}
+		// "Mặc dù chịu tác động … một số mặt hàng xuất khẩu …, chỉ số sản
+		// xuất công nghiệp vẫn tăng 11,1%": a concession of no number
+		// scopes nothing.
+		if v.phraseAt(c.from, concessionWords) > 0 && !numberIn(nums, c) {
+			continue
+		}
 		for i := c.from; i < c.to; i++ {
 			if parenthesized(v.src, v.words[i].a) {
 				continue // "(chiếm khoảng 7% KNXK cả nước)" is an aside
@@ -885,6 +891,10 @@ func mentionHas(v *lineView, m *mention, phs []phrase) bool {
 var explainWords = sortedPhrases("chủ yếu", "chủ yếu là", "chủ yếu do", "chủ yếu từ", "nhờ", "do", "nhất là",
 	"đặc biệt là", "tập trung vào", "tập trung ở", "góp phần", "mainly", "mostly", "thanks to", "driven by")
 
+// concessionWords open a clause that concedes before the figure: "mặc dù
+// …, xuất khẩu vẫn đạt …".
+var concessionWords = sortedPhrases("mặc dù", "dù", "tuy", "tuy nhiên", "bất chấp", "although", "despite")
+
 // sideBefore before another province make it a comparison in a ranking:
 // "(sau Thanh Hóa)", "chỉ sau TP.HCM".
 var sideBefore = sortedPhrases("sau", "chỉ sau", "xếp sau", "đứng sau", "trước", "sau tỉnh", "sau thành phố", "behind", "after")
@@ -916,6 +926,9 @@ func numberIn(nums []numAt, c clause) bool {
 // no number after it in its clause.
 func sidePlace(v *lineView, clauses []clause, nums []numAt, pl place) bool {
 	c := clauseOf(clauses, pl.a)
+	if v.phraseAt(c.from, concessionWords) > 0 && !numberIn(nums, c) {
+		return true // "Mặc dù chịu tác động … của Hoa Kỳ …, …"
+	}
 	side := false
 	for back := 1; back <= 2 && pl.from-back >= c.from; back++ {
 		side = side || v.phraseAt(pl.from-back, sideBefore) == back
