@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"html"
 	"strings"
 
 	"tiendo/bot/kpi"
@@ -91,7 +92,7 @@ func (s *session) comparisonLines(q kpi.Question, p kpi.Progress, reports []kpi.
 		}
 	}
 	if st, ok := stated(kpi.SamePeriod); ok && !done {
-		lines = append(lines, s.t("CompareStatedSame", "Change", signedChange(st.Pct.Float(), s.lang)))
+		lines = append(lines, s.t("CompareStatedSame", "Change", locales.HTML(s.statedChange(st))))
 	}
 	if pm, ok := kpi.PreviousMonth(span); ok {
 		done = false
@@ -109,7 +110,7 @@ func (s *session) comparisonLines(q kpi.Question, p kpi.Progress, reports []kpi.
 			}
 		}
 		if st, ok := stated(kpi.PrevPeriod); ok && !done {
-			lines = append(lines, s.t("CompareStatedPrev", "Change", signedChange(st.Pct.Float(), s.lang)))
+			lines = append(lines, s.t("CompareStatedPrev", "Change", locales.HTML(s.statedChange(st))))
 		}
 	}
 	return lines
@@ -384,4 +385,14 @@ func (s *session) groupLines(q kpi.Question, p kpi.Progress, province kpi.Progre
 		lines = append(lines, s.n("ProgressMissing", len(p.Missing), "Month", p.Through, "Units", s.unitNames(p.Missing)))
 	}
 	return lines
+}
+
+// statedChange is a comparison as its report stated it, "≈ gần +14%" when
+// the report rounded it; safe HTML.
+func (s *session) statedChange(st kpi.Stated) string {
+	v := signedChange(st.Pct.Float(), s.lang)
+	if st.Approx == "" {
+		return html.EscapeString(v)
+	}
+	return s.t("ApproxValue", "Word", st.Approx, "Value", v)
 }

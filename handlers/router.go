@@ -365,6 +365,8 @@ func (s *session) callback(ctx context.Context) error {
 		return s.cancel(ctx, arg)
 	case cbPeriod: // update.go
 		return s.choosePeriod(ctx, arg)
+	case cbAlternative:
+		return s.chooseAlternative(ctx, arg)
 	case cbAsReport:
 		return s.choose(ctx, arg, true)
 	case cbAsQuestion:

@@ -30,6 +30,8 @@ const (
 	cbConfirm = "ok"
 	cbCancel  = "no"
 	cbPeriod  = "pp" // "pp:<id>:<n>": the n-th period offered for a sentence without one
+	// "pa:<id>:<n>": the n-th reading of an ambiguous figure.
+	cbAlternative = "pa"
 )
 
 // update reads a submission back to its author with Xác nhận / Hủy buttons.
@@ -58,6 +60,9 @@ func (s *session) update(ctx context.Context, _ string) error {
 	}
 	if len(rd.Periods) > 0 {
 		return s.askPeriod(ctx, rd, own)
+	}
+	if len(rd.Alternatives) > 0 {
+		return s.askAlternative(ctx, rd, own)
 	}
 	return s.propose(ctx, rd.Reports, rd.Skipped, own, "ReadBackTitle")
 }
@@ -224,6 +229,75 @@ func (s *session) choosePeriod(ctx context.Context, arg string) error {
 		}
 	}
 	p.Periods = nil
+	return s.storeChosen(ctx, id, p)
+}
+
+// askAlternative asks which reading of an ambiguous figure is meant — one
+// value written after two indicators, or "2.150" in English with no scale
+// word — with a button per reading; it never picks one. The readings travel
+// in the pending record as figures; the button carries only their index.
+func (s *session) askAlternative(ctx context.Context, rd kpi.Reading, own *kpi.Unit) error {
+	for _, alt := range rd.Alternatives {
+		if err := s.inScope(alt, own); err != nil {
+			return err
+		}
+	}
+	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: rd.Alternatives[0], Alternatives: rd.Alternatives,
+		Skipped: rd.Skipped, Lang: s.lang, Created: s.now(), PlanYear: s.Plan.Year}
+	p.Awaiting = s.needsApproval(rd.Reports) // approval.go
+	at := 0
+	for i := range rd.Alternatives[0] {
+		a, b := rd.Alternatives[0][i], rd.Alternatives[1][i]
+		if a.Indicator != b.Indicator || a.Value != b.Value {
+			at = i
+		}
+	}
+	id, err := s.Store.PutPending(ctx, p, PendingTTL)
+	if err != nil {
+		return err
+	}
+	lines := []string{s.t("ReadBackChoiceTitle")}
+	var rows [][]Button
+	for i, alt := range rd.Alternatives {
+		r := alt[at]
+		lines = append(lines, s.reportLine(r, nil))
+		label := s.value(s.Plan.Indicator(r.Indicator), r)
+		if rd.Alternatives[0][at].Indicator != rd.Alternatives[1][at].Indicator {
+			label = s.Plan.Indicator(r.Indicator).Name(s.lang)
+		}
+		rows = append(rows, []Button{{Text: label, Data: fmt.Sprintf("%s:%s:%d", cbAlternative, id, i)}})
+	}
+	if q := rd.Alternatives[0][at].Quote; q != "" {
+		lines = append(lines, s.t("ReadBackQuote", "Quote", clipRunes(q, maxQuote)))
+	}
+	rows = append(rows, []Button{{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id}})
+	return s.reply(ctx, strings.Join(lines, "\n")+"\n\n"+s.t("ReadBackChoiceAsk"), rows...)
+}
+
+// chooseAlternative is the press of a reading's button ("pa:<id>:<n>"):
+// the n-th reading is taken and stored as choosePeriod stores.
+func (s *session) chooseAlternative(ctx context.Context, arg string) error {
+	id, idx, _ := strings.Cut(arg, ":")
+	p, ok, err := s.ownPending(ctx, id)
+	if !ok {
+		return err
+	}
+	n, err := strconv.Atoi(idx)
+	if err != nil || n < 0 || n >= len(p.Alternatives) {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
+	if _, err := s.switchYear(ctx, p.PlanYear); err != nil {
+		return err
+	}
+	p.Reports, p.Alternatives = p.Alternatives[n], nil
+	return s.storeChosen(ctx, id, p)
+}
+
+// storeChosen stores a pending submission once its question is answered:
+// the slots' old values and the outlier check are taken again, and the
+// figures are stored at once unless a warning asks for the usual
+// confirmation.
+func (s *session) storeChosen(ctx context.Context, id string, p store.Pending) error {
 	warnings, twice, err := s.checkOld(ctx, &p)
 	if err != nil {
 		return err
@@ -495,7 +569,7 @@ func (s *session) confirm(ctx context.Context, id string) error {
 		return err
 	}
 	for _, r := range p.Reports {
-		if r.NeedsPeriod() { // its period is asked with the period buttons
+		if r.NeedsPeriod() || len(p.Alternatives) > 0 { // asked with their own buttons
 			return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 		}
 	}

@@ -19,6 +19,21 @@ type Quantity struct {
 	// Scale is the power of ten the scale words stand for (Million for
 	// "triệu", 12 for "nghìn tỉ"); One when no scale word was written.
 	Scale Scale
+	// Other is the value read with the other language's separators when
+	// the words around the number do not decide them and it differs
+	// ("2.150" in English with no scale word: 2.15 or 2150); nil otherwise.
+	// The words decide when they are of one language: "2.150 tỉ đồng" is
+	// Vietnamese whatever the interface language.
+	Other *big.Rat
+}
+
+// wordLang is the language whose separators a scale or unit word implies:
+// "tỉ", "triệu", "đồng" are Vietnamese, "billion", "million" English; ""
+// for words of both ("USD", "%", "k").
+var wordLang = map[string]string{
+	"ti": "vi", "ty": "vi", "trieu": "vi", "tr": "vi", "nghin": "vi", "ngan": "vi", "dong": "vi", "vnd": "vi", "d": "vi", "do": "vi",
+	"billion": "en", "billions": "en", "bn": "en", "million": "en", "millions": "en", "mn": "en", "thousand": "en", "thousands": "en",
+	"dollar": "en", "dollars": "en",
 }
 
 // Error IDs of the number reader.
@@ -347,19 +362,46 @@ func (r *numReader) read(i, end int) (q Quantity, first, last int, err error) {
 		}
 	}
 	numText := r.f.s[r.toks[i].start:r.toks[end-1].end]
-	value, ok := readDigits(numText, r.lang)
-	if !ok {
-		return Quantity{}, first, end, Fail(ErrNumberUnreadable, "text", r.source(i, end))
-	}
-	// After the digits: scale words, then a unit.
+	// After the digits: scale words, then a unit. Their language decides
+	// the separators.
 	scale := One
 	j := end
 	words := 0
+	lang, decided := r.lang, false
+	decide := func(k int) {
+		if l := wordLang[r.toks[k].text]; l != "" && !decided {
+			lang, decided = l, true
+		}
+	}
 	if s, ok := r.scaleAt(j, r.gap(j)); ok {
+		decide(j)
 		scale, j, words = s, j+1, 1
 		// "nghìn tỉ" (10^12): a second scale word multiplies.
 		if s, ok := r.scaleAt(j, gapFar); ok {
 			scale, j, words = scale+s, j+1, 2
+		}
+	}
+	if _, k, ok := r.unitAt(j); ok && k > j && r.toks[j].kind == 'a' {
+		decide(j)
+	}
+	value, ok := readDigits(numText, lang)
+	if !ok {
+		return Quantity{}, first, end, Fail(ErrNumberUnreadable, "text", r.source(i, end))
+	}
+	var other *big.Rat
+	// Only the interface language's decimal mark can be the other's
+	// thousands mark: "2.150" in English, "2,150" in Vietnamese.
+	dec := ","
+	if lang == "en" {
+		dec = "."
+	}
+	if !decided && strings.Count(numText, dec) == 1 && strings.Count(numText, ".")+strings.Count(numText, ",") == 1 {
+		alt := "en"
+		if lang == "en" {
+			alt = "vi"
+		}
+		if o, ok := readDigits(numText, alt); ok && o.Cmp(value) != 0 {
+			other = o.Mul(o, pow10(int(scale)))
 		}
 	}
 	value.Mul(value, pow10(int(scale)))
@@ -370,7 +412,7 @@ func (r *numReader) read(i, end int) (q Quantity, first, last int, err error) {
 		if !ok || s2 >= prev {
 			break
 		}
-		part, ok := readDigits(r.f.s[r.toks[j].start:r.toks[e-1].end], r.lang)
+		part, ok := readDigits(r.f.s[r.toks[j].start:r.toks[e-1].end], lang)
 		if !ok {
 			break
 		}
@@ -381,7 +423,7 @@ func (r *numReader) read(i, end int) (q Quantity, first, last int, err error) {
 		measure, j = u, k
 	}
 	last = j
-	q = Quantity{Value: value, Measure: measure, Text: r.source(first, last), Scale: scale}
+	q = Quantity{Value: value, Measure: measure, Text: r.source(first, last), Scale: scale, Other: other}
 	if negative && value.Sign() != 0 {
 		return Quantity{}, first, last, Fail(ErrNegative, "text", q.Text)
 	}

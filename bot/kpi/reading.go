@@ -77,6 +77,14 @@ type Reading struct {
 	Periods []Period
 
 	periodErr error // ErrPeriodNotStated of the first figure without a period
+	choiceErr error // the refusal of the ambiguous figure, for ParseUpdate
+
+	// Alternatives are the readings of a message with one ambiguous
+	// figure, to choose from (Reports is the first): one value written
+	// after two indicators ("xuất khẩu, nhập khẩu …: 520 triệu USD") is of
+	// either; "2.150" in English with no scale word is 2.15 or 2150.
+	// Empty when the message is not ambiguous.
+	Alternatives [][]Report
 }
 
 // NeedsPeriod reports whether r is a figure read without its period, for
@@ -165,7 +173,11 @@ var (
 		"thủy sản", "thuỷ sản", "nông sản", "lâm sản", "nông lâm thủy sản", "gạo", "dệt may", "may mặc",
 		"giày dép", "gỗ", "điện tử", "máy tính", "điện thoại", "rau quả", "hạt điều", "cà phê",
 		"cao su", "sắt thép", "xăng dầu", "phân bón", "tôm", "cá tra", "lao động", "dịch vụ",
-		"trực tiếp", "ủy thác", "tại chỗ", "nguyên liệu", "máy móc", "thiết bị", "linh kiện", "trái cây")
+		"trực tiếp", "ủy thác", "tại chỗ", "nguyên liệu", "máy móc", "thiết bị", "linh kiện", "trái cây",
+		"trừ", "trừ dầu thô", "không kể", "không tính", "không bao gồm", "excluding",
+		"bình quân đầu người", "per capita")
+	// perCapita after a rate's mention make it another figure.
+	perCapita = sortedPhrases("bình quân đầu người", "bình quân một người", "theo đầu người", "per capita")
 	// notNarrowers follow a mention and narrow nothing: "xuất khẩu hàng
 	// hóa" is all merchandise exports.
 	notNarrowers = sortedPhrases("hàng hóa", "hàng hoá", "từ đầu năm", "từ tháng", "từ quý", "từ ngày")
@@ -187,6 +199,8 @@ var (
 		"đbscl", "miền trung", "miền bắc", "miền nam", "phía nam", "phía bắc", "bắc bộ", "nam bộ", "trung bộ",
 		"tây nguyên", "các tỉnh", "tổng cục thống kê", "tổng cục hải quan", "mặt hàng", "nhóm hàng",
 		"thị trường xuất khẩu", "thị trường nhập khẩu", "châu á", "châu mỹ", "châu âu", "châu phi", "asean",
+		"ngành rau quả", "ngành thủy sản", "ngành thuỷ sản", "ngành dệt may", "ngành da giày", "ngành gỗ", "ngành điện tử",
+		"ngành cà phê", "ngành gạo", "ngành lúa gạo", "ngành nông sản", "ngành hàng",
 		"nông thôn", "thành thị", "cơ cấu")
 	// nationWords name the country; as the subject of a sentence they
 	// make its figures the country's ("cả nước đã xuất khẩu …"), but not
@@ -466,8 +480,9 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		last                 = -1 // index in out of the subject's last figure
 		pending              []Stated
 		firstBlock, firstAsk error
-		bareStatus           bool // curStatus was said in a clause that names no subject
-		parts                bool // the subject is a part of a total, in brackets after it
+		bareStatus           bool     // curStatus was said in a clause that names no subject
+		dangling             *mention // an indicator named just before the subject, with no value of its own
+		parts                bool     // the subject is a part of a total, in brackets after it
 	)
 	for _, c := range clauses {
 		if c.sentence != sentence {
@@ -476,7 +491,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			r.dated = false
 			for _, d := range dates {
 				sa, sb := sentenceSpan(clauses, c.sentence)
-				r.dated = r.dated || (d.start >= sa && d.end <= sb)
+				r.dated = r.dated || (d.start >= sa && d.end <= sb && cutOffDate(text, d))
 			}
 			sentence, subject, curStatus, forecast, breakdown, last, pending = c.sentence, nil, "", false, false, -1, nil
 			// A period written anywhere in the sentence is the period of
@@ -504,8 +519,12 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			if opens := v.phraseAt(c.from, continuations) > 0 || periodAtWord(v, periods, c.from); opens && !hasMention(ments, clauses, c.sentence) {
 				subject = prev
 			}
-			if c.breakAt && (prev == nil || prev.blocked == "") {
-				breakdown = true // "Trong đó, …" of a total said before, or not said
+			// "Trong đó, …" of a total said before is a part of it; at the
+			// start of what was pasted, the total is not said, and a plan's
+			// indicator named whole after it is read ("Trong đó, chỉ số sản
+			// xuất công nghiệp tăng 14,92%"); narrowed, it is still a part.
+			if c.breakAt && (prev == nil || prev.blocked == "") && !(prev == nil && c.sentence == 0 && mentionAt(ments, c)) {
+				breakdown = true
 			}
 		}
 		// The subject: this clause's mention, else the one carried.
@@ -524,6 +543,12 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 					curStatus = ""
 				}
 				bareStatus = false
+				// "xuất khẩu, nhập khẩu tháng 4/2022: 520 triệu USD": one
+				// value after two indicators is of one of them; which is asked.
+				dangling = nil
+				if subject != nil && last < 0 && subject.blocked == "" && subject.ind != nil && c.sentence == sentence && onlyJoined(text[subject.b:ments[k].a]) {
+					dangling = subject
+				}
 				subject, last, pending = &ments[k], -1, nil
 				break
 			}
@@ -680,6 +705,14 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				rep.Stated = addStated(rep.Stated, st)
 			}
 			pending = nil
+			if dangling != nil && dangling.ind != ind && dangling.ind.Kind == ind.Kind {
+				if _, err := dangling.ind.ToAmount(n.q); err == nil {
+					rep.altIndicator = dangling.ind.ID
+					// The words name both: "xuất khẩu, nhập khẩu … 520 triệu USD".
+					rep.Quote = strings.TrimSpace(strings.Trim(strings.TrimSpace(text[dangling.a:c.b]), ",;:.()[]"))
+				}
+			}
+			dangling = nil
 			for _, o := range out {
 				if o.Indicator == rep.Indicator && o.Slot() == rep.Slot() {
 					// Two values for one figure in one sentence: which?
@@ -750,9 +783,24 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 		if ci > 0 && clauses[ci-1].sentence == n && v.phraseAt(c.from, explainWords) > 0 && !numberIn(nums, c) {
 			continue
 		}
+		// "Mặc dù chịu tác động … một số mặt hàng xuất khẩu …, chỉ số sản
+		// xuất công nghiệp vẫn tăng 11,1%": a concession of no number
+		// scopes nothing.
+		if v.phraseAt(c.from, concessionWords) > 0 && !numberIn(nums, c) {
+			continue
+		}
 		for i := c.from; i < c.to; i++ {
 			if parenthesized(v.src, v.words[i].a) {
 				continue // "(chiếm khoảng 7% KNXK cả nước)" is an aside
+			}
+			// "Cục Thống kê (Bộ Tài chính) công bố": the country's office.
+			if k := v.phraseAt(i, nationalOffices); k > 0 && (i == 0 || v.phraseAt(i-1, wChi) == 0) {
+				return v.src[v.words[i].a:v.words[i+2].b]
+			}
+			// "…, chiếm gần 22,4% kim ngạch xuất khẩu của cả nước": a share
+			// of the country's is said of the figure before it.
+			if shareClause(v, c, nums) || (ci > 0 && clauses[ci-1].sentence == n && !numberIn(nums, c) && shareClause(v, clauses[ci-1], nums)) {
+				continue
 			}
 			if k := v.phraseAt(i, scopeWords); k > 0 && i+k <= len(all) {
 				// "Cục Thống kê Long An" is the province's own office.
@@ -767,7 +815,7 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				}
 				// "xếp vị thứ 5/63 của cả nước và đầu vùng Bắc Trung bộ": a
 				// clause of no number of its own after a rank ranks too.
-				if ranking || (!numberIn(nums, c) && rankedBefore(v, clauses, n, i)) {
+				if ranking || (!valueIn(nums, c) && rankedBefore(v, clauses, n, i)) {
 					continue
 				}
 				return v.src[v.words[i].a:v.words[i+k-1].b]
@@ -782,6 +830,9 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 						ranking = ranking || v.phraseAt(i-back, weakRanking) == 0 || rankedBefore(v, clauses, n, i)
 					}
 				}
+				// "xếp thứ 28/34 địa phương cả nước": after a rank, in a
+				// clause with no value of its own.
+				ranking = ranking || (!valueIn(nums, c) && rankedBefore(v, clauses, n, i))
 				if ranking {
 					continue
 				}
@@ -816,6 +867,15 @@ func partInBrackets(v *lineView, ments []mention, k int) bool {
 	return false
 }
 
+// onlyJoined reports whether s only joins two names: "," "và" "hoặc" "/".
+func onlyJoined(s string) bool {
+	switch Fold(strings.Trim(s, " ,;/&+")) {
+	case "", "va", "hoac", "and", "or", "cung", "hay":
+		return true
+	}
+	return false
+}
+
 // mentionHas reports whether mention m holds one of phs.
 func mentionHas(v *lineView, m *mention, phs []phrase) bool {
 	for i := m.from; i < m.to; i++ {
@@ -831,9 +891,24 @@ func mentionHas(v *lineView, m *mention, phs []phrase) bool {
 var explainWords = sortedPhrases("chủ yếu", "chủ yếu là", "chủ yếu do", "chủ yếu từ", "nhờ", "do", "nhất là",
 	"đặc biệt là", "tập trung vào", "tập trung ở", "góp phần", "mainly", "mostly", "thanks to", "driven by")
 
+// concessionWords open a clause that concedes before the figure: "mặc dù
+// …, xuất khẩu vẫn đạt …".
+var concessionWords = sortedPhrases("mặc dù", "dù", "tuy", "tuy nhiên", "bất chấp", "although", "despite")
+
 // sideBefore before another province make it a comparison in a ranking:
 // "(sau Thanh Hóa)", "chỉ sau TP.HCM".
 var sideBefore = sortedPhrases("sau", "chỉ sau", "xếp sau", "đứng sau", "trước", "sau tỉnh", "sau thành phố", "behind", "after")
+
+// valueIn reports whether clause c holds a number that may be a value or
+// a comparison: not part of a name, not a count ("28/34 địa phương").
+func valueIn(nums []numAt, c clause) bool {
+	for _, x := range nums {
+		if x.a >= c.a && x.b <= c.b && x.role != RoleName && x.role != RoleCount {
+			return true
+		}
+	}
+	return false
+}
 
 // numberIn reports whether clause c holds a number that is not part of a name.
 func numberIn(nums []numAt, c clause) bool {
@@ -851,6 +926,9 @@ func numberIn(nums []numAt, c clause) bool {
 // no number after it in its clause.
 func sidePlace(v *lineView, clauses []clause, nums []numAt, pl place) bool {
 	c := clauseOf(clauses, pl.a)
+	if v.phraseAt(c.from, concessionWords) > 0 && !numberIn(nums, c) {
+		return true // "Mặc dù chịu tác động … của Hoa Kỳ …, …"
+	}
 	side := false
 	for back := 1; back <= 2 && pl.from-back >= c.from; back++ {
 		side = side || v.phraseAt(pl.from-back, sideBefore) == back
@@ -879,6 +957,28 @@ var indexWords = sortedPhrases("chỉ số", "iip", "index")
 // equivalentBefore a number make it the size of the share or change said
 // before it, never a figure.
 var equivalentBefore = sortedPhrases("tương đương", "tương ứng", "tương ứng với", "tương đương với", "equivalent to", "equal to")
+
+// nationalOffices name the country's statistics office as the source
+// (since 2025 "Cục Thống kê", of the Ministry of Finance; a province's is
+// "Chi cục Thống kê" or names its province).
+var nationalOffices = sortedPhrases("cục thống kê bộ tài chính")
+
+var wChi = sortedPhrases("chi")
+
+// shareClause reports whether clause c states only shares ("chiếm gần
+// 22,4% kim ngạch xuất khẩu của cả nước").
+func shareClause(v *lineView, c clause, nums []numAt) bool {
+	has := false
+	for _, x := range nums {
+		if x.a >= c.a && x.b <= c.b && x.role != RoleName {
+			if x.role != RoleShare {
+				return false
+			}
+			has = true
+		}
+	}
+	return has
+}
 
 // weakRanking are the words of rankingBefore that say nothing of a rank
 // by themselves.
@@ -981,6 +1081,20 @@ func overlapsPeriod(ps []periodAt, a, b int) bool {
 func afterCungKy(v *lineView, pa periodAt) bool {
 	i := v.wordIndex(pa.a)
 	return i >= 2 && v.phraseAt(i-2, wCungKy) > 0
+}
+
+// cutOffDate reports whether date d closes a span of time ("đến ngày
+// 15/9", "tính đến 15/9", "ngày 15/9"), not a fraction ("thứ 3/6").
+func cutOffDate(text string, d dateFound) bool {
+	before := strings.Fields(Fold(text[:d.start]))
+	if len(before) == 0 {
+		return false
+	}
+	switch before[len(before)-1] {
+	case "ngay", "den", "het", "toi", "from", "to", "until":
+		return true
+	}
+	return false
 }
 
 // sentenceSpan returns the source bytes of sentence n.
@@ -1151,7 +1265,20 @@ func (r *updateReader) figure(ind *Indicator, n *numAt, c clause, m *mention, pe
 		}
 		a = -a
 	}
-	return Report{Indicator: ind.ID, Unit: u.ID, Period: p, Value: a, Status: st, Approx: n.rounded, Quote: quoteOf(text, m, c)}, nil
+	var other Amount
+	if q.Other != nil && r.o.Lang == "en" {
+		// "2.150" in English with no word of either language: 2.15 or
+		// 2150. Both are offered when both fit the indicator.
+		oq := q
+		oq.Value, oq.Other = q.Other, nil
+		if oa, err := ind.ToAmount(oq); err == nil {
+			if n.neg {
+				oa = -oa
+			}
+			other = oa
+		}
+	}
+	return Report{altValue: other, Indicator: ind.ID, Unit: u.ID, Period: p, Value: a, Status: st, Approx: n.rounded, Quote: quoteOf(text, m, c)}, nil
 }
 
 // unitOf resolves the unit of a figure: the one named (pl), else the
@@ -1268,7 +1395,14 @@ func (r *updateReader) mentions(v *lineView) []mention {
 	// A part of an indicator: "xuất khẩu thủy sản", "nhập khẩu từ Trung Quốc".
 	for k := range out {
 		m := &out[k]
-		if m.blocked != "" || m.ind == nil || m.ind.Kind != Cumulative || m.to >= len(all) {
+		if m.blocked != "" || m.ind == nil || m.to >= len(all) {
+			continue
+		}
+		// "GRDP bình quân đầu người": a rate per person is not the rate.
+		if m.ind.Kind != Cumulative {
+			if n := v.phraseAt(m.to, perCapita); n > 0 {
+				m.blocked, m.what = RoleNotIndicator, v.src[m.a:v.words[m.to+n-1].b]
+			}
 			continue
 		}
 		if v.phraseAt(m.to, notNarrowers) > 0 {

@@ -133,6 +133,13 @@ type Report struct {
 	// Quote is the text the figure was read from, for the read-back.
 	Quote string
 
+	// altIndicator and altValue are the other reading of an ambiguous
+	// figure, while it is read: the second indicator one value was written
+	// after, the value with the other language's separators. Read turns
+	// them into Reading.Alternatives; they are never stored.
+	altIndicator string
+	altValue     Amount
+
 	By     int64     // Telegram user id of who reported it
 	ByName string    // their display name when they reported
 	At     time.Time // when it was confirmed

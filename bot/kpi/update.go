@@ -133,6 +133,9 @@ func (p *Plan) ParseUpdate(text string, o UpdateOptions) ([]Report, error) {
 	if err == nil && rd.periodErr != nil {
 		return nil, rd.periodErr // no one to ask: refused as before
 	}
+	if err == nil && rd.choiceErr != nil {
+		return nil, rd.choiceErr
+	}
 	return rd.Reports, err
 }
 
@@ -233,7 +236,61 @@ func (p *Plan) Read(text string, o UpdateOptions) (Reading, error) {
 	if len(r.noPeriod) > 0 {
 		rd.Periods, rd.periodErr = LikelyPeriods(o.Now, p.Year), r.noPeriod[0]
 	}
+	if err := r.alternatives(&rd); err != nil {
+		return Reading{}, err
+	}
 	return rd, nil
+}
+
+// alternatives turns the one ambiguous figure of a reading into the
+// readings to choose from; more than one ambiguous figure, or one whose
+// period is asked too, is refused with the words to write instead.
+func (r *updateReader) alternatives(rd *Reading) error {
+	at := -1
+	for i, x := range rd.Reports {
+		if x.altIndicator == "" && x.altValue == 0 {
+			continue
+		}
+		if at >= 0 || len(rd.Periods) > 0 || (x.altIndicator != "" && x.altValue != 0) {
+			return r.ambiguous(x)
+		}
+		at = i
+	}
+	if at < 0 {
+		return nil
+	}
+	one := rd.Reports[at]
+	alt := one
+	if one.altIndicator != "" {
+		alt.Indicator = one.altIndicator
+	} else {
+		alt.Value = one.altValue
+	}
+	rd.choiceErr = r.ambiguous(one)
+	one.altIndicator, one.altValue, alt.altIndicator, alt.altValue = "", 0, "", 0
+	for _, o := range rd.Reports {
+		if o.Indicator == alt.Indicator && o.Slot() == alt.Slot() && alt.Indicator != one.Indicator {
+			return rd.choiceErr // the other reading is a figure of the message already
+		}
+	}
+	first := append([]Report(nil), rd.Reports...)
+	second := append([]Report(nil), rd.Reports...)
+	first[at], second[at] = one, alt
+	rd.Reports = first
+	rd.Alternatives = [][]Report{first, second}
+	return nil
+}
+
+// ambiguous is the refusal of an ambiguous figure where no one can choose.
+func (r *updateReader) ambiguous(x Report) error {
+	if x.altIndicator != "" {
+		ind, alt := r.p.Indicator(x.Indicator), r.p.Indicator(x.altIndicator)
+		vi, en := r.examples(alt, x.Period, "")
+		vi2, en2 := r.examples(ind, x.Period, "")
+		return Fail(ErrOneIndicatorPerLine, "indicators", x.altIndicator+","+x.Indicator,
+			"example", vi+"\n"+vi2, "example_en", en+"\n"+en2)
+	}
+	return Fail(ErrTwoValues, "text", clip(x.Quote))
 }
 
 // inSentences reports whether a line is for the sentence reader: it names

@@ -70,6 +70,9 @@ func FuzzParseUpdate(f *testing.F) {
 		}
 		rd, err := p.Read(text, o)
 		rs := rd.Reports
+		for _, alt := range rd.Alternatives {
+			rs = append(rs, alt...) // every reading offered holds the property
+		}
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
@@ -80,7 +83,7 @@ func FuzzParseUpdate(f *testing.F) {
 			}
 			return
 		}
-		if len(rs) == 0 || len(rs) > MaxReportsPerUpdate {
+		if len(rs) == 0 || len(rd.Reports) > MaxReportsPerUpdate {
 			t.Fatalf("ParseUpdate(%q) gave %d reports", text, len(rs))
 		}
 		typed := digitsOnly(text)

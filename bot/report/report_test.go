@@ -414,3 +414,27 @@ func TestTableComparesWithLastYear(t *testing.T) {
 		t.Error("no note that last year's figures are not kept")
 	}
 }
+
+// A figure its report rounded ("đạt hơn 520 triệu USD") is noted in the
+// table, with its unit.
+func TestMonthlyTableNotesApproximate(t *testing.T) {
+	p := kpi.DefaultPlan()
+	now := time.Date(2022, 6, 20, 10, 15, 0, 0, zone)
+	rs := sample(t)
+	for i, r := range rs["xuat-khau"] {
+		if r.Unit == "ben-luc" && r.Period == kpi.Month(2022, 5) {
+			rs["xuat-khau"][i].Approx = "hơn"
+		}
+	}
+	tb := Table{Plan: p, Reports: rs, Period: kpi.Month(2022, 5), Now: now, Lang: "vi", T: textIn(t, "vi")}
+	data, err := tb.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, data)
+	const sh = "Biểu số liệu"
+	r := rowOf(t, f, sh, "B", "Kim ngạch xuất khẩu")
+	if got := get(t, f, sh, cellAt("L", r)); got != "12/15 đơn vị chưa báo cáo kỳ này; số ước chừng (≈) của Bến Lức" {
+		t.Errorf("exports note = %q", got)
+	}
+}

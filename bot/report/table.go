@@ -579,7 +579,35 @@ func (tb Table) indicatorRow(ind *kpi.Indicator, per, prev kpi.Period, hasPrev b
 		}
 	}
 	x.status = tb.status(rs, ytd)
+	if n := tb.approxNote(rs, ytd); n != "" {
+		if x.note != "" {
+			x.note += "; "
+		}
+		x.note += n
+	}
 	return x
+}
+
+// approxNote names the units whose figures within span their report
+// rounded ("ước đạt hơn 350.000 tỷ đồng"), or "".
+func (tb Table) approxNote(rs []kpi.Report, span kpi.Period) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, r := range rs {
+		if r.Approx == "" || !r.Period.Valid() || r.Period.From < span.From || r.Period.To > span.To || seen[r.Unit] {
+			continue
+		}
+		seen[r.Unit] = true
+		name := r.Unit
+		if u := tb.Plan.Unit(r.Unit); u != nil {
+			name = u.Short
+		}
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return tb.T("XlsxNoteApprox", "Units", strings.Join(names, ", "))
 }
 
 // status names the least final status among the figures of rs within span

@@ -53,6 +53,9 @@ type Pending struct {
 	// (PutPending fills it in from the plans the request read): Confirm
 	// writes only while it is still the plan of PlanYear. "" checks nothing.
 	PlanSum string
+	// Alternatives are the readings of an ambiguous figure to choose from
+	// (Reports is the first); empty once one is chosen.
+	Alternatives [][]kpi.Report
 }
 
 // pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus

@@ -181,19 +181,20 @@ func decodeUser(s, lang string) (access.User, error) {
 }
 
 type pendingRecord struct {
-	UserID      int64           `json:"user_id"`
-	ChatID      int64           `json:"chat_id"`
-	MessageID   int             `json:"message_id,omitempty"`
-	Reports     []reportRecord  `json:"reports"`
-	Old         []*reportRecord `json:"old,omitempty"`
-	Lang        string          `json:"lang,omitempty"`
-	Created     *time.Time      `json:"created,omitempty"`
-	NeedsSecond bool            `json:"needs_second,omitempty"`
-	Awaiting    bool            `json:"awaiting,omitempty"`
-	Skipped     []skippedRecord `json:"skipped,omitempty"`
-	PlanYear    int             `json:"plan_year,omitempty"`
-	Periods     []string        `json:"periods,omitempty"` // kpi.Period.Key()
-	PlanSum     string          `json:"plan_sum,omitempty"`
+	UserID       int64            `json:"user_id"`
+	ChatID       int64            `json:"chat_id"`
+	MessageID    int              `json:"message_id,omitempty"`
+	Reports      []reportRecord   `json:"reports"`
+	Old          []*reportRecord  `json:"old,omitempty"`
+	Lang         string           `json:"lang,omitempty"`
+	Created      *time.Time       `json:"created,omitempty"`
+	NeedsSecond  bool             `json:"needs_second,omitempty"`
+	Awaiting     bool             `json:"awaiting,omitempty"`
+	Skipped      []skippedRecord  `json:"skipped,omitempty"`
+	PlanYear     int              `json:"plan_year,omitempty"`
+	Periods      []string         `json:"periods,omitempty"` // kpi.Period.Key()
+	PlanSum      string           `json:"plan_sum,omitempty"`
+	Alternatives [][]reportRecord `json:"alternatives,omitempty"`
 }
 
 // skippedRecord is a kpi.Skipped: a number the reader left aside.
@@ -224,6 +225,13 @@ func toPendingRecord(p Pending) pendingRecord {
 	}
 	for _, per := range p.Periods {
 		rec.Periods = append(rec.Periods, per.Key())
+	}
+	for _, alt := range p.Alternatives {
+		var rs []reportRecord
+		for _, r := range alt {
+			rs = append(rs, toReportRecord(r))
+		}
+		rec.Alternatives = append(rec.Alternatives, rs)
 	}
 	if len(p.Old) > 0 {
 		rec.Old = make([]*reportRecord, len(p.Old))
@@ -260,6 +268,17 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 			return Pending{}, err
 		}
 		p.Periods = append(p.Periods, per)
+	}
+	for _, alt := range rec.Alternatives {
+		var rs []kpi.Report
+		for _, r := range alt {
+			d, err := r.toDomain()
+			if err != nil {
+				return Pending{}, err
+			}
+			rs = append(rs, d)
+		}
+		p.Alternatives = append(p.Alternatives, rs)
 	}
 	for i, r := range rec.Reports {
 		d, err := r.toDomain()

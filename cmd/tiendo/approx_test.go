@@ -23,6 +23,9 @@ func TestApproximateFigureStoredAndShown(t *testing.T) {
 	}
 	got = texts(h.say(benLuc, "/lichsu xuất khẩu"))
 	mustContain(t, got, "≈ hơn 520 triệu USD")
+	// The answer shows the stated comparison as the report rounded it.
+	got = texts(h.say(benLuc, "xuất khẩu tháng 3/2022 Bến Lức?"))
+	mustContain(t, got, "So với cùng kỳ: ≈ gần +14%")
 
 	// A range stays asked about.
 	got = texts(h.say(benLuc, "Kim ngạch xuất khẩu tháng 3/2022 ước đạt từ 500 đến 520 triệu USD."))

@@ -50,3 +50,40 @@ func TestSentenceWithoutPeriodAsksOnlyThePeriod(t *testing.T) {
 		t.Fatalf("a second press stored again: %+v", rs)
 	}
 }
+
+// A period chosen for a figure far outside the unit's history does not
+// store it at once: the usual read-back with its warning asks to confirm
+// twice. A forged choice is refused.
+func TestPeriodChosenStillChecksOutliers(t *testing.T) {
+	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
+	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
+	h.say(benLuc, "xuất khẩu tháng 2/2022: 50 triệu USD")
+	h.press(benLuc, h.lastButtons(benLuc), "ok:")
+
+	h.say(benLuc, "Kim ngạch xuất khẩu ước đạt 52 tỷ USD, tăng 12% so với cùng kỳ năm trước.")
+	ask := h.lastButtons(benLuc)
+	data := buttonData(t, ask, "tháng 3/2022")
+	forged := data[:len(data)-1] + "9"
+	before := len(h.api.Sent())
+	h.api.Press(benLuc, ask.MessageID, forged)
+	got := texts(h.waitNew(before))
+	mustNotContain(t, got, "Đã ghi")
+	if rs := h.reports("xuat-khau"); len(rs) != 1 {
+		t.Fatalf("a forged choice stored %+v", rs)
+	}
+	h.press(benLuc, ask, data)
+	if rs := h.reports("xuat-khau"); len(rs) != 1 {
+		t.Fatalf("stored %+v before the outlier was confirmed twice", rs)
+	}
+	confirm := h.lastButtonsFor(benLuc, "ok:")
+	mustContain(t, telegramtest.Render(confirm.Text), "tháng 3/2022", "52 tỉ USD")
+	h.press(benLuc, confirm, "ok:")
+	h.press(benLuc, h.lastButtonsFor(benLuc, "ok:"), "ok:")
+	var march bool
+	for _, r := range h.reports("xuat-khau") {
+		march = march || (r.Period.Key() == "2022-03" && r.Value.Float() == 52e9)
+	}
+	if !march {
+		t.Fatalf("stored %+v; want March's 52 tỉ USD after two presses", h.reports("xuat-khau"))
+	}
+}
