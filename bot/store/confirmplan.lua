@@ -3,7 +3,8 @@
 -- the draft's removal and the effect of the update that confirms it.
 --
 -- KEYS[1] plans hash   KEYS[2] plan sums hash   KEYS[3] the draft
--- KEYS[4] the effect (absent without an update)
+-- KEYS[4] the data version ({p}:version), bumped with the plan
+-- KEYS[5] the effect (absent without an update)
 -- ARGV[1] year   ARGV[2] the plan record (JSON)   ARGV[3] its digest
 -- ARGV[4] the draft as read   ARGV[5] the effect's TTL (s)
 -- ARGV[6..] year, digest of every other year's plan as checked
@@ -31,5 +32,6 @@ if seen ~= n then return 'changed' end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('DEL', KEYS[3])
-if KEYS[4] then redis.call('SET', KEYS[4], ARGV[1], 'EX', ARGV[5]) end
+redis.call('INCR', KEYS[4]) -- the data version
+if KEYS[5] then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[5]) end
 return 'ok'

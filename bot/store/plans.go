@@ -308,7 +308,8 @@ func (s *Store) ConfirmPlanDraft(ctx context.Context, id string, by int64, at ti
 		if err != nil {
 			return PlanRecord{}, nil, false, fmt.Errorf("store: confirm plan draft %s: %w", id, err)
 		}
-		keys := []string{s.keys.plans(), s.keys.planSums(), s.keys.planDraft(id)}
+		// The data version ({p}:version) changes with every write of a plan.
+		keys := []string{s.keys.plans(), s.keys.planSums(), s.keys.planDraft(id), s.keys.join("version")}
 		if eff != "" {
 			keys = append(keys, eff)
 		}
