@@ -337,7 +337,7 @@ func (s *session) overview(ctx context.Context, args string) error {
 	case sc.Group != nil:
 		return s.scopeRefusal("/tongquan", sc, ErrCommandNoGroup)
 	case sc.HasPeriod && sc.Period != kpi.YearToDate(s.Plan.Year, 12):
-		return kpi.Fail(ErrOverviewPeriod, "period", sc.Period.Label(s.lang))
+		return kpi.Fail(ErrOverviewPeriod, "period", sc.Period.Label(s.lang), "example", s.exampleIndicator()+" "+sc.Period.Label(s.lang))
 	}
 	ids := make([]string, len(s.Plan.Indicators))
 	for i := range s.Plan.Indicators {

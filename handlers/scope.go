@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"tiendo/bot/kpi"
@@ -33,7 +34,8 @@ const (
 const cbRerun = "rr" // rr:<choice id>
 
 // scopeRefusal refuses the unit or group sc names for a command that does
-// not take one, or is nil when sc names none.
+// not take one, or is nil when sc names none. Its examples are of the plan
+// in force: its indicator, its first unit, its year.
 func (s *session) scopeRefusal(command string, sc kpi.Scope, id string) error {
 	place := ""
 	switch {
@@ -44,7 +46,30 @@ func (s *session) scopeRefusal(command string, sc kpi.Scope, id string) error {
 	default:
 		return nil
 	}
-	return kpi.Fail(id, "place", place, "command", command)
+	ind := s.exampleIndicator()
+	unit := place
+	if len(s.Plan.Units) > 0 {
+		unit = s.Plan.Units[0].Short
+	}
+	own := command + " " + unit // "/tongquan Tân An"
+	if command == "/lichsu" {
+		own = command + " " + ind + " " + unit
+	}
+	return kpi.Fail(id, "place", place, "command", command, "example", ind+" "+place, "own", own, "year", strconv.Itoa(s.Plan.Year))
+}
+
+// exampleIndicator is the name, in the user's language, of the indicator
+// examples ask about: the plan's first cumulative one its units report.
+func (s *session) exampleIndicator() string {
+	for i := range s.Plan.Indicators {
+		if ind := &s.Plan.Indicators[i]; ind.Kind == kpi.Cumulative && ind.Reporters == kpi.ByUnits {
+			return ind.Name(s.lang)
+		}
+	}
+	if len(s.Plan.Indicators) > 0 {
+		return s.Plan.Indicators[0].Name(s.lang)
+	}
+	return ""
 }
 
 func groupShort(g *kpi.Group) string {

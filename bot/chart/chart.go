@@ -15,6 +15,7 @@ import (
 	_ "embed"
 	"fmt"
 	"image/color"
+	"image/png"
 	"math"
 	"math/big"
 	"strconv"
@@ -109,8 +110,10 @@ func renderPNG(paint func(c draw.Canvas)) ([]byte, error) { return renderPNGSize
 func renderPNGSize(w, h int, paint func(c draw.Canvas)) ([]byte, error) {
 	img := vgimg.NewWith(vgimg.UseWH(vg.Length(w)*vg.Inch/dpi, vg.Length(h)*vg.Inch/dpi), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(background))
 	paint(draw.New(img))
+	// The fastest compression: half of a chart's time went to the
+	// default's, for a file 4% larger, and the answer waits on it.
 	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img.Image()); err != nil {
 		return nil, fmt.Errorf("chart: png: %w", err)
 	}
 	return buf.Bytes(), nil

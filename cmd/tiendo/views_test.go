@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"html"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +52,16 @@ func TestHistoryOfAnotherYearsPlan(t *testing.T) {
 	mustContain(t, texts(h.say(admin, "xuất khẩu 2022")), "Kim ngạch xuất khẩu — năm 2022", "0,52 tỉ USD")
 	mustContain(t, texts(h.say(admin, "xuất khẩu 2031")), "Chưa có kế hoạch năm 2031")
 	noRefusals(t, h.api)
+}
+
+var codeRE = regexp.MustCompile(`<code>(.*?)</code>`)
+
+// lastHTML is the HTML source of the last message in ss.
+func lastHTML(ss []telegramtest.Sent) string {
+	if len(ss) == 0 {
+		return ""
+	}
+	return ss[len(ss)-1].Text
 }
 
 // pressLabel presses the button labelled label on msg and returns what
@@ -169,6 +181,26 @@ func TestUnitNamedIsHonouredOrRefused(t *testing.T) {
 	msg = h.refusedWith(admin, "/maubaocao Duc Hoaa", "Đức Hòa", "Không thấy đơn vị «Duc Hoaa»")
 	if docs := h.pressForFile(admin, msg, "Đức Hòa", "sendDocument"); len(docs) != 1 || !strings.Contains(docs[0].Filename, "duc-hoa") {
 		t.Errorf("/maubaocao Đức Hòa: %+v", docs)
+	}
+
+	// The examples the refusals give are accepted as written.
+	for ask, want := range map[string]string{
+		"/baocao Bến Lức":             "— Bến Lức — năm 2022",
+		"/tongquan quý 2":             "— quý 2/2022",
+		"/hanchot Bến Lức":            "Hạn chót",
+		"/lichsu xk Bến Lức Cần Đước": "Lịch sử",
+	} {
+		got := h.say(admin, ask)
+		ex := codeRE.FindAllStringSubmatch(lastHTML(got), -1)
+		if len(ex) == 0 {
+			t.Errorf("%s: no example in %q", ask, lastHTML(got))
+			continue
+		}
+		example := html.UnescapeString(ex[len(ex)-1][1])
+		if strings.HasPrefix(ask, "/lichsu") {
+			example = html.UnescapeString(ex[0][1])
+		}
+		mustContain(t, texts(h.say(admin, example)), want)
 	}
 
 	// A unit with no figures and no target of its own is not given the
