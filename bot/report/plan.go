@@ -344,7 +344,7 @@ func readPlanBook(ctx context.Context, data []byte) ([]byte, error) {
 		}
 		m := map[string]any{}
 		for c, h := range append(planIndicatorCols[:len(planIndicatorCols):len(planIndicatorCols)], planIndicatorOptional...) {
-			if c >= len(planIndicatorCols) && at(inds[0], c) != h {
+			if c >= len(planIndicatorCols) && headerKey(at(inds[0], c)) != h {
 				continue // an optional column this workbook lacks
 			}
 			v := at(row, c)
