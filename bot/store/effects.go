@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -25,6 +26,15 @@ const EffectTTL = 48 * time.Hour
 
 type updateKey struct{}
 
+// updateMark is what WithUpdate puts in a context: the update's id, and a
+// count of the records it has made under new ids (putNew), so that the
+// n-th record of an update is the n-th again when the update is handled
+// again, and two records of one update (three suggestion buttons) are two.
+type updateMark struct {
+	id   int64
+	news *atomic.Int64
+}
+
 // WithUpdate returns ctx naming updateID as the Telegram update being
 // handled: the store's writes made with it are done once per update, however
 // often the update is handled. An id of 0 (no update: a test, a job) changes
@@ -33,13 +43,23 @@ func WithUpdate(ctx context.Context, updateID int64) context.Context {
 	if updateID == 0 {
 		return ctx
 	}
-	return context.WithValue(ctx, updateKey{}, updateID)
+	return context.WithValue(ctx, updateKey{}, updateMark{id: updateID, news: new(atomic.Int64)})
 }
 
 // UpdateOf returns the update id WithUpdate put in ctx, or 0.
 func UpdateOf(ctx context.Context) int64 {
-	id, _ := ctx.Value(updateKey{}).(int64)
-	return id
+	m, _ := ctx.Value(updateKey{}).(updateMark)
+	return m.id
+}
+
+// nextNew numbers the records ctx's update makes under new ids: 1, 2, …
+// in the order the handler makes them (0 without an update).
+func nextNew(ctx context.Context) int64 {
+	m, ok := ctx.Value(updateKey{}).(updateMark)
+	if !ok {
+		return 0
+	}
+	return m.news.Add(1)
 }
 
 // effectKey returns the key of the effect what of ctx's update, and "" when

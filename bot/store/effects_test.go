@@ -50,16 +50,22 @@ func TestAnUpdateHandledTwiceWritesOnce(t *testing.T) {
 				t.Fatalf("RemoveDeadline by another update = %v, want ErrNotFound", err)
 			}
 
-			// An invite: one, with one code.
+			// An invite: one, with one code; a second record of the same
+			// handling is a second record.
 			inv := store.Invite{Role: access.Reporter, Unit: "ben-luc", By: 1, Created: t0}
 			ictx := store.WithUpdate(context.Background(), 5005)
 			c1, err := s.PutInvite(ictx, inv, time.Hour)
 			if err != nil {
 				t.Fatal(err)
 			}
-			c2, err := s.PutInvite(ictx, inv, time.Hour)
+			// Handled again: a new context for the same update, as a
+			// takeover makes.
+			c2, err := s.PutInvite(store.WithUpdate(context.Background(), 5005), inv, time.Hour)
 			if err != nil || c2 != c1 {
 				t.Fatalf("PutInvite again = %q, %v; want %q (one invite)", c2, err, c1)
+			}
+			if c, err := s.PutInvite(ictx, inv, time.Hour); err != nil || c == c1 {
+				t.Fatalf("a second invite of one handling = %q, %v; want a new code", c, err)
 			}
 			if _, err := s.TakeInvite(context.Background(), c1); err != nil {
 				t.Fatal(err)

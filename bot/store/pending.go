@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,7 +107,7 @@ func (s *Store) putNew(ctx context.Context, what string, key func(id string) str
 	if ttl <= 0 {
 		return "", fmt.Errorf("store: save %s: ttl %v must be positive", what, ttl)
 	}
-	eff := s.effectKey(ctx, "new:"+strings.ReplaceAll(what, " ", "-"))
+	eff := s.effectKey(ctx, "new:"+strings.ReplaceAll(what, " ", "-")+":"+strconv.FormatInt(nextNew(ctx), 10))
 	for range 3 {
 		id, err := newPendingID()
 		if err != nil {
