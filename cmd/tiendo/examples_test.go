@@ -25,11 +25,16 @@ var exampleClocks = map[string]time.Time{
 var refusalMarks = []string{"đã qua", "đơn vị nào", "Không đọc được", "Không hiểu", "Xin lỗi", "is over", "which unit", "Sorry"}
 
 // readmeExample is a block of the README marked
-// "<!-- examples: ROLE [UNIT], HOW, want "A|B" -->".
+// "<!-- examples: ROLE [UNIT], HOW, want "A|B" -->". HOW ending in
+// " dated" marks a block that writes a date of its own (a deadline): a
+// reader needs it to work from today, and no fixed date is both ahead at
+// a clock in 2022 and within the deadlines' horizon today, so it is tried
+// at today's clock only.
 type readmeExample struct {
 	role, unit string
 	messages   []string
 	want       []string
+	dated      bool
 }
 
 var exampleMark = regexp.MustCompile(`<!-- examples: (\w+)(?: ([a-z-]+))?, ([^,]+), want "([^"]+)" -->\n` + "```[a-z]*\n((?s:.*?))```")
@@ -44,7 +49,9 @@ func readmeExamples(t *testing.T) []readmeExample {
 	for _, m := range exampleMark.FindAllStringSubmatch(string(src), -1) {
 		ex := readmeExample{role: m[1], unit: m[2], want: strings.Split(m[4], "|")}
 		body := strings.TrimRight(m[5], "\n")
-		switch how := m[3]; how {
+		how, dated := strings.CutSuffix(m[3], " dated")
+		ex.dated = dated
+		switch how {
 		case "one message":
 			ex.messages = []string{body}
 		case "each line a message", "each line a message up to two spaces":
@@ -77,6 +84,9 @@ func TestReadmeExamples(t *testing.T) {
 			h := start(t, nil, bot.WithClock(func() time.Time { return at }), bot.WithoutReminders())
 			users := map[string]telegramtest.From{"admin": admin}
 			for i, ex := range examples {
+				if ex.dated && name != "today" {
+					continue
+				}
 				from, ok := users[ex.role+ex.unit]
 				if !ok {
 					from = telegramtest.From{UserID: int64(7100 + i), FirstName: "Mẫu", LanguageCode: "vi"}
