@@ -204,7 +204,13 @@ func (s *session) cumulativeLines(q kpi.Question, p kpi.Progress) []string {
 		"Total", ind.FormatAmount(p.Total, s.lang),
 		"Target", ind.FormatTarget(s.lang),
 		"Percent", kpi.FormatPercent(p.Percent, 1, s.lang))}
-	if p.YearShare > 0 {
+	// The province behind pace while most units have not reported is the
+	// units missing, not the province (kpi.Progress.Judged): said so.
+	if p.YearShare > 0 && p.PacePoints <= -0.05 && q.Unit == nil && q.Group == nil && !p.Judged(s.Plan) {
+		reported, total := p.Coverage(s.Plan)
+		lines = append(lines, s.t("PaceTooFew", "Month", p.Through, "Share", kpi.FormatPercent(p.YearShare, 1, s.lang),
+			"Reported", reported, "Total", total))
+	} else if p.YearShare > 0 {
 		id := "PaceOn"
 		switch {
 		case p.PacePoints <= -0.05:
@@ -387,7 +393,7 @@ func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[stri
 		case p.HasData && judged:
 			mark = "✅"
 		}
-		line := t("OverviewLine", "Mark", mark, "Name", ind.Name(lang), "Summary", locales.HTML(a.summary(lang, ind, p)))
+		line := t("OverviewLine", "Mark", mark, "Name", ind.Name(lang), "Summary", locales.HTML(a.summary(lang, plan, ind, p)))
 		if p.HasData && !judged {
 			reported, total := p.Coverage(plan)
 			line += " " + t("OverviewTooFew", "Reported", reported, "Total", total)
@@ -419,7 +425,7 @@ func (a *App) renderOverview(plan *kpi.Plan, lang string, all, awaiting map[stri
 }
 
 // summary is the short form of one indicator's progress for the overview.
-func (a *App) summary(lang string, ind *kpi.Indicator, p kpi.Progress) string {
+func (a *App) summary(lang string, plan *kpi.Plan, ind *kpi.Indicator, p kpi.Progress) string {
 	t := func(id string, kv ...any) string { return a.Cat.T(lang, id, kv...) }
 	if p.Overflow {
 		return t("SummaryOverflow")
@@ -431,7 +437,10 @@ func (a *App) summary(lang string, ind *kpi.Indicator, p kpi.Progress) string {
 	case kpi.Cumulative:
 		pts := p.PacePoints
 		id := "SummaryCumulativeAhead"
-		if pts < 0 {
+		switch {
+		case pts < 0 && !p.Judged(plan):
+			id = "SummaryCumulativeUnjudged" // too few units to say behind
+		case pts < 0:
 			id, pts = "SummaryCumulativeBehind", -pts
 		}
 		return t(id, "Total", ind.FormatAmount(p.Total, lang), "Target", ind.FormatTarget(lang),
