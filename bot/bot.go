@@ -67,7 +67,13 @@ type runOptions struct {
 	limits   outbox.Limits
 	leaseTTL time.Duration
 	hooks    []redis.Hook
+	busy     func(delta int)
 }
+
+// WithBusy is told +1 when the bot takes an update up and -1 when it is
+// done with it (answered, refused or muted), so that a test can wait until
+// the bot has nothing in hand rather than for a silence.
+func WithBusy(f func(delta int)) Option { return func(o *runOptions) { o.busy = f } }
 
 // WithRedisHook installs h on the bot's Redis client, after the bot's own
 // hooks (tests count the commands and round trips an update costs).
@@ -356,9 +362,17 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			log.Debug("update", "update_id", u.ID, "kind", kind, "outcome", metrics.OutcomeDuplicate, "duration_ms", 0)
 		},
 		drop: func(ctx context.Context, u *models.Update, first bool) {
+			if o.busy != nil {
+				o.busy(1)
+				defer o.busy(-1)
+			}
 			dropUpdate(ctx, app, out, log, u, first)
 		},
 		handle: func(ctx context.Context, u *models.Update) outcome {
+			if o.busy != nil {
+				o.busy(1)
+				defer o.busy(-1)
+			}
 			return handleUpdate(ctx, app, st, marks, instance, out, log, met, u)
 		},
 	}
@@ -386,7 +400,10 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	pctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { p.run(pctx); close(done) }()
-	term := &telegramtest.Terminal{Server: srv, In: stdio.In, Out: stdio.Out, User: local, FilesDir: cfg.FilesDir}
+	// With updates acknowledged only when done, idle means answered: a
+	// short silence is enough.
+	term := &telegramtest.Terminal{Server: srv, In: stdio.In, Out: stdio.Out, User: local, FilesDir: cfg.FilesDir,
+		Quiet: 30 * time.Millisecond}
 	if f, ok := stdio.In.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			term.Prompt = "> " // a person types; piped input gets a plain transcript

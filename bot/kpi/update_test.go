@@ -375,6 +375,11 @@ func TestParseUpdateRefuses(t *testing.T) {
 			map[string]string{"year": "2021", "plan_year": "2022"}},
 		{"milestone two years back", updateCase{text: "điện mặt trời thi công 10/11/2020"}, ErrWrongYear,
 			map[string]string{"year": "2020"}},
+		// Long after the plan's year, a stage without a date: the date is
+		// missing, not the plan of today's year.
+		{"stage without a date after the plan's year", updateCase{text: "cập nhật TTC Đức Huệ 2 đóng điện",
+			now: time.Date(2026, 12, 6, 10, 0, 0, 0, july15.Location())}, ErrNeedDate,
+			map[string]string{"today": "06/12/2026", "plan_year": "2022"}},
 		{"impossible date", updateCase{text: "cửa hàng tiện ích Co.opFood khai trương 31/02/2022", unit: "ben-luc"}, ErrInvalidDate,
 			map[string]string{"text": "31/02/2022"}},
 		{"unknown stage", updateCase{text: "điện mặt trời hoàn thành 20/06/2022"}, ErrUnknownStage,

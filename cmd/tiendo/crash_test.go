@@ -48,6 +48,7 @@ func startProcess(t *testing.T, api *telegramtest.Server, redisURL, prefix strin
 		"TIENDO_LOG=text",
 	)
 	p := &process{cmd: cmd, out: &safeBuffer{}}
+	external.Store(api, true)
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

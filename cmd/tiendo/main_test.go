@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -126,7 +127,14 @@ type harness struct {
 	app      *handlers.App
 	stop     func() // the bot and the Bot API
 	stopBot  func() // the bot only
+	// busy counts the updates the copies launched here have in hand.
+	busy atomic.Int64
 }
+
+// external holds the Bot APIs that a bot process started by startProcess
+// answers on: its updates are not counted in busy, so waits there listen
+// for a silence instead.
+var external sync.Map
 
 var prefixN struct {
 	sync.Mutex
@@ -182,7 +190,8 @@ func (h *harness) launch(env map[string]string, opts ...bot.Option) (*handlers.A
 	opts = append([]bot.Option{bot.WithReminders(func(c *remind.Config) {
 		c.Queue, c.Poll, c.FoldWait = h.prefix, 100*time.Millisecond, time.Second
 	})}, opts...)
-	opts = append(opts, bot.WithPollTimeout(time.Second), bot.WithReady(func(a *handlers.App) { ready <- a }))
+	opts = append(opts, bot.WithPollTimeout(time.Second), bot.WithReady(func(a *handlers.App) { ready <- a }),
+		bot.WithBusy(func(d int) { h.busy.Add(int64(d)) }))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var errb safeBuffer
@@ -242,10 +251,34 @@ func (h *harness) waitNew(before int) []telegramtest.Sent {
 	if _, err := h.api.WaitSent(ctx, before+1); err != nil {
 		h.t.Fatalf("the bot did not answer: %v", err)
 	}
-	if err := h.api.WaitIdle(ctx, 150*time.Millisecond); err != nil {
-		h.t.Fatalf("the bot did not go quiet: %v", err)
-	}
+	h.settle(ctx)
 	return h.api.Sent()[before:]
+}
+
+// settle waits until the bot is done: nothing in hand and the Bot API idle.
+// A copy in another process is not counted: there a silence of 150 ms
+// stands for "done".
+func (h *harness) settle(ctx context.Context) {
+	h.t.Helper()
+	if _, ext := external.Load(h.api); ext {
+		if err := h.api.WaitIdle(ctx, 150*time.Millisecond); err != nil {
+			h.t.Fatalf("the bot did not go quiet: %v", err)
+		}
+		return
+	}
+	for {
+		if err := h.api.WaitIdle(ctx, 10*time.Millisecond); err != nil {
+			h.t.Fatalf("the bot did not go quiet: %v", err)
+		}
+		if h.busy.Load() == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			h.t.Fatalf("the bot is still busy with %d updates", h.busy.Load())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
 
 func texts(ss []telegramtest.Sent) string {

@@ -71,6 +71,60 @@ func dueAt(t *asynq.TaskInfo) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// IdleFor is Idle for the reminders of one deadline only: none of its
+// tasks pending, active, or retrying once due. Other tasks (a plan's
+// backlog of reporting reminders, held back by Telegram's rate per chat)
+// are not waited for.
+func IdleFor(insp *asynq.Inspector, queue, deadlineID string, now time.Time) (bool, string, error) {
+	mine := func(t *asynq.TaskInfo) bool {
+		var o remind.Occurrence
+		return t.Type == remind.TypeRemind && json.Unmarshal(t.Payload, &o) == nil && o.DeadlineID == deadlineID
+	}
+	lists := []struct {
+		name string
+		list func(string, ...asynq.ListOption) ([]*asynq.TaskInfo, error)
+	}{{"pending", insp.ListPendingTasks}, {"active", insp.ListActiveTasks}, {"retry", insp.ListRetryTasks}}
+	for _, l := range lists {
+		tasks, err := l.list(queue, asynq.PageSize(1000))
+		if errors.Is(err, asynq.ErrQueueNotFound) {
+			return true, "", nil
+		}
+		if err != nil {
+			return false, "", err
+		}
+		for _, t := range tasks {
+			if !mine(t) {
+				continue
+			}
+			if at, ok := dueAt(t); l.name == "retry" && ok && now.Before(at.Add(-remind.EarlySlack)) {
+				continue // waits for the clock
+			}
+			return false, "task " + t.ID + " is " + l.name, nil
+		}
+	}
+	return true, "", nil
+}
+
+// WaitIdleFor waits, at most timeout, until IdleFor holds for deadlineID's
+// reminders, and fails t otherwise.
+func WaitIdleFor(t testing.TB, rdb redis.UniversalClient, queue, deadlineID string, now func() time.Time, timeout time.Duration) {
+	t.Helper()
+	insp := asynq.NewInspectorFromRedisClient(rdb)
+	end := time.Now().Add(timeout)
+	for {
+		idle, left, err := IdleFor(insp, queue, deadlineID, now())
+		switch {
+		case err != nil:
+			t.Fatalf("reminder queue %s: %v", queue, err)
+		case idle:
+			return
+		case time.Now().After(end):
+			t.Fatalf("reminders of deadline %s in queue %s still busy after %v: %s", deadlineID, queue, timeout, left)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // WaitIdle waits, at most timeout, until Idle holds for queue on rdb at
 // now(), and fails t otherwise.
 func WaitIdle(t testing.TB, rdb redis.UniversalClient, queue string, now func() time.Time, timeout time.Duration) {
