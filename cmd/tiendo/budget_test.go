@@ -44,9 +44,16 @@ func (l *redisLog) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 	}
 }
 
+// handshake are the commands go-redis sends when it opens a connection:
+// part of the pool's life, not of the question that happened to open it.
+var handshake = map[string]bool{"HELLO": true, "CLIENT": true, "AUTH": true, "SELECT": true, "READONLY": true}
+
 func (l *redisLog) add(cmds []redis.Cmder) {
-	trip := make([]string, len(cmds))
-	for i, c := range cmds {
+	trip := make([]string, 0, len(cmds))
+	for _, c := range cmds {
+		if handshake[strings.ToUpper(c.Name())] {
+			continue
+		}
 		var b strings.Builder
 		b.WriteString(strings.ToUpper(c.Name()))
 		for _, a := range c.Args()[1:] {
@@ -56,7 +63,10 @@ func (l *redisLog) add(cmds []redis.Cmder) {
 			}
 			b.WriteString(" " + s)
 		}
-		trip[i] = b.String()
+		trip = append(trip, b.String())
+	}
+	if len(trip) == 0 {
+		return
 	}
 	l.mu.Lock()
 	l.trip = append(l.trip, trip)
