@@ -147,6 +147,10 @@ type Progress struct {
 	// UnitMonths how many (unit, month) pairs of them are covered, of
 	// len(Units)×Through: what a projection rests on.
 	Months, UnitMonths int
+	// Conflicts are the contradictions among the units' stored figures
+	// (Contradictions), for the answer to name; the totals never fall
+	// because of them.
+	Conflicts []Conflict
 	// Overflow: a sum did not fit in an Amount. Total is then meaningless
 	// (saturated) and must be shown as an error, not as a figure; it can
 	// only come from figures stored before the ceilings (Indicator.Ceiling).
@@ -293,6 +297,7 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 			pr.Through = max(pr.Through, ut.Through)
 			pr.noteLatest(mf.used)
 			pr.Units = append(pr.Units, ut)
+			pr.Conflicts = append(pr.Conflicts, Contradictions(byUnit[units[i].ID])...)
 		}
 		pr.HasData = pr.Through > 0
 		for i, u := range units {
