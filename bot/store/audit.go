@@ -118,6 +118,12 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 			action, hash = ActionSubmit, s.keys.awaiting
 		}
 		args := append([]any{raw, len(p.Reports), at.UnixMilli(), by, byName, via, UndoDepth, action}, guard...)
+		// Removals first, so the head of the undo list is the new figure.
+		for _, r := range p.Remove {
+			keys = append(keys, s.keys.reports(planID, r.Indicator))
+			args = append(args, r.Slot(), "", r.Indicator, r.Unit, periodKey(r.Period), r.Item)
+		}
+		args[1] = len(p.Remove) + len(p.Reports)
 		news := make([]kpi.Report, len(p.Reports))
 		for i, r := range p.Reports {
 			r.By, r.ByName, r.At, r.Via = by, byName, at, via
@@ -129,6 +135,7 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 			keys = append(keys, hash(planID, r.Indicator))
 			args = append(args, r.Slot(), js, r.Indicator, r.Unit, periodKey(r.Period), r.Item)
 		}
+		args = append(args, p.Basis)
 		res, err := confirmScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 		if err != nil {
 			return nil, fmt.Errorf("store: confirm %s: %w", pkey, err)
@@ -136,29 +143,59 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 		switch {
 		case len(res) == 1 && res[0] == "expired":
 			return nil, ErrExpired
+		case len(res) == 1 && res[0] == "stale":
+			return nil, ErrStale
 		case len(res) == 1 && (res[0] == "changed" || res[0] == "rights"):
 			// UpdatePending ran meanwhile, or the user's record changed
 			// since it was judged: judge and confirm what is there now.
 			continue
-		case len(res) != 1+2*len(news) || res[0] != "ok":
+		case len(res) != 1+2*(len(p.Remove)+len(news)) || res[0] != "ok":
 			return nil, fmt.Errorf("store: confirm %s: unexpected script answer %q", pkey, res)
 		}
-		changes := make([]Change, len(news))
+		changes := make([]Change, 0, len(p.Remove)+len(news))
+		for i, r := range p.Remove {
+			old, err := decodeReportPtr(res[2+2*i])
+			if err != nil {
+				return nil, fmt.Errorf("store: confirm %s: removed value: %w", pkey, err)
+			}
+			changes = append(changes, Change{ID: res[1+2*i], At: at, By: by, ByName: byName, Action: action,
+				Indicator: r.Indicator, Unit: r.Unit, Period: periodKey(r.Period), Item: r.Item, Old: old, Via: via})
+		}
+		res = append(res[:1], res[1+2*len(p.Remove):]...)
 		for i, r := range news {
 			old, err := decodeReportPtr(res[2+2*i])
 			if err != nil {
 				return nil, fmt.Errorf("store: confirm %s: previous value: %w", pkey, err)
 			}
 			nr := r
-			changes[i] = Change{
+			changes = append(changes, Change{
 				ID: res[1+2*i], At: at, By: by, ByName: byName, Action: action,
 				Indicator: r.Indicator, Unit: r.Unit, Period: periodKey(r.Period), Item: r.Item,
 				Old: old, New: &nr, Via: via,
-			}
+			})
 		}
 		return changes, nil
 	}
 	return nil, fmt.Errorf("store: confirm %s: it kept changing: %w", pkey, ErrConflict)
+}
+
+// ErrStale is returned by Confirm, having written nothing, when a figure
+// was written to the plan after the submission was checked against the
+// stored figures (Pending.Basis): the caller checks again.
+var ErrStale = errors.New("store: figures changed since the check")
+
+// AuditTip returns the id of the newest audit entry of planID ("0" when
+// there is none): the basis a submission's check is made on. Read it
+// before the figures the check reads.
+func (s *Store) AuditTip(ctx context.Context, planID string) (string, error) {
+	msgs, err := s.rdb.XRevRangeN(ctx, s.keys.audit(planID), "+", "-", 1).Result()
+	if err != nil {
+		return "", fmt.Errorf("store: audit tip %s: %w", planID, err)
+	}
+	if len(msgs) == 0 {
+		return "0", nil
+	}
+	return msgs[0].ID, nil
 }
 
 // History returns up to n changes of indicator in planID ("" for every

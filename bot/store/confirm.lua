@@ -22,7 +22,14 @@
 -- then 6 values per report i, from ARGV[11 + 6*(i-1)]:
 --           slot, new JSON, indicator, unit, period, item
 --
--- Returns {'expired'}, {'changed'} or {'rights'} (the user's record is not
+-- then, after the reports, ARGV[11 + 6*n]: the basis, the id of the newest
+--           audit entry of the plan when the submission was checked against
+--           the stored figures ('' = no check): any write since (a later id)
+--           returns {'stale'} having written nothing, and the caller checks
+--           again. A report whose new JSON is '' removes its slot (a figure
+--           replaced by a contradicting cumulative the user chose to keep).
+--
+-- Returns {'expired'}, {'changed'}, {'stale'} or {'rights'} (the user's record is not
 -- the one the caller judged) having written nothing, or
 -- {'ok', id1, old1, id2, old2, ...}: the audit entry id and the previous JSON
 -- ('' for an empty slot) of each report, in order.
@@ -40,6 +47,18 @@ if ARGV[9] ~= '' and (redis.call('HGET', KEYS[4], ARGV[9]) or '') ~= ARGV[10] th
 end
 
 local n = tonumber(ARGV[2])
+
+local basis = ARGV[11 + 6 * n]
+if basis ~= nil and basis ~= '' then
+  local tip = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+  local now = '0'
+  if tip[1] then
+    now = tip[1][1]
+  end
+  if now ~= basis then
+    return {'stale'}
+  end
+end
 
 -- Read every old value before the first write: a script that fails half way
 -- is not rolled back by Redis. Two reports of one submission may share a
@@ -64,7 +83,11 @@ end
 local out = {'ok'}
 for i = 1, n do
   local b = 11 + 6 * (i - 1)
-  redis.call('HSET', KEYS[4 + i], ARGV[b], ARGV[b + 1])
+  if ARGV[b + 1] == '' then
+    redis.call('HDEL', KEYS[4 + i], ARGV[b])
+  else
+    redis.call('HSET', KEYS[4 + i], ARGV[b], ARGV[b + 1])
+  end
   local id = redis.call('XADD', KEYS[2], '*',
     'at', ARGV[3], 'by', ARGV[4], 'by_name', ARGV[5], 'action', ARGV[8],
     'indicator', ARGV[b + 2], 'unit', ARGV[b + 3], 'period', ARGV[b + 4],

@@ -45,6 +45,14 @@ type Pending struct {
 	// PlanYear is the year of the plan the reports were read under, so the
 	// press stores them under that plan (0: the plan in force).
 	PlanYear int
+	// Remove are stored figures the submission contradicts, removed in
+	// the same write when the user chose to replace them (Conflicts > 0).
+	Remove []kpi.Report
+	// Conflicts is how many contradictions the read-back named; Basis the
+	// plan's newest audit entry id when they were checked (AuditTip):
+	// Confirm writes nothing if anything was written since (ErrStale).
+	Conflicts int
+	Basis     string
 }
 
 // pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus

@@ -187,6 +187,9 @@ type pendingRecord struct {
 	Awaiting    bool            `json:"awaiting,omitempty"`
 	Skipped     []skippedRecord `json:"skipped,omitempty"`
 	PlanYear    int             `json:"plan_year,omitempty"`
+	Remove      []reportRecord  `json:"remove,omitempty"`
+	Conflicts   int             `json:"conflicts,omitempty"`
+	Basis       string          `json:"basis,omitempty"`
 }
 
 // skippedRecord is a kpi.Skipped: a number the reader left aside.
@@ -207,9 +210,14 @@ func toPendingRecord(p Pending) pendingRecord {
 		NeedsSecond: p.NeedsSecond,
 		Awaiting:    p.Awaiting,
 		PlanYear:    p.PlanYear,
+		Conflicts:   p.Conflicts,
+		Basis:       p.Basis,
 	}
 	for i, r := range p.Reports {
 		rec.Reports[i] = toReportRecord(r)
+	}
+	for _, r := range p.Remove {
+		rec.Remove = append(rec.Remove, toReportRecord(r))
 	}
 	for _, k := range p.Skipped {
 		rec.Skipped = append(rec.Skipped, skippedRecord{Text: k.Text, Role: string(k.Role), What: k.What})
@@ -238,6 +246,15 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 		NeedsSecond: rec.NeedsSecond,
 		Awaiting:    rec.Awaiting,
 		PlanYear:    rec.PlanYear,
+		Conflicts:   rec.Conflicts,
+		Basis:       rec.Basis,
+	}
+	for _, r := range rec.Remove {
+		d, err := r.toDomain()
+		if err != nil {
+			return Pending{}, err
+		}
+		p.Remove = append(p.Remove, d)
 	}
 	for _, k := range rec.Skipped {
 		p.Skipped = append(p.Skipped, kpi.Skipped{Text: k.Text, Role: kpi.Role(k.Role), What: k.What})
