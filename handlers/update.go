@@ -28,6 +28,7 @@ const (
 const (
 	cbConfirm = "ok"
 	cbCancel  = "no"
+	cbReplace = "rp" // keep the new figures, remove the stored ones they contradict
 )
 
 // update reads a submission back to its author with Xác nhận / Hủy buttons.
@@ -92,6 +93,12 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	for id := range ids {
 		list = append(list, id)
 	}
+	// The basis is read before the figures: Confirm writes nothing if a
+	// figure was written after it (store.ErrStale), and checks again.
+	basis, err := s.Store.AuditTip(ctx, s.Plan.ID)
+	if err != nil {
+		return err
+	}
 	all, err := s.Store.AllReports(ctx, s.Plan.ID, list)
 	if err != nil {
 		return err
@@ -107,11 +114,16 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 			warnings = append(warnings, w)
 		}
 	}
+	conflicts := s.checkSeries(&p, all)
+	p.Basis = basis
 	id, err := s.Store.PutPending(ctx, p, PendingTTL)
 	if err != nil {
 		return err
 	}
 	text := s.readBack(p, titleID)
+	if len(conflicts) > 0 {
+		return s.reply(ctx, text+"\n\n"+strings.Join(conflicts, "\n")+"\n"+s.t("ReadBackContradiction"), s.replaceButtons(id))
+	}
 	if len(warnings) > 0 {
 		text += "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t("ReadBackTwice")
 	} else {
@@ -125,6 +137,77 @@ func (s *session) confirmButtons(id string) []Button {
 		{Text: s.t("ButtonConfirm"), Data: cbConfirm + ":" + id},
 		{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id},
 	}
+}
+
+// replaceButtons are the choices of a read-back that contradicts stored
+// figures: keep the new ones and remove what they contradict, or cancel.
+func (s *session) replaceButtons(id string) []Button {
+	return []Button{
+		{Text: s.t("ButtonReplace"), Data: cbReplace + ":" + id},
+		{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id},
+	}
+}
+
+// checkSeries holds p's cumulative figures against the stored ones (all,
+// by indicator) with kpi.NewContradictions, unit by unit and year by year,
+// and returns one line per contradiction, with its numbers. It sets
+// p.Conflicts and p.Remove: the stored figures the new ones contradict (the
+// months inside a new cumulative, or a stored cumulative a new month
+// pushes past), removed only if the user chooses to replace them.
+func (s *session) checkSeries(p *store.Pending, all map[string][]kpi.Report) []string {
+	type key struct {
+		ind, unit string
+		year      int
+	}
+	groups := map[key][]kpi.Report{}
+	var order []key
+	for _, r := range p.Reports {
+		ind := s.Plan.Indicator(r.Indicator)
+		if ind == nil || ind.Kind != kpi.Cumulative || r.Item != "" || !r.Period.Valid() {
+			continue
+		}
+		k := key{r.Indicator, r.Unit, r.Period.Year}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		r.At = s.now().Add(time.Hour) // confirmed after everything stored
+		groups[k] = append(groups[k], r)
+	}
+	p.Conflicts, p.Remove = 0, nil
+	var lines []string
+	removed := map[string]bool{}
+	for _, k := range order {
+		var stored []kpi.Report
+		for _, r := range all[k.ind] {
+			if r.Unit == k.unit && r.Item == "" && r.Period.Year == k.year {
+				stored = append(stored, r)
+			}
+		}
+		incoming := map[string]bool{}
+		for _, r := range groups[k] {
+			incoming[r.Slot()] = true
+		}
+		ind := s.Plan.Indicator(k.ind)
+		for _, c := range kpi.NewContradictions(stored, groups[k]) {
+			p.Conflicts++
+			lines = append(lines, s.t("ReadBackConflict", "Unit", s.unitShort(k.unit), "Text", s.conflictText(ind, c)))
+			// What goes if the new figures are kept: the stored side of the
+			// contradiction.
+			var gone []kpi.Report
+			if incoming[c.Figure.Slot()] {
+				gone = c.Parts
+			} else {
+				gone = []kpi.Report{c.Figure}
+			}
+			for _, r := range gone {
+				if !incoming[r.Slot()] && !removed[r.Indicator+"|"+r.Slot()] {
+					removed[r.Indicator+"|"+r.Slot()] = true
+					p.Remove = append(p.Remove, r)
+				}
+			}
+		}
+	}
+	return lines
 }
 
 func findSlot(rs []kpi.Report, slot string) *kpi.Report {
@@ -354,6 +437,13 @@ func abs(f float64) float64 {
 // pending record in the same step, so a second press or a redelivered
 // update finds nothing to do.
 func (s *session) confirm(ctx context.Context, id string) error {
+	return s.confirmAs(ctx, id, false)
+}
+
+// confirmAs is confirm; replace is the press of "replace the stored
+// figures" on a read-back that named contradictions. A plain Xác nhận of
+// such a submission stores nothing: it shows the question again.
+func (s *session) confirmAs(ctx context.Context, id string, replace bool) error {
 	p, ok, err := s.ownPending(ctx, id)
 	if !ok {
 		return err
@@ -375,11 +465,38 @@ func (s *session) confirm(ctx context.Context, id string) error {
 		}
 		return s.out.Answer(ctx, s.CallbackID, "")
 	}
+	if p.Conflicts > 0 && !replace {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ReadBackContradictionShort"))
+	}
 	via := ""
 	if len(p.Reports) > 0 {
 		via = p.Reports[0].Via
 	}
 	changes, err := s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
+	for try := 0; errors.Is(err, store.ErrStale) && try < 3; try++ {
+		// A figure was written since the check: check again on what is
+		// stored now; a contradiction the user was not shown is asked.
+		if p.Basis, err = s.Store.AuditTip(ctx, s.Plan.ID); err != nil {
+			return err
+		}
+		all, err := s.Store.AllReports(ctx, s.Plan.ID, indicatorsOf(p.Reports))
+		if err != nil {
+			return err
+		}
+		before := p.Conflicts
+		conflicts := s.checkSeries(&p, all)
+		if err := s.Store.UpdatePending(ctx, p, PendingTTL); err != nil {
+			return err
+		}
+		if len(conflicts) > before || (before == 0 && len(conflicts) > 0) {
+			text := s.readBack(p, "ReadBackTitle") + "\n\n" + strings.Join(conflicts, "\n") + "\n" + s.t("ReadBackContradiction")
+			if err := s.out.Edit(ctx, s.ChatID, s.MessageID, text, [][]Button{s.replaceButtons(id)}); err != nil {
+				return err
+			}
+			return s.out.Answer(ctx, s.CallbackID, s.t("ReadBackContradictionShort"))
+		}
+		changes, err = s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
+	}
 	var refused *kpi.Error
 	switch {
 	case errors.Is(err, store.ErrExpired):
@@ -397,6 +514,12 @@ func (s *session) confirm(ctx context.Context, id string) error {
 	}
 	lines := []string{s.t("Recorded")}
 	for _, c := range changes {
+		if c.New == nil { // removed: the new figures replace it (checkSeries)
+			if c.Old != nil {
+				lines = append(lines, s.t("RecordedRemoved", "Line", locales.HTML(s.reportLine(*c.Old, nil))))
+			}
+			continue
+		}
 		lines = append(lines, s.reportLine(*c.New, c.Old))
 	}
 	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, strings.Join(lines, "\n"), nil); err != nil {
@@ -406,6 +529,19 @@ func (s *session) confirm(ctx context.Context, id string) error {
 		}
 	}
 	return s.out.Answer(ctx, s.CallbackID, s.t("RecordedShort"))
+}
+
+// indicatorsOf lists the indicators of rs, once each.
+func indicatorsOf(rs []kpi.Report) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rs {
+		if !seen[r.Indicator] {
+			seen[r.Indicator] = true
+			out = append(out, r.Indicator)
+		}
+	}
+	return out
 }
 
 // refuseConfirm answers a Xác nhận its presser may no longer make (err is
