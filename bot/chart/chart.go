@@ -120,15 +120,7 @@ func renderPNG(paint func(c draw.Canvas)) ([]byte, error) {
 
 // scale is what the chart writes an indicator's amounts in: money in
 // millions of USD or billions of đồng, as the data table does.
-func scale(ind *kpi.Indicator) kpi.Scale {
-	switch ind.Measure {
-	case kpi.USD:
-		return kpi.Million
-	case kpi.VND:
-		return kpi.Billion
-	}
-	return kpi.One
-}
+func scale(ind *kpi.Indicator) kpi.Scale { return kpi.DisplayScale(ind) }
 
 func inScale(ind *kpi.Indicator, a kpi.Amount) float64 {
 	return a.Float() / math.Pow10(int(scale(ind)))
@@ -177,7 +169,9 @@ func (cu Cumulative) Series() Series {
 	s.Through = s.Progress.Through
 	s.MeasureLabel = ind.MeasureLabel(scale(ind), cu.Lang)
 	for m := 1; m <= 12; m++ {
-		if pr := kpi.Compute(p, ind, cu.Reports, kpi.Filter{Period: kpi.Month(p.Year, m)}, cu.Now); pr.HasData {
+		// A month's bar only where some unit's month is known: a month
+		// inside a unit's "lũy kế 5 tháng" alone has no bar of its own.
+		if pr := kpi.Compute(p, ind, cu.Reports, kpi.Filter{Period: kpi.Month(p.Year, m)}, cu.Now); pr.HasData && anyExact(pr) {
 			s.Month[m-1], s.HasMonth[m-1] = inScale(ind, pr.Total), true
 		}
 		if m <= s.Through {
@@ -186,6 +180,16 @@ func (cu Cumulative) Series() Series {
 		}
 	}
 	return s
+}
+
+// anyExact says whether some unit's figure in pr is known exactly.
+func anyExact(pr kpi.Progress) bool {
+	for _, ut := range pr.Units {
+		if ut.Exact {
+			return true
+		}
+	}
+	return false
 }
 
 // monthTicks labels the months "T1" … "T12".

@@ -244,11 +244,22 @@ func Compute(p *Plan, ind *Indicator, reports []Report, f Filter, now time.Time)
 		}
 		pr.cumulative(ind, units, figs, year, f.Period, now)
 	case Rate, Level:
-		var figs []Report
+		// With a period, the figure for exactly that period; without one,
+		// the latest within it ("IIP 6 tháng" answered by May's 7,5%, its
+		// period named), as the answer without a period shows the latest.
+		var figs, within []Report
 		for _, r := range periodFigures(rs) {
-			if r.Period.Year == year && (f.Period.IsZero() || r.Period == f.Period) {
-				figs = append(figs, r)
+			if r.Period.Year != year {
+				continue
 			}
+			if f.Period.IsZero() || r.Period == f.Period {
+				figs = append(figs, r)
+			} else if r.Period.From >= f.Period.From && r.Period.To <= f.Period.To {
+				within = append(within, r)
+			}
+		}
+		if len(figs) == 0 {
+			figs = within
 		}
 		pr.latest(ind, units, figs)
 	case Count:

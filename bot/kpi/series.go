@@ -193,6 +193,14 @@ func (s *Series) Reported(per Period) bool {
 	return true
 }
 
+// Covered says whether one unit's figures (same indicator, unit and year)
+// cover every month of per: UnitSeries(...).Reported(per), for callers
+// that have only the figures' periods (the reminders' store check).
+func Covered(reports []Report, per Period) bool {
+	s := UnitSeries("", reports)
+	return s.Reported(per)
+}
+
 // SpanValue is a unit's value over a span of months.
 type SpanValue struct {
 	Value    Amount
@@ -367,3 +375,17 @@ func MonthsElapsed(year int, now time.Time) int { return yearMonthsElapsed(year,
 
 // YearClosed says whether the plan year is over at now.
 func YearClosed(year int, now time.Time) bool { return now.Year() > year }
+
+// DisplayScale is the scale the table, the form and the charts write an
+// indicator's amounts in, as the department's reports do: money in USD in
+// millions ("triệu USD"), in đồng in billions ("tỉ đồng"), anything else
+// as it is.
+func DisplayScale(ind *Indicator) Scale {
+	switch ind.Measure {
+	case USD:
+		return Million
+	case VND:
+		return Billion
+	}
+	return One
+}
