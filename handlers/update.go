@@ -193,11 +193,12 @@ func (s *session) checkSeries(p *store.Pending, all map[string][]kpi.Report) []s
 			lines = append(lines, s.t("ReadBackConflict", "Unit", s.unitShort(k.unit), "Text", s.conflictText(ind, c)))
 			// What goes if the new figures are kept: the stored side of the
 			// contradiction.
-			var gone []kpi.Report
-			if incoming[c.Figure.Slot()] {
-				gone = c.Parts
-			} else {
-				gone = []kpi.Report{c.Figure}
+			gone := c.Stored()
+			for _, r := range gone {
+				if incoming[r.Slot()] {
+					gone = c.Parts // the new figure is the larger side's contradiction
+					break
+				}
 			}
 			for _, r := range gone {
 				if !incoming[r.Slot()] && !removed[r.Indicator+"|"+r.Slot()] {

@@ -237,8 +237,8 @@ func Compute(p *Plan, ind *Indicator, reports []Report, f Filter, now time.Time)
 	switch ind.Kind {
 	case Cumulative:
 		var figs []Report
-		for _, r := range periodFigures(rs) {
-			if r.Period.Year == year {
+		for _, r := range rs { // one per slot already
+			if r.Item == "" && r.Period.Valid() && r.Period.Year == year {
 				figs = append(figs, r)
 			}
 		}
@@ -273,6 +273,9 @@ func Compute(p *Plan, ind *Indicator, reports []Report, f Filter, now time.Time)
 	return pr
 }
 
+// noFigures is the series of a unit without figures (shared, never written).
+var noFigures Series
+
 // add returns a+b, noting an overflow in pr.
 func (pr *Progress) add(a, b Amount) Amount {
 	s, ok := a.Add(b)
@@ -289,14 +292,18 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 	for _, r := range figs {
 		byUnit[r.Unit] = append(byUnit[r.Unit], r)
 	}
-	series := make([]Series, len(units))
+	series := make([]*Series, len(units))
 	for i, u := range units {
-		series[i] = UnitSeries(u.ID, byUnit[u.ID])
-		pr.Overflow = pr.Overflow || series[i].Overflow
+		series[i] = &noFigures
+		if figs := byUnit[u.ID]; len(figs) > 0 {
+			s := unitSeries(u.ID, figs)
+			series[i] = &s
+			pr.Overflow = pr.Overflow || s.Overflow
+		}
 	}
 	if per.IsZero() {
 		for i := range units {
-			s := &series[i]
+			s := series[i]
 			mf := s.Month(s.Last)
 			ut := UnitTotal{Unit: units[i].ID, Total: mf.YTD, Through: s.Last, Exact: s.Last > 0 && mf.Exact}
 			for m := 1; m < s.Last; m++ {
@@ -306,9 +313,9 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 			}
 			pr.Total = pr.add(pr.Total, ut.Total)
 			pr.Through = max(pr.Through, ut.Through)
-			pr.noteLatest(mf.used)
+			pr.noteLatest(mf.rests())
 			pr.Units = append(pr.Units, ut)
-			pr.Conflicts = append(pr.Conflicts, Contradictions(byUnit[units[i].ID])...)
+			pr.Conflicts = append(pr.Conflicts, contradictions(byUnit[units[i].ID])...)
 		}
 		pr.HasData = pr.Through > 0
 		for i, u := range units {
@@ -347,7 +354,7 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 		}
 	} else {
 		for i, u := range units {
-			s := &series[i]
+			s := series[i]
 			ut := UnitTotal{Unit: u.ID, Through: s.Last}
 			if per.Valid() {
 				v := s.Span(per)
