@@ -175,7 +175,6 @@ func (s *session) checkSeries(p *store.Pending, all map[string][]kpi.Report) []s
 	}
 	p.Conflicts, p.Remove = 0, nil
 	var lines []string
-	removed := map[string]bool{}
 	for _, k := range order {
 		var stored []kpi.Report
 		for _, r := range all[k.ind] {
@@ -183,30 +182,13 @@ func (s *session) checkSeries(p *store.Pending, all map[string][]kpi.Report) []s
 				stored = append(stored, r)
 			}
 		}
-		incoming := map[string]bool{}
-		for _, r := range groups[k] {
-			incoming[r.Slot()] = true
-		}
 		ind := s.Plan.Indicator(k.ind)
-		for _, c := range kpi.NewContradictions(stored, groups[k]) {
+		cs := kpi.NewContradictions(stored, groups[k])
+		for _, c := range cs {
 			p.Conflicts++
 			lines = append(lines, s.t("ReadBackConflict", "Unit", s.unitShort(k.unit), "Text", s.conflictText(ind, c)))
-			// What goes if the new figures are kept: the stored side of the
-			// contradiction.
-			gone := c.Stored()
-			for _, r := range gone {
-				if incoming[r.Slot()] {
-					gone = c.Parts // the new figure is the larger side's contradiction
-					break
-				}
-			}
-			for _, r := range gone {
-				if !incoming[r.Slot()] && !removed[r.Indicator+"|"+r.Slot()] {
-					removed[r.Indicator+"|"+r.Slot()] = true
-					p.Remove = append(p.Remove, r)
-				}
-			}
 		}
+		p.Remove = append(p.Remove, kpi.Replaced(stored, groups[k])...)
 	}
 	return lines
 }

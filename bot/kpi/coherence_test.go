@@ -149,21 +149,10 @@ func apply(t *testing.T, p *Plan, ind *Indicator, steps []genStep, now time.Time
 				if r.At.Minute()%2 == 0 && r.Value%2 == 0 {
 					continue
 				}
-				for _, c := range cs {
-					gone := c.Stored()
-					for _, g := range gone {
-						if g.Slot() == r.Slot() {
-							gone = c.Parts
-							break
-						}
-					}
-					for _, g := range gone {
-						if g.Slot() != r.Slot() {
-							if cur, ok := slots[g.Slot()]; ok {
-								rec.rem = append(rec.rem, cur)
-								delete(slots, g.Slot())
-							}
-						}
+				for _, g := range Replaced(stored, []Report{r}) {
+					if cur, ok := slots[g.Slot()]; ok {
+						rec.rem = append(rec.rem, cur)
+						delete(slots, g.Slot())
 					}
 				}
 				mayFall = true

@@ -420,11 +420,81 @@ func NewContradictions(stored, incoming []Report) []Conflict {
 	for _, c := range Contradictions(stored) {
 		before[conflictKey(c)] = true
 	}
+	// Each incoming figure replaces the stored one of its slot, whatever
+	// their confirmation times say.
+	in := map[string]bool{}
+	for _, r := range incoming {
+		in[r.Slot()] = true
+	}
+	var after []Report
+	for _, r := range stored {
+		if !in[r.Slot()] {
+			after = append(after, r)
+		}
+	}
 	var out []Conflict
-	for _, c := range Contradictions(append(append([]Report(nil), stored...), incoming...)) {
+	for _, c := range Contradictions(append(after, incoming...)) {
 		if !before[conflictKey(c)] {
 			out = append(out, c)
 		}
+	}
+	return out
+}
+
+// Replaced returns the stored figures that go when incoming (the new
+// figures of one unit, indicator and year) are kept despite contradicting
+// stored ones: for each contradiction, the side the new figures are not on
+// (the months inside a new cumulative, or a stored cumulative a new month
+// pushes past), again until nothing the new figures make contradicts. A
+// figure on both sides stays; an incoming slot is never removed.
+func Replaced(stored, incoming []Report) []Report {
+	in := map[string]bool{}
+	for _, r := range incoming {
+		in[r.Slot()] = true
+	}
+	var cur []Report
+	for _, r := range stored {
+		if !in[r.Slot()] {
+			cur = append(cur, r)
+		}
+	}
+	var out []Report
+	for range len(cur) + 1 {
+		cs := NewContradictions(cur, incoming)
+		if len(cs) == 0 {
+			break
+		}
+		gone := map[string]bool{}
+		for _, c := range cs {
+			side, other := c.Stored(), c.Parts
+			for _, r := range side {
+				if in[r.Slot()] {
+					side, other = c.Parts, c.Stored()
+					break
+				}
+			}
+			keep := map[string]bool{}
+			for _, r := range other {
+				keep[r.Slot()] = true
+			}
+			for _, r := range side {
+				if !in[r.Slot()] && !keep[r.Slot()] {
+					gone[r.Slot()] = true
+				}
+			}
+		}
+		if len(gone) == 0 {
+			break
+		}
+		var next []Report
+		for _, r := range cur {
+			if gone[r.Slot()] {
+				out = append(out, r)
+			} else {
+				next = append(next, r)
+			}
+		}
+		cur = next
 	}
 	return out
 }

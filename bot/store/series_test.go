@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand"
 	"testing"
 	"time"
 
@@ -68,5 +70,100 @@ func TestConfirmReplacesContradictedFiguresOnItsBasis(t *testing.T) {
 				t.Fatalf("stored %+v; want the cumulative alone", rs)
 			}
 		})
+	}
+}
+
+// The store-backed half of the coherence property (the pure half, with
+// 10 000 sequences, is kpi's TestCoherenceOfEveryView): generated figures go
+// through the read-back's check and the confirm script on the real server;
+// after every write the stored figures never contradict each other, the
+// reminders' Reported agrees with the series month by month, and the year
+// to date never falls unless a revision or a replacement says so.
+func TestCoherenceThroughTheStore(t *testing.T) {
+	ctx := context.Background()
+	s := realStore(t)
+	p := kpi.DefaultPlan()
+	ind := p.Indicator("xuat-khau")
+	now := time.Date(2022, 9, 10, 9, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewSource(1414))
+	units := []string{"ben-luc", "tan-an"}
+	runs := 60
+	if testing.Short() {
+		runs = 10
+	}
+	for run := 0; run < runs; run++ {
+		planID := fmt.Sprintf("coherence-%d", run)
+		var last kpi.Amount
+		for step := 0; step < 12; step++ {
+			u := units[rng.Intn(len(units))]
+			var per kpi.Period
+			switch rng.Intn(3) {
+			case 0:
+				per = kpi.Month(2022, 1+rng.Intn(8))
+			case 1:
+				per = kpi.YearToDate(2022, 1+rng.Intn(8))
+			default:
+				per = kpi.Quarter(2022, 1+rng.Intn(3))
+			}
+			r := kpi.Report{Indicator: "xuat-khau", Unit: u, Period: per, Value: kpi.Amount(int64(rng.Intn(300)*per.Months()) * kpi.AmountScale)}
+			tip, err := s.AuditTip(ctx, planID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := s.Reports(ctx, planID, "xuat-khau")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stored []kpi.Report
+			mayFall := false
+			for _, o := range all {
+				if o.Unit == u {
+					stored = append(stored, o)
+					if o.Slot() == r.Slot() && r.Value < o.Value {
+						mayFall = true
+					}
+				}
+			}
+			cs := kpi.NewContradictions(stored, []kpi.Report{r})
+			remove := kpi.Replaced(stored, []kpi.Report{r})
+			mayFall = mayFall || len(remove) > 0
+			id, err := s.PutPending(ctx, store.Pending{UserID: 20, ChatID: 20, Reports: []kpi.Report{r}, Lang: "vi", Created: t0,
+				Remove: remove, Conflicts: len(cs), Basis: tip}, time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Confirm(ctx, planID, id, 20, "Minh", now.Add(time.Duration(step)*time.Minute), "20:1", nil); err != nil {
+				t.Fatalf("run %d step %d: %v", run, step, err)
+			}
+			after, err := s.Reports(ctx, planID, "xuat-khau")
+			if err != nil {
+				t.Fatal(err)
+			}
+			pr := kpi.Compute(p, ind, after, kpi.Filter{}, now)
+			if pr.Total < last && !mayFall {
+				t.Fatalf("run %d step %d: the year to date fell from %s to %s", run, step, last, pr.Total)
+			}
+			last = pr.Total
+			for _, uu := range units {
+				var mine []kpi.Report
+				for _, o := range after {
+					if o.Unit == uu {
+						mine = append(mine, o)
+					}
+				}
+				if c := kpi.Contradictions(mine); len(c) > 0 {
+					t.Fatalf("run %d step %d: %s's stored figures contradict: %+v", run, step, uu, c[0])
+				}
+				for m := 1; m <= 12; m++ {
+					got, err := s.Reported(ctx, planID, uu, "xuat-khau", kpi.Month(2022, m).Key())
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := kpi.Covered(mine, kpi.Month(2022, m)); got != want {
+						t.Fatalf("run %d step %d: %s month %d: store says reported %v, the series %v", run, step, uu, m, got, want)
+					}
+				}
+			}
+		}
 	}
 }
