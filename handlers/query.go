@@ -215,6 +215,10 @@ func (s *session) paceLine(p kpi.Progress, pts float64) string {
 	default:
 		return ""
 	}
+	if p.Months < p.Through && p.Period.From == 1 && len(p.Silent) > 0 {
+		// Judged on the months that have figures (kpi: Progress.Months).
+		return s.t(id+"Months", "Months", p.Months, "Share", kpi.FormatPercent(p.YearShare, 1, s.lang), "Points", points)
+	}
 	return s.t(id, "Month", p.Through, "Share", kpi.FormatPercent(p.YearShare, 1, s.lang), "Points", points)
 }
 
@@ -234,21 +238,27 @@ func (s *session) seriesLines(q kpi.Question, p kpi.Progress) []string {
 		}
 	}
 	for _, c := range p.Conflicts {
-		lines = append(lines, s.t("ProgressConflict", "Unit", s.unitShort(c.Figure.Unit), "Text", s.conflictText(ind, c)))
+		lines = append(lines, s.t("ProgressConflict", "Unit", s.unitShort(c.Figure.Unit), "Text", s.conflictText(ind, c, nil)))
 	}
 	return lines
 }
 
 // conflictText is one contradiction in words: "lũy kế 5 tháng 2022 2,51 tỉ
 // USD nhỏ hơn tổng 3 tháng đã ghi 3,67 tỉ USD".
-func (s *session) conflictText(ind *kpi.Indicator, c kpi.Conflict) string {
+// fresh are the slots of figures not yet stored (the read-back's): parts
+// that include one are "with the new figure", not "already recorded".
+func (s *session) conflictText(ind *kpi.Indicator, c kpi.Conflict, fresh map[string]bool) string {
 	months := 0
+	withNew := ""
 	for _, r := range c.Parts {
 		months += r.Period.Months()
+		if fresh[r.Slot()] {
+			withNew = "New"
+		}
 	}
-	id := "ConflictSmaller"
+	id := "ConflictSmaller" + withNew
 	if c.Sum <= c.Figure.Value {
-		id = "ConflictDiffer"
+		id = "ConflictDiffer" + withNew
 	}
 	return s.t(id, "Figure", c.Figure.Period.Label(s.lang), "Value", ind.FormatAmount(c.Figure.Value, s.lang),
 		"Months", months, "Sum", ind.FormatAmount(c.Sum, s.lang))

@@ -183,10 +183,14 @@ func (s *session) checkSeries(p *store.Pending, all map[string][]kpi.Report) []s
 			}
 		}
 		ind := s.Plan.Indicator(k.ind)
+		fresh := map[string]bool{}
+		for _, r := range groups[k] {
+			fresh[r.Slot()] = true
+		}
 		cs := kpi.NewContradictions(stored, groups[k])
 		for _, c := range cs {
 			p.Conflicts++
-			lines = append(lines, s.t("ReadBackConflict", "Unit", s.unitShort(k.unit), "Text", s.conflictText(ind, c)))
+			lines = append(lines, s.t("ReadBackConflict", "Unit", s.unitShort(k.unit), "Text", s.conflictText(ind, c, fresh)))
 		}
 		p.Remove = append(p.Remove, kpi.Replaced(stored, groups[k])...)
 	}

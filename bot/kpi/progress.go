@@ -334,6 +334,16 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 			pr.Closed = true
 			pr.YearShare = 100
 		}
+		defer func() {
+			// The current year's pace is judged on the months that have
+			// figures: with only November reported, on one month, not on
+			// eleven (the months nobody reported are named: Silent).
+			if !pr.Closed && pr.HasData && pr.Months < pr.Through {
+				pr.YearShare = yearShare(pr.Months)
+				pr.PacePoints = pr.Percent - pr.YearShare
+				pr.Behind = pr.Pace() == PaceBehind
+			}
+		}()
 		last := max(pr.Through, MonthsElapsed(year, now))
 		for m := 1; m <= last; m++ {
 			any := false
