@@ -44,18 +44,20 @@ func Compare(basis Basis, cp *Plan, ind *Indicator, cr []Report, cur Period, pp 
 		return Change{}, false
 	}
 	c := Change{Basis: basis, Span: prev}
-	if len(a.Missing) == 0 && len(b.Missing) == 0 {
+	if len(a.Missing) == 0 && len(b.Missing) == 0 && !a.AtLeast && !b.AtLeast {
 		c.Cur, c.Prev = a.Total, b.Total
 	} else {
+		// Only units whose figure is known exactly on both sides: a month
+		// inside a unit's "lũy kế 5 tháng" is reported but has no value.
 		missA, missB := unitSet(a.Missing), unitSet(b.Missing)
 		before := map[string]Amount{}
 		for _, ut := range b.Units {
-			if !missB[ut.Unit] {
+			if !missB[ut.Unit] && ut.Exact {
 				before[ut.Unit] = ut.Total
 			}
 		}
 		for _, ut := range a.Units {
-			if v, ok := before[ut.Unit]; ok && !missA[ut.Unit] {
+			if v, ok := before[ut.Unit]; ok && !missA[ut.Unit] && ut.Exact {
 				c.Cur += ut.Total
 				c.Prev += v
 				c.Units++

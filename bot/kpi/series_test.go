@@ -137,3 +137,18 @@ func TestPaceBand(t *testing.T) {
 		}
 	}
 }
+
+// A month inside a cumulative has no value of its own: it is not compared
+// with the same month last year as if it were 0.
+func TestCompareSkipsAMonthInsideACumulative(t *testing.T) {
+	p := DefaultPlan()
+	last := *p
+	last.ID, last.Year = "long-an-2021", 2021
+	ind := p.Indicator("xuat-khau")
+	cur := reportsOf(t, "xuat-khau", "ben-luc 1-5 2_510_000_000", "tan-an 4 100")
+	prev := reportsOf(t, "xuat-khau", "ben-luc 2021/4 400", "tan-an 2021/4 80")
+	c, ok := Compare(SamePeriod, p, ind, cur, Month(2022, 4), &last, prev, Month(2021, 4), Filter{}, Filter{}, onDay(t, "06-25"))
+	if !ok || c.Cur != 100*AmountScale || c.Prev != 80*AmountScale || c.Units != 1 {
+		t.Fatalf("change %+v ok %v; want Tân An alone, 100 on 80", c, ok)
+	}
+}
