@@ -93,9 +93,9 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	for id := range ids {
 		list = append(list, id)
 	}
-	// The basis is read before the figures: Confirm writes nothing if a
-	// figure was written after it (store.ErrStale), and checks again.
-	basis, err := s.Store.AuditTip(ctx, s.Plan.ID)
+	// The basis is read before the figures: Confirm writes nothing if the
+	// figures it fingerprints changed (store.ErrStale), and checks again.
+	basis, err := s.basis(ctx, reports)
 	if err != nil {
 		return err
 	}
@@ -460,14 +460,14 @@ func (s *session) confirmAs(ctx context.Context, id string, replace bool) error 
 		via = p.Reports[0].Via
 	}
 	changes, err := s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
-	for try := 0; errors.Is(err, store.ErrStale) && try < 3; try++ {
-		// A figure was written since the check: check again on what is
-		// stored now; a contradiction the user was not shown is asked.
-		if p.Basis, err = s.Store.AuditTip(ctx, s.Plan.ID); err != nil {
+	for try := 0; errors.Is(err, store.ErrStale) && try < staleRetries; try++ {
+		// The unit's figures changed since the check: check again on what
+		// is stored now; a contradiction the user was not shown is asked.
+		if p.Basis, err = s.basis(ctx, p.Reports); err != nil {
 			return err
 		}
-		all, err := s.Store.AllReports(ctx, s.Plan.ID, indicatorsOf(p.Reports))
-		if err != nil {
+		var all map[string][]kpi.Report
+		if all, err = s.Store.AllReports(ctx, s.Plan.ID, indicatorsOf(p.Reports)); err != nil {
 			return err
 		}
 		before := p.Conflicts
@@ -516,6 +516,30 @@ func (s *session) confirmAs(ctx context.Context, id string, replace bool) error 
 		}
 	}
 	return s.out.Answer(ctx, s.CallbackID, s.t("RecordedShort"))
+}
+
+// staleRetries bounds the checks again of one press whose unit's figures
+// keep changing under it (store.ErrStale).
+const staleRetries = 8
+
+// basis fingerprints, for each (indicator, unit) of the cumulative figures
+// of rs, the unit's stored figures: what the contradiction check reads.
+func (s *session) basis(ctx context.Context, rs []kpi.Report) ([]store.Basis, error) {
+	seen := map[string]bool{}
+	var out []store.Basis
+	for _, r := range rs {
+		ind := s.Plan.Indicator(r.Indicator)
+		if ind == nil || ind.Kind != kpi.Cumulative || r.Item != "" || seen[r.Indicator+"|"+r.Unit] {
+			continue
+		}
+		seen[r.Indicator+"|"+r.Unit] = true
+		b, err := s.Store.UnitBasis(ctx, s.Plan.ID, r.Indicator, r.Unit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }
 
 // indicatorsOf lists the indicators of rs, once each.

@@ -135,7 +135,11 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 			keys = append(keys, hash(planID, r.Indicator))
 			args = append(args, r.Slot(), js, r.Indicator, r.Unit, periodKey(r.Period), r.Item)
 		}
-		args = append(args, p.Basis)
+		args = append(args, len(p.Basis))
+		for _, b := range p.Basis {
+			keys = append(keys, s.keys.reports(planID, b.Indicator))
+			args = append(args, b.Unit, b.Fingerprint)
+		}
 		res, err := confirmScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 		if err != nil {
 			return nil, fmt.Errorf("store: confirm %s: %w", pkey, err)
@@ -179,23 +183,32 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 	return nil, fmt.Errorf("store: confirm %s: it kept changing: %w", pkey, ErrConflict)
 }
 
-// ErrStale is returned by Confirm, having written nothing, when a figure
-// was written to the plan after the submission was checked against the
-// stored figures (Pending.Basis): the caller checks again.
+// ErrStale is returned by Confirm, having written nothing, when a unit's
+// figures the submission was checked against changed since (Pending.Basis):
+// the caller checks again.
 var ErrStale = errors.New("store: figures changed since the check")
 
-// AuditTip returns the id of the newest audit entry of planID ("0" when
-// there is none): the basis a submission's check is made on. Read it
-// before the figures the check reads.
-func (s *Store) AuditTip(ctx context.Context, planID string) (string, error) {
-	msgs, err := s.rdb.XRevRangeN(ctx, s.keys.audit(planID), "+", "-", 1).Result()
+// Basis is what a submission was checked against: the fingerprint of one
+// unit's figures of one indicator (UnitBasis).
+type Basis struct {
+	Indicator, Unit, Fingerprint string
+}
+
+var (
+	//go:embed fingerprint.lua
+	fingerprintLua    string
+	fingerprintScript = redis.NewScript(fingerprintLua)
+)
+
+// UnitBasis returns the fingerprint of unit's figures of indicator in
+// planID, the basis a check is made on. Read it before the figures the
+// check reads: Confirm refuses the write if it changed (ErrStale).
+func (s *Store) UnitBasis(ctx context.Context, planID, indicator, unit string) (Basis, error) {
+	fp, err := fingerprintScript.Run(ctx, s.rdb, []string{s.keys.reports(planID, indicator)}, unit).Text()
 	if err != nil {
-		return "", fmt.Errorf("store: audit tip %s: %w", planID, err)
+		return Basis{}, fmt.Errorf("store: basis %s %s: %w", indicator, unit, err)
 	}
-	if len(msgs) == 0 {
-		return "0", nil
-	}
-	return msgs[0].ID, nil
+	return Basis{Indicator: indicator, Unit: unit, Fingerprint: fp}, nil
 }
 
 // History returns up to n changes of indicator in planID ("" for every

@@ -22,12 +22,14 @@
 -- then 6 values per report i, from ARGV[11 + 6*(i-1)]:
 --           slot, new JSON, indicator, unit, period, item
 --
--- then, after the reports, ARGV[11 + 6*n]: the basis, the id of the newest
---           audit entry of the plan when the submission was checked against
---           the stored figures ('' = no check): any write since (a later id)
---           returns {'stale'} having written nothing, and the caller checks
---           again. A report whose new JSON is '' removes its slot (a figure
---           replaced by a contradicting cumulative the user chose to keep).
+-- then, after the reports, ARGV[11 + 6*n] = g, the number of guards: the
+--           figures the submission was checked against (Pending.Basis). Guard
+--           j is KEYS[4 + n + j], a report hash, with ARGV[12 + 6*n + 2*(j-1)]
+--           a unit and the next ARGV the fingerprint of that unit's fields in
+--           it when they were checked (fingerprint.lua computes the same):
+--           any other now returns {'stale'} having written nothing, and the
+--           caller checks again. A report whose new JSON is '' removes its
+--           slot (a figure replaced by a contradicting one the user chose).
 --
 -- Returns {'expired'}, {'changed'}, {'stale'} or {'rights'} (the user's record is not
 -- the one the caller judged) having written nothing, or
@@ -48,14 +50,25 @@ end
 
 local n = tonumber(ARGV[2])
 
-local basis = ARGV[11 + 6 * n]
-if basis ~= nil and basis ~= '' then
-  local tip = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
-  local now = '0'
-  if tip[1] then
-    now = tip[1][1]
+-- The fingerprint of a unit's fields in a report hash: the same as
+-- fingerprint.lua's.
+local function fingerprint(key, unit)
+  local all = redis.call('HGETALL', key)
+  local rows = {}
+  local p = unit .. '|'
+  for i = 1, #all, 2 do
+    if string.sub(all[i], 1, #p) == p then
+      rows[#rows + 1] = all[i] .. '\0' .. all[i + 1]
+    end
   end
-  if now ~= basis then
+  table.sort(rows)
+  return redis.sha1hex(table.concat(rows, '\n'))
+end
+
+local g = tonumber(ARGV[11 + 6 * n] or '0') or 0
+for j = 1, g do
+  local a = 12 + 6 * n + 2 * (j - 1)
+  if fingerprint(KEYS[4 + n + j], ARGV[a]) ~= ARGV[a + 1] then
     return {'stale'}
   end
 end

@@ -49,10 +49,10 @@ type Pending struct {
 	// the same write when the user chose to replace them (Conflicts > 0).
 	Remove []kpi.Report
 	// Conflicts is how many contradictions the read-back named; Basis the
-	// plan's newest audit entry id when they were checked (AuditTip):
-	// Confirm writes nothing if anything was written since (ErrStale).
+	// fingerprints of the units' figures they were checked against
+	// (UnitBasis): Confirm writes nothing if one changed (ErrStale).
 	Conflicts int
-	Basis     string
+	Basis     []Basis
 }
 
 // pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus

@@ -189,7 +189,14 @@ type pendingRecord struct {
 	PlanYear    int             `json:"plan_year,omitempty"`
 	Remove      []reportRecord  `json:"remove,omitempty"`
 	Conflicts   int             `json:"conflicts,omitempty"`
-	Basis       string          `json:"basis,omitempty"`
+	Basis       []basisRecord   `json:"basis,omitempty"`
+}
+
+// basisRecord is a Basis.
+type basisRecord struct {
+	Indicator   string `json:"indicator"`
+	Unit        string `json:"unit"`
+	Fingerprint string `json:"fp"`
 }
 
 // skippedRecord is a kpi.Skipped: a number the reader left aside.
@@ -211,7 +218,9 @@ func toPendingRecord(p Pending) pendingRecord {
 		Awaiting:    p.Awaiting,
 		PlanYear:    p.PlanYear,
 		Conflicts:   p.Conflicts,
-		Basis:       p.Basis,
+	}
+	for _, b := range p.Basis {
+		rec.Basis = append(rec.Basis, basisRecord{Indicator: b.Indicator, Unit: b.Unit, Fingerprint: b.Fingerprint})
 	}
 	for i, r := range p.Reports {
 		rec.Reports[i] = toReportRecord(r)
@@ -247,7 +256,9 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 		Awaiting:    rec.Awaiting,
 		PlanYear:    rec.PlanYear,
 		Conflicts:   rec.Conflicts,
-		Basis:       rec.Basis,
+	}
+	for _, b := range rec.Basis {
+		p.Basis = append(p.Basis, Basis{Indicator: b.Indicator, Unit: b.Unit, Fingerprint: b.Fingerprint})
 	}
 	for _, r := range rec.Remove {
 		d, err := r.toDomain()

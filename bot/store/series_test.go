@@ -28,32 +28,41 @@ func TestConfirmReplacesContradictedFiguresOnItsBasis(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			tip, err := s.AuditTip(ctx, plan)
+			tip, err := s.UnitBasis(ctx, plan, "xuat-khau", "ben-luc")
 			if err != nil {
 				t.Fatal(err)
 			}
 			five := kpi.Report{Indicator: "xuat-khau", Unit: "ben-luc", Period: kpi.YearToDate(2022, 5), Value: 2510 * kpi.AmountScale}
 			p := store.Pending{UserID: 20, ChatID: 20, MessageID: 7, Reports: []kpi.Report{five}, Lang: "vi", Created: t0,
-				Remove: months, Conflicts: 1, Basis: tip}
+				Remove: months, Conflicts: 1, Basis: []store.Basis{tip}}
 			id, err := s.PutPending(ctx, p, time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Someone else writes a figure of the plan after the check.
-			other := pend(t, s, 21, time.Minute, monthly("nhap-khau", "tan-an", 1, 10))
+			// Another unit's figure changes nothing of Bến Lức's basis.
+			other := pend(t, s, 21, time.Minute, monthly("xuat-khau", "tan-an", 1, 10))
+			if _, err := s.Confirm(ctx, plan, other, 21, "Lan", t0, "21:1", nil); err != nil {
+				t.Fatal(err)
+			}
+			if again, _ := s.UnitBasis(ctx, plan, "xuat-khau", "ben-luc"); again != tip {
+				t.Fatalf("Bến Lức's basis moved with Tân An's figure: %v → %v", tip, again)
+			}
+			// Someone else writes a Bến Lức figure after the check.
+			other = pend(t, s, 21, time.Minute, monthly("xuat-khau", "ben-luc", 7, 10))
 			if _, err := s.Confirm(ctx, plan, other, 21, "Lan", t0, "21:1", nil); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Confirm(ctx, plan, id, 20, "Minh", t0, "20:9", nil); !errors.Is(err, store.ErrStale) {
 				t.Fatalf("Confirm after another write: %v; want ErrStale", err)
 			}
-			if rs, _ := s.Reports(ctx, plan, "xuat-khau"); len(rs) != 3 {
-				t.Fatalf("a stale confirm wrote: %d figures, want the 3 months", len(rs))
+			if rs, _ := s.Reports(ctx, plan, "xuat-khau"); len(rs) != 5 {
+				t.Fatalf("a stale confirm wrote: %d figures, want the 3 months and the two others", len(rs))
 			}
 			// Checked again on the new basis, it writes: the months go, the cumulative stays.
-			if p.Basis, err = s.AuditTip(ctx, plan); err != nil {
+			if tip, err = s.UnitBasis(ctx, plan, "xuat-khau", "ben-luc"); err != nil {
 				t.Fatal(err)
 			}
+			p.Basis = []store.Basis{tip}
 			p.ID = id
 			if err := s.UpdatePending(ctx, p, time.Minute); err != nil {
 				t.Fatal(err)
@@ -66,8 +75,14 @@ func TestConfirmReplacesContradictedFiguresOnItsBasis(t *testing.T) {
 				t.Fatalf("changes %+v; want 3 removals then the cumulative", changes)
 			}
 			rs, _ := s.Reports(ctx, plan, "xuat-khau")
-			if len(rs) != 1 || rs[0].Period != five.Period {
-				t.Fatalf("stored %+v; want the cumulative alone", rs)
+			var bl []kpi.Report
+			for _, r := range rs {
+				if r.Unit == "ben-luc" && r.Period.To <= 5 {
+					bl = append(bl, r)
+				}
+			}
+			if len(bl) != 1 || bl[0].Period != five.Period {
+				t.Fatalf("Bến Lức's stored %+v; want the cumulative alone", bl)
 			}
 		})
 	}
@@ -106,7 +121,7 @@ func TestCoherenceThroughTheStore(t *testing.T) {
 				per = kpi.Quarter(2022, 1+rng.Intn(3))
 			}
 			r := kpi.Report{Indicator: "xuat-khau", Unit: u, Period: per, Value: kpi.Amount(int64(rng.Intn(300)*per.Months()) * kpi.AmountScale)}
-			tip, err := s.AuditTip(ctx, planID)
+			tip, err := s.UnitBasis(ctx, planID, "xuat-khau", u)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +143,7 @@ func TestCoherenceThroughTheStore(t *testing.T) {
 			remove := kpi.Replaced(stored, []kpi.Report{r})
 			mayFall = mayFall || len(remove) > 0
 			id, err := s.PutPending(ctx, store.Pending{UserID: 20, ChatID: 20, Reports: []kpi.Report{r}, Lang: "vi", Created: t0,
-				Remove: remove, Conflicts: len(cs), Basis: tip}, time.Minute)
+				Remove: remove, Conflicts: len(cs), Basis: []store.Basis{tip}}, time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"tiendo/bot"
+	"tiendo/bot/access"
+	"tiendo/bot/telegramtest"
 )
 
 // The sequence through the built program: Bến Lức's months 1–3,
@@ -72,4 +74,29 @@ func TestProjectionNeedsEnoughFigures(t *testing.T) {
 	if strings.Contains(got, "Dự kiến cả năm theo nhịp") {
 		t.Errorf("projected from one month:\n%s", got)
 	}
+}
+
+// The write checks again: a cumulative read back while it agreed with the
+// stored months, confirmed after another user stored months it contradicts,
+// is not written; the read-back is asked again with the new contradiction.
+func TestConfirmChecksAgainWhenTheUnitsFiguresChanged(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, hcm)}
+	h := start(t, nil, bot.WithClock(clk.Now), bot.WithoutReminders())
+	editor := telegramtest.From{UserID: 4242, FirstName: "Lan", LanguageCode: "vi"}
+	h.addUser(editor.UserID, access.Editor, "")
+	h.say(admin, "cập nhật xuất khẩu lũy kế 5 tháng Bến Lức: 2,51 tỉ USD")
+	first := h.lastButtons(admin)
+	for _, line := range []string{
+		"cập nhật xuất khẩu tháng 1/2022 Bến Lức: 1.200 triệu USD",
+		"cập nhật xuất khẩu tháng 2/2022 Bến Lức: 1.200 triệu USD",
+		"cập nhật xuất khẩu tháng 3/2022 Bến Lức: 1.270 triệu USD",
+	} {
+		h.say(editor, line)
+		h.press(editor, h.lastButtons(editor), "ok:")
+	}
+	h.press(admin, first, "ok:")
+	if rs := h.reports("xuat-khau"); len(rs) != 3 {
+		t.Fatalf("%d figures stored; want the editor's 3 months, the cumulative not written", len(rs))
+	}
+	mustContain(t, h.current(admin.UserID, first.MessageID), "Mâu thuẫn", "nhỏ hơn tổng 3 tháng đã ghi 3,67 tỉ USD", "Thay số đã ghi")
 }
