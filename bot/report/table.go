@@ -578,24 +578,6 @@ func (tb Table) indicatorRow(ind *kpi.Indicator, per, prev kpi.Period, hasPrev b
 	return x
 }
 
-// latestBy returns the latest value among rs whose period lies in span.
-func latestBy(rs []kpi.Report, span kpi.Period) (kpi.Amount, kpi.Period, bool) {
-	var best *kpi.Report
-	for i := range rs {
-		r := &rs[i]
-		if r.Item != "" || r.Period.Year != span.Year || r.Period.From < span.From || r.Period.To > span.To {
-			continue
-		}
-		if best == nil || r.Period.To > best.Period.To || (r.Period.To == best.Period.To && r.At.After(best.At)) {
-			best = r
-		}
-	}
-	if best == nil {
-		return 0, kpi.Period{}, false
-	}
-	return best.Value, best.Period, true
-}
-
 // Columns of the units sheet.
 const (
 	uNo = iota + 1

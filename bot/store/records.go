@@ -220,7 +220,7 @@ func toPendingRecord(p Pending) pendingRecord {
 		Conflicts:   p.Conflicts,
 	}
 	for _, b := range p.Basis {
-		rec.Basis = append(rec.Basis, basisRecord{Indicator: b.Indicator, Unit: b.Unit, Fingerprint: b.Fingerprint})
+		rec.Basis = append(rec.Basis, basisRecord(b))
 	}
 	for i, r := range p.Reports {
 		rec.Reports[i] = toReportRecord(r)
@@ -258,7 +258,7 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 		Conflicts:   rec.Conflicts,
 	}
 	for _, b := range rec.Basis {
-		p.Basis = append(p.Basis, Basis{Indicator: b.Indicator, Unit: b.Unit, Fingerprint: b.Fingerprint})
+		p.Basis = append(p.Basis, Basis(b))
 	}
 	for _, r := range rec.Remove {
 		d, err := r.toDomain()
