@@ -128,9 +128,14 @@ func (s *session) projectionLines(q kpi.Question, p kpi.Progress, last *yearFigu
 	if last != nil {
 		lp, lr = last.plan, last.reports[q.Indicator.ID]
 	}
+	if p.Closed || !p.HasData {
+		return nil // a closed year has its verdict; no figures, nothing to rest on
+	}
+	missing := len(p.Missing)
 	pr, ok := kpi.Project(q.Indicator, p, lp, lr, s.now())
 	if !ok {
-		return nil
+		return []string{s.t("ProjectionTooLittle", "Months", p.Months, "Missing", missing, "Units", len(p.Units),
+			"Through", p.Through, "Min", kpi.MinProjectionMonths)}
 	}
 	ind := q.Indicator
 	verdict := func(pct float64) string {
@@ -139,8 +144,9 @@ func (s *session) projectionLines(q kpi.Question, p kpi.Progress, last *yearFigu
 		}
 		return s.t("ProjectionShort")
 	}
-	lines := []string{s.t("ProjectionPace", "Months", pr.Through, "Value", ind.FormatAmount(pr.Pace, s.lang),
-		"Percent", kpi.FormatPercent(pr.PacePercent, 0, s.lang), "Verdict", locales.HTML(verdict(pr.PacePercent)))}
+	lines := []string{s.n("ProjectionBasis", p.Months, "Months", p.Months, "Missing", missing, "Units", len(p.Units), "Through", p.Through)}
+	lines = append(lines, s.t("ProjectionPace", "Months", pr.Through, "Value", ind.FormatAmount(pr.Pace, s.lang),
+		"Percent", kpi.FormatPercent(pr.PacePercent, 0, s.lang), "Verdict", locales.HTML(verdict(pr.PacePercent))))
 	if pr.SeasonYear != 0 {
 		lines = append(lines, s.t("ProjectionSeasonal", "Year", pr.SeasonYear, "Value", ind.FormatAmount(pr.Seasonal, s.lang),
 			"Percent", kpi.FormatPercent(pr.SeasonalPercent, 0, s.lang), "Verdict", locales.HTML(verdict(pr.SeasonalPercent))))
@@ -153,7 +159,7 @@ func (s *session) projectionLines(q kpi.Question, p kpi.Progress, last *yearFigu
 // unit a target, its progress against that target.
 func (s *session) unitLines(q kpi.Question, p kpi.Progress, province kpi.Progress) []string {
 	ind := q.Indicator
-	lines := []string{s.t("UnitCumulative", "Total", ind.FormatAmount(p.Total, s.lang))}
+	lines := []string{s.t("UnitCumulative", "Total", atLeast(p.AtLeast)+ind.FormatAmount(p.Total, s.lang))}
 	if st, ok := kpi.UnitStanding(province, q.Unit.ID); ok {
 		lines = append(lines, s.t("UnitStanding", "Share", kpi.FormatPercent(st.Share, 1, s.lang),
 			"Province", ind.FormatAmount(st.Province, s.lang), "Rank", st.Rank, "Of", st.Of))
@@ -161,20 +167,10 @@ func (s *session) unitLines(q kpi.Question, p kpi.Progress, province kpi.Progres
 	if target, ok := ind.UnitTarget(q.Unit.ID); ok {
 		pct := kpi.PercentOf(p.Total, target)
 		lines = append(lines, s.t("UnitTarget", "Target", ind.FormatAmount(target, s.lang), "Percent", kpi.FormatPercent(pct, 1, s.lang)))
-		if q.Period.IsZero() && p.YearShare > 0 {
-			pts := pct - p.YearShare
-			id := "PaceOn"
-			switch {
-			case pts <= -0.05:
-				id = "PaceBehind"
-			case pts >= 0.05:
-				id = "PaceAhead"
+		if q.Period.IsZero() {
+			if line := s.paceLine(p, pct-p.YearShare); line != "" {
+				lines = append(lines, line)
 			}
-			if pts < 0 {
-				pts = -pts
-			}
-			lines = append(lines, s.t(id, "Month", p.Through, "Share", kpi.FormatPercent(p.YearShare, 1, s.lang),
-				"Points", kpi.FormatDecimal(floatRat(pts), 1, s.lang)))
 		}
 	} else {
 		lines = append(lines, s.t("UnitNoTarget", "Target", ind.FormatTarget(s.lang)))
@@ -182,7 +178,15 @@ func (s *session) unitLines(q kpi.Question, p kpi.Progress, province kpi.Progres
 	if len(p.Missing) > 0 && p.Through > 0 {
 		lines = append(lines, s.n("ProgressMissing", len(p.Missing), "Month", p.Through, "Units", s.unitNames(p.Missing)))
 	}
-	return lines
+	return append(lines, s.seriesLines(q, p)...)
+}
+
+// atLeast marks a figure that is a lower bound (kpi.Progress.AtLeast).
+func atLeast(yes bool) string {
+	if yes {
+		return "≥ "
+	}
+	return ""
 }
 
 // projections answers "có đạt kế hoạch không?" without an indicator: the
@@ -235,7 +239,7 @@ func (s *session) unitOverview(u *kpi.Unit, all map[string][]kpi.Report) string 
 			summary = s.t("UnitOverviewNoData")
 		case ind.Kind == kpi.Cumulative:
 			province := kpi.Compute(s.Plan, ind, all[ind.ID], kpi.Filter{}, now)
-			summary = ind.FormatAmount(p.Total, s.lang)
+			summary = atLeast(p.AtLeast) + ind.FormatAmount(p.Total, s.lang)
 			if st, ok := kpi.UnitStanding(province, u.ID); ok {
 				summary += " " + s.t("UnitOverviewStanding", "Share", kpi.FormatPercent(st.Share, 1, s.lang), "Rank", st.Rank, "Of", st.Of)
 			}
@@ -284,7 +288,31 @@ func (s *session) monthByMonth(q kpi.Question, reports []kpi.Report, last *yearF
 			continue
 		}
 		shown = true
-		line := s.t("MonthlyLine", "Month", per.Label(s.lang), "Value", ind.FormatAmount(p.Total, s.lang))
+		// Units whose month is inside a figure of more months, by that figure.
+		var inside []string
+		var in kpi.Period
+		exact := false
+		for _, ut := range p.Units {
+			switch {
+			case ut.Exact:
+				exact = true
+			case ut.In != nil:
+				inside = append(inside, s.unitShort(ut.Unit))
+				in = ut.In.Period
+			}
+		}
+		if !exact && len(inside) > 0 {
+			lines = append(lines, s.t("MonthlyIncluded", "Month", per.Label(s.lang), "In", in.Label(s.lang), "Units", strings.Join(inside, ", ")))
+			continue
+		}
+		value := ind.FormatAmount(p.Total, s.lang)
+		if p.AtLeast && len(inside) == 0 {
+			value = "≥ " + value
+		}
+		line := s.t("MonthlyLine", "Month", per.Label(s.lang), "Value", value)
+		if len(inside) > 0 {
+			line += " " + s.t("MonthlyIncludedSuffix", "Units", strings.Join(inside, ", "), "In", in.Label(s.lang))
+		}
 		if len(p.Provisional()) > 0 {
 			line += " " + s.t("MonthlyProvisional")
 		}
@@ -316,32 +344,17 @@ func (s *session) ranking(q kpi.Question, province kpi.Progress) string {
 		period = q.Period.Label(s.lang)
 	}
 	lines := []string{s.t("RankingTitle", "Name", ind.Name(s.lang), "Period", period)}
-	type row struct {
-		unit  string
-		total kpi.Amount
-	}
-	var rows []row
+	rows := kpi.Ranking(province)
 	var none []string
 	for _, ut := range province.Units {
-		if ut.Total > 0 {
-			rows = append(rows, row{ut.Unit, ut.Total})
-		} else {
+		if ut.Total <= 0 {
 			none = append(none, s.unitShort(ut.Unit))
 		}
 	}
-	// Largest first; equal figures keep the plan's order and share a rank.
-	for i := 1; i < len(rows); i++ {
-		for j := i; j > 0 && rows[j].total > rows[j-1].total; j-- {
-			rows[j], rows[j-1] = rows[j-1], rows[j]
-		}
-	}
-	rank := 0
-	for i, r := range rows {
-		if i == 0 || r.total < rows[i-1].total {
-			rank = i + 1
-		}
-		lines = append(lines, s.t("RankingLine", "Rank", rank, "Unit", s.unitShort(r.unit), "Value", ind.FormatAmount(r.total, s.lang),
-			"Share", kpi.FormatPercent(kpi.PercentOf(r.total, province.Total), 1, s.lang)))
+	for _, r := range rows {
+		value := atLeast(r.AtLeast) + ind.FormatAmount(r.Total, s.lang)
+		lines = append(lines, s.t("RankingLine", "Rank", r.Rank, "Unit", s.unitShort(r.Unit), "Value", value,
+			"Share", kpi.FormatPercent(r.Share, 1, s.lang)))
 	}
 	if len(rows) == 0 {
 		lines = append(lines, s.t("ProgressNoData", "Target", ind.FormatTarget(s.lang), "Year", s.Plan.Year))
@@ -376,7 +389,7 @@ func scopeFilters(q kpi.Question) (cf, pf kpi.Filter) {
 // the province; a group has no target of its own.
 func (s *session) groupLines(q kpi.Question, p kpi.Progress, province kpi.Progress) []string {
 	ind := q.Indicator
-	lines := []string{s.t("UnitCumulative", "Total", ind.FormatAmount(p.Total, s.lang))}
+	lines := []string{s.t("UnitCumulative", "Total", atLeast(p.AtLeast)+ind.FormatAmount(p.Total, s.lang))}
 	if province.Total > 0 {
 		lines = append(lines, s.t("GroupShare", "Share", kpi.FormatPercent(kpi.PercentOf(p.Total, province.Total), 1, s.lang),
 			"Province", ind.FormatAmount(province.Total, s.lang), "Units", len(q.Group.Units)))
@@ -384,7 +397,7 @@ func (s *session) groupLines(q kpi.Question, p kpi.Progress, province kpi.Progre
 	if len(p.Missing) > 0 && p.Through > 0 {
 		lines = append(lines, s.n("ProgressMissing", len(p.Missing), "Month", p.Through, "Units", s.unitNames(p.Missing)))
 	}
-	return lines
+	return append(lines, s.seriesLines(q, p)...)
 }
 
 // statedChange is a comparison as its report stated it, "≈ gần +14%" when

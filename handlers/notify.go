@@ -104,11 +104,35 @@ func langOr(l string) string {
 
 // title names a deadline in lang: a plan deadline is "Báo cáo <indicator>
 // <period>", a one-off its own title.
-func (a *App) title(lang string, d remind.Deadline) string {
-	if !d.Plan {
+func (a *App) title(lang string, d remind.Deadline) string { return a.titleIn(a.Plan, lang, d) }
+
+// deadlinePlan is the plan of a plan deadline's period year (the plan in
+// force for a one-off, or when that year has none).
+func (a *App) deadlinePlan(ctx context.Context, d remind.Deadline) (*kpi.Plan, error) {
+	if per, err := kpi.ParsePeriodKey(d.Period); err == nil && d.Plan && a.Plans != nil {
+		if p, err := a.Plans.Year(ctx, per.Year); err != nil || p != nil {
+			return p, err
+		}
+	}
+	return a.planNow(ctx)
+}
+
+// unitNameIn is a unit's short name in plan, or its id.
+func unitNameIn(plan *kpi.Plan, id string) string {
+	if plan != nil {
+		if u := plan.Unit(id); u != nil {
+			return u.Short
+		}
+	}
+	return id
+}
+
+// titleIn is title with the indicator named from plan.
+func (a *App) titleIn(plan *kpi.Plan, lang string, d remind.Deadline) string {
+	if !d.Plan || plan == nil {
 		return d.Title
 	}
-	ind := a.Plan.Indicator(d.Indicator)
+	ind := plan.Indicator(d.Indicator)
 	per, err := kpi.ParsePeriodKey(d.Period)
 	if ind == nil || err != nil {
 		return d.Title
@@ -124,10 +148,17 @@ func (n *Notifier) Remind(ctx context.Context, o remind.Occurrence, d remind.Dea
 	}
 	now := n.App.Now()
 	delivered, blocked := 0, 0
+	// The indicator and unit are named from the plan of the deadline's
+	// period, as the digest names them from the plan in force, not from the
+	// plan loaded at start.
+	plan, err := n.App.deadlinePlan(ctx, d)
+	if err != nil {
+		return err
+	}
 	for _, r := range rs {
 		t := func(id string, kv ...any) string { return n.App.Cat.T(r.lang, id, kv...) }
 		due := d.Due.In(n.App.Loc).Format(t("LayoutDateTime"))
-		title := n.App.title(r.lang, d)
+		title := n.App.titleIn(plan, r.lang, d)
 		var text string
 		// The wording follows the real time, not the kind: a reminder that
 		// goes out late (the bot was down) must not say "7 days left" after
@@ -143,7 +174,7 @@ func (n *Notifier) Remind(ctx context.Context, o remind.Occurrence, d remind.Dea
 			text = t("ReminderLead", "Title", title, "Due", due, "Left", n.App.duration(r.lang, d.Due.Sub(now)))
 		}
 		if o.Assignee.Unit != "" {
-			text += "\n" + t("ReminderUnit", "Unit", n.App.unitName(o.Assignee.Unit))
+			text += "\n" + t("ReminderUnit", "Unit", unitNameIn(plan, o.Assignee.Unit))
 		}
 		err := n.deliver(ctx, o.TaskID(), r, text, n.App.reminderButtons(r.lang, d, o.Assignee))
 		switch {

@@ -52,8 +52,10 @@ func (s *session) progress(ctx context.Context, args string) error {
 		return err
 	}
 	reports := figs.Official[q.Indicator.ID]
-	if aspect == kpi.AspectProjection && q.Period == kpi.YearToDate(s.Plan.Year, 12) {
-		q.Period = kpi.Period{} // "dự báo cả năm": from the year to date
+	if (aspect == kpi.AspectProjection || q.Indicator.Kind == kpi.Cumulative) && q.Period == kpi.YearToDate(s.Plan.Year, 12) {
+		// "dự báo cả năm", "năm 2022", "lũy kế 12 tháng": the year, one
+		// answer whatever the words (a closed year is judged as closed).
+		q.Period = kpi.Period{}
 	}
 	x := answerExtras{reports: reports}
 	if q.Indicator.Kind == kpi.Cumulative {
@@ -200,38 +202,122 @@ func (s *session) provisionalLine(p kpi.Progress) string {
 
 func (s *session) cumulativeLines(q kpi.Question, p kpi.Progress) []string {
 	ind := q.Indicator
-	lines := []string{s.t("ProgressCumulative",
+	id := "ProgressCumulative"
+	if p.AtLeast {
+		id = "ProgressCumulativeAtLeast"
+	}
+	lines := []string{s.t(id,
 		"Total", ind.FormatAmount(p.Total, s.lang),
 		"Target", ind.FormatTarget(s.lang),
 		"Percent", kpi.FormatPercent(p.Percent, 1, s.lang))}
 	// The province behind pace while most units have not reported is the
 	// units missing, not the province (kpi.Progress.Judged): said so.
-	if p.YearShare > 0 && p.PacePoints <= -0.05 && q.Unit == nil && q.Group == nil && !p.Judged(s.Plan) {
+	if !p.Closed && q.Unit == nil && q.Group == nil && kpi.PaceOf(p.PacePoints, p.YearShare) == kpi.PaceBehind && !p.Judged(s.Plan) {
 		reported, total := p.Coverage(s.Plan)
 		lines = append(lines, s.t("PaceTooFew", "Month", p.Through, "Share", kpi.FormatPercent(p.YearShare, 1, s.lang),
 			"Reported", reported, "Total", total))
-	} else if p.YearShare > 0 {
-		id := "PaceOn"
-		switch {
-		case p.PacePoints <= -0.05:
-			id = "PaceBehind"
-		case p.PacePoints >= 0.05:
-			id = "PaceAhead"
-		}
-		pts := p.PacePoints
-		if pts < 0 {
-			pts = -pts
-		}
-		lines = append(lines, s.t(id,
-			"Month", p.Through,
-			"Share", kpi.FormatPercent(p.YearShare, 1, s.lang),
-			"Points", kpi.FormatDecimal(floatRat(pts), 1, s.lang)))
+	} else if line := s.paceLine(p, p.PacePoints); line != "" {
+		lines = append(lines, line)
 	}
 	if len(p.Missing) > 0 && p.Through > 0 {
 		lines = append(lines, s.n("ProgressMissing", len(p.Missing),
 			"Month", p.Through, "Units", s.unitNames(p.Missing)))
 	}
+	lines = append(lines, s.seriesLines(q, p)...)
 	return lines
+}
+
+// paceLine is the verdict on a year-to-date figure whose percentage is
+// pts points from the share of the year (kpi.PaceOf: one band everywhere),
+// or, once the plan year is over, on the year; "" when not judged.
+func (s *session) paceLine(p kpi.Progress, pts float64) string {
+	abs := pts
+	if abs < 0 {
+		abs = -abs
+	}
+	points := kpi.FormatDecimal(floatRat(abs), 1, s.lang)
+	if p.Closed {
+		if kpi.PaceOf(pts, p.YearShare) == kpi.PaceBehind {
+			return s.t("YearClosedShort", "Year", p.Period.Year, "Points", points, "Month", p.Through)
+		}
+		return s.t("YearClosedMet", "Year", p.Period.Year, "Month", p.Through)
+	}
+	id := ""
+	switch kpi.PaceOf(pts, p.YearShare) {
+	case kpi.PaceBehind:
+		id = "PaceBehind"
+	case kpi.PaceOn:
+		id = "PaceOn"
+	case kpi.PaceAhead:
+		id = "PaceAhead"
+	default:
+		return ""
+	}
+	if p.Months < p.Through && p.Period.From == 1 && len(p.Silent) > 0 {
+		// Judged on the months that have figures (kpi: Progress.Months).
+		return s.t(id+"Months", "Months", p.Months, "Share", kpi.FormatPercent(p.YearShare, 1, s.lang), "Points", points)
+	}
+	return s.t(id, "Month", p.Through, "Share", kpi.FormatPercent(p.YearShare, 1, s.lang), "Points", points)
+}
+
+// seriesLines say what the units' series add to a cumulative answer: the
+// months no unit has reported, the units whose figure for the span is
+// inside a figure of more months, and contradictions among stored figures.
+func (s *session) seriesLines(q kpi.Question, p kpi.Progress) []string {
+	var lines []string
+	ind := q.Indicator
+	if len(p.Silent) > 0 && q.Period.IsZero() {
+		lines = append(lines, s.t("ProgressSilent", "Months", monthList(p.Silent)))
+	}
+	for _, ut := range p.Units {
+		if ut.In != nil && !ut.Exact && !q.Period.IsZero() {
+			lines = append(lines, s.t("ProgressIncluded", "Unit", s.unitShort(ut.Unit), "Period", q.Period.Label(s.lang),
+				"In", ut.In.Period.Label(s.lang), "Value", ind.FormatAmount(ut.In.Value, s.lang)))
+		}
+	}
+	for _, c := range p.Conflicts {
+		lines = append(lines, s.t("ProgressConflict", "Unit", s.unitShort(c.Figure.Unit), "Text", s.conflictText(ind, c, nil)))
+	}
+	return lines
+}
+
+// conflictText is one contradiction in words: "lũy kế 5 tháng 2022 2,51 tỉ
+// USD nhỏ hơn tổng 3 tháng đã ghi 3,67 tỉ USD".
+// fresh are the slots of figures not yet stored (the read-back's): parts
+// that include one are "with the new figure", not "already recorded".
+func (s *session) conflictText(ind *kpi.Indicator, c kpi.Conflict, fresh map[string]bool) string {
+	months := 0
+	withNew := ""
+	for _, r := range c.Parts {
+		months += r.Period.Months()
+		if fresh[r.Slot()] {
+			withNew = "New"
+		}
+	}
+	id := "ConflictSmaller" + withNew
+	if c.Sum <= c.Figure.Value {
+		id = "ConflictDiffer" + withNew
+	}
+	return s.t(id, "Figure", c.Figure.Period.Label(s.lang), "Value", ind.FormatAmount(c.Figure.Value, s.lang),
+		"Months", months, "Sum", ind.FormatAmount(c.Sum, s.lang))
+}
+
+// monthList writes months as runs: "6–12", "2, 4, 6–12".
+func monthList(ms []int) string {
+	var parts []string
+	for i := 0; i < len(ms); {
+		j := i
+		for j+1 < len(ms) && ms[j+1] == ms[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, itoa(int64(ms[i]))+"–"+itoa(int64(ms[j])))
+		} else {
+			parts = append(parts, itoa(int64(ms[i])))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (s *session) rateLines(p kpi.Progress) []string {
@@ -436,14 +522,27 @@ func (a *App) summary(lang string, plan *kpi.Plan, ind *kpi.Indicator, p kpi.Pro
 	switch ind.Kind {
 	case kpi.Cumulative:
 		pts := p.PacePoints
-		id := "SummaryCumulativeAhead"
-		switch {
-		case pts < 0 && !p.Judged(plan):
-			id = "SummaryCumulativeUnjudged" // too few units to say behind
-		case pts < 0:
-			id, pts = "SummaryCumulativeBehind", -pts
+		if pts < 0 {
+			pts = -pts
 		}
-		return t(id, "Total", ind.FormatAmount(p.Total, lang), "Target", ind.FormatTarget(lang),
+		total := ind.FormatAmount(p.Total, lang)
+		if p.AtLeast {
+			total = "≥ " + total
+		}
+		id := "SummaryCumulativeAhead"
+		switch pace := p.Pace(); {
+		case p.Closed && pace == kpi.PaceBehind:
+			id = "SummaryCumulativeClosedShort"
+		case p.Closed:
+			id = "SummaryCumulativeClosedMet"
+		case pace == kpi.PaceBehind && !p.Judged(plan):
+			id = "SummaryCumulativeUnjudged" // too few units to say behind
+		case pace == kpi.PaceBehind:
+			id = "SummaryCumulativeBehind"
+		case pace == kpi.PaceOn:
+			id = "SummaryCumulativeOn"
+		}
+		return t(id, "Total", total, "Target", ind.FormatTarget(lang),
 			"Percent", kpi.FormatPercent(p.Percent, 1, lang), "Points", kpi.FormatDecimal(floatRat(pts), 1, lang))
 	case kpi.Rate, kpi.Level:
 		return t("SummaryLatest", "Value", ind.FormatAmount(p.Value, lang), "Period", p.Period.Label(lang), "Target", ind.FormatTarget(lang))

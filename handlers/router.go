@@ -355,6 +355,8 @@ func (s *session) callback(ctx context.Context) error {
 	switch kind {
 	case cbConfirm:
 		return s.confirm(ctx, arg)
+	case cbReplace: // update.go: keep the new figures, remove what they contradict
+		return s.confirmAs(ctx, arg, true)
 	case cbDone:
 		return s.doneDeadline(ctx, arg, true)
 	case cbSnooze:

@@ -30,6 +30,7 @@ const (
 	cbConfirm = "ok"
 	cbCancel  = "no"
 	cbPeriod  = "pp" // "pp:<id>:<n>": the n-th period offered for a sentence without one
+	cbReplace = "rp" // keep the new figures, remove the stored ones they contradict
 	// "pa:<id>:<n>": the n-th reading of an ambiguous figure.
 	cbAlternative = "pa"
 )
@@ -89,7 +90,7 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	}
 	p := store.Pending{UserID: s.UserID, ChatID: s.ChatID, Reports: reports, Skipped: skipped, Lang: s.lang, Created: s.now(), PlanYear: s.Plan.Year}
 	p.Awaiting = s.needsApproval(reports) // approval.go
-	warnings, twice, err := s.checkOld(ctx, &p)
+	c, err := s.checkOld(ctx, &p)
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,8 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, s.readBackAsk(p, titleID, warnings, twice), s.confirmButtons(id))
+	text, buttons := s.readBackAsk(p, id, titleID, c)
+	return s.reply(ctx, text, buttons)
 }
 
 // inScope checks that the user may report every figure's unit, and marks
@@ -118,46 +120,60 @@ func (s *session) inScope(reports []kpi.Report, own *kpi.Unit) error {
 	return nil
 }
 
-// checkOld fills p.Old with the values the figures' slots hold and runs the
-// outlier check: the warnings, and p.NeedsSecond when there are any; twice
-// is the message id that asks to confirm again ("ReadBackTwiceRate" when
-// every warned figure is a percent: there is no scale to check).
-func (s *session) checkOld(ctx context.Context, p *store.Pending) (warnings []string, twice string, err error) {
-	ids := map[string]bool{}
-	var list []string
-	for _, r := range p.Reports {
-		if !ids[r.Indicator] {
-			ids[r.Indicator] = true
-			list = append(list, r.Indicator)
-		}
+// checked is what checkOld found: the outlier warnings, the message id that
+// asks to confirm them twice ("ReadBackTwiceRate" when every warned figure
+// is a percent: there is no scale to check), and one line per stored figure
+// the submission contradicts.
+type checked struct {
+	warnings  []string
+	twice     string
+	conflicts []string
+}
+
+// checkOld fills p.Old with the values the figures' slots hold, runs the
+// outlier check (p.NeedsSecond when it warns) and holds the figures against
+// the stored series (p.Conflicts, p.Remove, p.Basis: checkSeries).
+func (s *session) checkOld(ctx context.Context, p *store.Pending) (checked, error) {
+	list := indicatorsOf(p.Reports)
+	// The basis is read before the figures: Confirm writes nothing if the
+	// figures it fingerprints changed (store.ErrStale), and checks again.
+	basis, err := s.basis(ctx, p.Reports)
+	if err != nil {
+		return checked{}, err
 	}
 	all, err := s.Store.AllReports(ctx, s.Plan.ID, list)
 	if err != nil {
-		return nil, "", err
+		return checked{}, err
 	}
-	twice = "ReadBackTwiceRate"
+	c := checked{twice: "ReadBackTwiceRate"}
 	p.Old, p.NeedsSecond = nil, false
 	for _, r := range p.Reports {
 		p.Old = append(p.Old, findSlot(all[r.Indicator], r.Slot()))
 		if w := s.outlier(r, all[r.Indicator]); w != "" {
 			p.NeedsSecond = true
-			warnings = append(warnings, w)
+			c.warnings = append(c.warnings, w)
 			if s.Plan.Indicator(r.Indicator).Measure != kpi.Percent {
-				twice = "ReadBackTwice"
+				c.twice = "ReadBackTwice"
 			}
 		}
 	}
-	return warnings, twice, nil
+	c.conflicts = s.checkSeries(p, all)
+	p.Basis = basis
+	return c, nil
 }
 
-// readBackAsk is the read-back with its question: confirm, or confirm
-// twice after the warnings.
-func (s *session) readBackAsk(p store.Pending, titleID string, warnings []string, twice string) string {
+// readBackAsk is the read-back of pending submission id with its question
+// and buttons: replace the figures it contradicts or cancel; confirm twice
+// after the warnings; or confirm.
+func (s *session) readBackAsk(p store.Pending, id, titleID string, c checked) (string, []Button) {
 	text := s.readBack(p, titleID)
-	if len(warnings) > 0 {
-		return text + "\n\n" + strings.Join(warnings, "\n") + "\n" + s.t(twice)
+	switch {
+	case len(c.conflicts) > 0:
+		return text + "\n\n" + strings.Join(c.conflicts, "\n") + "\n" + s.t("ReadBackContradiction"), s.replaceButtons(id)
+	case len(c.warnings) > 0:
+		return text + "\n\n" + strings.Join(c.warnings, "\n") + "\n" + s.t(c.twice), s.confirmButtons(id)
 	}
-	return text + "\n\n" + s.t("ReadBackAsk")
+	return text + "\n\n" + s.t("ReadBackAsk"), s.confirmButtons(id)
 }
 
 // askPeriod reads back the figures of a report sentence that does not say
@@ -295,10 +311,10 @@ func (s *session) chooseAlternative(ctx context.Context, arg string) error {
 
 // storeChosen stores a pending submission once its question is answered:
 // the slots' old values and the outlier check are taken again, and the
-// figures are stored at once unless a warning asks for the usual
-// confirmation.
+// figures are stored at once unless a warning or a contradiction asks for
+// the usual confirmation.
 func (s *session) storeChosen(ctx context.Context, id string, p store.Pending) error {
-	warnings, twice, err := s.checkOld(ctx, &p)
+	c, err := s.checkOld(ctx, &p)
 	if err != nil {
 		return err
 	}
@@ -307,8 +323,9 @@ func (s *session) storeChosen(ctx context.Context, id string, p store.Pending) e
 	} else if err != nil {
 		return err
 	}
-	if p.NeedsSecond {
-		if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.readBackAsk(p, "ReadBackTitle", warnings, twice), [][]Button{s.confirmButtons(id)}); err != nil {
+	if p.NeedsSecond || len(c.conflicts) > 0 {
+		text, buttons := s.readBackAsk(p, id, "ReadBackTitle", c)
+		if err := s.out.Edit(ctx, s.ChatID, s.MessageID, text, [][]Button{buttons}); err != nil {
 			return err
 		}
 		return s.out.Answer(ctx, s.CallbackID, "")
@@ -321,6 +338,64 @@ func (s *session) confirmButtons(id string) []Button {
 		{Text: s.t("ButtonConfirm"), Data: cbConfirm + ":" + id},
 		{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id},
 	}
+}
+
+// replaceButtons are the choices of a read-back that contradicts stored
+// figures: keep the new ones and remove what they contradict, or cancel.
+func (s *session) replaceButtons(id string) []Button {
+	return []Button{
+		{Text: s.t("ButtonReplace"), Data: cbReplace + ":" + id},
+		{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id},
+	}
+}
+
+// checkSeries holds p's cumulative figures against the stored ones (all,
+// by indicator) with kpi.NewContradictions, unit by unit and year by year,
+// and returns one line per contradiction, with its numbers. It sets
+// p.Conflicts and p.Remove: the stored figures the new ones contradict (the
+// months inside a new cumulative, or a stored cumulative a new month
+// pushes past), removed only if the user chooses to replace them.
+func (s *session) checkSeries(p *store.Pending, all map[string][]kpi.Report) []string {
+	type key struct {
+		ind, unit string
+		year      int
+	}
+	groups := map[key][]kpi.Report{}
+	var order []key
+	for _, r := range p.Reports {
+		ind := s.Plan.Indicator(r.Indicator)
+		if ind == nil || ind.Kind != kpi.Cumulative || r.Item != "" || !r.Period.Valid() {
+			continue
+		}
+		k := key{r.Indicator, r.Unit, r.Period.Year}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		r.At = s.now().Add(time.Hour) // confirmed after everything stored
+		groups[k] = append(groups[k], r)
+	}
+	p.Conflicts, p.Remove = 0, nil
+	var lines []string
+	for _, k := range order {
+		var stored []kpi.Report
+		for _, r := range all[k.ind] {
+			if r.Unit == k.unit && r.Item == "" && r.Period.Year == k.year {
+				stored = append(stored, r)
+			}
+		}
+		ind := s.Plan.Indicator(k.ind)
+		fresh := map[string]bool{}
+		for _, r := range groups[k] {
+			fresh[r.Slot()] = true
+		}
+		cs := kpi.NewContradictions(stored, groups[k])
+		for _, c := range cs {
+			p.Conflicts++
+			lines = append(lines, s.t("ReadBackConflict", "Unit", s.unitShort(k.unit), "Text", s.conflictText(ind, c, fresh)))
+		}
+		p.Remove = append(p.Remove, kpi.Replaced(stored, groups[k])...)
+	}
+	return lines
 }
 
 func findSlot(rs []kpi.Report, slot string) *kpi.Report {
@@ -564,6 +639,13 @@ func abs(f float64) float64 {
 // pending record in the same step, so a second press or a redelivered
 // update finds nothing to do.
 func (s *session) confirm(ctx context.Context, id string) error {
+	return s.confirmAs(ctx, id, false)
+}
+
+// confirmAs is confirm; replace is the press of "replace the stored
+// figures" on a read-back that named contradictions. A plain Xác nhận of
+// such a submission stores nothing: it shows the question again.
+func (s *session) confirmAs(ctx context.Context, id string, replace bool) error {
 	p, ok, err := s.ownPending(ctx, id)
 	if !ok {
 		return err
@@ -590,11 +672,38 @@ func (s *session) confirm(ctx context.Context, id string) error {
 		}
 		return s.out.Answer(ctx, s.CallbackID, "")
 	}
+	if p.Conflicts > 0 && !replace {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ReadBackContradictionShort"))
+	}
 	via := ""
 	if len(p.Reports) > 0 {
 		via = p.Reports[0].Via
 	}
 	changes, err := s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
+	for try := 0; errors.Is(err, store.ErrStale) && try < staleRetries; try++ {
+		// The unit's figures changed since the check: check again on what
+		// is stored now; a contradiction the user was not shown is asked.
+		if p.Basis, err = s.basis(ctx, p.Reports); err != nil {
+			return err
+		}
+		var all map[string][]kpi.Report
+		if all, err = s.Store.AllReports(ctx, s.Plan.ID, indicatorsOf(p.Reports)); err != nil {
+			return err
+		}
+		before := p.Conflicts
+		conflicts := s.checkSeries(&p, all)
+		if err := s.Store.UpdatePending(ctx, p, PendingTTL); err != nil {
+			return err
+		}
+		if len(conflicts) > before || (before == 0 && len(conflicts) > 0) {
+			text := s.readBack(p, "ReadBackTitle") + "\n\n" + strings.Join(conflicts, "\n") + "\n" + s.t("ReadBackContradiction")
+			if err := s.out.Edit(ctx, s.ChatID, s.MessageID, text, [][]Button{s.replaceButtons(id)}); err != nil {
+				return err
+			}
+			return s.out.Answer(ctx, s.CallbackID, s.t("ReadBackContradictionShort"))
+		}
+		changes, err = s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
+	}
 	var refused *kpi.Error
 	switch {
 	case errors.Is(err, store.ErrExpired):
@@ -614,6 +723,12 @@ func (s *session) confirm(ctx context.Context, id string) error {
 	}
 	lines := []string{s.t("Recorded")}
 	for _, c := range changes {
+		if c.New == nil { // removed: the new figures replace it (checkSeries)
+			if c.Old != nil {
+				lines = append(lines, s.t("RecordedRemoved", "Line", locales.HTML(s.reportLine(*c.Old, nil))))
+			}
+			continue
+		}
 		lines = append(lines, s.reportLine(*c.New, c.Old))
 	}
 	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, strings.Join(lines, "\n"), nil); err != nil {
@@ -672,6 +787,43 @@ func (s *session) planChanged(ctx context.Context, id string, p store.Pending) e
 		reports[i] = r
 	}
 	return s.propose(ctx, reports, p.Skipped, own, "ReadBackTitle")
+}
+
+// staleRetries bounds the checks again of one press whose unit's figures
+// keep changing under it (store.ErrStale).
+const staleRetries = 8
+
+// basis fingerprints, for each (indicator, unit) of the cumulative figures
+// of rs, the unit's stored figures: what the contradiction check reads.
+func (s *session) basis(ctx context.Context, rs []kpi.Report) ([]store.Basis, error) {
+	seen := map[string]bool{}
+	var out []store.Basis
+	for _, r := range rs {
+		ind := s.Plan.Indicator(r.Indicator)
+		if ind == nil || ind.Kind != kpi.Cumulative || r.Item != "" || seen[r.Indicator+"|"+r.Unit] {
+			continue
+		}
+		seen[r.Indicator+"|"+r.Unit] = true
+		b, err := s.Store.UnitBasis(ctx, s.Plan.ID, r.Indicator, r.Unit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// indicatorsOf lists the indicators of rs, once each.
+func indicatorsOf(rs []kpi.Report) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rs {
+		if !seen[r.Indicator] {
+			seen[r.Indicator] = true
+			out = append(out, r.Indicator)
+		}
+	}
+	return out
 }
 
 // refuseConfirm answers a Xác nhận its presser may no longer make (err is

@@ -121,15 +121,7 @@ func renderPNGSize(w, h int, paint func(c draw.Canvas)) ([]byte, error) {
 
 // scale is what the chart writes an indicator's amounts in: money in
 // millions of USD or billions of đồng, as the data table does.
-func scale(ind *kpi.Indicator) kpi.Scale {
-	switch ind.Measure {
-	case kpi.USD:
-		return kpi.Million
-	case kpi.VND:
-		return kpi.Billion
-	}
-	return kpi.One
-}
+func scale(ind *kpi.Indicator) kpi.Scale { return kpi.DisplayScale(ind) }
 
 func inScale(ind *kpi.Indicator, a kpi.Amount) float64 {
 	return a.Float() / math.Pow10(int(scale(ind)))

@@ -53,7 +53,9 @@ func (cu Cumulative) Series() Series {
 	s.Through = s.Progress.Through
 	s.MeasureLabel = ind.MeasureLabel(scale(ind), cu.Lang)
 	for m := 1; m <= 12; m++ {
-		if pr := kpi.Compute(p, ind, cu.Reports, kpi.Filter{Period: kpi.Month(p.Year, m)}, cu.Now); pr.HasData {
+		// A month's bar only where some unit's month is known: a month
+		// inside a unit's "lũy kế 5 tháng" alone has no bar of its own.
+		if pr := kpi.Compute(p, ind, cu.Reports, kpi.Filter{Period: kpi.Month(p.Year, m)}, cu.Now); pr.HasData && anyExact(pr) {
 			s.Month[m-1], s.HasMonth[m-1] = inScale(ind, pr.Total), true
 			s.Provisional[m-1] = len(pr.Provisional()) > 0
 		}
@@ -63,6 +65,16 @@ func (cu Cumulative) Series() Series {
 		}
 	}
 	return s
+}
+
+// anyExact says whether some unit's figure in pr is known exactly.
+func anyExact(pr kpi.Progress) bool {
+	for _, ut := range pr.Units {
+		if ut.Exact {
+			return true
+		}
+	}
+	return false
 }
 
 // monthTicks labels the months "T1" … "T12".

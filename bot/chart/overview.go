@@ -38,17 +38,6 @@ type Bar struct {
 // maxBar is the far end of the track: 120% of the target.
 const maxBar = 120.0
 
-// monthsElapsed is how many months of the plan year are over at now.
-func monthsElapsed(year int, now time.Time) int {
-	switch {
-	case now.Year() > year:
-		return 12
-	case now.Year() < year:
-		return 0
-	}
-	return int(now.Month()) - 1
-}
-
 // Bars computes the overview's lines, in plan order.
 func (o Overview) Bars() []Bar {
 	l, t := o.Lang, o.T
@@ -59,7 +48,7 @@ func (o Overview) Bars() []Bar {
 		b := Bar{Indicator: ind, Name: nfc(ind.Name(l)), HasData: pr.HasData, Behind: pr.BehindJudged(o.Plan), Pace: -1}
 		b.Reported, b.Units = pr.Coverage(o.Plan)
 		b.TooFew = pr.HasData && !pr.Judged(o.Plan)
-		elapsed := float64(monthsElapsed(o.Plan.Year, o.Now)) / 12 * 100
+		elapsed := float64(kpi.MonthsElapsed(o.Plan.Year, o.Now)) / 12 * 100
 		switch ind.Kind {
 		case kpi.Cumulative:
 			b.Percent, b.Pace = pr.Percent, elapsed

@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"math"
+	"sort"
 	"time"
 )
 
@@ -43,18 +44,20 @@ func Compare(basis Basis, cp *Plan, ind *Indicator, cr []Report, cur Period, pp 
 		return Change{}, false
 	}
 	c := Change{Basis: basis, Span: prev}
-	if len(a.Missing) == 0 && len(b.Missing) == 0 {
+	if len(a.Missing) == 0 && len(b.Missing) == 0 && !a.AtLeast && !b.AtLeast {
 		c.Cur, c.Prev = a.Total, b.Total
 	} else {
+		// Only units whose figure is known exactly on both sides: a month
+		// inside a unit's "lũy kế 5 tháng" is reported but has no value.
 		missA, missB := unitSet(a.Missing), unitSet(b.Missing)
 		before := map[string]Amount{}
 		for _, ut := range b.Units {
-			if !missB[ut.Unit] {
+			if !missB[ut.Unit] && ut.Exact {
 				before[ut.Unit] = ut.Total
 			}
 		}
 		for _, ut := range a.Units {
-			if v, ok := before[ut.Unit]; ok && !missA[ut.Unit] {
+			if v, ok := before[ut.Unit]; ok && !missA[ut.Unit] && ut.Exact {
 				c.Cur += ut.Total
 				c.Prev += v
 				c.Units++
@@ -109,12 +112,27 @@ type Projection struct {
 	SeasonYear      int
 }
 
+// MinProjectionMonths is how many months must have figures before the end
+// of the year is projected.
+const MinProjectionMonths = 3
+
+// CanProject says whether cur, a year-to-date progress without a unit
+// filter, rests on enough to project the year: the year is not over, at
+// least MinProjectionMonths of months 1..Through have figures, and the
+// units' figures cover at least half of the (unit, month) reports due
+// through Through. With only November reported, or a lone unit of fifteen,
+// nothing is projected: the answer says what is missing instead.
+func CanProject(cur Progress) bool {
+	return cur.HasData && !cur.Closed && !cur.Overflow && cur.Through > 0 && cur.Through < planMonths &&
+		cur.Months >= MinProjectionMonths && 2*cur.UnitMonths >= len(cur.Units)*cur.Through
+}
+
 // Project returns the end-of-year projection of a cumulative indicator from
 // its year-to-date progress cur (no period filter) and, when lp is not nil,
 // the plan and reports of the year before for the seasonal shape. ok is
 // false for other kinds, without data, or with a full year already in.
 func Project(ind *Indicator, cur Progress, lp *Plan, lr []Report, now time.Time) (Projection, bool) {
-	if ind == nil || ind.Kind != Cumulative || !cur.HasData || cur.Overflow || cur.Through <= 0 || cur.Through >= planMonths {
+	if ind == nil || ind.Kind != Cumulative || !CanProject(cur) {
 		return Projection{}, false
 	}
 	pr := Projection{Through: cur.Through}
@@ -158,6 +176,8 @@ func PercentOf(a, target Amount) float64 { return percentOf(a, target) }
 
 // Standing is a unit's place in a cumulative indicator's province total.
 type Standing struct {
+	Unit     string  // unit id
+	AtLeast  bool    // Total is a lower bound (UnitTotal.Exact false)
 	Total    Amount  // the unit's figure
 	Province Amount  // the province total it is part of
 	Share    float64 // percent of Province
@@ -169,28 +189,38 @@ type Standing struct {
 // among the units with a figure, from province, a cumulative progress
 // without a unit filter. ok is false when the unit has no figure.
 func UnitStanding(province Progress, unit string) (Standing, bool) {
-	var st Standing
-	found := false
-	for _, ut := range province.Units {
-		if ut.Unit == unit {
-			st.Total, found = ut.Total, ut.Total > 0
+	for _, st := range Ranking(province) {
+		if st.Unit == unit {
+			return st, true
 		}
 	}
-	if !found || province.Total <= 0 {
-		return Standing{}, false
+	return Standing{}, false
+}
+
+// Ranking returns the units of province (a cumulative progress without a
+// unit filter) that have a figure, largest first; equal figures keep the
+// plan's order and share a rank. It is the one rule of "xếp hạng" and of a
+// unit's rank in its answers and overview.
+func Ranking(province Progress) []Standing {
+	var out []Standing
+	if province.Total <= 0 {
+		return nil
 	}
-	st.Province = province.Total
-	st.Share = percentOf(st.Total, province.Total)
-	st.Rank = 1
 	for _, ut := range province.Units {
 		if ut.Total > 0 {
-			st.Of++
-			if ut.Total > st.Total {
-				st.Rank++
-			}
+			out = append(out, Standing{Unit: ut.Unit, Total: ut.Total, Province: province.Total,
+				Share: percentOf(ut.Total, province.Total), AtLeast: !ut.Exact})
 		}
 	}
-	return st, true
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Total > out[j].Total })
+	for i := range out {
+		out[i].Of = len(out)
+		out[i].Rank = i + 1
+		if i > 0 && out[i].Total == out[i-1].Total {
+			out[i].Rank = out[i-1].Rank
+		}
+	}
+	return out
 }
 
 // matchGroup finds the group named in toks (the longest name), as whole

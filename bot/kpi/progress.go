@@ -147,6 +147,10 @@ type Progress struct {
 	// UnitMonths how many (unit, month) pairs of them are covered, of
 	// len(Units)×Through: what a projection rests on.
 	Months, UnitMonths int
+	// Conflicts are the contradictions among the units' stored figures
+	// (Contradictions), for the answer to name; the totals never fall
+	// because of them.
+	Conflicts []Conflict
 	// Overflow: a sum did not fit in an Amount. Total is then meaningless
 	// (saturated) and must be shown as an error, not as a figure; it can
 	// only come from figures stored before the ceilings (Indicator.Ceiling).
@@ -233,18 +237,29 @@ func Compute(p *Plan, ind *Indicator, reports []Report, f Filter, now time.Time)
 	switch ind.Kind {
 	case Cumulative:
 		var figs []Report
-		for _, r := range periodFigures(rs) {
-			if r.Period.Year == year {
+		for _, r := range rs { // one per slot already
+			if r.Item == "" && r.Period.Valid() && r.Period.Year == year {
 				figs = append(figs, r)
 			}
 		}
 		pr.cumulative(ind, units, figs, year, f.Period, now)
 	case Rate, Level:
-		var figs []Report
+		// With a period, the figure for exactly that period; without one,
+		// the latest within it ("IIP 6 tháng" answered by May's 7,5%, its
+		// period named), as the answer without a period shows the latest.
+		var figs, within []Report
 		for _, r := range periodFigures(rs) {
-			if r.Period.Year == year && (f.Period.IsZero() || r.Period == f.Period) {
-				figs = append(figs, r)
+			if r.Period.Year != year {
+				continue
 			}
+			if f.Period.IsZero() || r.Period == f.Period {
+				figs = append(figs, r)
+			} else if r.Period.From >= f.Period.From && r.Period.To <= f.Period.To {
+				within = append(within, r)
+			}
+		}
+		if len(figs) == 0 {
+			figs = within
 		}
 		pr.latest(ind, units, figs)
 	case Count:
@@ -257,6 +272,9 @@ func Compute(p *Plan, ind *Indicator, reports []Report, f Filter, now time.Time)
 	}
 	return pr
 }
+
+// noFigures is the series of a unit without figures (shared, never written).
+var noFigures Series
 
 // add returns a+b, noting an overflow in pr.
 func (pr *Progress) add(a, b Amount) Amount {
@@ -274,14 +292,18 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 	for _, r := range figs {
 		byUnit[r.Unit] = append(byUnit[r.Unit], r)
 	}
-	series := make([]Series, len(units))
+	series := make([]*Series, len(units))
 	for i, u := range units {
-		series[i] = UnitSeries(u.ID, byUnit[u.ID])
-		pr.Overflow = pr.Overflow || series[i].Overflow
+		series[i] = &noFigures
+		if figs := byUnit[u.ID]; len(figs) > 0 {
+			s := unitSeries(u.ID, figs)
+			series[i] = &s
+			pr.Overflow = pr.Overflow || s.Overflow
+		}
 	}
 	if per.IsZero() {
 		for i := range units {
-			s := &series[i]
+			s := series[i]
 			mf := s.Month(s.Last)
 			ut := UnitTotal{Unit: units[i].ID, Total: mf.YTD, Through: s.Last, Exact: s.Last > 0 && mf.Exact}
 			for m := 1; m < s.Last; m++ {
@@ -291,8 +313,9 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 			}
 			pr.Total = pr.add(pr.Total, ut.Total)
 			pr.Through = max(pr.Through, ut.Through)
-			pr.noteLatest(mf.used)
+			pr.noteLatest(mf.rests())
 			pr.Units = append(pr.Units, ut)
+			pr.Conflicts = append(pr.Conflicts, contradictions(byUnit[units[i].ID])...)
 		}
 		pr.HasData = pr.Through > 0
 		for i, u := range units {
@@ -311,6 +334,16 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 			pr.Closed = true
 			pr.YearShare = 100
 		}
+		defer func() {
+			// The current year's pace is judged on the months that have
+			// figures: with only November reported, on one month, not on
+			// eleven (the months nobody reported are named: Silent).
+			if !pr.Closed && pr.HasData && pr.Months < pr.Through {
+				pr.YearShare = yearShare(pr.Months)
+				pr.PacePoints = pr.Percent - pr.YearShare
+				pr.Behind = pr.Pace() == PaceBehind
+			}
+		}()
 		last := max(pr.Through, MonthsElapsed(year, now))
 		for m := 1; m <= last; m++ {
 			any := false
@@ -331,7 +364,7 @@ func (pr *Progress) cumulative(ind *Indicator, units []*Unit, figs []Report, yea
 		}
 	} else {
 		for i, u := range units {
-			s := &series[i]
+			s := series[i]
 			ut := UnitTotal{Unit: u.ID, Through: s.Last}
 			if per.Valid() {
 				v := s.Span(per)

@@ -451,8 +451,13 @@ func TestComputeRateAndLevel(t *testing.T) {
 		{name: "IIP for a chosen period", ind: p.Indicator("iip"),
 			lines: []string{"so-cong-thuong 1-5 8.1 06-20", "so-cong-thuong 1-4 6.5 06-28"}, f: Filter{Period: YearToDate(2022, 4)},
 			value: "6.5", period: YearToDate(2022, 4), behind: true},
-		{name: "IIP for a period nobody reported", ind: p.Indicator("iip"),
-			lines: []string{"so-cong-thuong 1-5 8.1"}, f: Filter{Period: YearToDate(2022, 6)}},
+		// Nobody reported 1..6: the latest within it, its own period named
+		// (the 6-month table and the chat show the same IIP).
+		{name: "IIP for a period nobody reported exactly: the latest within it", ind: p.Indicator("iip"),
+			lines: []string{"so-cong-thuong 1-5 8.1"}, f: Filter{Period: YearToDate(2022, 6)},
+			value: "8.1", period: YearToDate(2022, 5), met: true},
+		{name: "IIP for a period with nothing within it", ind: p.Indicator("iip"),
+			lines: []string{"so-cong-thuong 1-5 8.1"}, f: Filter{Period: Quarter(2022, 3)}},
 		{name: "households with electricity 99,95% is behind 99,97%", ind: p.Indicator("ho-dung-dien"), lines: []string{"so-cong-thuong 1-3 99.95"},
 			value: "99.95", period: Quarter(2022, 1), behind: true},
 		{name: "households with electricity 99,97% is met", ind: p.Indicator("ho-dung-dien"), lines: []string{"so-cong-thuong 1-3 99.95", "so-cong-thuong 1-6 99.97"},

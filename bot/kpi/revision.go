@@ -1,5 +1,7 @@
 package kpi
 
+import "time"
+
 // Rank orders statuses by how final they are: none and estimate 0 and 1,
 // preliminary 2, official 3.
 func (s Status) Rank() int {
@@ -68,4 +70,36 @@ func less(a, b Report) bool {
 		return a.Period.To < b.Period.To
 	}
 	return a.Unit < b.Unit
+}
+
+// LeastFinal is the least final status among the figures a progress
+// counted (Counted, and the items of counts and milestones): an estimate
+// makes the whole an estimate. StatusNone when none says one. The table's
+// status column and the answers' provisional line read the same figures.
+func (pr *Progress) LeastFinal() Status {
+	rank := map[Status]int{Estimate: 3, Preliminary: 2, Official: 1}
+	worst := StatusNone
+	for _, rs := range [][]Report{pr.Counted, pr.Items} {
+		for _, r := range rs {
+			if rank[r.Status] > rank[worst] {
+				worst = r.Status
+			}
+		}
+	}
+	return worst
+}
+
+// StageBy returns the furthest stage of a milestone progress reported to
+// have happened by end (its date before end), and that date; -1 when none.
+func (pr *Progress) StageBy(end time.Time) (int, time.Time) {
+	stage, date := -1, time.Time{}
+	if pr.Indicator == nil {
+		return stage, date
+	}
+	for _, r := range pr.Items {
+		if i := pr.Indicator.StageIndex(r.Item); i > stage && r.Date.Before(end) {
+			stage, date = i, r.Date
+		}
+	}
+	return stage, date
 }

@@ -51,7 +51,16 @@ type MonthFigure struct {
 	YTD   Amount
 	Exact bool
 	Reach int
-	used  []Report // the figures YTD rests on
+	used  []Report // the figures YTD rests on, when Exact
+	low   best     // the figures YTD rests on, when not
+}
+
+// rests returns the figures the month's YTD rests on.
+func (mf MonthFigure) rests() []Report {
+	if mf.Exact || mf.low.fig == nil {
+		return mf.used
+	}
+	return mf.low.figures()
 }
 
 // Series is one unit's months of one cumulative indicator and year.
@@ -77,30 +86,36 @@ func (s *Series) Month(m int) MonthFigure {
 // the caller filters; reports with an Item or an invalid period are
 // ignored, of reports sharing a slot the latest At counts) into its series.
 func UnitSeries(unit string, reports []Report) Series {
-	figs := periodFigures(reports)
+	if len(reports) == 0 {
+		return Series{Unit: unit}
+	}
+	return unitSeries(unit, periodFigures(reports))
+}
+
+// unitSeries is UnitSeries of figures already one per slot (periodFigures).
+func unitSeries(unit string, figs []Report) Series {
+	if len(figs) == 0 {
+		return Series{Unit: unit}
+	}
 	s := Series{Unit: unit, figs: figs}
 	for _, r := range figs {
 		s.Last = max(s.Last, r.Period.To)
 	}
-	var best Amount // the largest year-to-date known so far
-	bestReach := 0
-	var bestUsed []Report
+	// The year to date at m is the best lower bound the figures give (the
+	// largest sum of non-overlapping figures within 1..m): it never falls
+	// from month to month nor when a figure is added. It is exact when a
+	// chain of figures reaches m exactly and nothing within 1..m shows more.
+	lows, of := prefixBest(figs)
+	s.Overflow = of
 	for m := 1; m <= planMonths; m++ {
 		mf := &s.Months[m-1]
+		lo := lows[m]
+		mf.YTD, mf.Reach, mf.low = lo.sum, lo.reach, lo
 		w := walkFigures(figs, m)
 		s.Overflow = s.Overflow || w.overflow
-		if w.through == m {
-			mf.YTD, mf.Exact, mf.Reach, mf.used = w.total, true, m, w.used
-		} else {
-			lo, reach, used, of := gapWalk(figs, 1, m)
-			s.Overflow = s.Overflow || of
-			mf.YTD, mf.Reach, mf.used = lo, reach, used
+		if w.through == m && w.total == lo.sum {
+			mf.Exact, mf.Reach, mf.used = true, m, w.used
 		}
-		if mf.YTD < best || (mf.YTD == best && !mf.Exact && bestReach > mf.Reach) {
-			// Never below what an earlier month already shows.
-			mf.YTD, mf.Exact, mf.Reach, mf.used = best, false, bestReach, bestUsed
-		}
-		best, bestReach, bestUsed = mf.YTD, mf.Reach, mf.used
 	}
 	for m := 1; m <= planMonths; m++ {
 		mf := &s.Months[m-1]
@@ -148,33 +163,75 @@ func covering(figs []Report, m int) *Report {
 	return best
 }
 
-// gapWalk adds the figures lying within from..to without overlap: from
-// from, at each month the longest figure starting there and ending by to,
-// stepping over months no figure starts at. It returns the sum (a lower
-// bound of the span's value, figures never being negative), the last month
-// reached, the figures added, and whether the sum overflowed.
-func gapWalk(figs []Report, from, to int) (sum Amount, reach int, used []Report, overflow bool) {
-	for m := from; m <= to; {
-		var next *Report
+// best is the best lower bound of a span: a sum of non-overlapping
+// figures and the last month they reach; the figures are found by walking
+// back from fig through prev.
+type best struct {
+	sum   Amount
+	reach int
+	fig   *Report // the last figure of the sum; nil: none
+	prev  int     // index of the best the sum extends
+	all   []best  // the table it belongs to
+}
+
+// figures returns the figures of b, in period order.
+func (b best) figures() []Report {
+	var out []Report
+	for cur := b; cur.fig != nil; cur = cur.all[cur.prev] {
+		out = append(out, *cur.fig)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// bestWithin returns, for k = 0..to-from+1, the largest sum of figures
+// lying within from..from+k-1 without overlapping (the figures being never
+// negative, a lower bound of the span's value, and the best one the figures
+// give), and whether a sum overflowed. Adding a figure never lowers it: a
+// "lũy kế 7 tháng" sent after "6 tháng cuối năm" does not hide the larger
+// half-year.
+func bestWithin(figs []Report, from, to int) ([]best, bool) {
+	if from < 1 || to > planMonths || from > to {
+		return make([]best, 1), false
+	}
+	overflow := false
+	b := make([]best, to-from+2)
+	for m := from; m <= to; m++ {
+		k := m - from + 1
+		b[k] = b[k-1]
 		for i := range figs {
 			r := &figs[i]
-			if r.Period.From == m && r.Period.To <= to && (next == nil || r.Period.To > next.Period.To) {
-				next = r
+			if r.Period.To != m || r.Period.From < from {
+				continue
+			}
+			pk := r.Period.From - from
+			v, ok := b[pk].sum.Add(r.Value)
+			if !ok {
+				overflow = true
+				continue
+			}
+			if v > b[k].sum || (v == b[k].sum && b[k].fig == nil) {
+				b[k] = best{sum: v, reach: m, fig: r, prev: pk}
 			}
 		}
-		if next == nil {
-			m++
-			continue
-		}
-		var ok bool
-		if sum, ok = sum.Add(next.Value); !ok {
-			overflow = true
-		}
-		reach = next.Period.To
-		used = append(used, *next)
-		m = next.Period.To + 1
 	}
-	return sum, reach, used, overflow
+	for k := range b {
+		b[k].all = b
+	}
+	return b, overflow
+}
+
+// prefixBest is bestWithin(figs, 1, 12), indexed by month (0..12).
+func prefixBest(figs []Report) ([]best, bool) { return bestWithin(figs, 1, planMonths) }
+
+// gapWalk returns the best lower bound of from..to (bestWithin): its sum,
+// the last month it reaches, its figures, and whether a sum overflowed.
+func gapWalk(figs []Report, from, to int) (sum Amount, reach int, used []Report, overflow bool) {
+	b, of := bestWithin(figs, from, to)
+	last := b[len(b)-1]
+	return last.sum, last.reach, last.figures(), of
 }
 
 // Reported says whether every month of per (From..To) is covered by one
@@ -191,6 +248,14 @@ func (s *Series) Reported(per Period) bool {
 		}
 	}
 	return true
+}
+
+// Covered says whether one unit's figures (same indicator, unit and year)
+// cover every month of per: UnitSeries(...).Reported(per), for callers
+// that have only the figures' periods (the reminders' store check).
+func Covered(reports []Report, per Period) bool {
+	s := UnitSeries("", reports)
+	return s.Reported(per)
 }
 
 // SpanValue is a unit's value over a span of months.
@@ -230,7 +295,7 @@ func (s *Series) Span(per Period) SpanValue {
 	v.Value, v.used = sum, used
 	v.Exact = covered == per.Months() && reach == per.To
 	if !v.Exact && per.From == 1 && hi.YTD > v.Value {
-		v.Value, v.used = hi.YTD, hi.used
+		v.Value, v.used = hi.YTD, hi.rests()
 	}
 	if !v.Exact && v.Reported {
 		for m := per.From; m <= per.To; m++ {
@@ -254,6 +319,17 @@ type Conflict struct {
 	Parts []Report
 	Reach int
 	Exact bool // the parts cover all its months: they should equal it
+	// Chain: when Figure is not one stored figure but the year to date a
+	// chain of them makes ("lũy kế 11 tháng" + "tháng 12"), those figures.
+	Chain []Report
+}
+
+// Stored are the stored figures on the Figure side of c: Chain, or Figure.
+func (c Conflict) Stored() []Report {
+	if c.Chain != nil {
+		return c.Chain
+	}
+	return []Report{c.Figure}
 }
 
 // Contradictions returns the contradictions among one unit's figures of
@@ -263,7 +339,17 @@ type Conflict struct {
 // one; so is a month that pushes the months past a later cumulative, and
 // a quarter that differs from its three months.
 func Contradictions(reports []Report) []Conflict {
-	figs := periodFigures(reports)
+	if len(reports) < 2 {
+		return nil
+	}
+	return contradictions(periodFigures(reports))
+}
+
+// contradictions is Contradictions of figures already one per slot.
+func contradictions(figs []Report) []Conflict {
+	if len(figs) < 2 {
+		return nil
+	}
 	var out []Conflict
 	for _, r := range figs {
 		if r.Period.Months() < 2 {
@@ -288,6 +374,32 @@ func Contradictions(reports []Report) []Conflict {
 			out = append(out, c)
 		}
 	}
+	// A chain of figures that reaches month m exactly ("lũy kế 11 tháng"
+	// then "tháng 12") but adds up to less than other figures within
+	// 1..m show ("6 tháng cuối năm" alone more than that).
+	seen := map[string]bool{}
+	for _, c := range out {
+		seen[conflictKey(c)] = true
+	}
+	lows, _ := prefixBest(figs)
+	for m := 1; m <= planMonths; m++ {
+		w := walkFigures(figs, m)
+		if w.through != m || w.overflow || w.total >= lows[m].sum {
+			continue
+		}
+		c := Conflict{Sum: lows[m].sum, Parts: lows[m].figures(), Reach: lows[m].reach, Exact: true}
+		if len(w.used) == 1 {
+			c.Figure = w.used[0]
+		} else {
+			last := w.used[len(w.used)-1]
+			c.Figure = Report{Indicator: last.Indicator, Unit: last.Unit, Period: YearToDate(last.Period.Year, m), Value: w.total}
+			c.Chain = w.used
+		}
+		if !seen[conflictKey(c)] {
+			seen[conflictKey(c)] = true
+			out = append(out, c)
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i].Figure.Period, out[j].Figure.Period
 		if a.From != b.From {
@@ -308,11 +420,81 @@ func NewContradictions(stored, incoming []Report) []Conflict {
 	for _, c := range Contradictions(stored) {
 		before[conflictKey(c)] = true
 	}
+	// Each incoming figure replaces the stored one of its slot, whatever
+	// their confirmation times say.
+	in := map[string]bool{}
+	for _, r := range incoming {
+		in[r.Slot()] = true
+	}
+	var after []Report
+	for _, r := range stored {
+		if !in[r.Slot()] {
+			after = append(after, r)
+		}
+	}
 	var out []Conflict
-	for _, c := range Contradictions(append(append([]Report(nil), stored...), incoming...)) {
+	for _, c := range Contradictions(append(after, incoming...)) {
 		if !before[conflictKey(c)] {
 			out = append(out, c)
 		}
+	}
+	return out
+}
+
+// Replaced returns the stored figures that go when incoming (the new
+// figures of one unit, indicator and year) are kept despite contradicting
+// stored ones: for each contradiction, the side the new figures are not on
+// (the months inside a new cumulative, or a stored cumulative a new month
+// pushes past), again until nothing the new figures make contradicts. A
+// figure on both sides stays; an incoming slot is never removed.
+func Replaced(stored, incoming []Report) []Report {
+	in := map[string]bool{}
+	for _, r := range incoming {
+		in[r.Slot()] = true
+	}
+	var cur []Report
+	for _, r := range stored {
+		if !in[r.Slot()] {
+			cur = append(cur, r)
+		}
+	}
+	var out []Report
+	for range len(cur) + 1 {
+		cs := NewContradictions(cur, incoming)
+		if len(cs) == 0 {
+			break
+		}
+		gone := map[string]bool{}
+		for _, c := range cs {
+			side, other := c.Stored(), c.Parts
+			for _, r := range side {
+				if in[r.Slot()] {
+					side, other = c.Parts, c.Stored()
+					break
+				}
+			}
+			keep := map[string]bool{}
+			for _, r := range other {
+				keep[r.Slot()] = true
+			}
+			for _, r := range side {
+				if !in[r.Slot()] && !keep[r.Slot()] {
+					gone[r.Slot()] = true
+				}
+			}
+		}
+		if len(gone) == 0 {
+			break
+		}
+		var next []Report
+		for _, r := range cur {
+			if gone[r.Slot()] {
+				out = append(out, r)
+			} else {
+				next = append(next, r)
+			}
+		}
+		cur = next
 	}
 	return out
 }
@@ -367,3 +549,17 @@ func MonthsElapsed(year int, now time.Time) int { return yearMonthsElapsed(year,
 
 // YearClosed says whether the plan year is over at now.
 func YearClosed(year int, now time.Time) bool { return now.Year() > year }
+
+// DisplayScale is the scale the table, the form and the charts write an
+// indicator's amounts in, as the department's reports do: money in USD in
+// millions ("triệu USD"), in đồng in billions ("tỉ đồng"), anything else
+// as it is.
+func DisplayScale(ind *Indicator) Scale {
+	switch ind.Measure {
+	case USD:
+		return Million
+	case VND:
+		return Billion
+	}
+	return One
+}

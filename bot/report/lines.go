@@ -52,37 +52,23 @@ func (tb Table) Lines() []Line {
 			Cur: x.cur, HasCur: x.hasCur, YTD: x.ytd, HasYTD: x.hasYTD, YTDText: x.ytdText, YTDPeriod: ytd,
 			CurChange: x.curYoY - 100, HasCurChange: x.hasCurYoY, YTDChange: x.ytdYoY - 100, HasYTDChange: x.hasYTDYoY,
 			OfPlan: x.ytdPlan, HasOfPlan: x.hasYTDPlan,
-			CurStatus: worstStatus(rs, per), YTDStatus: worstStatus(rs, ytd),
 		}
+		// Status, the latest level and the items: read from the series, as
+		// the table's own cells are (kpi.Compute).
+		cur := kpi.Compute(tb.Plan, ind, rs, kpi.Filter{Period: per}, tb.Now)
+		all := kpi.Compute(tb.Plan, ind, rs, kpi.Filter{Period: ytd}, tb.Now)
+		ln.CurStatus, ln.YTDStatus = cur.LeastFinal(), all.LeastFinal()
 		switch ind.Kind {
 		case kpi.Cumulative:
 			ln.Missing = tb.behind(ind, per)
 		case kpi.Level:
-			if _, vp, ok := latestBy(rs, ytd); ok && !x.hasCur {
-				ln.YTDPeriod = vp
-				ln.YTDStatus = worstStatus(rs, vp)
+			if all.HasData && !x.hasCur {
+				ln.YTDPeriod = all.Period
 			}
 		case kpi.Count, kpi.Milestone:
-			pr := kpi.Compute(tb.Plan, ind, rs, kpi.Filter{Period: ytd}, tb.Now)
-			ln.Items = append(ln.Items, pr.Items...)
+			ln.Items = append(ln.Items, all.Items...)
 		}
 		out = append(out, ln)
 	}
 	return out
-}
-
-// worstStatus is the least final status among the figures of rs within
-// span, the rule of the table's status column.
-func worstStatus(rs []kpi.Report, span kpi.Period) kpi.Status {
-	rank := map[kpi.Status]int{kpi.Estimate: 3, kpi.Preliminary: 2, kpi.Official: 1}
-	worst := kpi.StatusNone
-	for _, r := range rs {
-		if r.Period.Valid() && (r.Period.Year != span.Year || r.Period.From < span.From || r.Period.To > span.To) {
-			continue
-		}
-		if rank[r.Status] > rank[worst] {
-			worst = r.Status
-		}
-	}
-	return worst
 }

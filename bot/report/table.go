@@ -40,15 +40,7 @@ const (
 // TableScale is the scale the table and the template write an indicator's
 // amounts in, as the department's reports do: money in USD in millions
 // ("triệu USD"), in đồng in billions ("tỉ đồng"), anything else as it is.
-func TableScale(ind *kpi.Indicator) kpi.Scale {
-	switch ind.Measure {
-	case kpi.USD:
-		return kpi.Million
-	case kpi.VND:
-		return kpi.Billion
-	}
-	return kpi.One
-}
+func TableScale(ind *kpi.Indicator) kpi.Scale { return kpi.DisplayScale(ind) }
 
 // MeasureLabel is the "đơn vị tính" of ind in the table and the template.
 func MeasureLabel(ind *kpi.Indicator, t Text, lang string) string {
@@ -505,6 +497,11 @@ func (tb Table) indicatorRow(ind *kpi.Indicator, per, prev kpi.Period, hasPrev b
 		}
 		if n := len(tb.behind(ind, per)); n > 0 {
 			x.note = t("XlsxNoteMissing", "Missing", n, "Total", len(tb.Plan.ReportingUnits(ind)))
+			// A figure that stops short of the period's end says how far it
+			// reaches, not only who is missing.
+			if all := kpi.Compute(tb.Plan, ind, rs, kpi.Filter{}, tb.Now); cur.HasData && all.Through < per.To {
+				x.note = t("XlsxNotePartial", "Missing", n, "Total", len(tb.Plan.ReportingUnits(ind)), "Through", all.Through)
+			}
 		}
 		// The same months of the year before, where that year's plan and
 		// figures are kept: computed, never taken from a report's words.
@@ -528,17 +525,20 @@ func (tb Table) indicatorRow(ind *kpi.Indicator, per, prev kpi.Period, hasPrev b
 				x.prev, x.hasPrev = scaled(ind, p.Value), true
 			}
 		}
+		// A rate or level shows, for a span, the figure for exactly that
+		// span or the latest within it (kpi.Compute), its period noted: the
+		// figure the chat shows.
 		if p := at(per); p.HasData {
 			x.cur, x.hasCur = scaled(ind, p.Value), true
+			if p.Period != per {
+				x.note = t("XlsxNoteRatePeriod", "Period", p.Period.Label(l))
+			}
 		}
 		if p := at(ytd); p.HasData {
 			x.ytd, x.hasYTD = scaled(ind, p.Value), true
-		} else if v, vp, ok := latestBy(rs, ytd); ok && ind.Kind == kpi.Level {
-			// A level is a state, not a sum: without a figure for the
-			// year to date, the latest one within it, its period named.
-			// A rate's month is not its year to date, so it stays empty.
-			x.ytd, x.hasYTD = scaled(ind, v), true
-			x.note = t("XlsxNoteRatePeriod", "Period", vp.Label(l))
+			if p.Period != ytd && p.Period != per {
+				x.note = t("XlsxNoteRatePeriod", "Period", p.Period.Label(l))
+			}
 		}
 	case kpi.Count:
 		x.plan, x.hasPlan = scaled(ind, ind.Target), true
@@ -565,20 +565,17 @@ func (tb Table) indicatorRow(ind *kpi.Indicator, per, prev kpi.Period, hasPrev b
 		x.note = strings.Join(names, "; ")
 	case kpi.Milestone:
 		x.planText = ind.FormatTarget(l)
-		end := ytd.End(tb.Now.Location()).AddDate(0, 0, -1)
-		stage, date := -1, time.Time{}
-		for _, r := range rs {
-			i := ind.StageIndex(r.Item)
-			if i > stage && !r.Date.After(end) {
-				stage, date = i, r.Date
-			}
-		}
+		ms := at(ytd)
+		stage, date := ms.StageBy(ytd.End(tb.Now.Location()))
 		if stage >= 0 {
 			x.ytdText = ind.Stages[stage].Name(l)
 			x.note = t("XlsxNoteStage", "Date", date.Format("02/01/2006"))
 		}
 	}
-	x.status = tb.status(rs, ytd)
+	counted := at(ytd)
+	if st := counted.LeastFinal(); st != kpi.StatusNone {
+		x.status = t("Status_" + string(st))
+	}
 	if n := tb.approxNote(rs, ytd); n != "" {
 		if x.note != "" {
 			x.note += "; "
@@ -608,43 +605,6 @@ func (tb Table) approxNote(rs []kpi.Report, span kpi.Period) string {
 		return ""
 	}
 	return tb.T("XlsxNoteApprox", "Units", strings.Join(names, ", "))
-}
-
-// status names the least final status among the figures of rs within span
-// (an estimate makes the row an estimate), or "" when none says one.
-func (tb Table) status(rs []kpi.Report, span kpi.Period) string {
-	rank := map[kpi.Status]int{kpi.Estimate: 3, kpi.Preliminary: 2, kpi.Official: 1}
-	worst := kpi.StatusNone
-	for _, r := range rs {
-		if r.Period.Valid() && (r.Period.From < span.From || r.Period.To > span.To) {
-			continue
-		}
-		if rank[r.Status] > rank[worst] {
-			worst = r.Status
-		}
-	}
-	if worst == kpi.StatusNone {
-		return ""
-	}
-	return tb.T("Status_" + string(worst))
-}
-
-// latestBy returns the latest value among rs whose period lies in span.
-func latestBy(rs []kpi.Report, span kpi.Period) (kpi.Amount, kpi.Period, bool) {
-	var best *kpi.Report
-	for i := range rs {
-		r := &rs[i]
-		if r.Item != "" || r.Period.Year != span.Year || r.Period.From < span.From || r.Period.To > span.To {
-			continue
-		}
-		if best == nil || r.Period.To > best.Period.To || (r.Period.To == best.Period.To && r.At.After(best.At)) {
-			best = r
-		}
-	}
-	if best == nil {
-		return 0, kpi.Period{}, false
-	}
-	return best.Value, best.Period, true
 }
 
 // Columns of the units sheet.
@@ -713,26 +673,15 @@ func (tb Table) writeUnits(b *book, sh string) {
 			case kpi.Milestone:
 				b.set(sh, uCur, r, "", "center")
 				stage := ""
-				for _, it := range y.Items {
-					if i := ind.StageIndex(it.Item); i >= 0 && it.Date.Before(end) {
-						stage = ind.Stages[i].Name(l)
-						note = it.Date.Format("02/01/2006")
-					}
+				if i, d := y.StageBy(end); i >= 0 {
+					stage = ind.Stages[i].Name(l)
+					note = d.Format("02/01/2006")
 				}
 				b.set(sh, uYTD, r, stage, "center")
 			}
-			// Who reported last what counts up to the end of the period.
-			var last *kpi.Report
-			for i := range tb.Reports[ind.ID] {
-				rep := &tb.Reports[ind.ID][i]
-				inSpan := rep.Period.Valid() && rep.Period.Year == per.Year && rep.Period.To <= per.To
-				if rep.Item != "" {
-					inSpan = rep.Date.Before(end)
-				}
-				if rep.Unit == u.ID && inSpan && (last == nil || rep.At.After(last.At)) {
-					last = rep
-				}
-			}
+			// Who reported last what counts up to the end of the period:
+			// the latest figure the unit's year to date rests on.
+			last := y.Latest
 			if last != nil {
 				b.set(sh, uBy, r, last.ByName, "text")
 				b.set(sh, uAt, r, last.At.In(tb.Now.Location()), "num:"+fmtTime)
@@ -775,14 +724,14 @@ func (tb Table) Missing() []UnitMissing {
 		case kpi.Cumulative:
 			missing = tb.behind(ind, per)
 		default:
-			got := map[string]bool{}
-			for _, r := range tb.Reports[ind.ID] {
-				if r.Period.Year == per.Year && r.Period.To == per.To {
-					got[r.Unit] = true
-				}
-			}
 			for _, u := range tb.Plan.ReportingUnits(ind) {
-				if !got[u.ID] {
+				var figs []kpi.Report
+				for _, r := range tb.Reports[ind.ID] {
+					if r.Unit == u.ID && r.Period.Year == per.Year {
+						figs = append(figs, r)
+					}
+				}
+				if !kpi.Covered(figs, kpi.Month(per.Year, per.To)) {
 					missing = append(missing, u)
 				}
 			}
@@ -801,17 +750,11 @@ func (tb Table) Missing() []UnitMissing {
 	return out
 }
 
-// behind returns the units whose figures of the cumulative ind do not reach
-// the end of per: a unit that sent "lũy kế 5 tháng" has reported May.
+// behind returns the units whose figures of the cumulative ind do not cover
+// the end of per (kpi.Series.Reported, as the reminders judge it): a unit
+// that sent "lũy kế 5 tháng" has reported April and May.
 func (tb Table) behind(ind *kpi.Indicator, per kpi.Period) []*kpi.Unit {
-	pr := kpi.Compute(tb.Plan, ind, tb.Reports[ind.ID], kpi.Filter{}, tb.Now)
-	var out []*kpi.Unit
-	for i, u := range tb.Plan.ReportingUnits(ind) {
-		if i >= len(pr.Units) || pr.Units[i].Through < per.To {
-			out = append(out, u)
-		}
-	}
-	return out
+	return kpi.Compute(tb.Plan, ind, tb.Reports[ind.ID], kpi.Filter{Period: kpi.Month(per.Year, per.To)}, tb.Now).Missing
 }
 
 // UnitMissing is one unit that owes figures for the period.

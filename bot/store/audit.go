@@ -121,6 +121,12 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 			action, hash = ActionSubmit, s.keys.awaiting
 		}
 		args := append([]any{raw, len(p.Reports), at.UnixMilli(), by, byName, via, UndoDepth, action}, guard...)
+		// Removals first, so the head of the undo list is the new figure.
+		for _, r := range p.Remove {
+			keys = append(keys, s.keys.reports(planID, r.Indicator))
+			args = append(args, r.Slot(), "", r.Indicator, r.Unit, periodKey(r.Period), r.Item)
+		}
+		args[1] = len(p.Remove) + len(p.Reports)
 		news := make([]kpi.Report, len(p.Reports))
 		for i, r := range p.Reports {
 			r.By, r.ByName, r.At, r.Via = by, byName, at, via
@@ -132,10 +138,15 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 			keys = append(keys, hash(planID, r.Indicator))
 			args = append(args, r.Slot(), js, r.Indicator, r.Unit, periodKey(r.Period), r.Item)
 		}
+		args = append(args, len(p.Basis))
+		for _, b := range p.Basis {
+			keys = append(keys, s.keys.reports(planID, b.Indicator))
+			args = append(args, b.Unit, b.Fingerprint)
+		}
 		// The plan read back under must still be the plan of its year.
-		keys = append(keys, s.keys.planSums())
+		keys = append(keys, s.keys.planSums(), s.keys.version())
 		args = append(args, strconv.Itoa(p.PlanYear), p.PlanSum)
-		res, err := confirmScript.Run(ctx, s.rdb, append(keys, s.keys.version()), args...).StringSlice()
+		res, err := confirmScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 		if err != nil {
 			return nil, fmt.Errorf("store: confirm %s: %w", pkey, err)
 		}
@@ -144,29 +155,68 @@ func (s *Store) Confirm(ctx context.Context, planID, pendingID string, by int64,
 			return nil, ErrExpired
 		case len(res) == 1 && res[0] == "plan":
 			return nil, ErrPlanChanged
+		case len(res) == 1 && res[0] == "stale":
+			return nil, ErrStale
 		case len(res) == 1 && (res[0] == "changed" || res[0] == "rights"):
 			// UpdatePending ran meanwhile, or the user's record changed
 			// since it was judged: judge and confirm what is there now.
 			continue
-		case len(res) != 1+2*len(news) || res[0] != "ok":
+		case len(res) != 1+2*(len(p.Remove)+len(news)) || res[0] != "ok":
 			return nil, fmt.Errorf("store: confirm %s: unexpected script answer %q", pkey, res)
 		}
-		changes := make([]Change, len(news))
+		changes := make([]Change, 0, len(p.Remove)+len(news))
+		for i, r := range p.Remove {
+			old, err := decodeReportPtr(res[2+2*i])
+			if err != nil {
+				return nil, fmt.Errorf("store: confirm %s: removed value: %w", pkey, err)
+			}
+			changes = append(changes, Change{ID: res[1+2*i], At: at, By: by, ByName: byName, Action: action,
+				Indicator: r.Indicator, Unit: r.Unit, Period: periodKey(r.Period), Item: r.Item, Old: old, Via: via})
+		}
+		res = append(res[:1], res[1+2*len(p.Remove):]...)
 		for i, r := range news {
 			old, err := decodeReportPtr(res[2+2*i])
 			if err != nil {
 				return nil, fmt.Errorf("store: confirm %s: previous value: %w", pkey, err)
 			}
 			nr := r
-			changes[i] = Change{
+			changes = append(changes, Change{
 				ID: res[1+2*i], At: at, By: by, ByName: byName, Action: action,
 				Indicator: r.Indicator, Unit: r.Unit, Period: periodKey(r.Period), Item: r.Item,
 				Old: old, New: &nr, Via: via,
-			}
+			})
 		}
 		return changes, nil
 	}
 	return nil, fmt.Errorf("store: confirm %s: it kept changing: %w", pkey, ErrConflict)
+}
+
+// ErrStale is returned by Confirm, having written nothing, when a unit's
+// figures the submission was checked against changed since (Pending.Basis):
+// the caller checks again.
+var ErrStale = errors.New("store: figures changed since the check")
+
+// Basis is what a submission was checked against: the fingerprint of one
+// unit's figures of one indicator (UnitBasis).
+type Basis struct {
+	Indicator, Unit, Fingerprint string
+}
+
+var (
+	//go:embed fingerprint.lua
+	fingerprintLua    string
+	fingerprintScript = redis.NewScript(fingerprintLua)
+)
+
+// UnitBasis returns the fingerprint of unit's figures of indicator in
+// planID, the basis a check is made on. Read it before the figures the
+// check reads: Confirm refuses the write if it changed (ErrStale).
+func (s *Store) UnitBasis(ctx context.Context, planID, indicator, unit string) (Basis, error) {
+	fp, err := fingerprintScript.Run(ctx, s.rdb, []string{s.keys.reports(planID, indicator)}, unit).Text()
+	if err != nil {
+		return Basis{}, fmt.Errorf("store: basis %s %s: %w", indicator, unit, err)
+	}
+	return Basis{Indicator: indicator, Unit: unit, Fingerprint: fp}, nil
 }
 
 // History returns up to n changes of indicator in planID ("" for every

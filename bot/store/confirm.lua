@@ -21,12 +21,21 @@
 --           unit) refuses the write
 -- then 6 values per report i, from ARGV[11 + 6*(i-1)]:
 --           slot, new JSON, indicator, unit, period, item
--- KEYS[5+n] plan digests hash; ARGV[11+6n] the plan's year, ARGV[12+6n] the
---           digest of the plan read back under ('' checks nothing): any other
---           plan of that year now refuses the write ({'plan'})
--- KEYS[#KEYS] the data version (KEYS[6+n])
 --
--- Returns {'expired'}, {'changed'}, {'plan'} or {'rights'} (the user's record is not
+-- then, after the reports, ARGV[11 + 6*n] = g, the number of guards: the
+--           figures the submission was checked against (Pending.Basis). Guard
+--           j is KEYS[4 + n + j], a report hash, with ARGV[12 + 6*n + 2*(j-1)]
+--           a unit and the next ARGV the fingerprint of that unit's fields in
+--           it when they were checked (fingerprint.lua computes the same):
+--           any other now returns {'stale'} having written nothing, and the
+--           caller checks again. A report whose new JSON is '' removes its
+--           slot (a figure replaced by a contradicting one the user chose).
+-- KEYS[5+n+g] plan digests hash; ARGV[12+6n+2g] the plan's year, the next
+--           ARGV the digest of the plan read back under ('' checks nothing):
+--           any other plan of that year now refuses the write ({'plan'})
+-- KEYS[#KEYS] the data version, bumped by every write (KEYS[6+n+g])
+--
+-- Returns {'expired'}, {'changed'}, {'plan'}, {'stale'} or {'rights'} (the user's record is not
 -- the one the caller judged) having written nothing, or
 -- {'ok', id1, old1, id2, old2, ...}: the audit entry id and the previous JSON
 -- ('' for an empty slot) of each report, in order.
@@ -45,9 +54,34 @@ end
 
 local n = tonumber(ARGV[2])
 
-local sum = ARGV[12 + 6 * n]
-if sum and sum ~= '' and redis.call('HGET', KEYS[5 + n], ARGV[11 + 6 * n]) ~= sum then
+-- The fingerprint of a unit's fields in a report hash: the same as
+-- fingerprint.lua's.
+local function fingerprint(key, unit)
+  local all = redis.call('HGETALL', key)
+  local rows = {}
+  local p = unit .. '|'
+  for i = 1, #all, 2 do
+    if string.sub(all[i], 1, #p) == p then
+      rows[#rows + 1] = all[i] .. '\0' .. all[i + 1]
+    end
+  end
+  table.sort(rows)
+  return redis.sha1hex(table.concat(rows, '\n'))
+end
+
+local g = tonumber(ARGV[11 + 6 * n] or '0') or 0
+
+local pa = 12 + 6 * n + 2 * g
+local sum = ARGV[pa + 1]
+if sum and sum ~= '' and redis.call('HGET', KEYS[5 + n + g], ARGV[pa]) ~= sum then
   return {'plan'}
+end
+
+for j = 1, g do
+  local a = 12 + 6 * n + 2 * (j - 1)
+  if fingerprint(KEYS[4 + n + j], ARGV[a]) ~= ARGV[a + 1] then
+    return {'stale'}
+  end
 end
 
 -- Read every old value before the first write: a script that fails half way
@@ -73,7 +107,11 @@ end
 local out = {'ok'}
 for i = 1, n do
   local b = 11 + 6 * (i - 1)
-  redis.call('HSET', KEYS[4 + i], ARGV[b], ARGV[b + 1])
+  if ARGV[b + 1] == '' then
+    redis.call('HDEL', KEYS[4 + i], ARGV[b])
+  else
+    redis.call('HSET', KEYS[4 + i], ARGV[b], ARGV[b + 1])
+  end
   local id = redis.call('XADD', KEYS[2], '*',
     'at', ARGV[3], 'by', ARGV[4], 'by_name', ARGV[5], 'action', ARGV[8],
     'indicator', ARGV[b + 2], 'unit', ARGV[b + 3], 'period', ARGV[b + 4],

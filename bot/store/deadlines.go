@@ -484,28 +484,31 @@ func (s *Store) LeadersChat(ctx context.Context) (int64, error) {
 	return id, nil
 }
 
-// Reported reports whether unit has a confirmed report of indicator for the
-// period with key period (kpi.Period.Key) in planID: the period itself, or a
-// year-to-date total that ends with it ("lũy kế 5 tháng" answers May). This
-// is what closes a plan deadline (remind.Decide's reported). It returns an
-// error when the period key is bad or Redis fails.
+// Reported reports whether unit has confirmed figures of indicator covering
+// every month of the period with key period (kpi.Period.Key) in planID, as
+// kpi.Series.Reported judges it: the period itself, or any figure that
+// covers it ("lũy kế 5 tháng" answers April and May). This is what closes a
+// plan deadline (remind.Decide's reported), and it agrees with the answers'
+// and the table's "not reported". It returns an error when the period key
+// is bad or Redis fails.
 func (s *Store) Reported(ctx context.Context, planID, unit, indicator, period string) (bool, error) {
 	per, err := kpi.ParsePeriodKey(period)
 	if err != nil {
 		return false, fmt.Errorf("store: reported %s %s: %w", indicator, unit, err)
 	}
-	slots := []string{kpi.Report{Unit: unit, Period: per}.Slot()}
-	if ytd := kpi.YearToDate(per.Year, per.To); ytd != per {
-		slots = append(slots, kpi.Report{Unit: unit, Period: ytd}.Slot())
-	}
-	vals, err := s.rdb.HMGet(ctx, s.keys.reports(planID, indicator), slots...).Result()
+	fields, err := s.rdb.HKeys(ctx, s.keys.reports(planID, indicator)).Result()
 	if err != nil {
 		return false, fmt.Errorf("store: reported %s %s %s: %w", indicator, unit, period, err)
 	}
-	for _, v := range vals {
-		if v != nil {
-			return true, nil
+	var figs []kpi.Report
+	for _, f := range fields {
+		u, key, ok := strings.Cut(f, "|")
+		if !ok || u != unit {
+			continue
+		}
+		if p, err := kpi.ParsePeriodKey(key); err == nil && p.Year == per.Year {
+			figs = append(figs, kpi.Report{Indicator: indicator, Unit: unit, Period: p})
 		}
 	}
-	return false, nil
+	return kpi.Covered(figs, per), nil
 }

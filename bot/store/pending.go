@@ -57,6 +57,14 @@ type Pending struct {
 	// Alternatives are the readings of an ambiguous figure to choose from
 	// (Reports is the first); empty once one is chosen.
 	Alternatives [][]kpi.Report
+	// Remove are stored figures the submission contradicts, removed in
+	// the same write when the user chose to replace them (Conflicts > 0).
+	Remove []kpi.Report
+	// Conflicts is how many contradictions the read-back named; Basis the
+	// fingerprints of the units' figures they were checked against
+	// (UnitBasis): Confirm writes nothing if one changed (ErrStale).
+	Conflicts int
+	Basis     []Basis
 }
 
 // pendingIDBytes random bytes make a 12-character URL-safe id: "ok:" plus

@@ -195,6 +195,16 @@ type pendingRecord struct {
 	Periods      []string         `json:"periods,omitempty"` // kpi.Period.Key()
 	PlanSum      string           `json:"plan_sum,omitempty"`
 	Alternatives [][]reportRecord `json:"alternatives,omitempty"`
+	Remove       []reportRecord   `json:"remove,omitempty"`
+	Conflicts    int              `json:"conflicts,omitempty"`
+	Basis        []basisRecord    `json:"basis,omitempty"`
+}
+
+// basisRecord is a Basis.
+type basisRecord struct {
+	Indicator   string `json:"indicator"`
+	Unit        string `json:"unit"`
+	Fingerprint string `json:"fp"`
 }
 
 // skippedRecord is a kpi.Skipped: a number the reader left aside.
@@ -216,9 +226,16 @@ func toPendingRecord(p Pending) pendingRecord {
 		Awaiting:    p.Awaiting,
 		PlanYear:    p.PlanYear,
 		PlanSum:     p.PlanSum,
+		Conflicts:   p.Conflicts,
+	}
+	for _, b := range p.Basis {
+		rec.Basis = append(rec.Basis, basisRecord(b))
 	}
 	for i, r := range p.Reports {
 		rec.Reports[i] = toReportRecord(r)
+	}
+	for _, r := range p.Remove {
+		rec.Remove = append(rec.Remove, toReportRecord(r))
 	}
 	for _, k := range p.Skipped {
 		rec.Skipped = append(rec.Skipped, skippedRecord{Text: k.Text, Role: string(k.Role), What: k.What})
@@ -258,6 +275,17 @@ func (rec pendingRecord) toDomain(id string) (Pending, error) {
 		Awaiting:    rec.Awaiting,
 		PlanYear:    rec.PlanYear,
 		PlanSum:     rec.PlanSum,
+		Conflicts:   rec.Conflicts,
+	}
+	for _, b := range rec.Basis {
+		p.Basis = append(p.Basis, Basis(b))
+	}
+	for _, r := range rec.Remove {
+		d, err := r.toDomain()
+		if err != nil {
+			return Pending{}, err
+		}
+		p.Remove = append(p.Remove, d)
 	}
 	for _, k := range rec.Skipped {
 		p.Skipped = append(p.Skipped, kpi.Skipped{Text: k.Text, Role: kpi.Role(k.Role), What: k.What})

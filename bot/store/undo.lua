@@ -26,7 +26,7 @@ end
 if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then
   return {'moved'}
 end
-if redis.call('HGET', KEYS[3], ARGV[2]) ~= ARGV[3] then
+if (redis.call('HGET', KEYS[3], ARGV[2]) or '') ~= ARGV[3] then
   return {'conflict'}
 end
 if ARGV[4] == '' then

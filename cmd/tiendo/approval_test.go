@@ -203,7 +203,7 @@ func TestApprovalEndToEnd(t *testing.T) {
 	told := texts(apTo(did, apReporter.UserID, "sendMessage"))
 	mustContain(t, told, "Quang duyệt", "đã được tính", "520 triệu USD")
 	got = texts(h.say(admin, "tiến độ xuất khẩu"))
-	mustContain(t, got, "Đã đạt 0,52 tỉ USD", "8,1%", "Hùng")
+	mustContain(t, got, "Đã đạt ít nhất 0,52 tỉ USD", "8,1%", "Hùng")
 	if strings.Contains(got, "Chờ duyệt") {
 		t.Errorf("an approved figure is still shown awaiting:\n%s", got)
 	}
@@ -253,7 +253,7 @@ func TestApprovalEndToEnd(t *testing.T) {
 		t.Errorf("another editor's copy kept its buttons after the return")
 	}
 	got = texts(h.say(admin, "tiến độ xuất khẩu"))
-	mustContain(t, got, "Đã đạt 0,52 tỉ USD")
+	mustContain(t, got, "Đã đạt ít nhất 0,52 tỉ USD")
 	if strings.Contains(got, "Chờ duyệt") || strings.Contains(got, "0,53") {
 		t.Errorf("a returned figure shows in progress:\n%s", got)
 	}
@@ -297,7 +297,7 @@ func TestApprovalEndToEnd(t *testing.T) {
 		}
 	}
 	got = texts(h.say(admin, "tiến độ xuất khẩu"))
-	mustContain(t, got, "Đã đạt 0,62 tỉ USD")
+	mustContain(t, got, "Đã đạt ít nhất 0,62 tỉ USD")
 	if strings.Contains(got, "Chờ duyệt") {
 		t.Errorf("an editor's figure shows as awaiting:\n%s", got)
 	}
