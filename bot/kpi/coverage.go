@@ -20,8 +20,13 @@ func (pr *Progress) Coverage(p *Plan) (reported, total int) {
 
 // Judged reports whether pr's pace may be judged: it has figures, and at
 // least MinReportedShare of the units that report it have sent its latest
-// period. A progress that is not judged is never shown behind pace.
+// period. A progress that is not judged is never shown behind pace. A
+// closed year is judged on what was reported, its silent units and months
+// named: its verdict is final, the same in every view.
 func (pr *Progress) Judged(p *Plan) bool {
+	if pr.Closed {
+		return pr.HasData
+	}
 	reported, total := pr.Coverage(p)
 	return pr.HasData && (total == 0 || float64(reported) >= MinReportedShare*float64(total))
 }

@@ -114,7 +114,7 @@ func TestReadmeTrial(t *testing.T) {
 		{"4. form waits", "Đã gửi, chờ chuyên viên duyệt"},
 		{"4. form approved", "Đã duyệt bởi Mai"},
 		{"5. stranger", "Mã Telegram của bạn là 777"},
-		{"6. the admin's total", "Đã đạt 1,05 tỉ USD / 6,4 tỉ USD"},
+		{"6. the admin's total", "Đã đạt ít nhất 1,05 tỉ USD / 6,4 tỉ USD"},
 	}
 	rest := got
 	for _, s := range steps {
