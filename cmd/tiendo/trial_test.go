@@ -108,6 +108,7 @@ func TestReadmeTrial(t *testing.T) {
 		{"3. table saved", "→ tiendo-files/bieu-so-lieu-2022-05.xlsx"},
 		{"3. chart saved", "→ tiendo-files/bieu-do-xuat-khau.png"},
 		{"3. chart counts the approved figure", "lũy kế 5 tháng 0,52 tỉ USD"},
+		{"3. document saved", "→ tiendo-files/bao-cao-2022-05.docx"},
 		{"4. Hùng told", "đã được Mai duyệt"},
 		{"4. form saved", "→ tiendo-files/mau-bao-cao-ben-luc-2022-12.xlsx"},
 		{"4. form read back", "tháng 12/2022: 530 triệu USD"},
@@ -134,6 +135,11 @@ func TestReadmeTrial(t *testing.T) {
 			continue
 		}
 		f.Close()
+	}
+	if doc, err := os.ReadFile(filepath.Join("tiendo-files", "bao-cao-2022-05.docx")); err != nil {
+		t.Errorf("the document: %v", err)
+	} else {
+		mustContain(t, docxText(t, doc), "Kim ngạch xuất khẩu tháng 5/2022")
 	}
 	pic, err := os.ReadFile(filepath.Join("tiendo-files", "bieu-do-xuat-khau.png"))
 	if err == nil {
