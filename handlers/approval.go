@@ -25,13 +25,6 @@ import (
 // reports with the awaiting ones put in their slots (what the total would be
 // once approved), and the awaiting figures are listed.
 
-// Callback data of the approval buttons: with a 12-character approval id
-// they stay far below Telegram's 64 bytes.
-const (
-	cbApprove = "ap" // ap:<approval id>
-	cbReturn  = "rt" // rt:<approval id>
-)
-
 // ApprovalTTL is how long the editors' buttons work. Figures that wait longer
 // stay awaiting (and shown as such) but can no longer be approved from that
 // message.
@@ -145,8 +138,8 @@ func (s *session) askApprovers(ctx context.Context, changes []store.Change) erro
 		}
 		lines = append(lines, as.t("ApprovalAsk"))
 		mid, err := s.out.Send(ctx, u.ID, strings.Join(lines, "\n"), [][]Button{{
-			{Text: as.t("ButtonApprove"), Data: cbApprove + ":" + id},
-			{Text: as.t("ButtonReturn"), Data: cbReturn + ":" + id},
+			{Text: as.t("ButtonApprove"), Data: Action{Kind: cbApprove, ID: id}.String()},
+			{Text: as.t("ButtonReturn"), Data: Action{Kind: cbReturn, ID: id}.String()},
 		}})
 		if err != nil {
 			// One approver out of reach (blocked the bot) must not keep
@@ -529,8 +522,8 @@ func (s *session) awaitingList(ctx context.Context, _ string) error {
 		}
 		lines = append(lines, s.t("ApprovalAsk"))
 		mid, err := s.out.Send(ctx, s.ChatID, strings.Join(lines, "\n"), [][]Button{{
-			{Text: s.t("ButtonApprove"), Data: cbApprove + ":" + id},
-			{Text: s.t("ButtonReturn"), Data: cbReturn + ":" + id},
+			{Text: s.t("ButtonApprove"), Data: Action{Kind: cbApprove, ID: id}.String()},
+			{Text: s.t("ButtonReturn"), Data: Action{Kind: cbReturn, ID: id}.String()},
 		}})
 		if err != nil {
 			return err

@@ -59,7 +59,7 @@ func (s *session) otherPlace(ctx context.Context, e *kpi.Error) error {
 		return err
 	}
 	return s.reply(ctx, s.t("QuestionOtherPlace", "Province", s.province(), "Place", e.Data["place"], "Name", ind.Name(s.lang)),
-		[]Button{{Text: s.t("ButtonOwnAnswer", "Province", s.province()), Data: cbAsQuestion + ":" + id}})
+		[]Button{{Text: s.t("ButtonOwnAnswer", "Province", s.province()), Data: Action{Kind: cbAsQuestion, ID: id}.String()}})
 }
 
 // noPlanYear answers a question about a year without a plan: which years
@@ -98,7 +98,7 @@ func (s *session) noPlanYear(ctx context.Context, args string, e *kpi.Error) err
 		return err
 	}
 	return s.reply(ctx, msg+"\n"+s.t("QuestionNearestYear", "Year", nearest),
-		[]Button{{Text: s.t("ButtonSeeYear", "Year", nearest), Data: cbAsQuestion + ":" + id}})
+		[]Button{{Text: s.t("ButtonSeeYear", "Year", nearest), Data: Action{Kind: cbAsQuestion, ID: id}.String()}})
 }
 
 func absInt(n int) int {

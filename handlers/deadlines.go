@@ -350,10 +350,9 @@ func (s *session) removeDeadline(ctx context.Context, id string) error {
 // unless the deadline exists, the assignee the button names is still on it
 // and not done, and the presser stands for that assignee (or is an editor or
 // admin): forged presses schedule nothing.
-func (s *session) snooze(ctx context.Context, arg string) error {
-	id, key, ok := strings.Cut(arg, "|")
-	a, okA := remind.ParseAssigneeKey(key)
-	if !ok || !okA || s.Reminders == nil {
+func (s *session) snooze(ctx context.Context, id, key string) error {
+	a, ok := remind.ParseAssigneeKey(key)
+	if !ok || s.Reminders == nil {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 	}
 	d, found, err := s.anyDeadline(ctx, id)

@@ -28,10 +28,9 @@ const (
 	ErrOverviewPeriod = "ErrOverviewPeriod"
 )
 
-// cbRerun is a button that runs a message again as corrected: the unit
-// suggested for one not understood, or the command without the unit it
-// does not take. The text waits in the store (PutChoice) under a short id.
-const cbRerun = "rr" // rr:<choice id>
+// A cbRerun button runs a message again as corrected: the unit suggested
+// for one not understood, or the command without the unit it does not
+// take. The text waits in the store (PutChoice) under a short id.
 
 // scopeRefusal refuses the unit or group sc names for a command that does
 // not take one, or is nil when sc names none. Its examples are of the plan
@@ -94,7 +93,7 @@ func (s *session) refusalButtons(ctx context.Context, e *kpi.Error) ([]Button, e
 		if err != nil {
 			return err
 		}
-		row = append(row, Button{Text: label, Data: cbRerun + ":" + id})
+		row = append(row, Button{Text: label, Data: Action{Kind: cbRerun, ID: id}.String()})
 		return nil
 	}
 	switch e.ID {

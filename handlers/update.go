@@ -24,17 +24,6 @@ const (
 	outlierPoints = 10.0 // percentage points, for rates and levels
 )
 
-// Callback data prefixes of the submission buttons. With a 12-character
-// pending id they stay far below Telegram's 64 bytes.
-const (
-	cbConfirm = "ok"
-	cbCancel  = "no"
-	cbPeriod  = "pp" // "pp:<id>:<n>": the n-th period offered for a sentence without one
-	cbReplace = "rp" // keep the new figures, remove the stored ones they contradict
-	// "pa:<id>:<n>": the n-th reading of an ambiguous figure.
-	cbAlternative = "pa"
-)
-
 // update reads a submission back to its author with Xác nhận / Hủy buttons.
 // Nothing is stored until Xác nhận.
 func (s *session) update(ctx context.Context, _ string) error {
@@ -210,14 +199,14 @@ func (s *session) askPeriod(ctx context.Context, rd kpi.Reading, own *kpi.Unit) 
 	text := s.readBack(p, "ReadBackPeriodTitle") + "\n\n" + s.t("ReadBackPeriodAsk")
 	var rows [][]Button
 	for i, per := range p.Periods {
-		b := Button{Text: per.Label(s.lang), Data: fmt.Sprintf("%s:%s:%d", cbPeriod, id, i)}
+		b := Button{Text: per.Label(s.lang), Data: Action{Kind: cbPeriod, ID: id, N: i}.String()}
 		if i%2 == 0 {
 			rows = append(rows, []Button{b})
 		} else {
 			rows[len(rows)-1] = append(rows[len(rows)-1], b)
 		}
 	}
-	rows = append(rows, []Button{{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id}})
+	rows = append(rows, []Button{{Text: s.t("ButtonCancel"), Data: Action{Kind: cbCancel, ID: id}.String()}})
 	return s.reply(ctx, text, rows...)
 }
 
@@ -225,14 +214,12 @@ func (s *session) askPeriod(ctx context.Context, rd kpi.Reading, own *kpi.Unit) 
 // figures that lacked a period get the n-th choice, their slots' old values
 // and the outlier check are taken, and they are stored at once unless a
 // warning asks for the usual confirmation.
-func (s *session) choosePeriod(ctx context.Context, arg string) error {
-	id, idx, _ := strings.Cut(arg, ":")
+func (s *session) choosePeriod(ctx context.Context, id string, n int) error {
 	p, ok, err := s.ownPending(ctx, id)
 	if !ok {
 		return err
 	}
-	n, err := strconv.Atoi(idx)
-	if err != nil || n < 0 || n >= len(p.Periods) {
+	if n >= len(p.Periods) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 	}
 	if _, err := s.switchYear(ctx, p.PlanYear); err != nil {
@@ -281,25 +268,23 @@ func (s *session) askAlternative(ctx context.Context, rd kpi.Reading, own *kpi.U
 		if rd.Alternatives[0][at].Indicator != rd.Alternatives[1][at].Indicator {
 			label = s.Plan.Indicator(r.Indicator).Name(s.lang)
 		}
-		rows = append(rows, []Button{{Text: label, Data: fmt.Sprintf("%s:%s:%d", cbAlternative, id, i)}})
+		rows = append(rows, []Button{{Text: label, Data: Action{Kind: cbAlternative, ID: id, N: i}.String()}})
 	}
 	if q := rd.Alternatives[0][at].Quote; q != "" {
 		lines = append(lines, s.t("ReadBackQuote", "Quote", clipRunes(q, maxQuote)))
 	}
-	rows = append(rows, []Button{{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id}})
+	rows = append(rows, []Button{{Text: s.t("ButtonCancel"), Data: Action{Kind: cbCancel, ID: id}.String()}})
 	return s.reply(ctx, strings.Join(lines, "\n")+"\n\n"+s.t("ReadBackChoiceAsk"), rows...)
 }
 
 // chooseAlternative is the press of a reading's button ("pa:<id>:<n>"):
 // the n-th reading is taken and stored as choosePeriod stores.
-func (s *session) chooseAlternative(ctx context.Context, arg string) error {
-	id, idx, _ := strings.Cut(arg, ":")
+func (s *session) chooseAlternative(ctx context.Context, id string, n int) error {
 	p, ok, err := s.ownPending(ctx, id)
 	if !ok {
 		return err
 	}
-	n, err := strconv.Atoi(idx)
-	if err != nil || n < 0 || n >= len(p.Alternatives) {
+	if n >= len(p.Alternatives) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 	}
 	if _, err := s.switchYear(ctx, p.PlanYear); err != nil {
@@ -335,8 +320,8 @@ func (s *session) storeChosen(ctx context.Context, id string, p store.Pending) e
 
 func (s *session) confirmButtons(id string) []Button {
 	return []Button{
-		{Text: s.t("ButtonConfirm"), Data: cbConfirm + ":" + id},
-		{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id},
+		{Text: s.t("ButtonConfirm"), Data: Action{Kind: cbConfirm, ID: id}.String()},
+		{Text: s.t("ButtonCancel"), Data: Action{Kind: cbCancel, ID: id}.String()},
 	}
 }
 
@@ -344,8 +329,8 @@ func (s *session) confirmButtons(id string) []Button {
 // figures: keep the new ones and remove what they contradict, or cancel.
 func (s *session) replaceButtons(id string) []Button {
 	return []Button{
-		{Text: s.t("ButtonReplace"), Data: cbReplace + ":" + id},
-		{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id},
+		{Text: s.t("ButtonReplace"), Data: Action{Kind: cbReplace, ID: id}.String()},
+		{Text: s.t("ButtonCancel"), Data: Action{Kind: cbCancel, ID: id}.String()},
 	}
 }
 
