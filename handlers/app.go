@@ -115,6 +115,9 @@ type session struct {
 	lang string
 	// known is false for a user the bot has no record of.
 	known bool
+	// expect is what a bare figure is for, after "report now" (router.go):
+	// the reader's default indicator and period. Zero otherwise.
+	expect expectation
 }
 
 func (s *session) t(id string, kv ...any) string { return s.Cat.T(s.lang, id, kv...) }

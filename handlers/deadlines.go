@@ -393,7 +393,7 @@ func (s *session) reportNow(ctx context.Context, id string) error {
 	if !s.user.Role.AtLeast(access.Reporter) || !(s.Policy.CanManageDeadlines(s.user) || d.Assigned(remind.Assignee{Unit: s.user.Unit})) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ButtonNotYours"))
 	}
-	if err := s.Store.SetExpect(ctx, s.UserID, d.Indicator+"|"+d.Period, PendingTTL); err != nil {
+	if err := s.Store.SetExpect(ctx, s.UserID, expectation{Indicator: ind.ID, Period: per}.String(), PendingTTL); err != nil {
 		return err
 	}
 	if err := s.out.Answer(ctx, s.CallbackID, ""); err != nil {

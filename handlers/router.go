@@ -394,8 +394,10 @@ func (s *session) callback(ctx context.Context) error {
 	return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 }
 
-// expected turns a bare figure into the report a reminder's "report now"
-// asked for. ok is false when nothing was expected or text has no number.
+// expected reads a bare figure as the report a reminder's "report now"
+// asked for: the indicator and period are passed to the reader as values,
+// never rebuilt into a sentence to be read again. ok is false when nothing
+// was expected or text has no number.
 func (s *session) expected(ctx context.Context, text string) (bool, error) {
 	if _, err := kpi.ParseQuantity(text, s.lang); err != nil {
 		return false, nil
@@ -407,12 +409,30 @@ func (s *session) expected(ctx context.Context, text string) (bool, error) {
 	if err != nil || what == "" {
 		return false, err
 	}
-	id, key, _ := strings.Cut(what, "|")
-	ind := s.Plan.Indicator(id)
-	per, perr := kpi.ParsePeriodKey(key)
-	if ind == nil || perr != nil {
+	e, ok := parseExpectation(what)
+	if !ok || s.Plan.Indicator(e.Indicator) == nil {
 		return false, nil
 	}
-	s.Text = "cập nhật " + ind.NameVI + " " + per.Label("vi") + ": " + text
-	return true, s.update(ctx, s.Text)
+	s.expect = e
+	return true, s.update(ctx, text)
+}
+
+// expectation is what a user's next bare figure is for, as held in the
+// store: "xuat-khau|2026-03", an indicator id and a period key.
+type expectation struct {
+	Indicator string
+	Period    kpi.Period
+}
+
+// String is the held form; parseExpectation reads it back.
+func (e expectation) String() string { return e.Indicator + "|" + e.Period.Key() }
+
+// parseExpectation reads what String wrote; ok is false for anything else.
+func parseExpectation(s string) (expectation, bool) {
+	id, key, found := strings.Cut(s, "|")
+	per, err := kpi.ParsePeriodKey(key)
+	if !found || id == "" || err != nil {
+		return expectation{}, false
+	}
+	return expectation{Indicator: id, Period: per}, true
 }

@@ -65,7 +65,8 @@ func (s *session) read() (*kpi.Unit, kpi.Reading, error) {
 			return nil, kpi.Reading{}, kpi.Fail("ErrReporterNeedsUnit", "id", itoa(s.UserID))
 		}
 	}
-	rd, err := s.Plan.Read(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
+	rd, err := s.Plan.Read(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now(),
+		Indicator: s.expect.Indicator, Period: s.expect.Period})
 	return own, rd, err
 }
 

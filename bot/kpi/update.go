@@ -51,6 +51,12 @@ type UpdateOptions struct {
 	Unit *Unit     // the reporter's own unit, implied; nil for editors and admins
 	Lang string    // "vi" or "en": decides number separators
 	Now  time.Time // in the plan's time zone; for "no period = last finished month" and future checks
+	// Indicator and Period, when set, are what a line that names no
+	// indicator or no period is about: a bare figure sent after "report
+	// now" on a reminder. They are values, so an indicator's name is never
+	// read again as words (digits in "TTC Đức Huệ 2 (49 MWp)").
+	Indicator string // an indicator id of the plan; "" for none
+	Period    Period // the zero Period for none
 }
 
 // The words of a submission, folded. They are data: tables with tests, not
@@ -304,6 +310,9 @@ func (r *updateReader) inSentences(line string) bool {
 	if ind != nil {
 		return ind.Kind != Count && ind.Kind != Milestone
 	}
+	if r.o.Indicator != "" {
+		return false // a bare figure for the indicator given: the line reader
+	}
 	if !strings.ContainsAny(line, "0123456789") {
 		return false
 	}
@@ -507,9 +516,15 @@ const itemTrim = ":;,.=-–—()[]{}\"'/|"
 func (r *updateReader) line(text string) (*Report, error) {
 	p := r.p
 	per, rest, found, perr := ParsePeriod(text, p.Year)
+	if !found && perr == nil && r.o.Period.Valid() {
+		per, found = r.o.Period, true
+	}
 	dates, rest := findDates(rest)
 	lw := newLineWords(rest)
 	ind := r.findIndicator(lw)
+	if ind == nil && r.o.Indicator != "" {
+		ind = p.Indicator(r.o.Indicator)
+	}
 	if ind == nil {
 		return nil, r.header(text, lw, per, found, perr)
 	}
