@@ -101,6 +101,8 @@ type App struct {
 
 	// answers are the answers kept per data version (answers.go).
 	answers answerCache
+	// needs are a test's fakes for one use case's storage (needs.go).
+	needs needs
 }
 
 // session is one request with who made it and in which language to answer.

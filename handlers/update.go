@@ -84,7 +84,7 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	if err != nil {
 		return err
 	}
-	id, err := s.Store.PutPending(ctx, p, PendingTTL)
+	id, err := s.confirmStore().PutPending(ctx, p, PendingTTL)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *session) checkOld(ctx context.Context, p *store.Pending) (checked, erro
 	if err != nil {
 		return checked{}, err
 	}
-	all, err := s.Store.AllReports(ctx, s.Plan.ID, list)
+	all, err := s.confirmStore().AllReports(ctx, s.Plan.ID, list)
 	if err != nil {
 		return checked{}, err
 	}
@@ -193,7 +193,7 @@ func (s *session) askPeriod(ctx context.Context, rd kpi.Reading, own *kpi.Unit) 
 	if len(p.Periods) == 0 {
 		return kpi.Fail(kpi.ErrTwoValues, "text", rd.Reports[0].Quote)
 	}
-	id, err := s.Store.PutPending(ctx, p, PendingTTL)
+	id, err := s.confirmStore().PutPending(ctx, p, PendingTTL)
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (s *session) askAlternative(ctx context.Context, rd kpi.Reading, own *kpi.U
 			at = i
 		}
 	}
-	id, err := s.Store.PutPending(ctx, p, PendingTTL)
+	id, err := s.confirmStore().PutPending(ctx, p, PendingTTL)
 	if err != nil {
 		return err
 	}
@@ -304,7 +304,7 @@ func (s *session) storeChosen(ctx context.Context, id string, p store.Pending) e
 	if err != nil {
 		return err
 	}
-	if err := s.Store.UpdatePending(ctx, p, PendingTTL); errors.Is(err, store.ErrExpired) {
+	if err := s.confirmStore().UpdatePending(ctx, p, PendingTTL); errors.Is(err, store.ErrExpired) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
 	} else if err != nil {
 		return err
@@ -649,7 +649,7 @@ func (s *session) confirmAs(ctx context.Context, id string, replace bool) error 
 	}
 	if p.NeedsSecond {
 		p.NeedsSecond = false
-		if err := s.Store.UpdatePending(ctx, p, PendingTTL); err != nil {
+		if err := s.confirmStore().UpdatePending(ctx, p, PendingTTL); err != nil {
 			return err
 		}
 		text := s.readBack(p, "ReadBackTitle") + "\n\n" + s.t("ReadBackSecond")
@@ -665,7 +665,7 @@ func (s *session) confirmAs(ctx context.Context, id string, replace bool) error 
 	if len(p.Reports) > 0 {
 		via = p.Reports[0].Via
 	}
-	changes, err := s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
+	changes, err := s.confirmStore().Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
 	for try := 0; errors.Is(err, store.ErrStale) && try < staleRetries; try++ {
 		// The unit's figures changed since the check: check again on what
 		// is stored now; a contradiction the user was not shown is asked.
@@ -673,12 +673,12 @@ func (s *session) confirmAs(ctx context.Context, id string, replace bool) error 
 			return err
 		}
 		var all map[string][]kpi.Report
-		if all, err = s.Store.AllReports(ctx, s.Plan.ID, indicatorsOf(p.Reports)); err != nil {
+		if all, err = s.confirmStore().AllReports(ctx, s.Plan.ID, indicatorsOf(p.Reports)); err != nil {
 			return err
 		}
 		before := p.Conflicts
 		conflicts := s.checkSeries(&p, all)
-		if err := s.Store.UpdatePending(ctx, p, PendingTTL); err != nil {
+		if err := s.confirmStore().UpdatePending(ctx, p, PendingTTL); err != nil {
 			return err
 		}
 		if len(conflicts) > before || (before == 0 && len(conflicts) > 0) {
@@ -688,7 +688,7 @@ func (s *session) confirmAs(ctx context.Context, id string, replace bool) error 
 			}
 			return s.out.Answer(ctx, s.CallbackID, s.t("ReadBackContradictionShort"))
 		}
-		changes, err = s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
+		changes, err = s.confirmStore().Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
 	}
 	var refused *kpi.Error
 	switch {
@@ -758,7 +758,7 @@ func (s *session) planChanged(ctx context.Context, id string, p store.Pending) e
 	if len(gone) > 0 {
 		return s.refuseConfirm(ctx, id, kpi.Fail("ErrPlanChangedGone", "year", strconv.Itoa(s.Plan.Year), "what", strings.Join(gone, ", ")))
 	}
-	if err := s.Store.DropPending(ctx, id); err != nil {
+	if err := s.confirmStore().DropPending(ctx, id); err != nil {
 		return err
 	}
 	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.t("PlanChangedReadAgain", "Year", s.Plan.Year), nil); err != nil {
@@ -790,7 +790,7 @@ func (s *session) basis(ctx context.Context, rs []kpi.Report) ([]store.Basis, er
 			continue
 		}
 		seen[r.Indicator+"|"+r.Unit] = true
-		b, err := s.Store.UnitBasis(ctx, s.Plan.ID, r.Indicator, r.Unit)
+		b, err := s.confirmStore().UnitBasis(ctx, s.Plan.ID, r.Indicator, r.Unit)
 		if err != nil {
 			return nil, err
 		}
@@ -820,7 +820,7 @@ func (s *session) refuseConfirm(ctx context.Context, id string, err error) error
 	if !errors.As(err, &ke) {
 		return err
 	}
-	if err := s.Store.DropPending(ctx, id); err != nil {
+	if err := s.confirmStore().DropPending(ctx, id); err != nil {
 		return err
 	}
 	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.refusal(ke), nil); err != nil {
@@ -836,7 +836,7 @@ func (s *session) cancel(ctx context.Context, id string) error {
 	if _, ok, err := s.ownPending(ctx, id); !ok {
 		return err
 	}
-	if err := s.Store.DropPending(ctx, id); err != nil {
+	if err := s.confirmStore().DropPending(ctx, id); err != nil {
 		return err
 	}
 	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.t("Cancelled"), nil); err != nil {
@@ -850,7 +850,7 @@ func (s *session) cancel(ctx context.Context, id string) error {
 // expired) or belongs to someone else (a group); err is set only when Redis
 // fails.
 func (s *session) ownPending(ctx context.Context, id string) (p store.Pending, ok bool, err error) {
-	p, err = s.Store.Pending(ctx, id)
+	p, err = s.confirmStore().Pending(ctx, id)
 	switch {
 	case errors.Is(err, store.ErrExpired):
 		return p, false, s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
