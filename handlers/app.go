@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"tiendo/bot/access"
@@ -180,6 +179,6 @@ func wrongYear(err error) int {
 	if !errors.As(err, &ke) || ke.ID != kpi.ErrWrongYear {
 		return 0
 	}
-	y, _ := strconv.Atoi(ke.Data["year"])
+	y, _ := ke.Int("year")
 	return y
 }

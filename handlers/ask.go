@@ -66,7 +66,7 @@ func (s *session) otherPlace(ctx context.Context, e *kpi.Error) error {
 // have one, and a button that asks the same of the nearest year. Nothing is
 // answered for another year unless asked.
 func (s *session) noPlanYear(ctx context.Context, args string, e *kpi.Error) error {
-	asked, _ := strconv.Atoi(e.Data["year"])
+	asked, _ := e.Int("year")
 	years := []int{s.Plan.Year}
 	if s.Plans != nil {
 		ys, err := s.Plans.Years(ctx)

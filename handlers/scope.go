@@ -98,7 +98,7 @@ func (s *session) refusalButtons(ctx context.Context, e *kpi.Error) ([]Button, e
 	}
 	switch e.ID {
 	case kpi.ErrUnknownPlace:
-		for _, id := range strings.Split(e.Data["units"], ",") {
+		for _, id := range e.List("units") {
 			if short, ok := s.Plan.Place(id); ok {
 				if err := add(short, strings.Replace(s.Text, place, short, 1)); err != nil {
 					return nil, err
@@ -114,9 +114,9 @@ func (s *session) refusalButtons(ctx context.Context, e *kpi.Error) ([]Button, e
 }
 
 // placeNames turns the ids of a refusal's "units" into short names.
-func (s *session) placeNames(ids string) string {
+func (s *session) placeNames(ids []string) string {
 	var names []string
-	for _, id := range strings.Split(ids, ",") {
+	for _, id := range ids {
 		if short, ok := s.Plan.Place(id); ok {
 			names = append(names, short)
 		}

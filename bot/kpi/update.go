@@ -293,7 +293,7 @@ func (r *updateReader) ambiguous(x Report) error {
 		ind, alt := r.p.Indicator(x.Indicator), r.p.Indicator(x.altIndicator)
 		vi, en := r.examples(alt, x.Period, "")
 		vi2, en2 := r.examples(ind, x.Period, "")
-		return Fail(ErrOneIndicatorPerLine, "indicators", x.altIndicator+","+x.Indicator,
+		return Fail(ErrOneIndicatorPerLine, "indicators", ListData([]string{x.altIndicator, x.Indicator}),
 			"example", vi+"\n"+vi2, "example_en", en+"\n"+en2)
 	}
 	return Fail(ErrTwoValues, "text", clip(x.Quote))
@@ -692,7 +692,7 @@ func (r *updateReader) unknownIndicator(line, left string) error {
 	for _, ind := range r.p.Suggest(left, 3) {
 		ids = append(ids, ind.ID)
 	}
-	return Fail(ErrUnknownIndicator, "query", clip(strings.TrimSpace(line)), "suggest", strings.Join(ids, ","))
+	return Fail(ErrUnknownIndicator, "query", clip(strings.TrimSpace(line)), "suggest", ListData(ids))
 }
 
 // unit resolves the unit of a report on ind: the one named on the line, else
@@ -839,7 +839,7 @@ func (r *updateReader) otherIndicator(ind *Indicator, lw *lineWords, per Period)
 	}
 	vi, en := r.examples(ind, per, "")
 	vi2, en2 := r.examples(im.Indicator, per, "")
-	return Fail(ErrOneIndicatorPerLine, "indicators", ind.ID+","+im.Indicator.ID,
+	return Fail(ErrOneIndicatorPerLine, "indicators", ListData([]string{ind.ID, im.Indicator.ID}),
 		"example", vi+"\n"+vi2, "example_en", en+"\n"+en2)
 }
 
