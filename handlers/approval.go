@@ -107,7 +107,7 @@ func (s *session) askApprovers(ctx context.Context, changes []store.Change) erro
 		reports[i] = *c.New
 		inds[c.Indicator] = true
 	}
-	id, err := s.Store.PutApproval(ctx, store.Approval{
+	id, err := s.approverStore().PutApproval(ctx, store.Approval{
 		Reporter: s.UserID, ReporterName: s.UserName, Lang: s.lang, Reports: reports, Created: s.now(),
 	}, ApprovalTTL)
 	if err != nil {
@@ -117,11 +117,11 @@ func (s *session) askApprovers(ctx context.Context, changes []store.Change) erro
 	for ind := range inds {
 		ids = append(ids, ind)
 	}
-	official, err := s.Store.AllReports(ctx, s.Plan.ID, ids)
+	official, err := s.approverStore().AllReports(ctx, s.Plan.ID, ids)
 	if err != nil {
 		return err
 	}
-	users, err := s.Store.Users(ctx)
+	users, err := s.approverStore().Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (s *session) askApprovers(ctx context.Context, changes []store.Change) erro
 		s.Log.Warn("no approver could be asked", "user_id", s.UserID)
 		return nil
 	}
-	return s.Store.SetApprovalMessages(ctx, id, sent)
+	return s.approverStore().SetApprovalMessages(ctx, id, sent)
 }
 
 func (s *session) reporterName(name string, id int64) string {

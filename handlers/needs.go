@@ -42,6 +42,18 @@ type confirmStore interface {
 	Confirm(ctx context.Context, planID, pendingID string, by int64, byName string, at time.Time, via string, allow func(access.User, store.Pending) error) ([]store.Change, error)
 }
 
+// approverStore is what asking the approvers after a reporter's
+// confirmation touches (approval.go): the approval held for their buttons,
+// the official figures shown beside the new ones, and the users asked.
+type approverStore interface {
+	PutApproval(ctx context.Context, a store.Approval, ttl time.Duration) (string, error)
+	AllReports(ctx context.Context, planID string, indicators []string) (map[string][]kpi.Report, error)
+	// Users lists the known users: the editors and admins are asked.
+	Users(ctx context.Context) ([]access.User, error)
+	// SetApprovalMessages keeps the messages asked, to edit them once decided.
+	SetApprovalMessages(ctx context.Context, id string, msgs []store.SentMessage) error
+}
+
 // deadlineStore is what /hanchot and the reminders' buttons touch
 // (deadlines.go).
 type deadlineStore interface {
@@ -64,6 +76,7 @@ type deadlineStore interface {
 var (
 	_ figureReader  = (*store.Store)(nil)
 	_ confirmStore  = (*store.Store)(nil)
+	_ approverStore = (*store.Store)(nil)
 	_ deadlineStore = (*store.Store)(nil)
 )
 
@@ -72,6 +85,7 @@ var (
 type needs struct {
 	figures   figureReader
 	confirm   confirmStore
+	approvers approverStore
 	deadlines deadlineStore
 }
 
@@ -85,6 +99,13 @@ func (a *App) figureReader() figureReader {
 func (a *App) confirmStore() confirmStore {
 	if a.needs.confirm != nil {
 		return a.needs.confirm
+	}
+	return a.Store
+}
+
+func (a *App) approverStore() approverStore {
+	if a.needs.approvers != nil {
+		return a.needs.approvers
 	}
 	return a.Store
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -29,11 +30,13 @@ type sentMsg struct {
 }
 
 type kbSender struct {
-	mu   sync.Mutex
-	sent []sentMsg
+	mu     sync.Mutex
+	sent   []sentMsg // sent and edited, in order
+	chats  []int64   // the chat of each of sent
+	answer []string
 }
 
-func (f *kbSender) Send(_ context.Context, _ int64, html string, kb [][]Button) (int, error) {
+func (f *kbSender) Send(_ context.Context, chat int64, html string, kb [][]Button) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	m := sentMsg{html: html}
@@ -42,12 +45,21 @@ func (f *kbSender) Send(_ context.Context, _ int64, html string, kb [][]Button) 
 			m.data = append(m.data, b.Data)
 		}
 	}
-	f.sent = append(f.sent, m)
+	f.sent, f.chats = append(f.sent, m), append(f.chats, chat)
 	return len(f.sent), nil
 }
 
-func (f *kbSender) Edit(context.Context, int64, int, string, [][]Button) error { return nil }
-func (f *kbSender) Answer(context.Context, string, string) error               { return nil }
+func (f *kbSender) Edit(ctx context.Context, chat int64, _ int, html string, kb [][]Button) error {
+	_, err := f.Send(ctx, chat, html, kb)
+	return err
+}
+
+func (f *kbSender) Answer(_ context.Context, _ string, text string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.answer = append(f.answer, text)
+	return nil
+}
 
 func (f *kbSender) last(t *testing.T) sentMsg {
 	t.Helper()
@@ -139,23 +151,36 @@ func TestQuestionAnsweredFromKeptAnswers(t *testing.T) {
 	}
 }
 
-// fakeConfirm holds stored reports and the submissions put.
+// fakeConfirm holds stored reports, the submissions put, and for Confirm
+// the user's record as the atomic step reads it.
 type fakeConfirm struct {
-	stored map[string][]kpi.Report
-	put    []store.Pending
+	stored    map[string][]kpi.Report
+	put       []store.Pending
+	pending   map[string]store.Pending
+	inStep    access.User
+	confirmed []string
+	dropped   []string
 }
 
 func (f *fakeConfirm) PutPending(_ context.Context, p store.Pending, _ time.Duration) (string, error) {
 	f.put = append(f.put, p)
 	return "P" + string(rune('0'+len(f.put))), nil
 }
-func (f *fakeConfirm) Pending(context.Context, string) (store.Pending, error) {
-	return store.Pending{}, errNotFaked
+func (f *fakeConfirm) Pending(_ context.Context, id string) (store.Pending, error) {
+	p, ok := f.pending[id]
+	if !ok {
+		return store.Pending{}, store.ErrExpired
+	}
+	return p, nil
 }
 func (f *fakeConfirm) UpdatePending(context.Context, store.Pending, time.Duration) error {
 	return errNotFaked
 }
-func (f *fakeConfirm) DropPending(context.Context, string) error { return errNotFaked }
+func (f *fakeConfirm) DropPending(_ context.Context, id string) error {
+	f.dropped = append(f.dropped, id)
+	delete(f.pending, id)
+	return nil
+}
 func (f *fakeConfirm) AllReports(_ context.Context, _ string, ids []string) (map[string][]kpi.Report, error) {
 	out := map[string][]kpi.Report{}
 	for _, id := range ids {
@@ -166,8 +191,97 @@ func (f *fakeConfirm) AllReports(_ context.Context, _ string, ids []string) (map
 func (f *fakeConfirm) UnitBasis(context.Context, string, string, string) (store.Basis, error) {
 	return store.Basis{}, nil
 }
-func (f *fakeConfirm) Confirm(context.Context, string, string, int64, string, time.Time, string, func(access.User, store.Pending) error) ([]store.Change, error) {
-	return nil, errNotFaked
+func (f *fakeConfirm) Confirm(_ context.Context, _, id string, _ int64, _ string, _ time.Time, _ string, allow func(access.User, store.Pending) error) ([]store.Change, error) {
+	p, ok := f.pending[id]
+	if !ok {
+		return nil, store.ErrExpired
+	}
+	if err := allow(f.inStep, p); err != nil {
+		return nil, err
+	}
+	f.confirmed = append(f.confirmed, id)
+	var cs []store.Change
+	for _, r := range p.Reports {
+		cs = append(cs, store.Change{Indicator: r.Indicator, Unit: r.Unit, New: &r})
+	}
+	return cs, nil
+}
+
+type fakeApprovers struct {
+	users []access.User
+	asked []store.SentMessage
+}
+
+func (f *fakeApprovers) PutApproval(context.Context, store.Approval, time.Duration) (string, error) {
+	return "A1", nil
+}
+func (f *fakeApprovers) AllReports(context.Context, string, []string) (map[string][]kpi.Report, error) {
+	return map[string][]kpi.Report{}, nil
+}
+func (f *fakeApprovers) Users(context.Context) ([]access.User, error) { return f.users, nil }
+func (f *fakeApprovers) SetApprovalMessages(_ context.Context, _ string, msgs []store.SentMessage) error {
+	f.asked = msgs
+	return nil
+}
+
+// Xác nhận stores a reporter's figures only if the rights check passes on
+// the record as the atomic step reads it: a reporter moved to another unit
+// since the read-back is refused, and the submission dropped. Figures that
+// await approval ask every editor and admin who has not blocked the bot,
+// other than the reporter, with Duyệt / Trả lại.
+func TestConfirmChecksRightsInTheStepAndAsksApprovers(t *testing.T) {
+	reporter := access.User{ID: 10, Role: access.Reporter, Unit: "ben-luc"}
+	for _, tc := range []struct {
+		name     string
+		inStep   access.User
+		approval bool
+		stored   bool
+		want     string  // in the reporter's read-back after the press
+		asked    []int64 // approvers asked
+	}{
+		{name: "still the unit's reporter", inStep: reporter, stored: true, want: "Đã ghi nhận"},
+		{name: "moved to another unit", inStep: access.User{ID: 10, Role: access.Reporter, Unit: "can-duoc"}, want: "quyền của bạn đã thay đổi từ lúc gửi (hiện nay: báo cáo, đơn vị Cần Đước)"},
+		{name: "made a viewer", inStep: access.User{ID: 10, Role: access.Viewer}, want: "(hiện nay: xem)"},
+		{name: "awaiting approval", inStep: reporter, approval: true, stored: true, want: "chờ chuyên viên duyệt", asked: []int64{1, 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fc := &fakeConfirm{inStep: tc.inStep}
+			fa := &fakeApprovers{users: []access.User{
+				{ID: 1, Role: access.Admin}, {ID: 2, Role: access.Editor}, {ID: 3, Role: access.Editor, Blocked: true},
+				{ID: 4, Role: access.Viewer}, reporter,
+			}}
+			a := testApp(t, needs{confirm: fc, approvers: fa})
+			a.Plan.Approval = tc.approval
+			rs := reports(t, a.Plan, "xuất khẩu tháng 3/2022 Bến Lức: 520 triệu USD")
+			fc.pending = map[string]store.Pending{"P1": {UserID: 10, ChatID: 10, Reports: rs, Lang: "vi", PlanYear: 2022, Awaiting: tc.approval}}
+			s, out := testSession(a, reporter, "")
+			s.CallbackID, s.MessageID = "cb", 5
+			if err := s.confirm(context.Background(), "P1"); err != nil {
+				t.Fatal(err)
+			}
+			if stored := len(fc.confirmed) == 1; stored != tc.stored {
+				t.Fatalf("stored %v, want %v", stored, tc.stored)
+			}
+			if !tc.stored && (len(fc.dropped) != 1 || fc.dropped[0] != "P1") {
+				t.Errorf("dropped %q, want the refused submission", fc.dropped)
+			}
+			if m := out.sent[0]; out.chats[0] != 10 || !strings.Contains(m.html, tc.want) {
+				t.Errorf("read-back to %d:\n%s\nwant %q", out.chats[0], m.html, tc.want)
+			}
+			var asked []int64
+			for i, m := range out.sent {
+				if out.chats[i] != 10 {
+					asked = append(asked, out.chats[i])
+					if len(m.data) != 2 || m.data[0] != "ap:A1" || m.data[1] != "rt:A1" {
+						t.Errorf("approver %d got buttons %q", out.chats[i], m.data)
+					}
+				}
+			}
+			if !slices.Equal(asked, tc.asked) || len(fa.asked) != len(tc.asked) {
+				t.Errorf("asked %v (kept %d), want %v", asked, len(fa.asked), tc.asked)
+			}
+		})
+	}
 }
 
 // The read-back of a cumulative that the stored months contradict asks to
