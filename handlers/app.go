@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"tiendo/bot/access"
@@ -101,6 +100,8 @@ type App struct {
 
 	// answers are the answers kept per data version (answers.go).
 	answers answerCache
+	// needs are a test's fakes for one use case's storage (needs.go).
+	needs needs
 }
 
 // session is one request with who made it and in which language to answer.
@@ -115,6 +116,9 @@ type session struct {
 	lang string
 	// known is false for a user the bot has no record of.
 	known bool
+	// expect is what a bare figure is for, after "report now" (router.go):
+	// the reader's default indicator and period. Zero otherwise.
+	expect expectation
 }
 
 func (s *session) t(id string, kv ...any) string { return s.Cat.T(s.lang, id, kv...) }
@@ -175,6 +179,6 @@ func wrongYear(err error) int {
 	if !errors.As(err, &ke) || ke.ID != kpi.ErrWrongYear {
 		return 0
 	}
-	y, _ := strconv.Atoi(ke.Data["year"])
+	y, _ := ke.Int("year")
 	return y
 }

@@ -25,13 +25,6 @@ import (
 // reports with the awaiting ones put in their slots (what the total would be
 // once approved), and the awaiting figures are listed.
 
-// Callback data of the approval buttons: with a 12-character approval id
-// they stay far below Telegram's 64 bytes.
-const (
-	cbApprove = "ap" // ap:<approval id>
-	cbReturn  = "rt" // rt:<approval id>
-)
-
 // ApprovalTTL is how long the editors' buttons work. Figures that wait longer
 // stay awaiting (and shown as such) but can no longer be approved from that
 // message.
@@ -114,7 +107,7 @@ func (s *session) askApprovers(ctx context.Context, changes []store.Change) erro
 		reports[i] = *c.New
 		inds[c.Indicator] = true
 	}
-	id, err := s.Store.PutApproval(ctx, store.Approval{
+	id, err := s.approverStore().PutApproval(ctx, store.Approval{
 		Reporter: s.UserID, ReporterName: s.UserName, Lang: s.lang, Reports: reports, Created: s.now(),
 	}, ApprovalTTL)
 	if err != nil {
@@ -124,11 +117,11 @@ func (s *session) askApprovers(ctx context.Context, changes []store.Change) erro
 	for ind := range inds {
 		ids = append(ids, ind)
 	}
-	official, err := s.Store.AllReports(ctx, s.Plan.ID, ids)
+	official, err := s.approverStore().AllReports(ctx, s.Plan.ID, ids)
 	if err != nil {
 		return err
 	}
-	users, err := s.Store.Users(ctx)
+	users, err := s.approverStore().Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -145,8 +138,8 @@ func (s *session) askApprovers(ctx context.Context, changes []store.Change) erro
 		}
 		lines = append(lines, as.t("ApprovalAsk"))
 		mid, err := s.out.Send(ctx, u.ID, strings.Join(lines, "\n"), [][]Button{{
-			{Text: as.t("ButtonApprove"), Data: cbApprove + ":" + id},
-			{Text: as.t("ButtonReturn"), Data: cbReturn + ":" + id},
+			{Text: as.t("ButtonApprove"), Data: Action{Kind: cbApprove, ID: id}.String()},
+			{Text: as.t("ButtonReturn"), Data: Action{Kind: cbReturn, ID: id}.String()},
 		}})
 		if err != nil {
 			// One approver out of reach (blocked the bot) must not keep
@@ -160,7 +153,7 @@ func (s *session) askApprovers(ctx context.Context, changes []store.Change) erro
 		s.Log.Warn("no approver could be asked", "user_id", s.UserID)
 		return nil
 	}
-	return s.Store.SetApprovalMessages(ctx, id, sent)
+	return s.approverStore().SetApprovalMessages(ctx, id, sent)
 }
 
 func (s *session) reporterName(name string, id int64) string {
@@ -529,8 +522,8 @@ func (s *session) awaitingList(ctx context.Context, _ string) error {
 		}
 		lines = append(lines, s.t("ApprovalAsk"))
 		mid, err := s.out.Send(ctx, s.ChatID, strings.Join(lines, "\n"), [][]Button{{
-			{Text: s.t("ButtonApprove"), Data: cbApprove + ":" + id},
-			{Text: s.t("ButtonReturn"), Data: cbReturn + ":" + id},
+			{Text: s.t("ButtonApprove"), Data: Action{Kind: cbApprove, ID: id}.String()},
+			{Text: s.t("ButtonReturn"), Data: Action{Kind: cbReturn, ID: id}.String()},
 		}})
 		if err != nil {
 			return err

@@ -59,14 +59,14 @@ func (s *session) otherPlace(ctx context.Context, e *kpi.Error) error {
 		return err
 	}
 	return s.reply(ctx, s.t("QuestionOtherPlace", "Province", s.province(), "Place", e.Data["place"], "Name", ind.Name(s.lang)),
-		[]Button{{Text: s.t("ButtonOwnAnswer", "Province", s.province()), Data: cbAsQuestion + ":" + id}})
+		[]Button{{Text: s.t("ButtonOwnAnswer", "Province", s.province()), Data: Action{Kind: cbAsQuestion, ID: id}.String()}})
 }
 
 // noPlanYear answers a question about a year without a plan: which years
 // have one, and a button that asks the same of the nearest year. Nothing is
 // answered for another year unless asked.
 func (s *session) noPlanYear(ctx context.Context, args string, e *kpi.Error) error {
-	asked, _ := strconv.Atoi(e.Data["year"])
+	asked, _ := e.Int("year")
 	years := []int{s.Plan.Year}
 	if s.Plans != nil {
 		ys, err := s.Plans.Years(ctx)
@@ -98,7 +98,7 @@ func (s *session) noPlanYear(ctx context.Context, args string, e *kpi.Error) err
 		return err
 	}
 	return s.reply(ctx, msg+"\n"+s.t("QuestionNearestYear", "Year", nearest),
-		[]Button{{Text: s.t("ButtonSeeYear", "Year", nearest), Data: cbAsQuestion + ":" + id}})
+		[]Button{{Text: s.t("ButtonSeeYear", "Year", nearest), Data: Action{Kind: cbAsQuestion, ID: id}.String()}})
 }
 
 func absInt(n int) int {

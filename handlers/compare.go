@@ -26,7 +26,7 @@ func (s *session) lastYear(ctx context.Context, ids []string) (*yearFigures, err
 	if err != nil || lp == nil {
 		return nil, err
 	}
-	figs, err := s.Store.Figures(ctx, lp.ID, ids)
+	figs, err := s.figureReader().Figures(ctx, lp.ID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func (s *session) projections(ctx context.Context) error {
 			ids = append(ids, s.Plan.Indicators[i].ID)
 		}
 	}
-	figs, err := s.Store.Figures(ctx, s.Plan.ID, ids)
+	figs, err := s.figureReader().Figures(ctx, s.Plan.ID, ids)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func (s *session) deadlines(ctx context.Context, args string) error {
 		if !s.IsGroup() {
 			return kpi.Fail("ErrLeadersNotGroup")
 		}
-		if err := s.Store.SetLeadersChat(ctx, s.ChatID); err != nil {
+		if err := s.deadlineStore().SetLeadersChat(ctx, s.ChatID); err != nil {
 			return err
 		}
 		return s.reply(ctx, s.t("LeadersSet"))
@@ -109,7 +109,7 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 		return kpi.Fail("ErrDueTooFar", "due", draft.Due.In(s.Loc).Format(remind.DateLayout),
 			"last", strconv.Itoa(last), "example", remind.AddExample)
 	}
-	users, err := s.Store.Users(ctx)
+	users, err := s.deadlineStore().Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (s *session) addDeadline(ctx context.Context, text string) error {
 	}
 	// One step with its new id, once per update: the same update handled
 	// again (a copy that took it over) gets the deadline it added.
-	d, _, err := s.Store.AddDeadline(ctx, draft.Deadline("", who, s.UserID, now))
+	d, _, err := s.deadlineStore().AddDeadline(ctx, draft.Deadline("", who, s.UserID, now))
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func isYear(v string) bool {
 // of the plan in force and of last year's (December's figures are due in
 // January), or, for year, every one of that year's plan up to now.
 func (s *session) listDeadlines(ctx context.Context, year int) error {
-	ds, err := s.Store.Deadlines(ctx)
+	ds, err := s.deadlineStore().Deadlines(ctx)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (s *session) listDeadlines(ctx context.Context, year int) error {
 				if !d.Assigned(a) {
 					continue
 				}
-				if ok, err := s.Store.Reported(ctx, p.ID, s.user.Unit, d.Indicator, d.Period); err != nil {
+				if ok, err := s.deadlineStore().Reported(ctx, p.ID, s.user.Unit, d.Indicator, d.Period); err != nil {
 					return err
 				} else if ok {
 					continue
@@ -305,7 +305,7 @@ func (s *session) doneDeadline(ctx context.Context, id string, pressed bool) err
 	}
 	// Checked again at the write, on the user's record then: someone moved
 	// to another unit or removed meanwhile marks nothing.
-	err = s.Store.MarkDoneAs(ctx, id, keys, s.now(), s.UserID, func(u access.User) error {
+	err = s.deadlineStore().MarkDoneAs(ctx, id, keys, s.now(), s.UserID, func(u access.User) error {
 		if s.Policy.CanManageDeadlines(u) {
 			return nil
 		}
@@ -337,7 +337,7 @@ func (s *session) removeDeadline(ctx context.Context, id string) error {
 	if id == "" {
 		return kpi.Fail("ErrDeadlineID")
 	}
-	d, err := s.Store.RemoveDeadline(ctx, id)
+	d, err := s.deadlineStore().RemoveDeadline(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return kpi.Fail("ErrDeadlineNotFound", "id", id)
 	} else if err != nil {
@@ -350,10 +350,9 @@ func (s *session) removeDeadline(ctx context.Context, id string) error {
 // unless the deadline exists, the assignee the button names is still on it
 // and not done, and the presser stands for that assignee (or is an editor or
 // admin): forged presses schedule nothing.
-func (s *session) snooze(ctx context.Context, arg string) error {
-	id, key, ok := strings.Cut(arg, "|")
-	a, okA := remind.ParseAssigneeKey(key)
-	if !ok || !okA || s.Reminders == nil {
+func (s *session) snooze(ctx context.Context, id, key string) error {
+	a, ok := remind.ParseAssigneeKey(key)
+	if !ok || s.Reminders == nil {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 	}
 	d, found, err := s.anyDeadline(ctx, id)
@@ -369,7 +368,7 @@ func (s *session) snooze(ctx context.Context, arg string) error {
 	// The time it counts from is the first run's: a copy that takes the
 	// press over schedules the same reminder, not a second one.
 	now := s.now()
-	if at, err := s.Store.Once(ctx, "snooze", now.Format(time.RFC3339Nano)); err != nil {
+	if at, err := s.deadlineStore().Once(ctx, "snooze", now.Format(time.RFC3339Nano)); err != nil {
 		return err
 	} else if t, perr := time.Parse(time.RFC3339Nano, at); perr == nil {
 		now = t.In(s.Loc)
@@ -394,7 +393,7 @@ func (s *session) reportNow(ctx context.Context, id string) error {
 	if !s.user.Role.AtLeast(access.Reporter) || !(s.Policy.CanManageDeadlines(s.user) || d.Assigned(remind.Assignee{Unit: s.user.Unit})) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ButtonNotYours"))
 	}
-	if err := s.Store.SetExpect(ctx, s.UserID, d.Indicator+"|"+d.Period, PendingTTL); err != nil {
+	if err := s.deadlineStore().SetExpect(ctx, s.UserID, expectation{Indicator: ind.ID, Period: per}.String(), PendingTTL); err != nil {
 		return err
 	}
 	if err := s.out.Answer(ctx, s.CallbackID, ""); err != nil {
@@ -423,7 +422,7 @@ func (s *session) anyDeadline(ctx context.Context, id string) (d remind.Deadline
 		d, found = remind.PlanDeadline(s.Plan, s.Loc, id)
 		return d, found, nil
 	}
-	d, err = s.Store.Deadline(ctx, id)
+	d, err = s.deadlineStore().Deadline(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return d, false, nil
 	}
@@ -436,7 +435,7 @@ func (s *session) deadline(ctx context.Context, id string) (remind.Deadline, err
 	if id == "" {
 		return remind.Deadline{}, kpi.Fail("ErrDeadlineID")
 	}
-	d, err := s.Store.Deadline(ctx, id)
+	d, err := s.deadlineStore().Deadline(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return d, kpi.Fail("ErrDeadlineNotFound", "id", id)
 	}

@@ -93,13 +93,6 @@ func (s *session) changeLine(ind *kpi.Indicator, c store.Change) string {
 		"Action", action)
 }
 
-// Callback data of the /hoantac question: the plan's year and the audit
-// entry id (about 15 bytes) of the change shown.
-const (
-	cbUndo     = "ud" // ud:<year>:<audit id>
-	cbUndoKeep = "uk"
-)
-
 // undo says which of the user's own changes /hoantac would revert (within
 // the undo window), value before and after, and asks to confirm.
 func (s *session) undo(ctx context.Context, _ string) error {
@@ -148,42 +141,39 @@ func (s *session) undo(ctx context.Context, _ string) error {
 	}
 	// The head of the batch and its size: a press undoes that batch, or,
 	// if it has changed since, nothing.
-	data := cbUndo + ":" + strconv.Itoa(s.Plan.Year) + ":" + c.ID
+	undo := Action{Kind: cbUndo, Year: s.Plan.Year, ID: c.ID}
 	text := s.t("UndoAsk", "Name", name, "Line", locales.HTML(strings.Join(lines, "\n")))
 	if len(batch) > 1 {
-		data += ":" + strconv.Itoa(len(batch))
+		undo.N = len(batch)
 		text = s.n("UndoAskBatch", len(batch), "Lines", locales.HTML(strings.Join(lines, "\n")))
 	}
 	return s.reply(ctx, text, []Button{
-		{Text: s.t("ButtonUndo"), Data: data},
-		{Text: s.t("ButtonUndoKeep"), Data: cbUndoKeep + ":" + strconv.Itoa(s.Plan.Year) + ":" + c.ID},
+		{Text: s.t("ButtonUndo"), Data: undo.String()},
+		{Text: s.t("ButtonUndoKeep"), Data: Action{Kind: cbUndoKeep, Year: s.Plan.Year, ID: c.ID}.String()},
 	})
 }
 
 // confirmUndo reverts the change the /hoantac question showed, if it is
 // still the user's last one.
-func (s *session) confirmUndo(ctx context.Context, id string) error {
+func (s *session) confirmUndo(ctx context.Context, act Action) error {
 	if !s.user.Role.AtLeast(access.Reporter) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 	}
-	// "2022:<audit id>[:<n>]": the plan's year, then the change shown, and
-	// how many changes confirmed together with it were shown.
-	if year, rest, ok := strings.Cut(id, ":"); ok {
-		y, _ := strconv.Atoi(year)
-		if _, err := s.switchYear(ctx, y); err != nil {
+	// The plan's year, then the change shown, and how many changes
+	// confirmed together with it were shown (act.N).
+	if act.Year > 0 {
+		if _, err := s.switchYear(ctx, act.Year); err != nil {
 			return err
 		}
-		id = rest
 	}
+	id := act.ID
 	// Only the user whose change it is may act: anyone else's press (an
 	// editor's in a group, a forged one) changes and edits nothing.
-	head, count, batch := strings.Cut(id, ":")
-	if ok, err := s.ownChange(ctx, []*kpi.Plan{s.Plan}, head); !ok {
+	if ok, err := s.ownChange(ctx, []*kpi.Plan{s.Plan}, id); !ok {
 		return err
 	}
-	if batch {
-		n, _ := strconv.Atoi(count)
-		return s.confirmUndoBatch(ctx, head, n)
+	if act.N > 0 {
+		return s.confirmUndoBatch(ctx, id, act.N)
 	}
 	c, err := s.Store.UndoIf(ctx, s.Plan.ID, s.UserID, id, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
 	var refused *kpi.Error
@@ -249,16 +239,15 @@ func (s *session) confirmUndoBatch(ctx context.Context, head string, n int) erro
 // keepUndo answers "Giữ nguyên" on the /hoantac question ("uk:<year>:<audit
 // id>", or "uk:<audit id>" on a question asked before the year was added),
 // if the presser asked it: anyone else's press edits nothing.
-func (s *session) keepUndo(ctx context.Context, arg string) error {
+func (s *session) keepUndo(ctx context.Context, act Action) error {
 	plans := []*kpi.Plan{s.Plan}
-	id := arg
-	if year, rest, ok := strings.Cut(arg, ":"); ok {
-		y, _ := strconv.Atoi(year)
-		p, err := s.planOf(ctx, y)
+	id := act.ID
+	if act.Year > 0 {
+		p, err := s.planOf(ctx, act.Year)
 		if err != nil {
 			return err
 		}
-		plans, id = []*kpi.Plan{p}, rest
+		plans = []*kpi.Plan{p}
 	} else if lp, err := s.planOf(ctx, s.Plan.Year-1); err != nil {
 		return err
 	} else if lp != nil {

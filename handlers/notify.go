@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,16 +13,6 @@ import (
 	"tiendo/bot/remind"
 	"tiendo/bot/store"
 	"tiendo/locales"
-)
-
-// Callback data of the reminder buttons. Ids are ASCII, so the longest,
-// "sz:l:plan:ho-dung-dien:2022-01..03:unit:so-cong-thuong", stays under
-// Telegram's 64 bytes; a button that would not is left out.
-const (
-	cbReportNow = "rn" // rn:<deadline id>
-	cbDone      = "dn" // dn:<deadline id>
-	cbSnooze    = "sz" // sz:<deadline id>|<assignee key>
-	maxCallback = 64
 )
 
 // SnoozeFor is how much later "remind me later" reminds.
@@ -464,12 +453,19 @@ func (a *App) assigneeName(ctx context.Context, lang string, as remind.Assignee)
 // later. Ids are ASCII and short, so every button's data fits Telegram's 64
 // bytes; one that would not is left out rather than refused by Telegram.
 func (a *App) reminderButtons(lang string, d remind.Deadline, as remind.Assignee) [][]Button {
-	row := []Button{{Text: a.Cat.T(lang, "ButtonDone"), Data: cbDone + ":" + d.ID}}
+	first, label := Action{Kind: cbDone, ID: d.ID}, "ButtonDone"
 	if d.Plan {
-		row[0] = Button{Text: a.Cat.T(lang, "ButtonReportNow"), Data: cbReportNow + ":" + d.ID}
+		first.Kind, label = cbReportNow, "ButtonReportNow"
 	}
-	row = append(row, Button{Text: a.Cat.T(lang, "ButtonLater"), Data: cbSnooze + ":" + d.ID + "|" + as.Key()})
-	row = slices.DeleteFunc(row, func(b Button) bool { return len(b.Data) > maxCallback })
+	var row []Button
+	for _, b := range []struct {
+		act   Action
+		label string
+	}{{first, label}, {Action{Kind: cbSnooze, ID: d.ID, Key: as.Key()}, "ButtonLater"}} {
+		if b.act.Fits() {
+			row = append(row, Button{Text: a.Cat.T(lang, b.label), Data: b.act.String()})
+		}
+	}
 	return [][]Button{row}
 }
 

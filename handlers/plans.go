@@ -21,12 +21,6 @@ import (
 // MaxPlanSize is the largest plan file read: the 2022 plan is about 12 KB.
 const MaxPlanSize = 256 << 10
 
-// Callback data prefixes of the plan read-back's buttons.
-const (
-	cbPlanOK     = "pl"
-	cbPlanCancel = "pn"
-)
-
 // isPlanFile reports whether d is a plan file (TOML) rather than a form.
 func isPlanFile(d *Document) bool {
 	return strings.EqualFold(path.Ext(d.Name), ".toml")
@@ -112,8 +106,8 @@ func (s *session) planFrom(ctx context.Context, name string, data []byte, book b
 	}
 	lines = append(lines, s.t("ReadBackAsk"))
 	return s.reply(ctx, strings.Join(lines, "\n"), []Button{
-		{Text: s.t("ButtonConfirm"), Data: cbPlanOK + ":" + id},
-		{Text: s.t("ButtonCancel"), Data: cbPlanCancel + ":" + id},
+		{Text: s.t("ButtonConfirm"), Data: Action{Kind: cbPlanOK, ID: id}.String()},
+		{Text: s.t("ButtonCancel"), Data: Action{Kind: cbPlanCancel, ID: id}.String()},
 	})
 }
 

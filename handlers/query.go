@@ -47,7 +47,7 @@ func (s *session) progress(ctx context.Context, args string) error {
 		}
 		return err
 	}
-	figs, err := s.Store.Figures(ctx, s.Plan.ID, []string{q.Indicator.ID})
+	figs, err := s.figureReader().Figures(ctx, s.Plan.ID, []string{q.Indicator.ID})
 	if err != nil {
 		return err
 	}
@@ -435,7 +435,7 @@ func (s *session) overview(ctx context.Context, args string) error {
 	for i := range s.Plan.Indicators {
 		ids[i] = s.Plan.Indicators[i].ID
 	}
-	figs, err := s.Store.Figures(ctx, s.Plan.ID, ids)
+	figs, err := s.figureReader().Figures(ctx, s.Plan.ID, ids)
 	if err != nil {
 		return err
 	}

@@ -63,11 +63,11 @@ func (s *session) refusal(e *kpi.Error) string {
 		}
 		switch k {
 		case "units": // scope.go
-			v = s.placeNames(v)
+			v = s.placeNames(e.List(k))
 		case "suggest", "indicator", "indicators":
 			var names []string
-			for _, id := range strings.Split(v, ",") {
-				if ind := s.Plan.Indicator(strings.TrimSpace(id)); ind != nil {
+			for _, id := range e.List(k) {
+				if ind := s.Plan.Indicator(id); ind != nil {
 					names = append(names, ind.Name(s.lang))
 				}
 			}

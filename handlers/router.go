@@ -270,12 +270,6 @@ func (s *session) question(ctx context.Context, text string) error {
 	return nil
 }
 
-// Callback data prefixes of the two readings of an unclear message.
-const (
-	cbAsReport   = "rd"
-	cbAsQuestion = "rq"
-)
-
 // askIntent asks whether a message is a report or a question, with two
 // buttons; the message waits in the store under a short id.
 func (s *session) askIntent(ctx context.Context, text string) error {
@@ -284,8 +278,8 @@ func (s *session) askIntent(ctx context.Context, text string) error {
 		return err
 	}
 	return s.reply(ctx, s.t("AskReportOrQuestion", "Text", clipRunes(text, maxQuote)), []Button{
-		{Text: s.t("ButtonAsReport"), Data: cbAsReport + ":" + id},
-		{Text: s.t("ButtonAsQuestion"), Data: cbAsQuestion + ":" + id},
+		{Text: s.t("ButtonAsReport"), Data: Action{Kind: cbAsReport, ID: id}.String()},
+		{Text: s.t("ButtonAsQuestion"), Data: Action{Kind: cbAsQuestion, ID: id}.String()},
 	})
 }
 
@@ -342,7 +336,7 @@ const (
 	PressWindow = time.Minute
 )
 
-// callback routes a button press by the prefix of its data ("lang:en").
+// callback routes a button press by the kind of its Action ("lang:en").
 // Every press is answered (answerCallbackQuery), so no button keeps
 // spinning: empty, unknown or forged data gets "this button has expired".
 func (s *session) callback(ctx context.Context) error {
@@ -351,8 +345,12 @@ func (s *session) callback(ctx context.Context) error {
 	} else if !ok {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrTooManyPresses"))
 	}
-	kind, arg, _ := strings.Cut(s.Data, ":")
-	switch kind {
+	act, err := ParseAction(s.Data)
+	if err != nil {
+		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
+	}
+	arg := act.ID
+	switch act.Kind {
 	case cbConfirm:
 		return s.confirm(ctx, arg)
 	case cbReplace: // update.go: keep the new figures, remove what they contradict
@@ -360,15 +358,15 @@ func (s *session) callback(ctx context.Context) error {
 	case cbDone:
 		return s.doneDeadline(ctx, arg, true)
 	case cbSnooze:
-		return s.snooze(ctx, arg)
+		return s.snooze(ctx, arg, act.Key)
 	case cbReportNow:
 		return s.reportNow(ctx, arg)
 	case cbCancel:
 		return s.cancel(ctx, arg)
 	case cbPeriod: // update.go
-		return s.choosePeriod(ctx, arg)
+		return s.choosePeriod(ctx, arg, act.N)
 	case cbAlternative:
-		return s.chooseAlternative(ctx, arg)
+		return s.chooseAlternative(ctx, arg, act.N)
 	case cbAsReport:
 		return s.choose(ctx, arg, true)
 	case cbAsQuestion:
@@ -380,14 +378,14 @@ func (s *session) callback(ctx context.Context) error {
 	case cbReturn: // approval.go
 		return s.askReason(ctx, arg)
 	case cbUndo: // history.go
-		return s.confirmUndo(ctx, arg)
+		return s.confirmUndo(ctx, act)
 	case cbUndoKeep:
-		return s.keepUndo(ctx, arg)
+		return s.keepUndo(ctx, act)
 	case cbPlanOK: // plans.go
 		return s.confirmPlan(ctx, arg)
 	case cbPlanCancel:
 		return s.cancelPlan(ctx, arg)
-	case "lang":
+	case cbLang:
 		if err := s.setLanguage(ctx, arg); err != nil {
 			return err
 		}
@@ -396,8 +394,10 @@ func (s *session) callback(ctx context.Context) error {
 	return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 }
 
-// expected turns a bare figure into the report a reminder's "report now"
-// asked for. ok is false when nothing was expected or text has no number.
+// expected reads a bare figure as the report a reminder's "report now"
+// asked for: the indicator and period are passed to the reader as values,
+// never rebuilt into a sentence to be read again. ok is false when nothing
+// was expected or text has no number.
 func (s *session) expected(ctx context.Context, text string) (bool, error) {
 	if _, err := kpi.ParseQuantity(text, s.lang); err != nil {
 		return false, nil
@@ -409,12 +409,30 @@ func (s *session) expected(ctx context.Context, text string) (bool, error) {
 	if err != nil || what == "" {
 		return false, err
 	}
-	id, key, _ := strings.Cut(what, "|")
-	ind := s.Plan.Indicator(id)
-	per, perr := kpi.ParsePeriodKey(key)
-	if ind == nil || perr != nil {
+	e, ok := parseExpectation(what)
+	if !ok || s.Plan.Indicator(e.Indicator) == nil {
 		return false, nil
 	}
-	s.Text = "cập nhật " + ind.NameVI + " " + per.Label("vi") + ": " + text
-	return true, s.update(ctx, s.Text)
+	s.expect = e
+	return true, s.update(ctx, text)
+}
+
+// expectation is what a user's next bare figure is for, as held in the
+// store: "xuat-khau|2026-03", an indicator id and a period key.
+type expectation struct {
+	Indicator string
+	Period    kpi.Period
+}
+
+// String is the held form; parseExpectation reads it back.
+func (e expectation) String() string { return e.Indicator + "|" + e.Period.Key() }
+
+// parseExpectation reads what String wrote; ok is false for anything else.
+func parseExpectation(s string) (expectation, bool) {
+	id, key, found := strings.Cut(s, "|")
+	per, err := kpi.ParsePeriodKey(key)
+	if !found || id == "" || err != nil {
+		return expectation{}, false
+	}
+	return expectation{Indicator: id, Period: per}, true
 }

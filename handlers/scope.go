@@ -28,10 +28,9 @@ const (
 	ErrOverviewPeriod = "ErrOverviewPeriod"
 )
 
-// cbRerun is a button that runs a message again as corrected: the unit
-// suggested for one not understood, or the command without the unit it
-// does not take. The text waits in the store (PutChoice) under a short id.
-const cbRerun = "rr" // rr:<choice id>
+// A cbRerun button runs a message again as corrected: the unit suggested
+// for one not understood, or the command without the unit it does not
+// take. The text waits in the store (PutChoice) under a short id.
 
 // scopeRefusal refuses the unit or group sc names for a command that does
 // not take one, or is nil when sc names none. Its examples are of the plan
@@ -94,12 +93,12 @@ func (s *session) refusalButtons(ctx context.Context, e *kpi.Error) ([]Button, e
 		if err != nil {
 			return err
 		}
-		row = append(row, Button{Text: label, Data: cbRerun + ":" + id})
+		row = append(row, Button{Text: label, Data: Action{Kind: cbRerun, ID: id}.String()})
 		return nil
 	}
 	switch e.ID {
 	case kpi.ErrUnknownPlace:
-		for _, id := range strings.Split(e.Data["units"], ",") {
+		for _, id := range e.List("units") {
 			if short, ok := s.Plan.Place(id); ok {
 				if err := add(short, strings.Replace(s.Text, place, short, 1)); err != nil {
 					return nil, err
@@ -115,9 +114,9 @@ func (s *session) refusalButtons(ctx context.Context, e *kpi.Error) ([]Button, e
 }
 
 // placeNames turns the ids of a refusal's "units" into short names.
-func (s *session) placeNames(ids string) string {
+func (s *session) placeNames(ids []string) string {
 	var names []string
-	for _, id := range strings.Split(ids, ",") {
+	for _, id := range ids {
 		if short, ok := s.Plan.Place(id); ok {
 			names = append(names, short)
 		}

@@ -68,7 +68,7 @@ func (s *session) helpText() string {
 func (s *session) language(ctx context.Context, args string) error {
 	arg := kpi.Fold(args)
 	if arg == "" {
-		return s.reply(ctx, s.t("LangChoose"), []Button{{Text: "Tiếng Việt", Data: "lang:vi"}, {Text: "English", Data: "lang:en"}})
+		return s.reply(ctx, s.t("LangChoose"), []Button{{Text: "Tiếng Việt", Data: Action{Kind: cbLang, ID: "vi"}.String()}, {Text: "English", Data: Action{Kind: cbLang, ID: "en"}.String()}})
 	}
 	lang := ""
 	switch arg {

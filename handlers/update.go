@@ -24,17 +24,6 @@ const (
 	outlierPoints = 10.0 // percentage points, for rates and levels
 )
 
-// Callback data prefixes of the submission buttons. With a 12-character
-// pending id they stay far below Telegram's 64 bytes.
-const (
-	cbConfirm = "ok"
-	cbCancel  = "no"
-	cbPeriod  = "pp" // "pp:<id>:<n>": the n-th period offered for a sentence without one
-	cbReplace = "rp" // keep the new figures, remove the stored ones they contradict
-	// "pa:<id>:<n>": the n-th reading of an ambiguous figure.
-	cbAlternative = "pa"
-)
-
 // update reads a submission back to its author with Xác nhận / Hủy buttons.
 // Nothing is stored until Xác nhận.
 func (s *session) update(ctx context.Context, _ string) error {
@@ -76,7 +65,8 @@ func (s *session) read() (*kpi.Unit, kpi.Reading, error) {
 			return nil, kpi.Reading{}, kpi.Fail("ErrReporterNeedsUnit", "id", itoa(s.UserID))
 		}
 	}
-	rd, err := s.Plan.Read(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now()})
+	rd, err := s.Plan.Read(s.Text, kpi.UpdateOptions{Unit: own, Lang: s.lang, Now: s.now(),
+		Indicator: s.expect.Indicator, Period: s.expect.Period})
 	return own, rd, err
 }
 
@@ -94,7 +84,7 @@ func (s *session) propose(ctx context.Context, reports []kpi.Report, skipped []k
 	if err != nil {
 		return err
 	}
-	id, err := s.Store.PutPending(ctx, p, PendingTTL)
+	id, err := s.confirmStore().PutPending(ctx, p, PendingTTL)
 	if err != nil {
 		return err
 	}
@@ -141,7 +131,7 @@ func (s *session) checkOld(ctx context.Context, p *store.Pending) (checked, erro
 	if err != nil {
 		return checked{}, err
 	}
-	all, err := s.Store.AllReports(ctx, s.Plan.ID, list)
+	all, err := s.confirmStore().AllReports(ctx, s.Plan.ID, list)
 	if err != nil {
 		return checked{}, err
 	}
@@ -203,21 +193,21 @@ func (s *session) askPeriod(ctx context.Context, rd kpi.Reading, own *kpi.Unit) 
 	if len(p.Periods) == 0 {
 		return kpi.Fail(kpi.ErrTwoValues, "text", rd.Reports[0].Quote)
 	}
-	id, err := s.Store.PutPending(ctx, p, PendingTTL)
+	id, err := s.confirmStore().PutPending(ctx, p, PendingTTL)
 	if err != nil {
 		return err
 	}
 	text := s.readBack(p, "ReadBackPeriodTitle") + "\n\n" + s.t("ReadBackPeriodAsk")
 	var rows [][]Button
 	for i, per := range p.Periods {
-		b := Button{Text: per.Label(s.lang), Data: fmt.Sprintf("%s:%s:%d", cbPeriod, id, i)}
+		b := Button{Text: per.Label(s.lang), Data: Action{Kind: cbPeriod, ID: id, N: i}.String()}
 		if i%2 == 0 {
 			rows = append(rows, []Button{b})
 		} else {
 			rows[len(rows)-1] = append(rows[len(rows)-1], b)
 		}
 	}
-	rows = append(rows, []Button{{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id}})
+	rows = append(rows, []Button{{Text: s.t("ButtonCancel"), Data: Action{Kind: cbCancel, ID: id}.String()}})
 	return s.reply(ctx, text, rows...)
 }
 
@@ -225,14 +215,12 @@ func (s *session) askPeriod(ctx context.Context, rd kpi.Reading, own *kpi.Unit) 
 // figures that lacked a period get the n-th choice, their slots' old values
 // and the outlier check are taken, and they are stored at once unless a
 // warning asks for the usual confirmation.
-func (s *session) choosePeriod(ctx context.Context, arg string) error {
-	id, idx, _ := strings.Cut(arg, ":")
+func (s *session) choosePeriod(ctx context.Context, id string, n int) error {
 	p, ok, err := s.ownPending(ctx, id)
 	if !ok {
 		return err
 	}
-	n, err := strconv.Atoi(idx)
-	if err != nil || n < 0 || n >= len(p.Periods) {
+	if n >= len(p.Periods) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 	}
 	if _, err := s.switchYear(ctx, p.PlanYear); err != nil {
@@ -268,7 +256,7 @@ func (s *session) askAlternative(ctx context.Context, rd kpi.Reading, own *kpi.U
 			at = i
 		}
 	}
-	id, err := s.Store.PutPending(ctx, p, PendingTTL)
+	id, err := s.confirmStore().PutPending(ctx, p, PendingTTL)
 	if err != nil {
 		return err
 	}
@@ -281,25 +269,23 @@ func (s *session) askAlternative(ctx context.Context, rd kpi.Reading, own *kpi.U
 		if rd.Alternatives[0][at].Indicator != rd.Alternatives[1][at].Indicator {
 			label = s.Plan.Indicator(r.Indicator).Name(s.lang)
 		}
-		rows = append(rows, []Button{{Text: label, Data: fmt.Sprintf("%s:%s:%d", cbAlternative, id, i)}})
+		rows = append(rows, []Button{{Text: label, Data: Action{Kind: cbAlternative, ID: id, N: i}.String()}})
 	}
 	if q := rd.Alternatives[0][at].Quote; q != "" {
 		lines = append(lines, s.t("ReadBackQuote", "Quote", clipRunes(q, maxQuote)))
 	}
-	rows = append(rows, []Button{{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id}})
+	rows = append(rows, []Button{{Text: s.t("ButtonCancel"), Data: Action{Kind: cbCancel, ID: id}.String()}})
 	return s.reply(ctx, strings.Join(lines, "\n")+"\n\n"+s.t("ReadBackChoiceAsk"), rows...)
 }
 
 // chooseAlternative is the press of a reading's button ("pa:<id>:<n>"):
 // the n-th reading is taken and stored as choosePeriod stores.
-func (s *session) chooseAlternative(ctx context.Context, arg string) error {
-	id, idx, _ := strings.Cut(arg, ":")
+func (s *session) chooseAlternative(ctx context.Context, id string, n int) error {
 	p, ok, err := s.ownPending(ctx, id)
 	if !ok {
 		return err
 	}
-	n, err := strconv.Atoi(idx)
-	if err != nil || n < 0 || n >= len(p.Alternatives) {
+	if n >= len(p.Alternatives) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))
 	}
 	if _, err := s.switchYear(ctx, p.PlanYear); err != nil {
@@ -318,7 +304,7 @@ func (s *session) storeChosen(ctx context.Context, id string, p store.Pending) e
 	if err != nil {
 		return err
 	}
-	if err := s.Store.UpdatePending(ctx, p, PendingTTL); errors.Is(err, store.ErrExpired) {
+	if err := s.confirmStore().UpdatePending(ctx, p, PendingTTL); errors.Is(err, store.ErrExpired) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
 	} else if err != nil {
 		return err
@@ -335,8 +321,8 @@ func (s *session) storeChosen(ctx context.Context, id string, p store.Pending) e
 
 func (s *session) confirmButtons(id string) []Button {
 	return []Button{
-		{Text: s.t("ButtonConfirm"), Data: cbConfirm + ":" + id},
-		{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id},
+		{Text: s.t("ButtonConfirm"), Data: Action{Kind: cbConfirm, ID: id}.String()},
+		{Text: s.t("ButtonCancel"), Data: Action{Kind: cbCancel, ID: id}.String()},
 	}
 }
 
@@ -344,8 +330,8 @@ func (s *session) confirmButtons(id string) []Button {
 // figures: keep the new ones and remove what they contradict, or cancel.
 func (s *session) replaceButtons(id string) []Button {
 	return []Button{
-		{Text: s.t("ButtonReplace"), Data: cbReplace + ":" + id},
-		{Text: s.t("ButtonCancel"), Data: cbCancel + ":" + id},
+		{Text: s.t("ButtonReplace"), Data: Action{Kind: cbReplace, ID: id}.String()},
+		{Text: s.t("ButtonCancel"), Data: Action{Kind: cbCancel, ID: id}.String()},
 	}
 }
 
@@ -663,7 +649,7 @@ func (s *session) confirmAs(ctx context.Context, id string, replace bool) error 
 	}
 	if p.NeedsSecond {
 		p.NeedsSecond = false
-		if err := s.Store.UpdatePending(ctx, p, PendingTTL); err != nil {
+		if err := s.confirmStore().UpdatePending(ctx, p, PendingTTL); err != nil {
 			return err
 		}
 		text := s.readBack(p, "ReadBackTitle") + "\n\n" + s.t("ReadBackSecond")
@@ -679,7 +665,7 @@ func (s *session) confirmAs(ctx context.Context, id string, replace bool) error 
 	if len(p.Reports) > 0 {
 		via = p.Reports[0].Via
 	}
-	changes, err := s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
+	changes, err := s.confirmStore().Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
 	for try := 0; errors.Is(err, store.ErrStale) && try < staleRetries; try++ {
 		// The unit's figures changed since the check: check again on what
 		// is stored now; a contradiction the user was not shown is asked.
@@ -687,12 +673,12 @@ func (s *session) confirmAs(ctx context.Context, id string, replace bool) error 
 			return err
 		}
 		var all map[string][]kpi.Report
-		if all, err = s.Store.AllReports(ctx, s.Plan.ID, indicatorsOf(p.Reports)); err != nil {
+		if all, err = s.confirmStore().AllReports(ctx, s.Plan.ID, indicatorsOf(p.Reports)); err != nil {
 			return err
 		}
 		before := p.Conflicts
 		conflicts := s.checkSeries(&p, all)
-		if err := s.Store.UpdatePending(ctx, p, PendingTTL); err != nil {
+		if err := s.confirmStore().UpdatePending(ctx, p, PendingTTL); err != nil {
 			return err
 		}
 		if len(conflicts) > before || (before == 0 && len(conflicts) > 0) {
@@ -702,7 +688,7 @@ func (s *session) confirmAs(ctx context.Context, id string, replace bool) error 
 			}
 			return s.out.Answer(ctx, s.CallbackID, s.t("ReadBackContradictionShort"))
 		}
-		changes, err = s.Store.Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
+		changes, err = s.confirmStore().Confirm(ctx, s.Plan.ID, id, s.UserID, s.UserName, s.now(), via, s.mayConfirm)
 	}
 	var refused *kpi.Error
 	switch {
@@ -772,7 +758,7 @@ func (s *session) planChanged(ctx context.Context, id string, p store.Pending) e
 	if len(gone) > 0 {
 		return s.refuseConfirm(ctx, id, kpi.Fail("ErrPlanChangedGone", "year", strconv.Itoa(s.Plan.Year), "what", strings.Join(gone, ", ")))
 	}
-	if err := s.Store.DropPending(ctx, id); err != nil {
+	if err := s.confirmStore().DropPending(ctx, id); err != nil {
 		return err
 	}
 	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.t("PlanChangedReadAgain", "Year", s.Plan.Year), nil); err != nil {
@@ -804,7 +790,7 @@ func (s *session) basis(ctx context.Context, rs []kpi.Report) ([]store.Basis, er
 			continue
 		}
 		seen[r.Indicator+"|"+r.Unit] = true
-		b, err := s.Store.UnitBasis(ctx, s.Plan.ID, r.Indicator, r.Unit)
+		b, err := s.confirmStore().UnitBasis(ctx, s.Plan.ID, r.Indicator, r.Unit)
 		if err != nil {
 			return nil, err
 		}
@@ -834,7 +820,7 @@ func (s *session) refuseConfirm(ctx context.Context, id string, err error) error
 	if !errors.As(err, &ke) {
 		return err
 	}
-	if err := s.Store.DropPending(ctx, id); err != nil {
+	if err := s.confirmStore().DropPending(ctx, id); err != nil {
 		return err
 	}
 	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.refusal(ke), nil); err != nil {
@@ -850,7 +836,7 @@ func (s *session) cancel(ctx context.Context, id string) error {
 	if _, ok, err := s.ownPending(ctx, id); !ok {
 		return err
 	}
-	if err := s.Store.DropPending(ctx, id); err != nil {
+	if err := s.confirmStore().DropPending(ctx, id); err != nil {
 		return err
 	}
 	if err := s.out.Edit(ctx, s.ChatID, s.MessageID, s.t("Cancelled"), nil); err != nil {
@@ -864,7 +850,7 @@ func (s *session) cancel(ctx context.Context, id string) error {
 // expired) or belongs to someone else (a group); err is set only when Redis
 // fails.
 func (s *session) ownPending(ctx context.Context, id string) (p store.Pending, ok bool, err error) {
-	p, err = s.Store.Pending(ctx, id)
+	p, err = s.confirmStore().Pending(ctx, id)
 	switch {
 	case errors.Is(err, store.ErrExpired):
 		return p, false, s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))

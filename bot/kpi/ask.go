@@ -210,5 +210,5 @@ func (p *Plan) allIndicatorIDs() string {
 	for i := range p.Indicators {
 		ids[i] = p.Indicators[i].ID
 	}
-	return strings.Join(ids, ",")
+	return ListData(ids)
 }

@@ -3,6 +3,7 @@ package kpi
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -43,3 +44,26 @@ func Fail(id string, kv ...string) *Error {
 	}
 	return e
 }
+
+// Int returns Data[key] as the whole number it was written as ("year",
+// "max"); ok is false when the key is absent or holds no such number.
+func (e *Error) Int(key string) (n int, ok bool) {
+	n, err := strconv.Atoi(e.Data[key])
+	return n, err == nil
+}
+
+// List returns Data[key] as the ids it lists, written comma-separated
+// (ListData) in "units", "suggest", "indicators"; nil when the key is
+// absent or empty.
+func (e *Error) List(key string) []string {
+	var out []string
+	for _, s := range strings.Split(e.Data[key], ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ListData is the form List reads: ids joined with commas.
+func ListData(ids []string) string { return strings.Join(ids, ",") }

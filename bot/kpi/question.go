@@ -246,7 +246,7 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	if len(ids) == 0 {
 		return Question{}, Fail(ErrNotUnderstood, "query", clip(body))
 	}
-	return Question{}, Fail(ErrUnknownIndicator, "query", clip(body), "suggest", strings.Join(ids, ","))
+	return Question{}, Fail(ErrUnknownIndicator, "query", clip(body), "suggest", ListData(ids))
 }
 
 // similarity is how alike text is to the nearest of ind's names, 0..1000.

@@ -412,7 +412,7 @@ func (p *Plan) unknownPlace(place string, toks []token, names []placeName, near 
 		}
 		return Fail(ErrUnknownPlaceNone, "place", place, "all", strings.Join(shorts, ", "))
 	}
-	return Fail(ErrUnknownPlace, "place", place, "units", strings.Join(ids, ","))
+	return Fail(ErrUnknownPlace, "place", place, "units", ListData(ids))
 }
 
 // Place returns the unit or group of the plan with id, and its short name;

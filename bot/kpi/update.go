@@ -51,6 +51,12 @@ type UpdateOptions struct {
 	Unit *Unit     // the reporter's own unit, implied; nil for editors and admins
 	Lang string    // "vi" or "en": decides number separators
 	Now  time.Time // in the plan's time zone; for "no period = last finished month" and future checks
+	// Indicator and Period, when set, are what a line that names no
+	// indicator or no period is about: a bare figure sent after "report
+	// now" on a reminder. They are values, so an indicator's name is never
+	// read again as words (digits in "TTC Đức Huệ 2 (49 MWp)").
+	Indicator string // an indicator id of the plan; "" for none
+	Period    Period // the zero Period for none
 }
 
 // The words of a submission, folded. They are data: tables with tests, not
@@ -287,7 +293,7 @@ func (r *updateReader) ambiguous(x Report) error {
 		ind, alt := r.p.Indicator(x.Indicator), r.p.Indicator(x.altIndicator)
 		vi, en := r.examples(alt, x.Period, "")
 		vi2, en2 := r.examples(ind, x.Period, "")
-		return Fail(ErrOneIndicatorPerLine, "indicators", x.altIndicator+","+x.Indicator,
+		return Fail(ErrOneIndicatorPerLine, "indicators", ListData([]string{x.altIndicator, x.Indicator}),
 			"example", vi+"\n"+vi2, "example_en", en+"\n"+en2)
 	}
 	return Fail(ErrTwoValues, "text", clip(x.Quote))
@@ -303,6 +309,9 @@ func (r *updateReader) inSentences(line string) bool {
 	ind := r.findIndicator(newLineWords(rest))
 	if ind != nil {
 		return ind.Kind != Count && ind.Kind != Milestone
+	}
+	if r.o.Indicator != "" {
+		return false // a bare figure for the indicator given: the line reader
 	}
 	if !strings.ContainsAny(line, "0123456789") {
 		return false
@@ -507,9 +516,15 @@ const itemTrim = ":;,.=-–—()[]{}\"'/|"
 func (r *updateReader) line(text string) (*Report, error) {
 	p := r.p
 	per, rest, found, perr := ParsePeriod(text, p.Year)
+	if !found && perr == nil && r.o.Period.Valid() {
+		per, found = r.o.Period, true
+	}
 	dates, rest := findDates(rest)
 	lw := newLineWords(rest)
 	ind := r.findIndicator(lw)
+	if ind == nil && r.o.Indicator != "" {
+		ind = p.Indicator(r.o.Indicator)
+	}
 	if ind == nil {
 		return nil, r.header(text, lw, per, found, perr)
 	}
@@ -677,7 +692,7 @@ func (r *updateReader) unknownIndicator(line, left string) error {
 	for _, ind := range r.p.Suggest(left, 3) {
 		ids = append(ids, ind.ID)
 	}
-	return Fail(ErrUnknownIndicator, "query", clip(strings.TrimSpace(line)), "suggest", strings.Join(ids, ","))
+	return Fail(ErrUnknownIndicator, "query", clip(strings.TrimSpace(line)), "suggest", ListData(ids))
 }
 
 // unit resolves the unit of a report on ind: the one named on the line, else
@@ -824,7 +839,7 @@ func (r *updateReader) otherIndicator(ind *Indicator, lw *lineWords, per Period)
 	}
 	vi, en := r.examples(ind, per, "")
 	vi2, en2 := r.examples(im.Indicator, per, "")
-	return Fail(ErrOneIndicatorPerLine, "indicators", ind.ID+","+im.Indicator.ID,
+	return Fail(ErrOneIndicatorPerLine, "indicators", ListData([]string{ind.ID, im.Indicator.ID}),
 		"example", vi+"\n"+vi2, "example_en", en+"\n"+en2)
 }
 
