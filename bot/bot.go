@@ -419,10 +419,14 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 // keeping as many idle connections to it as chats are answered at once.
 // The default keeps two per host, so with more replies in flight than that
 // each one beyond the second opened a new connection and closed it after.
-func telegramTransport() *http.Transport {
+//
+// go-telegram/bot streams each request's form through a pipe, of unknown
+// length: sent chunked, every field is a write of its own on the socket
+// (and a read on the other side). wholeBody sends it in one.
+func telegramTransport() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = chats + 4
-	return t
+	return wholeBody{t}
 }
 
 // handleUpdate runs one update once: the update log in Redis makes a

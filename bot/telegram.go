@@ -1,9 +1,12 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -168,4 +171,30 @@ func displayName(u *models.User) string {
 		name = "@" + u.Username
 	}
 	return name
+}
+
+// wholeBody reads a request body of unknown length (go-telegram/bot's
+// multipart form, written into a pipe as it is built) before sending it,
+// so that it goes with a Content-Length in one write instead of chunked, a
+// write per form field. The forms are replies and files the bot made
+// itself, in memory already.
+type wholeBody struct{ next http.RoundTripper }
+
+func (t wholeBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength > 0 {
+		return t.next.RoundTrip(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r2 := r.Clone(r.Context())
+	r2.ContentLength = int64(len(body))
+	r2.Body = io.NopCloser(bytes.NewReader(body))
+	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	if len(body) == 0 {
+		r2.Body = http.NoBody
+	}
+	return t.next.RoundTrip(r2)
 }
