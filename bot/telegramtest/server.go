@@ -554,14 +554,20 @@ func (s *Server) Commands() map[string][]BotCommand {
 	return out
 }
 
-// WaitSent blocks until at least n calls are recorded in Sent and returns
-// them all. If ctx ends or the server closes first it returns what was
-// recorded so far and the reason.
-func (s *Server) WaitSent(ctx context.Context, n int) ([]Sent, error) {
+// SentCount is len(Sent()) without copying what was sent.
+func (s *Server) SentCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sent)
+}
+
+// WaitSentFrom is WaitSent returning only the calls from index from on: a
+// caller that sends many messages need not copy all of them each time.
+func (s *Server) WaitSentFrom(ctx context.Context, from, n int) ([]Sent, error) {
 	for {
 		s.mu.Lock()
 		if len(s.sent) >= n {
-			out := cloneSent(s.sent)
+			out := cloneSent(s.sent[min(from, len(s.sent)):])
 			s.mu.Unlock()
 			return out, nil
 		}
@@ -570,11 +576,24 @@ func (s *Server) WaitSent(ctx context.Context, n int) ([]Sent, error) {
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return s.Sent(), fmt.Errorf("telegramtest: waiting for %d sent: %w", n, ctx.Err())
+			return s.sentFrom(from), fmt.Errorf("telegramtest: waiting for %d sent: %w", n, ctx.Err())
 		case <-s.done:
-			return s.Sent(), ErrClosed
+			return s.sentFrom(from), ErrClosed
 		}
 	}
+}
+
+func (s *Server) sentFrom(from int) []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cloneSent(s.sent[min(from, len(s.sent)):])
+}
+
+// WaitSent blocks until at least n calls are recorded in Sent and returns
+// them all. If ctx ends or the server closes first it returns what was
+// recorded so far and the reason.
+func (s *Server) WaitSent(ctx context.Context, n int) ([]Sent, error) {
+	return s.WaitSentFrom(ctx, 0, n)
 }
 
 // WaitIdle blocks until every queued update has been acknowledged (by the

@@ -27,20 +27,20 @@ func round(b *testing.B, api *telegramtest.Server, users []telegramtest.From, te
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	before := len(api.Sent())
+	before := api.SentCount()
 	asked := make(map[int64]time.Time, len(users))
 	start := time.Now()
 	for _, u := range users {
 		asked[u.UserID] = time.Now()
 		api.SendText(u, text)
 	}
-	sent, err := api.WaitSent(ctx, before+len(users))
+	sent, err := api.WaitSentFrom(ctx, before, before+len(users))
 	if err != nil {
 		b.Fatal(err)
 	}
 	took := time.Since(start)
 	lat := make([]time.Duration, 0, len(users))
-	for _, s := range sent[before:] {
+	for _, s := range sent {
 		if t, ok := asked[s.ChatID]; ok {
 			lat = append(lat, s.At.Sub(t))
 			delete(asked, s.ChatID)
