@@ -209,11 +209,12 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	cat.Missing = func(lang, id string, err error) { log.Error("locale message", "lang", lang, "id", id, "err", err) }
 
+	tgClient := &http.Client{Timeout: time.Minute, Transport: met.Transport(telegramTransport())}
 	b, err := tg.New(token,
 		tg.WithServerURL(apiURL),
 		tg.WithSkipGetMe(),
 		tg.WithErrorsHandler(func(err error) { log.Error("telegram", "err", redact(err.Error(), token)) }),
-		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: met.Transport(telegramTransport())}),
+		tg.WithHTTPClient(time.Minute, tgClient),
 	)
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
@@ -337,7 +338,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	stopBeat := heartbeat(ctx, st, instance, log)
 	defer stopBeat()
 
-	out := sender{b: b}
+	out := sender{b: b, api: &botAPI{url: apiURL + "/bot" + token, token: token, client: tgClient}}
 	marks := &doneMarks{log: st, keep: keepDone}
 	fl := newFlood()
 	if o.noFlood || terminal {
