@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -143,6 +144,7 @@ func WithLimits(l Limits) Option { return func(s *Server) { s.limits = l } }
 // Server is an in-process Telegram Bot API on loopback. It is safe for
 // concurrent use.
 type Server struct {
+	conns   atomic.Int64 // TCP connections accepted
 	token   string
 	maxPoll time.Duration
 	limits  Limits
@@ -265,13 +267,22 @@ func New(opts ...Option) *Server {
 	}
 	s.url = "http://" + ln.Addr().String()
 	// Clients that hang up mid-poll are normal here; their noise is not.
-	s.http = &http.Server{Handler: s, ErrorLog: log.New(io.Discard, "", 0)}
+	s.http = &http.Server{Handler: s, ErrorLog: log.New(io.Discard, "", 0),
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				s.conns.Add(1)
+			}
+		}}
 	go func() { _ = s.http.Serve(ln) }()
 	return s
 }
 
 // URL is the base URL to pass to bot.WithServerURL.
 func (s *Server) URL() string { return s.url }
+
+// Connections is how many TCP connections clients have opened to the
+// server: a client that keeps none alive opens one per request.
+func (s *Server) Connections() int64 { return s.conns.Load() }
 
 // Token is the only token the server accepts; others get 401.
 func (s *Server) Token() string { return s.token }
