@@ -209,11 +209,12 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	cat.Missing = func(lang, id string, err error) { log.Error("locale message", "lang", lang, "id", id, "err", err) }
 
+	tgClient := &http.Client{Timeout: time.Minute, Transport: met.Transport(telegramTransport())}
 	b, err := tg.New(token,
 		tg.WithServerURL(apiURL),
 		tg.WithSkipGetMe(),
 		tg.WithErrorsHandler(func(err error) { log.Error("telegram", "err", redact(err.Error(), token)) }),
-		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: met.Transport(telegramTransport())}),
+		tg.WithHTTPClient(time.Minute, tgClient),
 	)
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
@@ -337,7 +338,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	stopBeat := heartbeat(ctx, st, instance, log)
 	defer stopBeat()
 
-	out := sender{b: b}
+	out := sender{b: b, api: &botAPI{url: apiURL + "/bot" + token, token: token, client: tgClient}}
 	marks := &doneMarks{log: st, keep: keepDone}
 	fl := newFlood()
 	if o.noFlood || terminal {
@@ -419,10 +420,14 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 // keeping as many idle connections to it as chats are answered at once.
 // The default keeps two per host, so with more replies in flight than that
 // each one beyond the second opened a new connection and closed it after.
-func telegramTransport() *http.Transport {
+//
+// go-telegram/bot streams each request's form through a pipe, of unknown
+// length: sent chunked, every field is a write of its own on the socket
+// (and a read on the other side). wholeBody sends it in one.
+func telegramTransport() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = chats + 4
-	return t
+	return wholeBody{t}
 }
 
 // handleUpdate runs one update once: the update log in Redis makes a

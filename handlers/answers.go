@@ -119,3 +119,43 @@ func (s *session) intent(text string) kpi.Intent {
 	s.keep(key, version, strconv.Itoa(int(in)))
 	return in
 }
+
+// maxReadText is the longest text whose reading is kept: questions are
+// short, reports long and seldom sent twice.
+const maxReadText = 200
+
+// textReading is what the router reads of a message's text before it knows
+// what the message is: whether it is small talk, and its folded form. Both
+// depend on the text alone, so they are kept per text, as the answers are,
+// for every copy of a question that many officials ask in the same words.
+type textReading struct {
+	small  kpi.SmallTalk
+	folded string
+}
+
+var readings struct {
+	mu sync.Mutex
+	m  map[string]textReading
+}
+
+// readText is kpi.ReadSmallTalk and kpi.Fold of text, from memory when the
+// same text was read before. At most maxAnswers readings are kept.
+func readText(text string) textReading {
+	if len(text) > maxReadText {
+		return textReading{kpi.ReadSmallTalk(text), kpi.Fold(text)}
+	}
+	readings.mu.Lock()
+	r, ok := readings.m[text]
+	readings.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = textReading{kpi.ReadSmallTalk(text), kpi.Fold(text)}
+	readings.mu.Lock()
+	if readings.m == nil || len(readings.m) >= maxAnswers {
+		readings.m = make(map[string]textReading)
+	}
+	readings.m[text] = r
+	readings.mu.Unlock()
+	return r
+}

@@ -219,13 +219,14 @@ func (s *session) text(ctx context.Context) error {
 	}
 	// "cảm ơn", "xin chào", "👍": a polite word back and the help hint
 	// (ask.go). In a group such talk is not for the bot.
-	if st := kpi.ReadSmallTalk(text); st != kpi.NotSmallTalk && (s.known || s.Policy.CanView(s.user)) {
+	read := readText(text) // answers.go
+	if st := read.small; st != kpi.NotSmallTalk && (s.known || s.Policy.CanView(s.user)) {
 		if s.IsGroup() {
 			return nil
 		}
 		return s.smallTalk(ctx, st)
 	}
-	folded := kpi.Fold(text)
+	folded := read.folded
 	for i := range cmds {
 		for _, w := range cmds[i].words {
 			if folded == w || strings.HasPrefix(folded, w+" ") {

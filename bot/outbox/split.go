@@ -10,8 +10,17 @@ import (
 // MaxText is Telegram's limit on a message's text, in UTF-16 code units.
 const MaxText = 4096
 
-// utf16Len counts what Telegram counts.
-func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+// utf16Len counts what Telegram counts: UTF-16 code units, two for a rune
+// outside the Basic Multilingual Plane (an emoji), one for any other (an
+// invalid byte reads as U+FFFD). It counts without copying the text: every
+// reply is measured before it is sent.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
 
 var tagRe = regexp.MustCompile(`<[^>]*>`)
 

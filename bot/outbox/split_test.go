@@ -3,6 +3,7 @@ package outbox
 import (
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // Replies longer than Telegram's 4096 UTF-16 units are split on line
@@ -49,5 +50,19 @@ func TestSplitOneHugeLineLosesMarkupNotText(t *testing.T) {
 func TestShortTextIsOnePart(t *testing.T) {
 	if parts := Split("xin chào", MaxText); len(parts) != 1 || parts[0] != "xin chào" {
 		t.Errorf("%q", parts)
+	}
+}
+
+// utf16Len counts what Telegram counts (emoji two units, an invalid byte
+// one) without allocating: every reply is measured before it is sent.
+func TestUTF16LenCountsWithoutCopying(t *testing.T) {
+	for _, s := range []string{"", "tiến độ xuất khẩu", "📈 Lũy kế 4 tháng: <b>2,1 tỉ</b> 🇻🇳", "a\xffb\xed\xa0\x80c", strings.Repeat("đ😀", 500)} {
+		if got, want := utf16Len(s), len(utf16.Encode([]rune(s))); got != want {
+			t.Errorf("utf16Len(%q) = %d, want %d", s, got, want)
+		}
+	}
+	reply := strings.Repeat("<b>Kim ngạch xuất khẩu</b>: 2,1 tỉ USD — 📈 đạt 33,4%\n", 6)
+	if n := testing.AllocsPerRun(100, func() { _ = Split(reply, MaxText) }); n > 1 {
+		t.Errorf("Split of a short reply allocates %v times, want at most 1 (its one part)", n)
 	}
 }

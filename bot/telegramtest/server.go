@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -143,6 +144,7 @@ func WithLimits(l Limits) Option { return func(s *Server) { s.limits = l } }
 // Server is an in-process Telegram Bot API on loopback. It is safe for
 // concurrent use.
 type Server struct {
+	conns   atomic.Int64 // TCP connections accepted
 	token   string
 	maxPoll time.Duration
 	limits  Limits
@@ -265,13 +267,22 @@ func New(opts ...Option) *Server {
 	}
 	s.url = "http://" + ln.Addr().String()
 	// Clients that hang up mid-poll are normal here; their noise is not.
-	s.http = &http.Server{Handler: s, ErrorLog: log.New(io.Discard, "", 0)}
+	s.http = &http.Server{Handler: s, ErrorLog: log.New(io.Discard, "", 0),
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				s.conns.Add(1)
+			}
+		}}
 	go func() { _ = s.http.Serve(ln) }()
 	return s
 }
 
 // URL is the base URL to pass to bot.WithServerURL.
 func (s *Server) URL() string { return s.url }
+
+// Connections is how many TCP connections clients have opened to the
+// server: a client that keeps none alive opens one per request.
+func (s *Server) Connections() int64 { return s.conns.Load() }
 
 // Token is the only token the server accepts; others get 401.
 func (s *Server) Token() string { return s.token }
@@ -554,14 +565,20 @@ func (s *Server) Commands() map[string][]BotCommand {
 	return out
 }
 
-// WaitSent blocks until at least n calls are recorded in Sent and returns
-// them all. If ctx ends or the server closes first it returns what was
-// recorded so far and the reason.
-func (s *Server) WaitSent(ctx context.Context, n int) ([]Sent, error) {
+// SentCount is len(Sent()) without copying what was sent.
+func (s *Server) SentCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sent)
+}
+
+// WaitSentFrom is WaitSent returning only the calls from index from on: a
+// caller that sends many messages need not copy all of them each time.
+func (s *Server) WaitSentFrom(ctx context.Context, from, n int) ([]Sent, error) {
 	for {
 		s.mu.Lock()
 		if len(s.sent) >= n {
-			out := cloneSent(s.sent)
+			out := cloneSent(s.sent[min(from, len(s.sent)):])
 			s.mu.Unlock()
 			return out, nil
 		}
@@ -570,11 +587,24 @@ func (s *Server) WaitSent(ctx context.Context, n int) ([]Sent, error) {
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return s.Sent(), fmt.Errorf("telegramtest: waiting for %d sent: %w", n, ctx.Err())
+			return s.sentFrom(from), fmt.Errorf("telegramtest: waiting for %d sent: %w", n, ctx.Err())
 		case <-s.done:
-			return s.Sent(), ErrClosed
+			return s.sentFrom(from), ErrClosed
 		}
 	}
+}
+
+func (s *Server) sentFrom(from int) []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cloneSent(s.sent[min(from, len(s.sent)):])
+}
+
+// WaitSent blocks until at least n calls are recorded in Sent and returns
+// them all. If ctx ends or the server closes first it returns what was
+// recorded so far and the reason.
+func (s *Server) WaitSent(ctx context.Context, n int) ([]Sent, error) {
+	return s.WaitSentFrom(ctx, 0, n)
 }
 
 // WaitIdle blocks until every queued update has been acknowledged (by the

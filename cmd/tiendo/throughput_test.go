@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"testing"
 	"time"
@@ -27,20 +28,20 @@ func round(b *testing.B, api *telegramtest.Server, users []telegramtest.From, te
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	before := len(api.Sent())
+	before := api.SentCount()
 	asked := make(map[int64]time.Time, len(users))
 	start := time.Now()
 	for _, u := range users {
 		asked[u.UserID] = time.Now()
 		api.SendText(u, text)
 	}
-	sent, err := api.WaitSent(ctx, before+len(users))
+	sent, err := api.WaitSentFrom(ctx, before, before+len(users))
 	if err != nil {
 		b.Fatal(err)
 	}
 	took := time.Since(start)
 	lat := make([]time.Duration, 0, len(users))
-	for _, s := range sent[before:] {
+	for _, s := range sent {
 		if t, ok := asked[s.ChatID]; ok {
 			lat = append(lat, s.At.Sub(t))
 			delete(asked, s.ChatID)
@@ -53,16 +54,25 @@ func round(b *testing.B, api *telegramtest.Server, users []telegramtest.From, te
 }
 
 // startEcho runs go-telegram/bot's bare echo bot on api: a default handler
-// that sends the message's text back, nothing else.
-func startEcho(b *testing.B, api *telegramtest.Server) {
+// that sends the message's text back, nothing else. As the library comes,
+// its HTTP client keeps Go's default two idle connections, so most replies
+// sent at once each open a connection; with keepAlive it keeps as many as
+// Tiến Độ does (one per chat answered at once).
+func startEcho(b *testing.B, api *telegramtest.Server, keepAlive bool) {
 	b.Helper()
-	eb, err := tgbot.New(api.Token(), tgbot.WithServerURL(api.URL()), tgbot.WithSkipGetMe(),
+	opts := []tgbot.Option{tgbot.WithServerURL(api.URL()), tgbot.WithSkipGetMe(),
 		tgbot.WithDefaultHandler(func(ctx context.Context, eb *tgbot.Bot, u *models.Update) {
 			if u.Message == nil {
 				return
 			}
 			_, _ = eb.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: u.Message.Chat.ID, Text: u.Message.Text})
-		}))
+		})}
+	if keepAlive {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = throughputChats + 4
+		opts = append(opts, tgbot.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: t}))
+	}
+	eb, err := tgbot.New(api.Token(), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -91,12 +101,22 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // the p50/p99 latency of both, and the ratio of the throughputs
 // (bot_per_echo: 1 would be as fast as the bare library).
 //
-//	go test -run '^$' -bench ThroughputVsEcho -benchtime 30x ./cmd/tiendo
-func BenchmarkThroughputVsEcho(b *testing.B) {
+// It also reports the TCP connections each bot opened while measured.
+//
+//	go test -run '^$' -bench ThroughputVsEcho -benchtime 60x ./cmd/tiendo
+func BenchmarkThroughputVsEcho(b *testing.B) { throughputVsEcho(b, false) }
+
+// BenchmarkThroughputVsEchoKeepAlive is BenchmarkThroughputVsEcho against
+// an echo bot whose HTTP client keeps a connection alive for each chat
+// answered at once, as Tiến Độ's does: the library at its best, not as it
+// comes.
+func BenchmarkThroughputVsEchoKeepAlive(b *testing.B) { throughputVsEcho(b, true) }
+
+func throughputVsEcho(b *testing.B, keepAlive bool) {
 	h := start(b, nil, bot.WithoutReminders(), bot.WithoutFloodControl())
 	echoAPI := telegramtest.New()
 	b.Cleanup(echoAPI.Close)
-	startEcho(b, echoAPI)
+	startEcho(b, echoAPI, keepAlive)
 	users := make([]telegramtest.From, throughputChats)
 	for i := range users {
 		users[i] = telegramtest.From{UserID: int64(6000 + i), FirstName: fmt.Sprint("Viewer ", i), LanguageCode: "vi"}
@@ -120,6 +140,7 @@ func BenchmarkThroughputVsEcho(b *testing.B) {
 	// One round each before measuring: scripts loaded, connections open.
 	round(b, h.api, users, q)
 	round(b, echoAPI, users, q)
+	botConns, echoConns := h.api.Connections(), echoAPI.Connections()
 	var botTime, echoTime time.Duration
 	var botLat, echoLat []time.Duration
 	n := 0
@@ -134,6 +155,8 @@ func BenchmarkThroughputVsEcho(b *testing.B) {
 	}
 	botQPS := float64(n) / botTime.Seconds()
 	echoQPS := float64(n) / echoTime.Seconds()
+	b.ReportMetric(float64(h.api.Connections()-botConns), "bot_conns")
+	b.ReportMetric(float64(echoAPI.Connections()-echoConns), "echo_conns")
 	b.ReportMetric(botQPS, "bot_q/s")
 	b.ReportMetric(echoQPS, "echo_q/s")
 	b.ReportMetric(botQPS/echoQPS, "bot_per_echo")
