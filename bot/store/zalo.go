@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ---- Zalo ----
+//
+// Zalo's ids are strings; the handlers know people and chats by int64
+// (package zalo maps one to the other). The way back, to send to a chat, is
+// kept here; so are the numbered choices a Zalo chat was last offered in
+// place of buttons.
+
+// RememberZalo records that id is Zalo's zaloID. Idempotent.
+func (s *Store) RememberZalo(ctx context.Context, id int64, zaloID string) error {
+	return s.rdb.HSet(ctx, s.keys.zaloIDs(), strconv.FormatInt(id, 10), zaloID).Err()
+}
+
+// ZaloID returns Zalo's id of a user or chat, ErrNotFound when the bot never
+// heard from it.
+func (s *Store) ZaloID(ctx context.Context, id int64) (string, error) {
+	v, err := s.rdb.HGet(ctx, s.keys.zaloIDs(), strconv.FormatInt(id, 10)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", ErrNotFound
+	}
+	return v, err
+}
+
+// SetZaloChoices keeps the callback data of the numbered choices just
+// offered in chatID, replacing the ones before, for ttl; none clears them.
+func (s *Store) SetZaloChoices(ctx context.Context, chatID int64, data []string, ttl time.Duration) error {
+	key := s.keys.zaloChoices(chatID)
+	if len(data) == 0 {
+		return s.rdb.Del(ctx, key).Err()
+	}
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, key)
+		args := make([]any, len(data))
+		for i, d := range data {
+			args[i] = d
+		}
+		p.RPush(ctx, key, args...)
+		p.Expire(ctx, key, ttl)
+		return nil
+	})
+	return err
+}
+
+// ZaloChoice returns the callback data of choice n (from 1) last offered in
+// chatID; ok is false when there is no such choice open.
+func (s *Store) ZaloChoice(ctx context.Context, chatID int64, n int) (string, bool, error) {
+	if n < 1 {
+		return "", false, nil
+	}
+	v, err := s.rdb.LIndex(ctx, s.keys.zaloChoices(chatID), int64(n-1)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return v, true, nil
+}
