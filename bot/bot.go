@@ -27,6 +27,7 @@ import (
 	"tiendo/bot/remind"
 	"tiendo/bot/store"
 	"tiendo/bot/telegramtest"
+	"tiendo/bot/zalo"
 	"tiendo/handlers"
 	"tiendo/locales"
 )
@@ -244,6 +245,12 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		app.LocalAdmin = local.UserID
 	}
 	setMenus(sctx, b, app, log)
+	var zc *zaloChannel // bot/zalo.go
+	if !terminal && cfg.ZaloToken != "" {
+		if zc, err = newZalo(sctx, cfg, app, st, o.pollWait); err != nil {
+			return err
+		}
+	}
 
 	// Reminders: asynq jobs on the same Redis, sent through the outbox.
 	limits := cfg.Limits
@@ -251,6 +258,10 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		limits = o.limits
 	}
 	ob := outbox.New(func(ctx context.Context, chatID int64, html string, kb [][]outbox.Button) error {
+		if zc != nil && zalo.IsZalo(chatID) {
+			_, err := zc.out.Send(ctx, chatID, html, kb)
+			return err
+		}
 		_, err := b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML,
 			LinkPreviewOptions: noPreview, ReplyMarkup: keyboard(kb)})
 		return err
@@ -259,6 +270,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	rcfg := remind.Config{
 		Redis: rdb, Store: st, Plan: plan, Loc: cfg.Loc, Quiet: quiet, Now: o.now, Logger: log,
 		Notifier: countingNotifier{next: &handlers.Notifier{App: app, Out: ob, Log: st, Photo: func(ctx context.Context, chatID int64, f handlers.File) error { // files.go
+			if zalo.IsZalo(chatID) {
+				return fmt.Errorf("zalo: chat %d: files are not sent to Zalo", chatID)
+			}
 			return ob.Do(ctx, chatID, func(ctx context.Context) error { return sender{b: b}.sendFile(ctx, chatID, f) })
 		}}, m: met},
 		Plans: func(ctx context.Context) ([]*kpi.Plan, error) {
@@ -376,6 +390,21 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			return handleUpdate(ctx, app, st, marks, instance, out, log, met, u)
 		},
 	}
+	if zc != nil {
+		zctx, stopZalo := context.WithCancel(ctx)
+		zdone := make(chan struct{})
+		go func() {
+			defer close(zdone)
+			zc.poll(zctx, st, o.pollWait, log, func(ctx context.Context, out handlers.Sender, id int64, req handlers.Request, ok bool) outcome {
+				if o.busy != nil {
+					o.busy(1)
+					defer o.busy(-1)
+				}
+				return handleRequest(ctx, app, st, marks, instance, out, log, met, id, req, ok)
+			})
+		}()
+		defer func() { stopZalo(); <-zdone }()
+	}
 	if !terminal && cfg.WebhookURL != "" {
 		w := &webhook{
 			path: webhookPath(cfg.WebhookURL), secret: webhookSecret(cfg), log: log,
@@ -430,14 +459,20 @@ func telegramTransport() *http.Transport {
 // while a live copy of the bot is on it, and lets it through again at once
 // if the copy that took it died before finishing.
 func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks *doneMarks, instance string, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, u *models.Update) outcome {
-	start := time.Now()
 	req, ok := request(u)
+	return handleRequest(ctx, app, st, marks, instance, out, log, met, u.ID, req, ok)
+}
+
+// handleRequest is handleUpdate for a request of any channel, taken out of
+// the update whose id (unique across channels) is updateID.
+func handleRequest(ctx context.Context, app *handlers.App, st *store.Store, marks *doneMarks, instance string, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, updateID int64, req handlers.Request, ok bool) outcome {
+	start := time.Now()
 	kind := updateKind(req, ok)
 	result := metrics.OutcomeOK
 	defer func() {
 		met.Update(kind, result, start)
 		// Never the text: ids, kind, outcome and time only.
-		log.Debug("update", "update_id", u.ID, "kind", kind, "outcome", result, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+		log.Debug("update", "update_id", updateID, "kind", kind, "outcome", result, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 	}()
 	if !ok {
 		result = metrics.OutcomeIgnored
@@ -445,7 +480,7 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks
 	}
 	// The claim reads the user's record and language in the same round
 	// trip; the handler does not read them again.
-	claim, caller, err := st.ClaimUpdateFrom(ctx, u.ID, instance, claimLease, req.UserID)
+	claim, caller, err := st.ClaimUpdateFrom(ctx, updateID, instance, claimLease, req.UserID)
 	req.Caller = caller
 	if caller != nil {
 		// And the plans' digests: which plan is in force costs no read.
@@ -455,49 +490,49 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks
 	case err != nil && store.Unavailable(err):
 		// Redis cannot serve: say so now rather than wait out the same
 		// timeouts a second time in the handler.
-		log.Warn("update log unavailable", "update_id", u.ID, "err", err)
+		log.Warn("update log unavailable", "update_id", updateID, "err", err)
 		result = metrics.OutcomeUnavailable
 		_ = app.Fail(ctx, out, req, err)
 		return handled
 	case err != nil:
-		log.Warn("update log", "update_id", u.ID, "err", err)
+		log.Warn("update log", "update_id", updateID, "err", err)
 	case claim == store.UpdateDone:
-		log.Info("duplicate update skipped", "update_id", u.ID)
+		log.Info("duplicate update skipped", "update_id", updateID)
 		result = metrics.OutcomeDuplicate
 		// Saved again by a poller that got it before its acknowledgement:
 		// take it out of the inbox.
-		if err := marks.mark(ctx, u.ID); err != nil {
-			log.Warn("update log", "update_id", u.ID, "err", err)
+		if err := marks.mark(ctx, updateID); err != nil {
+			log.Warn("update log", "update_id", updateID, "err", err)
 		}
 		return handled
 	case claim == store.UpdateBusy:
-		log.Info("update held by a live copy", "update_id", u.ID)
+		log.Info("update held by a live copy", "update_id", updateID)
 		result = metrics.OutcomeDuplicate
 		return held
 	case claim == store.UpdateGivenUp:
 		// Taken up MaxUpdateTries times and never finished: it takes the
 		// process down. It is marked done already; tell and move on.
-		log.Error("update given up: it stopped the bot every time it was handled", "update_id", u.ID,
+		log.Error("update given up: it stopped the bot every time it was handled", "update_id", updateID,
 			"tries", store.MaxUpdateTries, "kind", kind, "chat_id", req.ChatID, "user_id", req.UserID)
 		result = metrics.OutcomeGivenUp
 		if err := app.GiveUp(ctx, out, req, store.MaxUpdateTries); err != nil {
-			log.Warn("update given up: notice", "update_id", u.ID, "err", err)
+			log.Warn("update given up: notice", "update_id", updateID, "err", err)
 		}
 		return handled
 	case claim == store.UpdateTakenOver:
-		log.Warn("update taken over from a copy that died while handling it", "update_id", u.ID)
+		log.Warn("update taken over from a copy that died while handling it", "update_id", updateID)
 	}
 	if herr := app.Handle(ctx, out, req); herr != nil {
 		result = metrics.OutcomeError
 		if store.Unavailable(herr) {
 			result = metrics.OutcomeUnavailable
 		}
-		log.Error("handle", "update_id", u.ID, "chat_id", req.ChatID, "user_id", req.UserID, "err", herr)
+		log.Error("handle", "update_id", updateID, "chat_id", req.ChatID, "user_id", req.UserID, "err", herr)
 	}
 	// The user has been answered, even if only with an apology: a
 	// redelivery must not answer again.
-	if err := marks.mark(ctx, u.ID); err != nil {
-		log.Warn("update log", "update_id", u.ID, "err", err)
+	if err := marks.mark(ctx, updateID); err != nil {
+		log.Warn("update log", "update_id", updateID, "err", err)
 	}
 	return handled
 }

@@ -65,6 +65,11 @@ type Config struct {
 	WebhookURL    string
 	WebhookListen string
 	WebhookSecret Secret
+	// Zalo, the second channel, when ZaloToken (ZALO_BOT_TOKEN) is set: the
+	// Zalo Bot API at ZaloAPIURL (ZALO_API_URL), long polling. It runs
+	// beside Telegram, in the same process (package zalo).
+	ZaloToken  Secret
+	ZaloAPIURL string
 	// FilesDir is TIENDO_FILES_DIR: where the terminal chat writes the
 	// files the bot sends (DefaultFilesDir when unset).
 	FilesDir string
@@ -73,6 +78,7 @@ type Config struct {
 // Defaults of design §4.
 const (
 	DefaultAPIURL     = "https://api.telegram.org"
+	DefaultZaloAPIURL = "https://bot-api.zaloplatforms.com"
 	DefaultTZ         = "Asia/Ho_Chi_Minh"
 	DefaultQuietHours = "20:00-07:00"
 	DefaultUndoWindow = 24 * time.Hour
@@ -214,6 +220,21 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.WebhookSecret != "" && !secretRE.MatchString(string(c.WebhookSecret)) {
 		bad("TIENDO_WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+	}
+	c.ZaloToken = Secret(strings.TrimSpace(getenv("ZALO_BOT_TOKEN")))
+	c.ZaloAPIURL = strings.TrimRight(strings.TrimSpace(getenv("ZALO_API_URL")), "/")
+	if c.ZaloToken != "" {
+		if id, rest, ok := strings.Cut(string(c.ZaloToken), ":"); !ok || id == "" || rest == "" || strings.ContainsAny(string(c.ZaloToken), " \t/") {
+			bad("ZALO_BOT_TOKEN: not a bot token (expected <bot id>:<access token> from Zalo Bot Creator)")
+		}
+		if c.Token == "" {
+			bad("ZALO_BOT_TOKEN: Zalo runs beside Telegram: set TELEGRAM_BOT_TOKEN too")
+		}
+	}
+	if c.ZaloAPIURL == "" {
+		c.ZaloAPIURL = DefaultZaloAPIURL
+	} else if u, err := url.Parse(c.ZaloAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("ZALO_API_URL: %q is not an http(s) URL", c.ZaloAPIURL)
 	}
 	c.Limits = outbox.DefaultLimits
 	for _, l := range []struct {

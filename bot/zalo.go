@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"tiendo/bot/store"
+	"tiendo/bot/zalo"
+	"tiendo/handlers"
+)
+
+// zaloChannel is the Zalo channel beside Telegram: its client and its
+// Sender; poll hands its requests to the same handlers through the same
+// update log as Telegram's (handleRequest).
+type zaloChannel struct {
+	api *zalo.Client
+	out *zalo.Sender
+}
+
+// newZalo checks the token (getMe) and builds the channel.
+func newZalo(ctx context.Context, cfg Config, app *handlers.App, st *store.Store, pollWait time.Duration) (*zaloChannel, error) {
+	token := cfg.ZaloToken.Reveal()
+	api := zalo.NewClient(token, cfg.ZaloAPIURL, &http.Client{Timeout: pollWait + 30*time.Second})
+	if _, err := api.GetMe(ctx); err != nil {
+		return nil, fmt.Errorf("zalo: the Bot API at %s did not accept the token (getMe): %s", cfg.ZaloAPIURL, redact(err.Error(), token))
+	}
+	return &zaloChannel{api: api, out: &zalo.Sender{API: api, Dir: st, Cat: app.Cat}}, nil
+}
+
+// poll long-polls Zalo until ctx ends. handle is handleRequest with the
+// application bound; it reports whether the update is done.
+func (z *zaloChannel) poll(ctx context.Context, st *store.Store, pollWait time.Duration, log *slog.Logger,
+	handle func(ctx context.Context, out handlers.Sender, id int64, req handlers.Request, ok bool) outcome) {
+	log = log.With("channel", "zalo")
+	p := &zalo.Poller{
+		API: z.api, Timeout: pollWait, Chats: chats, Inbox: st, Keep: keepDone, Log: log,
+		Handle: func(ctx context.Context, u *zalo.Update) bool {
+			req, ok := zalo.Request(u)
+			id := zalo.UpdateID(u.Message.MessageID)
+			if ok {
+				if err := z.prepare(ctx, st, u, &req); err != nil {
+					log.Warn("zalo: update", "update_id", id, "err", err)
+					if store.Unavailable(err) {
+						return false // tried again: the chat's way back is not kept yet
+					}
+				}
+			}
+			return handle(ctx, z.out, id, req, ok) == handled
+		},
+	}
+	p.Run(ctx)
+}
+
+// prepare keeps the way back to the person and the chat (for replies and
+// reminders), and makes a bare number a press of the chat's latest choices.
+func (z *zaloChannel) prepare(ctx context.Context, st *store.Store, u *zalo.Update, req *handlers.Request) error {
+	chat := u.Message.Chat.ID
+	if chat == "" {
+		chat = u.Message.From.ID
+	}
+	if err := z.out.Remember(ctx, req.UserID, u.Message.From.ID); err != nil {
+		return err
+	}
+	if req.ChatID != req.UserID {
+		if err := z.out.Remember(ctx, req.ChatID, chat); err != nil {
+			return err
+		}
+	}
+	return zalo.Press(ctx, st, req, u.Message.MessageID)
+}

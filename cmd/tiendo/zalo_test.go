@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"tiendo/bot"
+	"tiendo/bot/zalotest"
+)
+
+// zaloClock is a day in the embedded plan's year, when its months can be
+// reported.
+func zaloClock() time.Time {
+	return time.Date(2022, 5, 20, 9, 30, 0, 0, time.FixedZone("ICT", 7*3600))
+}
+
+// zsay sends text from a Zalo user and returns the bot's messages to their
+// chat that follow, once the bot has nothing in hand.
+func zsay(h *harness, z *zalotest.Server, from zalotest.From, text string) []zalotest.Sent {
+	h.t.Helper()
+	before := len(z.SentTo(from.UserID))
+	z.SendText(from, text)
+	return zwait(h, z, from, before)
+}
+
+func zwait(h *harness, z *zalotest.Server, from zalotest.From, before int) []zalotest.Sent {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := z.WaitSentTo(ctx, from.UserID, before+1); err != nil {
+		h.t.Fatalf("the bot did not answer on Zalo: %v\n%s", err, h.logs.String())
+	}
+	zsettle(h, z, ctx)
+	return z.SentTo(from.UserID)[before:]
+}
+
+// zsettle waits until every Zalo update was taken and none is in hand.
+func zsettle(h *harness, z *zalotest.Server, ctx context.Context) {
+	h.t.Helper()
+	if err := z.WaitDrained(ctx); err != nil {
+		h.t.Fatalf("updates left on Zalo: %v", err)
+	}
+	for h.busy.Load() != 0 {
+		select {
+		case <-ctx.Done():
+			h.t.Fatalf("the bot is still busy with %d updates", h.busy.Load())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+func ztexts(ss []zalotest.Sent) string {
+	var b strings.Builder
+	for _, s := range ss {
+		b.WriteString(s.Text + "\n")
+	}
+	return b.String()
+}
+
+// zjoin has the admin make an invite on Telegram (command) and from type
+// its code on Zalo, as /start <code>; the welcome must name want.
+func zjoin(t *testing.T, h *harness, z *zalotest.Server, from zalotest.From, command, want string) {
+	t.Helper()
+	invite := texts(h.say(admin, command))
+	i := strings.Index(invite, "start=")
+	if i < 0 {
+		t.Fatalf("no invite link:\n%s", invite)
+	}
+	code := strings.Fields(invite[i+len("start="):])[0]
+	mustContain(t, ztexts(zsay(h, z, from, "/start "+code)), want)
+}
+
+func startZalo(t *testing.T) (*harness, *zalotest.Server) {
+	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
+	t.Cleanup(z.Close)
+	h := start(t, map[string]string{"ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL()},
+		bot.WithClock(zaloClock), bot.WithoutReminders())
+	return h, z
+}
+
+// A reporter invited on Telegram joins on Zalo with the code, asks, reports
+// a month, confirms by typing "1", and the admin on Telegram sees the figure.
+func TestZaloReporterConfirmsByNumber(t *testing.T) {
+	h, z := startZalo(t)
+	rep := zalotest.From{UserID: "e4ea2cd5189df1c3a88c", Name: "Nguyễn Văn Bình"}
+	zjoin(t, h, z, rep, "/moi baocao Bến Lức", "Bến Lức")
+
+	mustContain(t, ztexts(zsay(h, z, rep, "tiến độ xuất khẩu")), "xuất khẩu")
+	readBack := ztexts(zsay(h, z, rep, "cập nhật xuất khẩu tháng 4/2022: 520 triệu USD"))
+	mustContain(t, readBack, "520", "Gõ 1 để")
+	done := ztexts(zsay(h, z, rep, "1"))
+	mustContain(t, done, "520 triệu USD")
+
+	got := texts(h.say(admin, "tiến độ xuất khẩu"))
+	mustContain(t, got, "0,52 tỉ USD", "Nguyễn Văn Bình (Bến Lức)")
+
+	for _, s := range z.Sent() {
+		if strings.ContainsAny(s.Text, "<>") || len([]rune(s.Text)) > zalotest.MaxText {
+			t.Errorf("a Zalo message leaks markup or is too long: %.200q", s.Text)
+		}
+	}
+	if r := z.Refused(); len(r) != 0 {
+		t.Errorf("Zalo refused: %+v", r)
+	}
+}
+
+// Zalo has no offset: the same message may come twice. It is handled once.
+func TestZaloSameMessageTwiceHandledOnce(t *testing.T) {
+	h, z := startZalo(t)
+	u := zalotest.From{UserID: "a1b2c3d4e5f6a7b8c9d0", Name: "Trần Thị Hoa"}
+	zjoin(t, h, z, u, "/moi xem", "")
+	before := len(z.SentTo(u.UserID))
+	id := z.SendText(u, "tiến độ xuất khẩu")
+	first := zwait(h, z, u, before)
+	if len(first) == 0 {
+		t.Fatal("no answer")
+	}
+	if !z.Redeliver(id) {
+		t.Fatal("redeliver: unknown message")
+	}
+	// The chat's updates are handled in order: once the next question is
+	// answered, the copy before it was taken and passed over.
+	after := zsay(h, z, u, "tiến độ nhập khẩu")
+	for _, m := range after {
+		if m.Text == first[0].Text {
+			t.Fatalf("the redelivered message was answered again:\n%s", ztexts(after))
+		}
+	}
+	if len(after) == 0 {
+		t.Fatal("no answer to the next question")
+	}
+}
