@@ -247,7 +247,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	setMenus(sctx, b, app, log)
 	var zc *zaloChannel // bot/zalo.go
 	if !terminal && cfg.ZaloToken != "" {
-		if zc, err = newZalo(sctx, cfg, app, st, o.pollWait); err != nil {
+		if zc, err = newZalo(sctx, cfg, app, st, o.pollWait, o.now); err != nil {
 			return err
 		}
 	}
@@ -333,7 +333,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			Writable:       st.Writable,
 			TelegramWithin: o.pollWait + 2*time.Minute,
 			Probe:          func(ctx context.Context) error { _, err := b.GetMe(ctx); return err },
-		}, log)
+		}, log, zc.files())
 		if err != nil {
 			return err
 		}

@@ -70,6 +70,12 @@ type Config struct {
 	// beside Telegram, in the same process (package zalo).
 	ZaloToken  Secret
 	ZaloAPIURL string
+	// PublicURL is TIENDO_PUBLIC_URL: the bot's public base URL, at which
+	// TIENDO_HTTP_LISTEN's /f/ is reached; files go to Zalo as signed links
+	// under it (zalo.Links), signed with FileSecret (TIENDO_FILE_SECRET;
+	// derived from the Zalo token when empty).
+	PublicURL  string
+	FileSecret Secret
 	// FilesDir is TIENDO_FILES_DIR: where the terminal chat writes the
 	// files the bot sends (DefaultFilesDir when unset).
 	FilesDir string
@@ -235,6 +241,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.ZaloAPIURL = DefaultZaloAPIURL
 	} else if u, err := url.Parse(c.ZaloAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("ZALO_API_URL: %q is not an http(s) URL", c.ZaloAPIURL)
+	}
+	c.PublicURL = strings.TrimRight(strings.TrimSpace(getenv("TIENDO_PUBLIC_URL")), "/")
+	c.FileSecret = Secret(strings.TrimSpace(getenv("TIENDO_FILE_SECRET")))
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+			bad("TIENDO_PUBLIC_URL: %q is not the bot's public https URL (e.g. https://bot.soct.longan.gov.vn)", c.PublicURL)
+		}
+		if c.HTTPListen == "" {
+			bad("TIENDO_PUBLIC_URL: files are served on TIENDO_HTTP_LISTEN (under /f/): set it too")
+		}
+	}
+	if c.FileSecret != "" && len(c.FileSecret) < 16 {
+		bad("TIENDO_FILE_SECRET: at least 16 characters")
 	}
 	c.Limits = outbox.DefaultLimits
 	for _, l := range []struct {

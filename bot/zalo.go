@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -21,13 +23,36 @@ type zaloChannel struct {
 }
 
 // newZalo checks the token (getMe) and builds the channel.
-func newZalo(ctx context.Context, cfg Config, app *handlers.App, st *store.Store, pollWait time.Duration) (*zaloChannel, error) {
+func newZalo(ctx context.Context, cfg Config, app *handlers.App, st *store.Store, pollWait time.Duration, now func() time.Time) (*zaloChannel, error) {
 	token := cfg.ZaloToken.Reveal()
 	api := zalo.NewClient(token, cfg.ZaloAPIURL, &http.Client{Timeout: pollWait + 30*time.Second})
 	if _, err := api.GetMe(ctx); err != nil {
 		return nil, fmt.Errorf("zalo: the Bot API at %s did not accept the token (getMe): %s", cfg.ZaloAPIURL, redact(err.Error(), token))
 	}
-	return &zaloChannel{api: api, out: &zalo.Sender{API: api, Dir: st, Cat: app.Cat}}, nil
+	out := &zalo.Sender{API: api, Dir: st, Cat: app.Cat}
+	if cfg.PublicURL != "" {
+		out.Links = &zalo.Links{Base: cfg.PublicURL, Key: fileKey(cfg), Store: st, Now: now}
+	}
+	return &zaloChannel{api: api, out: out}, nil
+}
+
+// fileKey is the key of the file links' signatures: TIENDO_FILE_SECRET, else
+// one derived from the Zalo token (a new token voids the links out).
+func fileKey(cfg Config) []byte {
+	if cfg.FileSecret != "" {
+		return []byte(cfg.FileSecret.Reveal())
+	}
+	m := hmac.New(sha256.New, []byte(cfg.ZaloToken.Reveal()))
+	m.Write([]byte("tiendo file links"))
+	return m.Sum(nil)
+}
+
+// files is the handler of the file links, nil when there are none.
+func (z *zaloChannel) files() http.Handler {
+	if z == nil || z.out.Links == nil {
+		return nil
+	}
+	return z.out.Links
 }
 
 // poll long-polls Zalo until ctx ends. handle is handleRequest with the

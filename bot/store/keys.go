@@ -62,6 +62,7 @@ const DefaultPrefix = "tiendo"
 //	{p}:reason:<user>         string approval id whose return reason the editor's next message is, with a TTL
 //	{p}:zalo:ids              hash  int64 of a Zalo user or chat -> Zalo's string id (zalo.go)
 //	{p}:zalo:choice:<chat>    list  callback data of the numbered choices last offered in a Zalo chat, with a TTL
+//	{p}:zalo:file:<id>        hash  name, data: a file behind a signed link (zalo.Links), with a TTL
 //	{p}:<parts...>            whatever other packages build with Key
 
 // PermanentKeys are the patterns (path.Match, after "{prefix}:") of the keys
@@ -120,6 +121,9 @@ func (k keys) lang() string  { return k.join("lang") }
 
 // zaloIDs maps the int64 of a Zalo user or chat to Zalo's string id (zalo.go).
 func (k keys) zaloIDs() string { return k.join("zalo", "ids") }
+
+// zaloFile holds a file behind a link: its name and bytes.
+func (k keys) zaloFile(id string) string { return k.join("zalo", "file", id) }
 
 // zaloChoices holds the numbered choices last offered in a Zalo chat.
 func (k keys) zaloChoices(chatID int64) string {

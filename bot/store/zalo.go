@@ -66,3 +66,28 @@ func (s *Store) ZaloChoice(ctx context.Context, chatID int64, n int) (string, bo
 	}
 	return v, true, nil
 }
+
+// SaveFile keeps a file behind a link (zalo.Links) for ttl.
+func (s *Store) SaveFile(ctx context.Context, id, name string, data []byte, ttl time.Duration) error {
+	key := s.keys.zaloFile(id)
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, key, "name", name, "data", data)
+		p.PExpire(ctx, key, ttl)
+		return nil
+	})
+	return err
+}
+
+// File returns a file kept by SaveFile, ErrNotFound once it expired.
+func (s *Store) File(ctx context.Context, id string) (string, []byte, error) {
+	v, err := s.rdb.HMGet(ctx, s.keys.zaloFile(id), "name", "data").Result()
+	if err != nil {
+		return "", nil, err
+	}
+	name, ok1 := v[0].(string)
+	data, ok2 := v[1].(string)
+	if !ok1 || !ok2 {
+		return "", nil, ErrNotFound
+	}
+	return name, []byte(data), nil
+}

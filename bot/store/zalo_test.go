@@ -11,7 +11,7 @@ import (
 
 // Zalo's updates share the inbox, in their own id range: each channel's
 // poller takes up only its own after a crash.
-func TestZaloInboxIdsAndChoices(t *testing.T) {
+func TestZaloInboxIdsChoicesAndFiles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	for _, b := range backends {
@@ -62,6 +62,16 @@ func TestZaloInboxIdsAndChoices(t *testing.T) {
 			}
 			if !slices.Equal(got, []string{"c"}) {
 				t.Fatalf("choices = %v, want only the latest message's [c]", got)
+			}
+
+			if _, _, err := s.File(ctx, "f1"); err != store.ErrNotFound {
+				t.Fatalf("File of nothing: %v, want ErrNotFound", err)
+			}
+			if err := s.SaveFile(ctx, "f1", "bảng.xlsx", []byte("PK\x00\x01"), time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			if name, data, err := s.File(ctx, "f1"); err != nil || name != "bảng.xlsx" || string(data) != "PK\x00\x01" {
+				t.Fatalf("File = %q %q %v", name, data, err)
 			}
 		})
 	}

@@ -37,11 +37,63 @@ type Sender struct {
 	Cat *locales.Catalog
 	// Lang is the language of the choices' line ("" means Vietnamese).
 	Lang string
+	// Links publishes the files the bot sends; nil (no TIENDO_PUBLIC_URL):
+	// a file is answered with a note that files need it.
+	Links *Links
 
 	ids sync.Map // int64 → Zalo id, as read from Dir
 }
 
-var _ handlers.Sender = (*Sender)(nil)
+var (
+	_ handlers.Sender = (*Sender)(nil)
+	_ handlers.Files  = (*Sender)(nil)
+)
+
+func (s *Sender) lang() string {
+	if s.Lang == "" {
+		return "vi"
+	}
+	return s.Lang
+}
+
+// SendFile sends f as a link the bot serves (Zalo has no documents): a
+// picture with sendPhoto pointing at its link, any other file as a message
+// with its caption and link.
+func (s *Sender) SendFile(ctx context.Context, chatID int64, f handlers.File) error {
+	if s.Links == nil {
+		_, err := s.Send(ctx, chatID, s.Cat.T(s.lang(), "ZaloFilesNeedURL", "Name", f.Name), nil)
+		return err
+	}
+	link, err := s.Links.Publish(ctx, f.Name, f.Data)
+	if err != nil {
+		return err
+	}
+	if f.Photo {
+		to, err := s.zaloID(ctx, chatID)
+		if err != nil {
+			return err
+		}
+		caption := ""
+		if parts := Parts(f.Caption, MaxText); len(parts) > 0 {
+			caption = parts[0]
+		}
+		if _, err := s.API.SendPhoto(ctx, to, link, caption); err != nil {
+			return fmt.Errorf("zalo: send photo to chat %d: %w", chatID, err)
+		}
+		return nil
+	}
+	text := s.Cat.T(s.lang(), "ZaloFileLink", "Name", f.Name, "URL", link, "Hours", int(s.Links.ttl().Hours()))
+	if f.Caption != "" {
+		text = f.Caption + "\n" + text
+	}
+	_, err = s.Send(ctx, chatID, text, nil)
+	return err
+}
+
+// Download refuses: files sent on Zalo are not read (yet).
+func (s *Sender) Download(context.Context, string, int64) ([]byte, error) {
+	return nil, handlers.ErrNoFiles
+}
 
 // Remember notes a user's or chat's Zalo id, for sending to it later.
 func (s *Sender) Remember(ctx context.Context, id int64, zaloID string) error {
@@ -73,10 +125,7 @@ func (s *Sender) zaloID(ctx context.Context, id int64) (string, error) {
 // choices renders kb as numbered choices and returns the line and the data
 // of each number; link buttons are listed as "text: url".
 func (s *Sender) choices(kb [][]handlers.Button) (string, []string) {
-	lang := s.Lang
-	if lang == "" {
-		lang = "vi"
-	}
+	lang := s.lang()
 	var items, links []string
 	var data []string
 	for _, row := range kb {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -192,5 +194,53 @@ func TestPollerDeletesWebhookBacksOffAndHandlesEachMessage(t *testing.T) {
 	<-done
 	if srv.Webhook() != "" || srv.Calls("getUpdates") < 3 {
 		t.Fatalf("webhook %q, %d polls", srv.Webhook(), srv.Calls("getUpdates"))
+	}
+}
+
+type memFiles struct {
+	mu    sync.Mutex
+	files map[string][2]string
+}
+
+func (m *memFiles) SaveFile(_ context.Context, id, name string, data []byte, _ time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[id] = [2]string{name, string(data)}
+	return nil
+}
+
+func (m *memFiles) File(_ context.Context, id string) (string, []byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f, ok := m.files[id]
+	if !ok {
+		return "", nil, store.ErrNotFound
+	}
+	return f[0], []byte(f[1]), nil
+}
+
+func TestLinksExpireAndRefuseChanges(t *testing.T) {
+	now := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
+	l := &Links{Base: "https://bot.example.vn", Key: []byte("0123456789abcdef"), Store: &memFiles{files: map[string][2]string{}},
+		Now: func() time.Time { return now }}
+	link, err := l.Publish(context.Background(), "bảng số liệu.xlsx", []byte("PK data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(u string) (int, string) {
+		rec := httptest.NewRecorder()
+		l.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, strings.TrimPrefix(u, l.Base), nil))
+		return rec.Code, rec.Body.String()
+	}
+	if code, body := get(link); code != 200 || body != "PK data" {
+		t.Fatalf("GET %s: %d %q", link, code, body)
+	}
+	later := strings.Replace(link, "e=", "e=9", 1)
+	if code, _ := get(later); code != 404 {
+		t.Fatalf("a link with its expiry pushed back: %d, want 404", code)
+	}
+	now = now.Add(LinkTTL + time.Second)
+	if code, _ := get(link); code != 410 {
+		t.Fatalf("an expired link: %d, want 410", code)
 	}
 }

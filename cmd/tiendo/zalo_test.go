@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"image/png"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -131,4 +136,94 @@ func TestZaloSameMessageTwiceHandledOnce(t *testing.T) {
 	if len(after) == 0 {
 		t.Fatal("no answer to the next question")
 	}
+}
+
+// linkIn returns the first http(s) URL of text.
+func linkIn(t *testing.T, text string) string {
+	t.Helper()
+	i := strings.Index(text, "http")
+	if i < 0 {
+		t.Fatalf("no link in:\n%s", text)
+	}
+	return strings.Fields(text[i:])[0]
+}
+
+func fetchLink(t *testing.T, url string) (int, []byte, http.Header) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, resp.Header
+}
+
+// /baocao on Zalo sends a link that downloads the same workbook Telegram
+// gets as a document; a link changed in any way is worthless; /bieudo goes
+// out with sendPhoto pointing at its link.
+func TestZaloFilesAsSignedLinks(t *testing.T) {
+	addr := freeAddr(t)
+	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
+	t.Cleanup(z.Close)
+	h := start(t, map[string]string{"ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL(),
+		"TIENDO_HTTP_LISTEN": addr, "TIENDO_PUBLIC_URL": "http://" + addr},
+		bot.WithClock(zaloClock), bot.WithoutReminders())
+	u := zalotest.From{UserID: "0a0b0c0d0e0f", Name: "Lê Văn Tâm"}
+	zjoin(t, h, z, u, "/moi xem", "")
+
+	msg := ztexts(zsay(h, z, u, "/baocao tháng 4/2022"))
+	mustContain(t, msg, "bieu-so-lieu-2022-04.xlsx", "4 giờ")
+	link := linkIn(t, msg)
+	code, got, hdr := fetchLink(t, link)
+	if code != 200 || !strings.Contains(hdr.Get("Content-Disposition"), "bieu-so-lieu-2022-04.xlsx") {
+		t.Fatalf("GET %s: %d %v\n%s", link, code, hdr, msg)
+	}
+	docs := sentFiles(admin, h.say(admin, "/baocao tháng 4/2022"), "sendDocument")
+	if len(docs) != 1 {
+		t.Fatalf("Telegram documents: %+v", docs)
+	}
+	if !bytes.Equal(got, docs[0].Data) {
+		zs, _ := openXLSX(t, got).GetRows("Biểu số liệu")
+		ts, _ := openXLSX(t, docs[0].Data).GetRows("Biểu số liệu")
+		if fmt.Sprint(zs) != fmt.Sprint(ts) {
+			t.Fatalf("the link's workbook differs from Telegram's:\n%v\n%v", zs, ts)
+		}
+	}
+	for _, bad := range []string{
+		strings.Replace(link, "bieu-so-lieu", "bieu-so-liex", 1), // another name
+		link[:len(link)-2] + "xx",                                // another signature
+		strings.Replace(link, "/f/", "/f/0", 1),                  // another file
+	} {
+		if code, _, _ := fetchLink(t, bad); code != 404 {
+			t.Errorf("GET %s: %d, want 404", bad, code)
+		}
+	}
+
+	before := len(z.SentTo(u.UserID))
+	z.SendText(u, "/bieudo xuất khẩu")
+	zwait(h, z, u, before)
+	var photo *zalotest.Sent
+	for _, s := range z.SentTo(u.UserID)[before:] {
+		if s.Method == "sendPhoto" {
+			photo = &s
+		}
+	}
+	if photo == nil || !strings.HasPrefix(photo.Photo, "http://"+addr+"/f/") {
+		t.Fatalf("no sendPhoto at a link: %+v", z.SentTo(u.UserID)[before:])
+	}
+	if _, err := png.Decode(bytes.NewReader(photo.Data)); err != nil {
+		t.Fatalf("the photo fetched from the link is not a PNG: %v", err)
+	}
+	if r := z.Refused(); len(r) != 0 {
+		t.Errorf("Zalo refused: %+v", r)
+	}
+}
+
+// Without TIENDO_PUBLIC_URL a file is answered with what it needs.
+func TestZaloFilesNeedPublicURL(t *testing.T) {
+	h, z := startZalo(t)
+	u := zalotest.From{UserID: "0f0e0d", Name: "Phạm Thu"}
+	zjoin(t, h, z, u, "/moi xem", "")
+	mustContain(t, ztexts(zsay(h, z, u, "/baocao tháng 4/2022")), "TIENDO_PUBLIC_URL", "bieu-so-lieu-2022-04.xlsx")
 }
