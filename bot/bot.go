@@ -333,7 +333,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			Writable:       st.Writable,
 			TelegramWithin: o.pollWait + 2*time.Minute,
 			Probe:          func(ctx context.Context) error { _, err := b.GetMe(ctx); return err },
-		}, log, zc.files())
+		}, log, zc.mounts(cfg))
 		if err != nil {
 			return err
 		}
@@ -395,7 +395,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		zdone := make(chan struct{})
 		go func() {
 			defer close(zdone)
-			zc.poll(zctx, st, o.pollWait, log, func(ctx context.Context, out handlers.Sender, id int64, req handlers.Request, ok bool) outcome {
+			zc.run(zctx, cfg, st, o.pollWait, log, func(ctx context.Context, out handlers.Sender, id int64, req handlers.Request, ok bool) outcome {
 				if o.busy != nil {
 					o.busy(1)
 					defer o.busy(-1)

@@ -70,6 +70,12 @@ type Config struct {
 	// beside Telegram, in the same process (package zalo).
 	ZaloToken  Secret
 	ZaloAPIURL string
+	// Zalo's webhook, when ZaloWebhookURL (TIENDO_ZALO_WEBHOOK_URL) is set:
+	// the platform posts updates there, reached at TIENDO_HTTP_LISTEN, with
+	// ZaloWebhookSecret (TIENDO_ZALO_WEBHOOK_SECRET, 8 to 256 characters;
+	// derived from the Zalo token when empty).
+	ZaloWebhookURL    string
+	ZaloWebhookSecret Secret
 	// PublicURL is TIENDO_PUBLIC_URL: the bot's public base URL, at which
 	// TIENDO_HTTP_LISTEN's /f/ is reached; files go to Zalo as signed links
 	// under it (zalo.Links), signed with FileSecret (TIENDO_FILE_SECRET;
@@ -236,6 +242,24 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if c.Token == "" {
 			bad("ZALO_BOT_TOKEN: Zalo runs beside Telegram: set TELEGRAM_BOT_TOKEN too")
 		}
+	}
+	c.ZaloWebhookURL = strings.TrimSpace(getenv("TIENDO_ZALO_WEBHOOK_URL"))
+	c.ZaloWebhookSecret = Secret(strings.TrimSpace(getenv("TIENDO_ZALO_WEBHOOK_SECRET")))
+	if c.ZaloWebhookURL != "" {
+		if u, err := url.Parse(c.ZaloWebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path == "" || u.Path == "/" {
+			bad("TIENDO_ZALO_WEBHOOK_URL: %q is not the public https URL of the bot's Zalo webhook (e.g. https://bot.soct.longan.gov.vn/zalo)", c.ZaloWebhookURL)
+		} else if strings.HasPrefix(u.Path, "/f/") || u.Path == "/metrics" || u.Path == "/healthz" || u.Path == "/readyz" {
+			bad("TIENDO_ZALO_WEBHOOK_URL: the path %q is taken on TIENDO_HTTP_LISTEN: choose another, e.g. /zalo", u.Path)
+		}
+		if c.ZaloToken == "" {
+			bad("TIENDO_ZALO_WEBHOOK_URL: a webhook needs ZALO_BOT_TOKEN")
+		}
+		if c.HTTPListen == "" {
+			bad("TIENDO_ZALO_WEBHOOK_URL: Zalo's webhook is served on TIENDO_HTTP_LISTEN: set it too")
+		}
+	}
+	if n := len([]rune(string(c.ZaloWebhookSecret))); c.ZaloWebhookSecret != "" && (n < 8 || n > 256) {
+		bad("TIENDO_ZALO_WEBHOOK_SECRET: 8 to 256 characters (Zalo's rule)")
 	}
 	if c.ZaloAPIURL == "" {
 		c.ZaloAPIURL = DefaultZaloAPIURL

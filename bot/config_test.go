@@ -148,6 +148,10 @@ func TestConfigZalo(t *testing.T) {
 		{with("ZALO_BOT_TOKEN", "2000:x", "ZALO_API_URL", "bot-api"), "ZALO_API_URL"},
 		{with("TIENDO_PUBLIC_URL", "https://bot.example.vn"), "set it too"},
 		{with("TIENDO_HTTP_LISTEN", ":9090", "TIENDO_FILE_SECRET", "short"), "TIENDO_FILE_SECRET"},
+		{with("ZALO_BOT_TOKEN", "2000:x", "TIENDO_ZALO_WEBHOOK_URL", "https://bot.example.vn/zalo"), "set it too"},
+		{with("TIENDO_HTTP_LISTEN", ":9090", "TIENDO_ZALO_WEBHOOK_URL", "https://bot.example.vn/zalo"), "needs ZALO_BOT_TOKEN"},
+		{with("ZALO_BOT_TOKEN", "2000:x", "TIENDO_HTTP_LISTEN", ":9090", "TIENDO_ZALO_WEBHOOK_URL", "https://bot.example.vn/metrics"), "is taken"},
+		{with("TIENDO_ZALO_WEBHOOK_SECRET", "short"), "TIENDO_ZALO_WEBHOOK_SECRET"},
 	} {
 		_, err := LoadConfig(env(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "zalosecret") {

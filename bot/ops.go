@@ -28,15 +28,19 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // serveOps serves /metrics, /healthz and /readyz on addr until the returned
 // function is called (or ctx ends). It returns an error when addr cannot be
 // listened on.
-func serveOps(ctx context.Context, addr string, m *metrics.Metrics, h metrics.Health, log *slog.Logger, files http.Handler) (func(), error) {
+//
+// mounts are further handlers by path (Zalo's file links and webhook).
+func serveOps(ctx context.Context, addr string, m *metrics.Metrics, h metrics.Health, log *slog.Logger, mounts map[string]http.Handler) (func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("TIENDO_HTTP_LISTEN: %w", err)
 	}
 	handler := m.Handler(h)
-	if files != nil { // the files behind Zalo's links (zalo.Links)
+	if len(mounts) > 0 {
 		mux := http.NewServeMux()
-		mux.Handle("/f/", files)
+		for path, h := range mounts {
+			mux.Handle(path, h)
+		}
 		mux.Handle("/", handler)
 		handler = mux
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"tiendo/bot/store"
@@ -15,11 +17,12 @@ import (
 )
 
 // zaloChannel is the Zalo channel beside Telegram: its client and its
-// Sender; poll hands its requests to the same handlers through the same
+// Sender; run hands its requests to the same handlers through the same
 // update log as Telegram's (handleRequest).
 type zaloChannel struct {
-	api *zalo.Client
-	out *zalo.Sender
+	api    *zalo.Client
+	out    *zalo.Sender
+	handle atomic.Value // func(context.Context, *zalo.Update) bool, once run starts
 }
 
 // newZalo checks the token (getMe) and builds the channel.
@@ -28,6 +31,13 @@ func newZalo(ctx context.Context, cfg Config, app *handlers.App, st *store.Store
 	api := zalo.NewClient(token, cfg.ZaloAPIURL, &http.Client{Timeout: pollWait + 30*time.Second})
 	if _, err := api.GetMe(ctx); err != nil {
 		return nil, fmt.Errorf("zalo: the Bot API at %s did not accept the token (getMe): %s", cfg.ZaloAPIURL, redact(err.Error(), token))
+	}
+	if cfg.ZaloWebhookURL != "" {
+		// Registered at start: updates posted before the server listens
+		// are posted again.
+		if err := api.SetWebhook(ctx, cfg.ZaloWebhookURL, zaloWebhookSecret(cfg)); err != nil {
+			return nil, fmt.Errorf("zalo: setWebhook: %s", redact(err.Error(), token))
+		}
 	}
 	out := &zalo.Sender{API: api, Dir: st, Cat: app.Cat}
 	if cfg.PublicURL != "" {
@@ -47,35 +57,63 @@ func fileKey(cfg Config) []byte {
 	return m.Sum(nil)
 }
 
-// files is the handler of the file links, nil when there are none.
-func (z *zaloChannel) files() http.Handler {
-	if z == nil || z.out.Links == nil {
-		return nil
+// handleFn is handleRequest with the application bound.
+type handleFn func(ctx context.Context, out handlers.Sender, id int64, req handlers.Request, ok bool) outcome
+
+// mounts are the channel's handlers on TIENDO_HTTP_LISTEN: the file links
+// and the webhook. The webhook answers 503 until run gives it the
+// handlers.
+func (z *zaloChannel) mounts(cfg Config) map[string]http.Handler {
+	m := map[string]http.Handler{}
+	if z == nil {
+		return m
 	}
-	return z.out.Links
+	if z.out.Links != nil {
+		m["/f/"] = z.out.Links
+	}
+	if cfg.ZaloWebhookURL != "" {
+		m[webhookPath(cfg.ZaloWebhookURL)] = &zalo.Webhook{Secret: zaloWebhookSecret(cfg), Handle: func(r *http.Request, u *zalo.Update) bool {
+			h, _ := z.handle.Load().(func(context.Context, *zalo.Update) bool)
+			return h != nil && h(context.WithoutCancel(r.Context()), u)
+		}}
+	}
+	return m
 }
 
-// poll long-polls Zalo until ctx ends. handle is handleRequest with the
-// application bound; it reports whether the update is done.
-func (z *zaloChannel) poll(ctx context.Context, st *store.Store, pollWait time.Duration, log *slog.Logger,
-	handle func(ctx context.Context, out handlers.Sender, id int64, req handlers.Request, ok bool) outcome) {
+// zaloWebhookSecret is TIENDO_ZALO_WEBHOOK_SECRET, else one derived from the
+// Zalo token (40 hex digits).
+func zaloWebhookSecret(cfg Config) string {
+	if cfg.ZaloWebhookSecret != "" {
+		return cfg.ZaloWebhookSecret.Reveal()
+	}
+	m := hmac.New(sha256.New, []byte(cfg.ZaloToken.Reveal()))
+	m.Write([]byte("tiendo zalo webhook"))
+	return hex.EncodeToString(m.Sum(nil))[:40]
+}
+
+// run takes Zalo's updates until ctx ends: by webhook when one is
+// configured (registered by newZalo), else by long polling.
+func (z *zaloChannel) run(ctx context.Context, cfg Config, st *store.Store, pollWait time.Duration, log *slog.Logger, handle handleFn) {
 	log = log.With("channel", "zalo")
-	p := &zalo.Poller{
-		API: z.api, Timeout: pollWait, Chats: chats, Inbox: st, Keep: keepDone, Log: log,
-		Handle: func(ctx context.Context, u *zalo.Update) bool {
-			req, ok := zalo.Request(u)
-			id := zalo.UpdateID(u.Message.MessageID)
-			if ok {
-				if err := z.prepare(ctx, st, u, &req); err != nil {
-					log.Warn("zalo: update", "update_id", id, "err", err)
-					if store.Unavailable(err) {
-						return false // tried again: the chat's way back is not kept yet
-					}
+	h := func(ctx context.Context, u *zalo.Update) bool {
+		req, ok := zalo.Request(u)
+		id := zalo.UpdateID(u.Message.MessageID)
+		if ok {
+			if err := z.prepare(ctx, st, u, &req); err != nil {
+				log.Warn("zalo: update", "update_id", id, "err", err)
+				if store.Unavailable(err) {
+					return false // tried again: the chat's way back is not kept yet
 				}
 			}
-			return handle(ctx, z.out, id, req, ok) == handled
-		},
+		}
+		return handle(ctx, z.out, id, req, ok) == handled
 	}
+	z.handle.Store(h)
+	if cfg.ZaloWebhookURL != "" {
+		<-ctx.Done() // the webhook (mounts) takes the updates
+		return
+	}
+	p := &zalo.Poller{API: z.api, Timeout: pollWait, Chats: chats, Inbox: st, Keep: keepDone, Log: log, Handle: h}
 	p.Run(ctx)
 }
 

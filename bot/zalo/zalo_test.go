@@ -2,6 +2,7 @@ package zalo
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -242,5 +243,55 @@ func TestLinksExpireAndRefuseChanges(t *testing.T) {
 	now = now.Add(LinkTTL + time.Second)
 	if code, _ := get(link); code != 410 {
 		t.Fatalf("an expired link: %d, want 410", code)
+	}
+}
+
+// A reply of 5000 characters arrives through the platform as ordered parts
+// of at most 2000 characters, without markup, the choices on the last.
+func TestLongReplyThroughThePlatform(t *testing.T) {
+	srv := zalotest.New()
+	defer srv.Close()
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Sender{API: NewClient(srv.Token(), srv.URL(), nil), Dir: newMemDir(), Cat: cat}
+	ctx := context.Background()
+	chat := UserID("u9")
+	_ = s.Remember(ctx, chat, "u9")
+	var b strings.Builder
+	for i := 0; len([]rune(Plain(b.String()))) < 5000; i++ {
+		fmt.Fprintf(&b, "<b>%03d</b> Kim ngạch xuất khẩu &amp; nhập khẩu — <i>Bến Lức</i>: 520 triệu USD\n", i)
+	}
+	if _, err := s.Send(ctx, chat, b.String(), [][]handlers.Button{{{Text: "Xác nhận", Data: "ok:9"}}}); err != nil {
+		t.Fatal(err)
+	}
+	sent := srv.SentTo("u9")
+	if len(sent) < 3 {
+		t.Fatalf("%d messages, want at least 3", len(sent))
+	}
+	next := 0
+	for i, m := range sent {
+		if n := len([]rune(m.Text)); n > zalotest.MaxText {
+			t.Fatalf("message %d: %d characters", i, n)
+		}
+		if strings.ContainsAny(m.Text, "<>") || strings.Contains(m.Text, "&amp;") {
+			t.Fatalf("message %d leaks markup", i)
+		}
+		for _, line := range strings.Split(m.Text, "\n") {
+			var k int
+			if _, err := fmt.Sscanf(line, "%03d", &k); err == nil {
+				if k != next {
+					t.Fatalf("line %d arrived where %d was due", k, next)
+				}
+				next++
+			}
+		}
+	}
+	if !strings.HasSuffix(sent[len(sent)-1].Text, "Gõ 1 để Xác nhận.") {
+		t.Fatalf("last message does not end with the choices: %q", sent[len(sent)-1].Text)
+	}
+	if len(srv.Refused()) != 0 {
+		t.Fatalf("refused: %+v", srv.Refused())
 	}
 }

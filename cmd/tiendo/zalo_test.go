@@ -227,3 +227,43 @@ func TestZaloFilesNeedPublicURL(t *testing.T) {
 	zjoin(t, h, z, u, "/moi xem", "")
 	mustContain(t, ztexts(zsay(h, z, u, "/baocao tháng 4/2022")), "TIENDO_PUBLIC_URL", "bieu-so-lieu-2022-04.xlsx")
 }
+
+// Webhook mode: the platform posts each update with the secret header to
+// the bot's HTTP server; one without it is refused; a message posted twice
+// is answered once.
+func TestZaloWebhookMode(t *testing.T) {
+	addr := freeAddr(t)
+	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
+	t.Cleanup(z.Close)
+	h := start(t, map[string]string{"ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL(),
+		"TIENDO_HTTP_LISTEN": addr, "TIENDO_ZALO_WEBHOOK_URL": "http://" + addr + "/zalo",
+		"TIENDO_ZALO_WEBHOOK_SECRET": "a-secret-of-the-department"},
+		bot.WithClock(zaloClock), bot.WithoutReminders())
+	if z.Webhook() != "http://"+addr+"/zalo" {
+		t.Fatalf("webhook %q not registered", z.Webhook())
+	}
+	u := zalotest.From{UserID: "77aa", Name: "Võ Minh"}
+	zjoin(t, h, z, u, "/moi xem", "")
+	before := len(z.SentTo(u.UserID))
+	id := z.SendText(u, "tiến độ xuất khẩu")
+	first := zwait(h, z, u, before)
+	mustContain(t, ztexts(first), "xuất khẩu")
+	z.Redeliver(id)
+	after := zsay(h, z, u, "tiến độ nhập khẩu")
+	for _, m := range after {
+		if m.Text == first[0].Text {
+			t.Fatalf("the message posted twice was answered twice")
+		}
+	}
+	resp, err := http.Post("http://"+addr+"/zalo", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a post without the secret: %d, want 401", resp.StatusCode)
+	}
+	if z.Calls("getUpdates") != 0 {
+		t.Fatalf("%d getUpdates calls in webhook mode", z.Calls("getUpdates"))
+	}
+}
