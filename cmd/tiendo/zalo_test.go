@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tiendo/bot"
+	"tiendo/bot/remind"
 	"tiendo/bot/zalotest"
 )
 
@@ -265,5 +266,30 @@ func TestZaloWebhookMode(t *testing.T) {
 	}
 	if z.Calls("getUpdates") != 0 {
 		t.Fatalf("%d getUpdates calls in webhook mode", z.Calls("getUpdates"))
+	}
+}
+
+// A reporter who joined on Zalo gets the deadline's reminders on Zalo,
+// buttons as numbered choices.
+func TestZaloReporterRemindedOnZalo(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, hcm)}
+	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
+	t.Cleanup(z.Close)
+	h := start(t, map[string]string{"ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL(), "TIENDO_PLAN": eventPlan(t)},
+		bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) { c.EarlyRetry = 200 * time.Millisecond }))
+	u := zalotest.From{UserID: "d1d2d3", Name: "Huỳnh Tâm"}
+	zjoin(t, h, z, u, "/moi baocao Đức Huệ", "Đức Huệ")
+	h.say(admin, "/hanchot them 21/06/2022 09:00 | Gửi báo cáo quý | Đức Huệ | 1h")
+	clk.Set(time.Date(2022, 6, 21, 8, 0, 30, 0, hcm))
+	eventually(t, "the 1-hour reminder on Zalo", func() bool {
+		for _, s := range z.SentTo(u.UserID) {
+			if strings.Contains(s.Text, "Nhắc hạn") && strings.Contains(s.Text, "còn 1 giờ") && strings.Contains(s.Text, "Gõ 1 để") {
+				return true
+			}
+		}
+		return false
+	})
+	if r := z.Refused(); len(r) != 0 {
+		t.Errorf("Zalo refused: %+v", r)
 	}
 }
