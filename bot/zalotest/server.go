@@ -134,6 +134,7 @@ type Server struct {
 	refused []Refusal
 	calls   map[string]int
 	faults  map[string][]int // method → error codes to answer next
+	delay   time.Duration    // before answering a send (SetSendDelay)
 	webhook struct {
 		url, secret string
 		at          time.Time
@@ -278,6 +279,15 @@ func (s *Server) FailNext(method string, n, code int) {
 	for range n {
 		s.faults[method] = append(s.faults[method], code)
 	}
+}
+
+// SetSendDelay makes sendMessage and sendPhoto wait d before they are
+// accepted, so that a reply is in flight (a test kills the bot then); a
+// send whose client went away meanwhile is not recorded.
+func (s *Server) SetSendDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
 }
 
 // Sent returns the accepted sends, oldest first.
@@ -434,6 +444,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if fault != nil {
 		writeError(w, fault)
 		return
+	}
+	if method == "sendMessage" || method == "sendPhoto" {
+		s.mu.Lock()
+		d := s.delay
+		s.mu.Unlock()
+		if d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+			case <-s.done:
+			}
+			t.Stop()
+			if r.Context().Err() != nil {
+				return
+			}
+		}
 	}
 	var res any
 	var e *apiError

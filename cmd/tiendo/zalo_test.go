@@ -11,8 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"tiendo/bot"
+	"tiendo/bot/access"
 	"tiendo/bot/remind"
+	"tiendo/bot/store"
+	"tiendo/bot/store/storetest"
+	"tiendo/bot/telegramtest"
+	"tiendo/bot/zalo"
 	"tiendo/bot/zalotest"
 )
 
@@ -291,5 +298,67 @@ func TestZaloReporterRemindedOnZalo(t *testing.T) {
 	})
 	if r := z.Refused(); len(r) != 0 {
 		t.Errorf("Zalo refused: %+v", r)
+	}
+}
+
+// kill -9 while a Zalo message is being handled: the platform has forgotten
+// it (getUpdates has no offset), so only the inbox has it; the restarted
+// process answers it, once.
+func TestZaloKill9MidUpdateIsAnsweredAfterRestart(t *testing.T) {
+	rdb := storetest.Redis(t)
+	redisURL := "redis://" + rdb.(*redis.Client).Options().Addr + "/0"
+	prefix := fmt.Sprintf("zcrash%d", time.Now().UnixNano()%1e9)
+	api := telegramtest.New()
+	t.Cleanup(api.Close)
+	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
+	t.Cleanup(z.Close)
+	u := zalotest.From{UserID: "c0ffee", Name: "Đỗ Hạnh"}
+	st := store.New(rdb, prefix)
+	if err := st.PutUser(context.Background(), access.User{ID: zalo.UserID(u.UserID), Role: access.Viewer, Name: u.Name}); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"ZALO_BOT_TOKEN=" + z.Token(), "ZALO_API_URL=" + z.URL()}
+	p := startProcess(t, api, redisURL, prefix, env...)
+	z.SetSendDelay(5 * time.Second) // the reply is in flight when the process dies
+	before := z.Calls("sendMessage")
+	z.SendText(u, "tiến độ xuất khẩu")
+	deadline := time.Now().Add(20 * time.Second)
+	for z.Calls("sendMessage") <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("no sendMessage call:\n%s", p.out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	p.kill9(t)
+	z.SetSendDelay(0)
+	if z.Queued() != 0 {
+		t.Fatal("the double still holds the message: the test proves nothing")
+	}
+
+	startProcess(t, api, redisURL, prefix, env...)
+	count := func() int {
+		n := 0
+		for _, s := range z.SentTo(u.UserID) {
+			if strings.Contains(s.Text, "Kim ngạch xuất khẩu") {
+				n++
+			}
+		}
+		return n
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// The chat's messages are handled in order: once a later one is
+	// answered, the one taken up from the inbox was handled (or skipped).
+	z.SendText(u, "tiến độ nhập khẩu")
+	if _, err := z.WaitSentTo(ctx, u.UserID, 2); err != nil {
+		t.Fatalf("no answers after the restart: %v", err)
+	}
+	for !strings.Contains(ztexts(z.SentTo(u.UserID)), "nhập khẩu") {
+		if _, err := z.WaitSentTo(ctx, u.UserID, len(z.SentTo(u.UserID))+1); err != nil {
+			t.Fatalf("the later question was not answered: %v\n%s", err, ztexts(z.SentTo(u.UserID)))
+		}
+	}
+	if n := count(); n != 1 {
+		t.Errorf("the Zalo message in flight at kill -9 was answered %d times, want 1", n)
 	}
 }
