@@ -264,6 +264,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		}
 		_, err := b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML,
 			LinkPreviewOptions: noPreview, ReplyMarkup: keyboard(kb)})
+		if err == nil {
+			zc.alsoToLinked(ctx, st, log, chatID, html, kb)
+		}
 		return err
 	}, limits)
 	ob.Observe = met.OutboxQueued

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -118,7 +119,8 @@ func (z *zaloChannel) run(ctx context.Context, cfg Config, st *store.Store, poll
 }
 
 // prepare keeps the way back to the person and the chat (for replies and
-// reminders), and makes a bare number a press of the chat's latest choices.
+// reminders), puts a linked account's user in the request, and makes a
+// bare number a press of the chat's latest choices.
 func (z *zaloChannel) prepare(ctx context.Context, st *store.Store, u *zalo.Update, req *handlers.Request) error {
 	chat := u.Message.Chat.ID
 	if chat == "" {
@@ -132,5 +134,35 @@ func (z *zaloChannel) prepare(ctx context.Context, st *store.Store, u *zalo.Upda
 			return err
 		}
 	}
+	// A Zalo account linked to a user (/lienket) acts as that user.
+	alias, err := st.ZaloAlias(ctx, req.UserID)
+	if err != nil {
+		return err
+	}
+	if alias != 0 {
+		// Under the name on record: the Zalo display name would replace it
+		// (the handlers keep a user's latest name) each time they switch.
+		req.UserID = alias
+		if rec, err := st.User(ctx, alias); err == nil && rec.Name != "" {
+			req.UserName = rec.Name
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
 	return zalo.Press(ctx, st, req, u.Message.MessageID)
+}
+
+// alsoToLinked sends what the bot sends on its own to a Telegram user to
+// the Zalo account linked to them, if any, once Telegram has it.
+func (z *zaloChannel) alsoToLinked(ctx context.Context, st *store.Store, log *slog.Logger, chatID int64, html string, kb [][]handlers.Button) {
+	if z == nil || chatID <= 0 || zalo.IsZalo(chatID) {
+		return
+	}
+	to, err := st.LinkedZalo(ctx, chatID)
+	if err == nil && to != 0 {
+		_, err = z.out.Send(ctx, to, html, kb)
+	}
+	if err != nil {
+		log.Warn("zalo: to the linked account", "user_id", chatID, "err", err)
+	}
 }

@@ -62,6 +62,9 @@ const DefaultPrefix = "tiendo"
 //	{p}:reason:<user>         string approval id whose return reason the editor's next message is, with a TTL
 //	{p}:zalo:ids              hash  int64 of a Zalo user or chat -> Zalo's string id (zalo.go)
 //	{p}:zalo:choice:<chat>    list  callback data of the numbered choices last offered in a Zalo chat, with a TTL
+//	{p}:zalo:link:<code>      string user id a one-time /lienket code links a Zalo account to, with a TTL
+//	{p}:zalo:alias            hash  linked Zalo account (int64) -> the user it acts as
+//	{p}:zalo:linked           hash  user id -> the Zalo account linked to it
 //	{p}:zalo:file:<id>        hash  name, data: a file behind a signed link (zalo.Links), with a TTL
 //	{p}:<parts...>            whatever other packages build with Key
 
@@ -80,6 +83,7 @@ const DefaultPrefix = "tiendo"
 //	plans, plansum        one plan per year, as many as the department has years
 //	version               one counter
 //	zalo:ids              Zalo's string id of each Zalo user and chat: one field a person
+//	zalo:alias, zalo:linked  linked Zalo accounts: one field a person
 //
 // A test (cmd/tiendo TestEveryKeyHasALifetime) runs a session and fails on
 // any key without a TTL that is not listed here. asynq's keys (asynq:…) are
@@ -93,7 +97,7 @@ var PermanentKeys = []string{
 	"remind:open", "remind:seq", "remind:leaders",
 	"plans", "plansum",
 	"version",
-	"zalo:ids",
+	"zalo:ids", "zalo:alias", "zalo:linked",
 }
 
 // keys builds every key the store uses. It is a value so a Store and the
@@ -121,6 +125,13 @@ func (k keys) lang() string  { return k.join("lang") }
 
 // zaloIDs maps the int64 of a Zalo user or chat to Zalo's string id (zalo.go).
 func (k keys) zaloIDs() string { return k.join("zalo", "ids") }
+
+// zaloLink is a one-time code linking a Zalo account to a user; zaloAlias
+// maps a linked Zalo account to its user, zaloLinked a user to its Zalo
+// account.
+func (k keys) zaloLink(code string) string { return k.join("zalo", "link", code) }
+func (k keys) zaloAlias() string           { return k.join("zalo", "alias") }
+func (k keys) zaloLinked() string          { return k.join("zalo", "linked") }
 
 // zaloFile holds a file behind a link: its name and bytes.
 func (k keys) zaloFile(id string) string { return k.join("zalo", "file", id) }

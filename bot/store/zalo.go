@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base32"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -90,4 +93,70 @@ func (s *Store) File(ctx context.Context, id string) (string, []byte, error) {
 		return "", nil, ErrNotFound
 	}
 	return name, []byte(data), nil
+}
+
+// PutZaloLink keeps a one-time code, for ttl, that links the Zalo account
+// which sends it to userID (TakeZaloLink).
+func (s *Store) PutZaloLink(ctx context.Context, userID int64, ttl time.Duration) (string, error) {
+	for range 5 {
+		var b [5]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		code := strings.ToLower(base32.StdEncoding.EncodeToString(b[:])) // 8 characters
+		ok, err := s.rdb.SetNX(ctx, s.keys.zaloLink(code), strconv.FormatInt(userID, 10), ttl).Result()
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return code, nil
+		}
+	}
+	return "", errors.New("store: no free link code")
+}
+
+// takeLinkScript: KEYS the code, the alias hash, the linked hash; ARGV the
+// Zalo account's id. It returns the user the code links to, 0 when the
+// code is gone.
+var takeLinkScript = redis.NewScript(`
+local uid = redis.call('GET', KEYS[1])
+if not uid then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[2], ARGV[1], uid)
+redis.call('HSET', KEYS[3], uid, ARGV[1])
+return tonumber(uid)`)
+
+// TakeZaloLink uses code: from then on the Zalo account zaloUser acts as
+// the user the code was made for (ZaloAlias), and that user's messages
+// also go to it (LinkedZalo). ErrExpired when the code is used or expired.
+func (s *Store) TakeZaloLink(ctx context.Context, code string, zaloUser int64) (int64, error) {
+	code = strings.ToLower(strings.TrimSpace(code))
+	uid, err := takeLinkScript.Run(ctx, s.rdb, []string{s.keys.zaloLink(code), s.keys.zaloAlias(), s.keys.zaloLinked()},
+		strconv.FormatInt(zaloUser, 10)).Int64()
+	if err != nil {
+		return 0, err
+	}
+	if uid == 0 {
+		return 0, ErrExpired
+	}
+	return uid, nil
+}
+
+func (s *Store) hgetInt(ctx context.Context, key string, field int64) (int64, error) {
+	v, err := s.rdb.HGet(ctx, key, strconv.FormatInt(field, 10)).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	return v, err
+}
+
+// ZaloAlias returns the user a linked Zalo account acts as, 0 when it is
+// not linked.
+func (s *Store) ZaloAlias(ctx context.Context, zaloUser int64) (int64, error) {
+	return s.hgetInt(ctx, s.keys.zaloAlias(), zaloUser)
+}
+
+// LinkedZalo returns the Zalo account linked to userID, 0 when none.
+func (s *Store) LinkedZalo(ctx context.Context, userID int64) (int64, error) {
+	return s.hgetInt(ctx, s.keys.zaloLinked(), userID)
 }

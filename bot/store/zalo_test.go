@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +63,26 @@ func TestZaloInboxIdsChoicesAndFiles(t *testing.T) {
 			}
 			if !slices.Equal(got, []string{"c"}) {
 				t.Fatalf("choices = %v, want only the latest message's [c]", got)
+			}
+
+			code, err := s.PutZaloLink(ctx, 42, time.Hour)
+			if err != nil || len(code) != 8 {
+				t.Fatalf("PutZaloLink = %q, %v", code, err)
+			}
+			if uid, err := s.TakeZaloLink(ctx, strings.ToUpper(code), zalo); err != nil || uid != 42 {
+				t.Fatalf("TakeZaloLink = %d, %v", uid, err)
+			}
+			if _, err := s.TakeZaloLink(ctx, code, zalo+1); err != store.ErrExpired {
+				t.Fatalf("a code used twice: %v, want ErrExpired", err)
+			}
+			if a, _ := s.ZaloAlias(ctx, zalo); a != 42 {
+				t.Fatalf("ZaloAlias = %d, want 42", a)
+			}
+			if l, _ := s.LinkedZalo(ctx, 42); l != zalo {
+				t.Fatalf("LinkedZalo = %d, want %d", l, zalo)
+			}
+			if a, err := s.ZaloAlias(ctx, zalo+1); a != 0 || err != nil {
+				t.Fatalf("an account never linked: %d, %v", a, err)
 			}
 
 			if _, _, err := s.File(ctx, "f1"); err != store.ErrNotFound {

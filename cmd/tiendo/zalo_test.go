@@ -362,3 +362,58 @@ func TestZaloKill9MidUpdateIsAnsweredAfterRestart(t *testing.T) {
 		t.Errorf("the Zalo message in flight at kill -9 was answered %d times, want 1", n)
 	}
 }
+
+// An admin links a Zalo account to an existing Telegram reporter with a
+// one-time code: on Zalo the person reports with their unit and role.
+func TestZaloAccountLinkedToExistingUser(t *testing.T) {
+	h, z := startZalo(t)
+	rep := telegramtest.From{UserID: 5501, FirstName: "Ngọc"}
+	if err := h.store.PutUser(context.Background(), access.User{ID: rep.UserID, Name: "Ngọc", Role: access.Reporter, Unit: "ben-luc"}); err != nil {
+		t.Fatal(err)
+	}
+	made := texts(h.say(admin, "/lienket 5501"))
+	mustContain(t, made, "Mã liên kết Zalo", "Ngọc")
+	i := strings.Index(made, "/lienket ")
+	if i < 0 {
+		t.Fatalf("no code:\n%s", made)
+	}
+	code := strings.Fields(made[i+len("/lienket "):])[0]
+
+	u := zalotest.From{UserID: "5a10a11", Name: "Ngọc Zalo"}
+	mustContain(t, ztexts(zsay(h, z, u, "/lienket "+code)), "Đã liên kết", "Ngọc")
+	readBack := ztexts(zsay(h, z, u, "cập nhật xuất khẩu tháng 4/2022: 520 triệu USD"))
+	mustContain(t, readBack, "Bến Lức", "Gõ 1 để")
+	mustContain(t, ztexts(zsay(h, z, u, "1")), "520 triệu USD")
+	mustContain(t, texts(h.say(admin, "tiến độ xuất khẩu")), "0,52 tỉ USD", "Ngọc (Bến Lức)")
+	// A used code links nothing more.
+	other := zalotest.From{UserID: "0ther", Name: "Khác"}
+	mustContain(t, ztexts(zsay(h, z, other, "/lienket "+code)), "đã dùng hoặc đã hết hạn")
+}
+
+// A person linked on both channels gets a deadline's reminder on both.
+func TestZaloLinkedUserRemindedOnBoth(t *testing.T) {
+	clk := &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, hcm)}
+	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
+	t.Cleanup(z.Close)
+	h := start(t, map[string]string{"ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL(), "TIENDO_PLAN": eventPlan(t)},
+		bot.WithClock(clk.Now), bot.WithReminders(func(c *remind.Config) { c.EarlyRetry = 200 * time.Millisecond }))
+	if err := h.store.PutUser(context.Background(), access.User{ID: 6601, Name: "Tâm", Role: access.Reporter, Unit: "duc-hue"}); err != nil {
+		t.Fatal(err)
+	}
+	made := texts(h.say(admin, "/lienket 6601"))
+	i := strings.Index(made, "/lienket ")
+	if i < 0 {
+		t.Fatalf("no code:\n%s", made)
+	}
+	u := zalotest.From{UserID: "7a7a", Name: "Tâm Zalo"}
+	mustContain(t, ztexts(zsay(h, z, u, "/lienket "+strings.Fields(made[i+len("/lienket "):])[0])), "Đã liên kết")
+	h.say(admin, "/hanchot them 21/06/2022 09:00 | Gửi báo cáo quý | Đức Huệ | 1h")
+	clk.Set(time.Date(2022, 6, 21, 8, 0, 30, 0, hcm))
+	eventually(t, "the reminder on Telegram and on Zalo", func() bool {
+		onZalo := false
+		for _, s := range z.SentTo(u.UserID) {
+			onZalo = onZalo || strings.Contains(s.Text, "Nhắc hạn")
+		}
+		return onZalo && h.count(6601, "Nhắc hạn") >= 1
+	})
+}
