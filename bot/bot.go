@@ -28,6 +28,7 @@ import (
 	"tiendo/bot/store"
 	"tiendo/bot/telegramtest"
 	"tiendo/bot/zalo"
+	"tiendo/bot/zalotest"
 	"tiendo/handlers"
 	"tiendo/locales"
 )
@@ -48,6 +49,9 @@ const (
 
 // LocalUserID is the terminal chat's user when TIENDO_ADMINS names nobody.
 const LocalUserID = 1000001
+
+// terminalZaloUser is the terminal chat's Zalo id with -channel zalo.
+const terminalZaloUser = "10ca1ad312"
 
 // IO is the program's standard streams.
 type IO struct {
@@ -246,9 +250,25 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	setMenus(sctx, b, app, log)
 	var zc *zaloChannel // bot/zalo.go
-	if !terminal && cfg.ZaloToken != "" {
+	var zsrv *zalotest.Server
+	if terminal && cfg.Channel == "zalo" {
+		// The terminal chat as a Zalo user, linked to the local admin.
+		zsrv = zalotest.New()
+		defer zsrv.Close()
+		cfg.ZaloToken, cfg.ZaloAPIURL = Secret(zsrv.Token()), zsrv.URL()
+	}
+	if cfg.ZaloToken != "" {
 		if zc, err = newZalo(sctx, cfg, app, st, o.pollWait, o.now); err != nil {
 			return err
+		}
+	}
+	if zsrv != nil {
+		code, err := st.PutZaloLink(sctx, local.UserID, time.Minute)
+		if err == nil {
+			_, err = st.TakeZaloLink(sctx, code, zalo.UserID(terminalZaloUser))
+		}
+		if err != nil {
+			return fmt.Errorf("redis: %w", err)
 		}
 	}
 
@@ -441,7 +461,13 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			term.Prompt = "> " // a person types; piped input gets a plain transcript
 		}
 	}
-	err = term.Run(ctx)
+	if zsrv != nil {
+		zt := &zalotest.Terminal{Server: zsrv, In: stdio.In, Out: stdio.Out, Prompt: term.Prompt,
+			User: zalotest.From{UserID: terminalZaloUser, Name: "Admin"}}
+		err = zt.Run(ctx)
+	} else {
+		err = term.Run(ctx)
+	}
 	stop()
 	<-done
 	return err

@@ -82,6 +82,9 @@ type Config struct {
 	// derived from the Zalo token when empty).
 	PublicURL  string
 	FileSecret Secret
+	// Channel is the terminal chat's channel: "telegram" (also "") or
+	// "zalo" (tiendo -channel zalo), against an in-process Zalo Bot API.
+	Channel string
 	// FilesDir is TIENDO_FILES_DIR: where the terminal chat writes the
 	// files the bot sends (DefaultFilesDir when unset).
 	FilesDir string

@@ -41,7 +41,8 @@ type Sender struct {
 	// a file is answered with a note that files need it.
 	Links *Links
 
-	ids sync.Map // int64 → Zalo id, as read from Dir
+	ids  sync.Map // int64 → Zalo id, as read from Dir
+	last sync.Map // chat int64 → the plain text last sent there
 }
 
 var (
@@ -175,6 +176,7 @@ func (s *Sender) Send(ctx context.Context, chatID int64, html string, kb [][]han
 			return 0, fmt.Errorf("zalo: send to chat %d: %w", chatID, err)
 		}
 		id = int(UpdateID(m.MessageID) & 0x7fffffff)
+		s.last.Store(chatID, p)
 	}
 	// The choices are open once the message is out; a message without
 	// buttons leaves the ones before it open.
@@ -207,6 +209,11 @@ func (s *Sender) Answer(ctx context.Context, callbackID, text string) error {
 	}
 	chat, ok := pressChat(callbackID)
 	if !ok {
+		return nil
+	}
+	// A notice that only repeats what the press's answer just said
+	// ("Đã ghi nhận") is a toast on Telegram, noise on Zalo.
+	if last, ok := s.last.Load(chat); ok && strings.Contains(last.(string), strings.TrimSpace(text)) {
 		return nil
 	}
 	_, err := s.Send(ctx, chat, handlersEscape(text), nil)

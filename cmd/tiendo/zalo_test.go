@@ -417,3 +417,23 @@ func TestZaloLinkedUserRemindedOnBoth(t *testing.T) {
 		return onZalo && h.count(6601, "Nhắc hạn") >= 1
 	})
 }
+
+// The terminal chat as Zalo shows the numbered flow: the read-back ends in
+// "Gõ 1 để …", and typing 1 confirms.
+func TestTerminalChatAsZalo(t *testing.T) {
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	in := "cập nhật xuất khẩu tháng 3/2022 Bến Lức: 520 triệu USD\n1\n"
+	if code := run(ctx, []string{"tiendo", "-channel", "zalo"}, func(string) string { return "" }, strings.NewReader(in), &out, &errb); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, errb.String())
+	}
+	got := out.String()
+	mustContain(t, got, "» Kiểm tra lại trước khi ghi", "Gõ 1 để ✅ Xác nhận, 2 để ✖ Hủy.", "» ✅ Đã ghi nhận")
+	if strings.Count(got, "Đã ghi nhận") != 1 {
+		t.Errorf("the confirmation is said more than once:\n%s", got)
+	}
+	if strings.ContainsAny(got, "<>") {
+		t.Errorf("markup in the Zalo terminal:\n%s", got)
+	}
+}
