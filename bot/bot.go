@@ -120,7 +120,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	for _, f := range opts {
 		f(&o)
 	}
-	terminal := cfg.Token == ""
+	terminal := cfg.Token == "" && cfg.ZaloToken == ""
+	// zaloOnly: a Zalo bot with no Telegram side (bot/zalo.go).
+	zaloOnly := cfg.Token == "" && !terminal
 	log := newLogger(cfg, stdio.Err, terminal)
 	redis.SetLogger(redisLogger{log})
 	redisDesc := "memory"
@@ -214,23 +216,11 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	cat.Missing = func(lang, id string, err error) { log.Error("locale message", "lang", lang, "id", id, "err", err) }
 
-	b, err := tg.New(token,
-		tg.WithServerURL(apiURL),
-		tg.WithSkipGetMe(),
-		tg.WithErrorsHandler(func(err error) { log.Error("telegram", "err", redact(err.Error(), token)) }),
-		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: met.Transport(telegramTransport())}),
-	)
-	if err != nil {
-		return fmt.Errorf("telegram: %w", err)
-	}
-	me, err := b.GetMe(sctx)
-	if err != nil {
-		return fmt.Errorf("telegram: the Bot API at %s did not accept the token (getMe): %s", apiURL, redact(err.Error(), token))
-	}
-	// A webhook left over from another deployment makes getUpdates fail with 409.
-	if cfg.WebhookURL == "" {
-		if _, err := b.DeleteWebhook(sctx, &tg.DeleteWebhookParams{}); err != nil {
-			return fmt.Errorf("telegram: deleteWebhook: %s", redact(err.Error(), token))
+	var b *tg.Bot
+	me := &models.User{}
+	if !zaloOnly {
+		if b, me, err = startTelegram(sctx, cfg, token, apiURL, met, log); err != nil {
+			return err
 		}
 	}
 
@@ -248,7 +238,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	if terminal && len(cfg.Admins) == 0 {
 		app.LocalAdmin = local.UserID
 	}
-	setMenus(sctx, b, app, log)
+	if b != nil {
+		setMenus(sctx, b, app, log)
+	}
 	var zc *zaloChannel // bot/zalo.go
 	var zsrv *zalotest.Server
 	if terminal && cfg.Channel == "zalo" {
@@ -282,6 +274,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			_, err := zc.out.Send(ctx, chatID, html, kb)
 			return err
 		}
+		if b == nil {
+			return fmt.Errorf("chat %d: no Telegram in a Zalo-only bot", chatID)
+		}
 		_, err := b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML,
 			LinkPreviewOptions: noPreview, ReplyMarkup: keyboard(kb)})
 		if err == nil {
@@ -293,8 +288,8 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	rcfg := remind.Config{
 		Redis: rdb, Store: st, Plan: plan, Loc: cfg.Loc, Quiet: quiet, Now: o.now, Logger: log,
 		Notifier: countingNotifier{next: &handlers.Notifier{App: app, Out: ob, Log: st, Photo: func(ctx context.Context, chatID int64, f handlers.File) error { // files.go
-			if zalo.IsZalo(chatID) {
-				return fmt.Errorf("zalo: chat %d: files are not sent to Zalo", chatID)
+			if zalo.IsZalo(chatID) || b == nil {
+				return fmt.Errorf("chat %d: files go out only on Telegram", chatID)
 			}
 			return ob.Do(ctx, chatID, func(ctx context.Context) error { return sender{b: b}.sendFile(ctx, chatID, f) })
 		}}, m: met},
@@ -352,11 +347,15 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	app.Reminders = rem
 	if !terminal && cfg.HTTPListen != "" {
-		stopOps, err := serveOps(ctx, cfg.HTTPListen, met, metrics.Health{
+		health := metrics.Health{
 			Writable:       st.Writable,
 			TelegramWithin: o.pollWait + 2*time.Minute,
 			Probe:          func(ctx context.Context) error { _, err := b.GetMe(ctx); return err },
-		}, log, zc.mounts(cfg))
+		}
+		if b == nil { // Zalo only: ready is Redis writable
+			health.TelegramWithin, health.Probe = 0, nil
+		}
+		stopOps, err := serveOps(ctx, cfg.HTTPListen, met, health, log, zc.mounts(cfg))
 		if err != nil {
 			return err
 		}
@@ -437,6 +436,11 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		log.Info("stopped")
 		return err
 	}
+	if zaloOnly {
+		<-ctx.Done() // Zalo's poller or webhook, above, takes the updates
+		log.Info("stopped")
+		return nil
+	}
 	if !terminal {
 		lead(ctx, st, o.leaseTTL, log, met.Leading, p.run)
 		log.Info("stopped")
@@ -471,6 +475,31 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	stop()
 	<-done
 	return err
+}
+
+// startTelegram makes the Telegram client, checks the token (getMe) and,
+// for long polling, deletes a webhook left over from another deployment
+// (getUpdates fails with 409 while one is set).
+func startTelegram(ctx context.Context, cfg Config, token, apiURL string, met *metrics.Metrics, log *slog.Logger) (*tg.Bot, *models.User, error) {
+	b, err := tg.New(token,
+		tg.WithServerURL(apiURL),
+		tg.WithSkipGetMe(),
+		tg.WithErrorsHandler(func(err error) { log.Error("telegram", "err", redact(err.Error(), token)) }),
+		tg.WithHTTPClient(time.Minute, &http.Client{Timeout: time.Minute, Transport: met.Transport(telegramTransport())}),
+	)
+	if err != nil {
+		return nil, nil, fmt.Errorf("telegram: %w", err)
+	}
+	me, err := b.GetMe(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("telegram: the Bot API at %s did not accept the token (getMe): %s", apiURL, redact(err.Error(), token))
+	}
+	if cfg.WebhookURL == "" {
+		if _, err := b.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+			return nil, nil, fmt.Errorf("telegram: deleteWebhook: %s", redact(err.Error(), token))
+		}
+	}
+	return b, me, nil
 }
 
 // telegramTransport is the HTTP transport to the Bot API: Go's default,

@@ -66,8 +66,8 @@ type Config struct {
 	WebhookListen string
 	WebhookSecret Secret
 	// Zalo, the second channel, when ZaloToken (ZALO_BOT_TOKEN) is set: the
-	// Zalo Bot API at ZaloAPIURL (ZALO_API_URL), long polling. It runs
-	// beside Telegram, in the same process (package zalo).
+	// Zalo Bot API at ZaloAPIURL (ZALO_API_URL). It runs beside Telegram in
+	// the same process, or alone when Token is empty (package zalo).
 	ZaloToken  Secret
 	ZaloAPIURL string
 	// Zalo's webhook, when ZaloWebhookURL (TIENDO_ZALO_WEBHOOK_URL) is set:
@@ -109,6 +109,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	c := Config{
 		Token:      Secret(strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN"))),
+		ZaloToken:  Secret(strings.TrimSpace(getenv("ZALO_BOT_TOKEN"))),
 		APIURL:     strings.TrimRight(strings.TrimSpace(getenv("TELEGRAM_API_URL")), "/"),
 		PlanPath:   strings.TrimSpace(getenv("TIENDO_PLAN")),
 		QuietHours: strings.TrimSpace(getenv("TIENDO_QUIET_HOURS")),
@@ -149,7 +150,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		bad("TIENDO_STORE: %q is not redis or memory", v)
 	}
-	if c.Token != "" && redisURL == "" && !c.Memory {
+	if (c.Token != "" || c.ZaloToken != "") && redisURL == "" && !c.Memory {
 		bad("REDIS_URL: not set, and a bot with a token must not keep its data in memory by accident (set REDIS_URL, or TIENDO_STORE=memory for a trial that loses everything on restart)")
 	}
 	if s := strings.TrimSpace(getenv("TIENDO_ADMINS")); s != "" {
@@ -236,14 +237,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.WebhookSecret != "" && !secretRE.MatchString(string(c.WebhookSecret)) {
 		bad("TIENDO_WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
 	}
-	c.ZaloToken = Secret(strings.TrimSpace(getenv("ZALO_BOT_TOKEN")))
 	c.ZaloAPIURL = strings.TrimRight(strings.TrimSpace(getenv("ZALO_API_URL")), "/")
 	if c.ZaloToken != "" {
 		if id, rest, ok := strings.Cut(string(c.ZaloToken), ":"); !ok || id == "" || rest == "" || strings.ContainsAny(string(c.ZaloToken), " \t/") {
 			bad("ZALO_BOT_TOKEN: not a bot token (expected <bot id>:<access token> from Zalo Bot Creator)")
-		}
-		if c.Token == "" {
-			bad("ZALO_BOT_TOKEN: Zalo runs beside Telegram: set TELEGRAM_BOT_TOKEN too")
 		}
 	}
 	c.ZaloWebhookURL = strings.TrimSpace(getenv("TIENDO_ZALO_WEBHOOK_URL"))

@@ -143,7 +143,7 @@ func TestConfigZalo(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{map[string]string{"ZALO_BOT_TOKEN": "2000:zalosecret"}, "set TELEGRAM_BOT_TOKEN too"},
+		{map[string]string{"ZALO_BOT_TOKEN": "2000:zalosecret"}, "REDIS_URL: not set"},
 		{with("ZALO_BOT_TOKEN", "zalosecret"), "ZALO_BOT_TOKEN: not a bot token"},
 		{with("ZALO_BOT_TOKEN", "2000:x", "ZALO_API_URL", "bot-api"), "ZALO_API_URL"},
 		{with("TIENDO_PUBLIC_URL", "https://bot.example.vn"), "set it too"},

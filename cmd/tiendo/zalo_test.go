@@ -437,3 +437,26 @@ func TestTerminalChatAsZalo(t *testing.T) {
 		t.Errorf("markup in the Zalo terminal:\n%s", got)
 	}
 }
+
+// Zalo alone, no Telegram: an admin on Zalo (their id, as the bot tells a
+// stranger, in TIENDO_ADMINS) invites a reporter, who reports and confirms.
+func TestZaloAlone(t *testing.T) {
+	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
+	t.Cleanup(z.Close)
+	boss := zalotest.From{UserID: "ad01", Name: "Trưởng phòng"}
+	h := start(t, map[string]string{"TELEGRAM_BOT_TOKEN": "", "ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL(),
+		"TIENDO_ADMINS": fmt.Sprint(zalo.UserID(boss.UserID))}, bot.WithClock(zaloClock), bot.WithoutReminders())
+	invite := ztexts(zsay(h, z, boss, "/moi baocao Bến Lức"))
+	i := strings.Index(invite, "/start ")
+	if i < 0 {
+		t.Fatalf("no code to type on Zalo:\n%s", invite)
+	}
+	rep := zalotest.From{UserID: "be1uc", Name: "Lý Hưng"}
+	mustContain(t, ztexts(zsay(h, z, rep, "/start "+strings.Fields(invite[i+len("/start "):])[0])), "Bến Lức")
+	mustContain(t, ztexts(zsay(h, z, rep, "cập nhật xuất khẩu tháng 4/2022: 520 triệu USD")), "Gõ 1 để")
+	mustContain(t, ztexts(zsay(h, z, rep, "1")), "520 triệu USD")
+	mustContain(t, ztexts(zsay(h, z, boss, "tiến độ xuất khẩu")), "0,52 tỉ USD", "Lý Hưng (Bến Lức)")
+	if n := h.api.Calls("getMe") + h.api.Calls("getUpdates"); n != 0 {
+		t.Errorf("%d calls to Telegram from a Zalo-only bot", n)
+	}
+}
