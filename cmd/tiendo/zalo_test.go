@@ -109,6 +109,22 @@ func TestZaloReporterConfirmsByNumber(t *testing.T) {
 	got := texts(h.say(admin, "tiến độ xuất khẩu"))
 	mustContain(t, got, "0,52 tỉ USD", "Nguyễn Văn Bình (Bến Lức)")
 
+	// "1" again: the confirmation's choices are closed; nothing is stored twice.
+	zsay(h, z, rep, "1")
+	if rs := h.reports("xuat-khau"); len(rs) != 1 {
+		t.Fatalf("%d reports after a second 1, want 1", len(rs))
+	}
+
+	// Undo on Zalo: it says what it will undo, and undoes it on "1" only.
+	mustContain(t, ztexts(zsay(h, z, rep, "/hoantac")), "Hoàn tác thay đổi gần nhất", "Gõ 1 để")
+	if rs := h.reports("xuat-khau"); len(rs) != 1 {
+		t.Fatalf("undone before the choice: %+v", rs)
+	}
+	mustContain(t, ztexts(zsay(h, z, rep, "1")), "Đã hoàn tác")
+	if rs := h.reports("xuat-khau"); len(rs) != 0 {
+		t.Fatalf("after undo: %+v", rs)
+	}
+
 	for _, s := range z.Sent() {
 		if strings.ContainsAny(s.Text, "<>") || len([]rune(s.Text)) > zalotest.MaxText {
 			t.Errorf("a Zalo message leaks markup or is too long: %.200q", s.Text)
