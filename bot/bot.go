@@ -373,7 +373,13 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	stopBeat := heartbeat(ctx, st, instance, log)
 	defer stopBeat()
 
-	out := sender{b: b}
+	// Each channel answers on its own and reaches other chats on theirs
+	// (bot/zalo.go).
+	var tg handlers.Sender
+	if b != nil {
+		tg = sender{b: b}
+	}
+	out := route(sender{b: b}, tg, zc)
 	marks := &doneMarks{log: st, keep: keepDone}
 	fl := newFlood()
 	if o.noFlood || terminal {
@@ -422,7 +428,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 					o.busy(1)
 					defer o.busy(-1)
 				}
-				return handleRequest(ctx, app, st, marks, instance, out, log, met, id, req, ok)
+				return handleRequest(ctx, app, st, marks, instance, route(out, tg, zc), log, met, id, req, ok)
 			})
 		}()
 		defer func() { stopZalo(); <-zdone }()

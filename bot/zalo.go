@@ -166,3 +166,62 @@ func (z *zaloChannel) alsoToLinked(ctx context.Context, st *store.Store, log *sl
 		log.Warn("zalo: to the linked account", "user_id", chatID, "err", err)
 	}
 }
+
+// channels is the handlers' Sender for one channel's requests: replies and
+// the answer to a press go back on that channel (own); a message to another
+// chat goes out on the channel that chat belongs to — an approver on
+// Telegram asked about a figure reported on Zalo, a reporter on Zalo told
+// that an editor on Telegram approved it.
+type channels struct {
+	own handlers.Sender
+	tg  handlers.Sender // nil: Zalo alone
+	zl  handlers.Sender // nil: Telegram only
+}
+
+var (
+	_ handlers.Sender = channels{}
+	_ handlers.Files  = channels{}
+)
+
+// route returns own when there is a single channel, else the Sender that
+// picks each chat's channel.
+func route(own, tg handlers.Sender, zc *zaloChannel) handlers.Sender {
+	if zc == nil || tg == nil {
+		return own
+	}
+	return channels{own: own, tg: tg, zl: zc.out}
+}
+
+func (c channels) pick(chatID int64) handlers.Sender {
+	if zalo.IsZalo(chatID) {
+		return c.zl
+	}
+	return c.tg
+}
+
+func (c channels) Send(ctx context.Context, chatID int64, html string, kb [][]handlers.Button) (int, error) {
+	return c.pick(chatID).Send(ctx, chatID, html, kb)
+}
+
+func (c channels) Edit(ctx context.Context, chatID int64, messageID int, html string, kb [][]handlers.Button) error {
+	return c.pick(chatID).Edit(ctx, chatID, messageID, html, kb)
+}
+
+func (c channels) Answer(ctx context.Context, callbackID, text string) error {
+	return c.own.Answer(ctx, callbackID, text)
+}
+
+func (c channels) SendFile(ctx context.Context, chatID int64, f handlers.File) error {
+	if fs, ok := c.pick(chatID).(handlers.Files); ok {
+		return fs.SendFile(ctx, chatID, f)
+	}
+	return handlers.ErrNoFiles
+}
+
+// Download fetches a file the request's user sent, on their channel.
+func (c channels) Download(ctx context.Context, fileID string, max int64) ([]byte, error) {
+	if fs, ok := c.own.(handlers.Files); ok {
+		return fs.Download(ctx, fileID, max)
+	}
+	return nil, handlers.ErrNoFiles
+}

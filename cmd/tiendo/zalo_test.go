@@ -476,3 +476,53 @@ func TestZaloAlone(t *testing.T) {
 		t.Errorf("%d calls to Telegram from a Zalo-only bot", n)
 	}
 }
+
+// Approval across channels: a reporter on Zalo confirms by "1", an editor
+// on Telegram approves, and the reporter is told on Zalo.
+func TestZaloApprovalAcrossChannels(t *testing.T) {
+	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
+	t.Cleanup(z.Close)
+	h := start(t, map[string]string{"ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL(), "TIENDO_PLAN": approvalPlan(t)},
+		bot.WithClock(apClock), bot.WithoutReminders())
+	ctx := context.Background()
+	rep := zalotest.From{UserID: "a99", Name: "Hùng"}
+	for _, u := range []access.User{
+		{ID: zalo.UserID(rep.UserID), Name: "Hùng", Role: access.Reporter, Unit: "ben-luc"},
+		{ID: apEditor.UserID, Name: "Quang", Role: access.Editor},
+	} {
+		if err := h.store.PutUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustContain(t, ztexts(zsay(h, z, rep, "cập nhật xuất khẩu tháng 3/2022: 520 triệu USD")), "sẽ chờ chuyên viên duyệt", "Gõ 1 để")
+	mustContain(t, ztexts(zsay(h, z, rep, "1")), "chờ chuyên viên duyệt")
+	defer func() {
+		if t.Failed() {
+			t.Log(h.logs.String())
+			for _, s := range h.api.Sent() {
+				t.Logf("%s %d %q", s.Method, s.ChatID, s.Text)
+			}
+		}
+	}()
+	eventually(t, "the editor asked on Telegram", func() bool {
+		for _, m := range h.api.Messages(apEditor.UserID) {
+			for _, row := range m.Keyboard {
+				for _, b := range row {
+					if strings.HasPrefix(b.Data, "ap:") {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	})
+	m := apButtons(h, apEditor.UserID, "ap:")
+	mustContain(t, telegramtest.Render(m.Text), "Hùng", "Bến Lức", "520 triệu USD")
+	before := len(z.SentTo(rep.UserID))
+	apPress(h, apEditor, m.MessageID, apData(h, m, "ap:"))
+	told := ztexts(zwait(h, z, rep, before))
+	mustContain(t, told, "520 triệu USD", "Quang")
+	if rs, _ := h.store.Reports(ctx, "long-an-2022", "xuat-khau"); len(rs) != 1 {
+		t.Fatalf("%d official reports after approval, want 1", len(rs))
+	}
+}
