@@ -428,6 +428,15 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 					o.busy(1)
 					defer o.busy(-1)
 				}
+				if allowed, first := fl.allow(req.UserID); ok && !allowed {
+					// Flood control as on Telegram; marked done, or the
+					// inbox would bring it back.
+					dropRequest(ctx, app, out, log, req, first)
+					if err := marks.mark(ctx, id); err != nil {
+						log.Warn("update log", "update_id", id, "err", err)
+					}
+					return handled
+				}
 				return handleRequest(ctx, app, st, marks, instance, route(out, tg, zc), log, met, id, req, ok)
 			})
 		}()
@@ -609,6 +618,11 @@ func dropUpdate(ctx context.Context, app *handlers.App, out handlers.Sender, log
 	if !ok {
 		return
 	}
+	dropRequest(ctx, app, out, log, req, first)
+}
+
+// dropRequest is dropUpdate for a request of any channel.
+func dropRequest(ctx context.Context, app *handlers.App, out handlers.Sender, log *slog.Logger, req handlers.Request, first bool) {
 	if first {
 		log.Warn("flood: user muted", "user_id", req.UserID, "chat_id", req.ChatID, "for", floodMute.String())
 	}

@@ -526,3 +526,25 @@ func TestZaloApprovalAcrossChannels(t *testing.T) {
 		t.Fatalf("%d official reports after approval, want 1", len(rs))
 	}
 }
+
+// Flood control holds on Zalo: a user who sends dozens of messages at once
+// is muted and told so once.
+func TestZaloFloodMutes(t *testing.T) {
+	h, z := startZalo(t)
+	u := zalotest.From{UserID: "f100d", Name: "Máy"}
+	zjoin(t, h, z, u, "/moi xem", "")
+	before := len(z.SentTo(u.UserID))
+	for range 40 {
+		z.SendText(u, "tiến độ xuất khẩu")
+	}
+	notices := func() int { return strings.Count(ztexts(z.SentTo(u.UserID)[before:]), "quá nhiều tin nhắn") }
+	eventually(t, "the mute notice", func() bool { return notices() >= 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	zsettle(h, z, ctx)
+	// A muted message is dropped (so fewer than 40 answers), and the
+	// notice is said once per mute.
+	if n := notices(); n != 1 {
+		t.Fatalf("%d mute notices, want 1", n)
+	}
+}
