@@ -31,6 +31,11 @@
 // setWebhook secret_token outside 8–256 characters. Every refusal is kept in
 // Refused so a test can assert there were none. There are no buttons, no
 // callbacks, no documents and no edits, as on the platform.
+//
+// For tests of failures: FailNext answers a method's next calls with an
+// error code, SetSendDelay keeps replies in flight (to kill the bot under
+// them). Terminal (terminal.go) is the terminal chat of `tiendo -channel
+// zalo`.
 package zalotest
 
 import (
