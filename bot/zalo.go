@@ -40,7 +40,18 @@ func newZalo(ctx context.Context, cfg Config, app *handlers.App, st *store.Store
 			return nil, fmt.Errorf("zalo: setWebhook: %s", redact(err.Error(), token))
 		}
 	}
-	out := &zalo.Sender{API: api, Dir: st, Cat: app.Cat}
+	out := &zalo.Sender{API: api, Dir: st, Cat: app.Cat, LangOf: func(ctx context.Context, chatID int64) string {
+		// A private chat's id is its user's; a linked account speaks its
+		// user's language. A group reads Vietnamese.
+		if chatID < 0 {
+			return ""
+		}
+		if alias, err := st.ZaloAlias(ctx, chatID); err == nil && alias != 0 {
+			chatID = alias
+		}
+		l, _ := st.Lang(ctx, chatID)
+		return l
+	}}
 	if cfg.PublicURL != "" {
 		out.Links = &zalo.Links{Base: cfg.PublicURL, Key: fileKey(cfg), Store: st, Now: now}
 	}

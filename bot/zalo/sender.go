@@ -35,8 +35,10 @@ type Sender struct {
 	API *Client
 	Dir Directory
 	Cat *locales.Catalog
-	// Lang is the language of the choices' line ("" means Vietnamese).
-	Lang string
+	// Lang is the language of the choices' line and of the notes on files
+	// ("" means Vietnamese), unless LangOf, when set, gives the chat's.
+	Lang   string
+	LangOf func(ctx context.Context, chatID int64) string
 	// Links publishes the files the bot sends; nil (no TIENDO_PUBLIC_URL):
 	// a file is answered with a note that files need it.
 	Links *Links
@@ -50,7 +52,12 @@ var (
 	_ handlers.Files  = (*Sender)(nil)
 )
 
-func (s *Sender) lang() string {
+func (s *Sender) lang(ctx context.Context, chatID int64) string {
+	if s.LangOf != nil {
+		if l := s.LangOf(ctx, chatID); l != "" {
+			return l
+		}
+	}
 	if s.Lang == "" {
 		return "vi"
 	}
@@ -62,7 +69,7 @@ func (s *Sender) lang() string {
 // with its caption and link.
 func (s *Sender) SendFile(ctx context.Context, chatID int64, f handlers.File) error {
 	if s.Links == nil {
-		_, err := s.Send(ctx, chatID, s.Cat.T(s.lang(), "ZaloFilesNeedURL", "Name", f.Name), nil)
+		_, err := s.Send(ctx, chatID, s.Cat.T(s.lang(ctx, chatID), "ZaloFilesNeedURL", "Name", f.Name), nil)
 		return err
 	}
 	link, err := s.Links.Publish(ctx, f.Name, f.Data)
@@ -83,7 +90,7 @@ func (s *Sender) SendFile(ctx context.Context, chatID int64, f handlers.File) er
 		}
 		return nil
 	}
-	text := s.Cat.T(s.lang(), "ZaloFileLink", "Name", f.Name, "URL", link, "Hours", int(s.Links.ttl().Hours()))
+	text := s.Cat.T(s.lang(ctx, chatID), "ZaloFileLink", "Name", f.Name, "URL", link, "Hours", int(s.Links.ttl().Hours()))
 	if f.Caption != "" {
 		text = f.Caption + "\n" + text
 	}
@@ -125,8 +132,11 @@ func (s *Sender) zaloID(ctx context.Context, id int64) (string, error) {
 
 // choices renders kb as numbered choices and returns the line and the data
 // of each number; link buttons are listed as "text: url".
-func (s *Sender) choices(kb [][]handlers.Button) (string, []string) {
-	lang := s.lang()
+func (s *Sender) choices(ctx context.Context, chatID int64, kb [][]handlers.Button) (string, []string) {
+	if len(kb) == 0 {
+		return "", nil
+	}
+	lang := s.lang(ctx, chatID)
 	var items, links []string
 	var data []string
 	for _, row := range kb {
@@ -160,7 +170,7 @@ func (s *Sender) Send(ctx context.Context, chatID int64, html string, kb [][]han
 	if err != nil {
 		return 0, err
 	}
-	line, data := s.choices(kb)
+	line, data := s.choices(ctx, chatID, kb)
 	parts := Parts(html, MaxText)
 	if line != "" {
 		if n := len(parts); n > 0 && len([]rune(parts[n-1]))+2+len([]rune(line)) <= MaxText {

@@ -548,3 +548,12 @@ func TestZaloFloodMutes(t *testing.T) {
 		t.Fatalf("%d mute notices, want 1", n)
 	}
 }
+
+// The numbered line speaks the user's language.
+func TestZaloChoicesInTheUsersLanguage(t *testing.T) {
+	h, z := startZalo(t)
+	u := zalotest.From{UserID: "e9", Name: "Anna"}
+	zjoin(t, h, z, u, "/moi baocao Bến Lức", "Bến Lức")
+	zsay(h, z, u, "/ngonngu en")
+	mustContain(t, ztexts(zsay(h, z, u, "update exports April 2022: 520 million USD")), "Type 1 for")
+}
