@@ -557,3 +557,20 @@ func TestZaloChoicesInTheUsersLanguage(t *testing.T) {
 	zsay(h, z, u, "/ngonngu en")
 	mustContain(t, ztexts(zsay(h, z, u, "update exports April 2022: 520 million USD")), "Type 1 for")
 }
+
+// In a Zalo group (beta: the bot sees mentions and replies) a question is
+// answered in the group.
+func TestZaloGroupQuestion(t *testing.T) {
+	h, z := startZalo(t)
+	u := zalotest.From{UserID: "9a9a", Name: "Quân"}
+	zjoin(t, h, z, u, "/moi xem", "")
+	g := zalotest.From{UserID: u.UserID, Name: u.Name, ChatID: "9r0up", ChatType: "GROUP"}
+	z.SendText(g, "@Tiến Độ tiến độ xuất khẩu")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := z.WaitSentTo(ctx, "9r0up", 1)
+	if err != nil {
+		t.Fatalf("no answer in the group: %v\n%s", err, h.logs.String())
+	}
+	mustContain(t, ztexts(got), "Kim ngạch xuất khẩu")
+}
