@@ -27,6 +27,8 @@ import (
 	"tiendo/bot/remind"
 	"tiendo/bot/store"
 	"tiendo/bot/telegramtest"
+	"tiendo/bot/zalo"
+	"tiendo/bot/zalotest"
 	"tiendo/handlers"
 	"tiendo/locales"
 )
@@ -47,6 +49,9 @@ const (
 
 // LocalUserID is the terminal chat's user when TIENDO_ADMINS names nobody.
 const LocalUserID = 1000001
+
+// terminalZaloUser is the terminal chat's Zalo id with -channel zalo.
+const terminalZaloUser = "10ca1ad312"
 
 // IO is the program's standard streams.
 type IO struct {
@@ -115,7 +120,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	for _, f := range opts {
 		f(&o)
 	}
-	terminal := cfg.Token == ""
+	terminal := cfg.Token == "" && cfg.ZaloToken == ""
+	// zaloOnly: a Zalo bot with no Telegram side (bot/zalo.go).
+	zaloOnly := cfg.Token == "" && !terminal
 	log := newLogger(cfg, stdio.Err, terminal)
 	redis.SetLogger(redisLogger{log})
 	redisDesc := "memory"
@@ -209,24 +216,12 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	cat.Missing = func(lang, id string, err error) { log.Error("locale message", "lang", lang, "id", id, "err", err) }
 
-	tgClient := &http.Client{Timeout: time.Minute, Transport: met.Transport(telegramTransport())}
-	b, err := tg.New(token,
-		tg.WithServerURL(apiURL),
-		tg.WithSkipGetMe(),
-		tg.WithErrorsHandler(func(err error) { log.Error("telegram", "err", redact(err.Error(), token)) }),
-		tg.WithHTTPClient(time.Minute, tgClient),
-	)
-	if err != nil {
-		return fmt.Errorf("telegram: %w", err)
-	}
-	me, err := b.GetMe(sctx)
-	if err != nil {
-		return fmt.Errorf("telegram: the Bot API at %s did not accept the token (getMe): %s", apiURL, redact(err.Error(), token))
-	}
-	// A webhook left over from another deployment makes getUpdates fail with 409.
-	if cfg.WebhookURL == "" {
-		if _, err := b.DeleteWebhook(sctx, &tg.DeleteWebhookParams{}); err != nil {
-			return fmt.Errorf("telegram: deleteWebhook: %s", redact(err.Error(), token))
+	var b *tg.Bot
+	var tgClient *http.Client
+	me := &models.User{}
+	if !zaloOnly {
+		if b, me, tgClient, err = startTelegram(sctx, cfg, token, apiURL, met, log); err != nil {
+			return err
 		}
 	}
 
@@ -244,7 +239,31 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	if terminal && len(cfg.Admins) == 0 {
 		app.LocalAdmin = local.UserID
 	}
-	setMenus(sctx, b, app, log)
+	if b != nil {
+		setMenus(sctx, b, app, log)
+	}
+	var zc *zaloChannel // bot/zalo.go
+	var zsrv *zalotest.Server
+	if terminal && cfg.Channel == "zalo" {
+		// The terminal chat as a Zalo user, linked to the local admin.
+		zsrv = zalotest.New()
+		defer zsrv.Close()
+		cfg.ZaloToken, cfg.ZaloAPIURL = Secret(zsrv.Token()), zsrv.URL()
+	}
+	if cfg.ZaloToken != "" {
+		if zc, err = newZalo(sctx, cfg, app, st, o.pollWait, o.now); err != nil {
+			return err
+		}
+	}
+	if zsrv != nil {
+		code, err := st.PutZaloLink(sctx, local.UserID, time.Minute)
+		if err == nil {
+			_, err = st.TakeZaloLink(sctx, code, zalo.UserID(terminalZaloUser))
+		}
+		if err != nil {
+			return fmt.Errorf("redis: %w", err)
+		}
+	}
 
 	// Reminders: asynq jobs on the same Redis, sent through the outbox.
 	limits := cfg.Limits
@@ -252,14 +271,27 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		limits = o.limits
 	}
 	ob := outbox.New(func(ctx context.Context, chatID int64, html string, kb [][]outbox.Button) error {
+		if zc != nil && zalo.IsZalo(chatID) {
+			_, err := zc.out.Send(ctx, chatID, html, kb)
+			return err
+		}
+		if b == nil {
+			return fmt.Errorf("chat %d: no Telegram in a Zalo-only bot", chatID)
+		}
 		_, err := b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML,
 			LinkPreviewOptions: noPreview, ReplyMarkup: keyboard(kb)})
+		if err == nil {
+			zc.alsoToLinked(ctx, st, log, chatID, html, kb)
+		}
 		return err
 	}, limits)
 	ob.Observe = met.OutboxQueued
 	rcfg := remind.Config{
 		Redis: rdb, Store: st, Plan: plan, Loc: cfg.Loc, Quiet: quiet, Now: o.now, Logger: log,
 		Notifier: countingNotifier{next: &handlers.Notifier{App: app, Out: ob, Log: st, Photo: func(ctx context.Context, chatID int64, f handlers.File) error { // files.go
+			if zalo.IsZalo(chatID) || b == nil {
+				return fmt.Errorf("chat %d: files go out only on Telegram", chatID)
+			}
 			return ob.Do(ctx, chatID, func(ctx context.Context) error { return sender{b: b}.sendFile(ctx, chatID, f) })
 		}}, m: met},
 		Plans: func(ctx context.Context) ([]*kpi.Plan, error) {
@@ -316,11 +348,15 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	}
 	app.Reminders = rem
 	if !terminal && cfg.HTTPListen != "" {
-		stopOps, err := serveOps(ctx, cfg.HTTPListen, met, metrics.Health{
+		health := metrics.Health{
 			Writable:       st.Writable,
 			TelegramWithin: o.pollWait + 2*time.Minute,
 			Probe:          func(ctx context.Context) error { _, err := b.GetMe(ctx); return err },
-		}, log)
+		}
+		if b == nil { // Zalo only: ready is Redis writable
+			health.TelegramWithin, health.Probe = 0, nil
+		}
+		stopOps, err := serveOps(ctx, cfg.HTTPListen, met, health, log, zc.mounts(cfg))
 		if err != nil {
 			return err
 		}
@@ -338,7 +374,15 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	stopBeat := heartbeat(ctx, st, instance, log)
 	defer stopBeat()
 
-	out := sender{b: b, api: &botAPI{url: apiURL + "/bot" + token, token: token, client: tgClient}}
+	// Each channel answers on its own and reaches other chats on theirs
+	// (bot/zalo.go). Telegram's text replies go as one JSON request.
+	tgOut := sender{b: b}
+	var tgs handlers.Sender
+	if b != nil {
+		tgOut.api = &botAPI{url: apiURL + "/bot" + token, token: token, client: tgClient}
+		tgs = tgOut
+	}
+	out := route(tgOut, tgs, zc)
 	marks := &doneMarks{log: st, keep: keepDone}
 	fl := newFlood()
 	if o.noFlood || terminal {
@@ -377,6 +421,30 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			return handleUpdate(ctx, app, st, marks, instance, out, log, met, u)
 		},
 	}
+	if zc != nil {
+		zctx, stopZalo := context.WithCancel(ctx)
+		zdone := make(chan struct{})
+		go func() {
+			defer close(zdone)
+			zc.run(zctx, cfg, st, o.pollWait, log, func(ctx context.Context, out handlers.Sender, id int64, req handlers.Request, ok bool) outcome {
+				if o.busy != nil {
+					o.busy(1)
+					defer o.busy(-1)
+				}
+				if allowed, first := fl.allow(req.UserID); ok && !allowed {
+					// Flood control as on Telegram; marked done, or the
+					// inbox would bring it back.
+					dropRequest(ctx, app, out, log, req, first)
+					if err := marks.mark(ctx, id); err != nil {
+						log.Warn("update log", "update_id", id, "err", err)
+					}
+					return handled
+				}
+				return handleRequest(ctx, app, st, marks, instance, route(out, tgs, zc), log, met, id, req, ok)
+			})
+		}()
+		defer func() { stopZalo(); <-zdone }()
+	}
 	if !terminal && cfg.WebhookURL != "" {
 		w := &webhook{
 			path: webhookPath(cfg.WebhookURL), secret: webhookSecret(cfg), log: log,
@@ -385,6 +453,11 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		err := serveWebhook(ctx, cfg, b, w)
 		log.Info("stopped")
 		return err
+	}
+	if zaloOnly {
+		<-ctx.Done() // Zalo's poller or webhook, above, takes the updates
+		log.Info("stopped")
+		return nil
 	}
 	if !terminal {
 		lead(ctx, st, o.leaseTTL, log, met.Leading, p.run)
@@ -410,10 +483,43 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			term.Prompt = "> " // a person types; piped input gets a plain transcript
 		}
 	}
-	err = term.Run(ctx)
+	if zsrv != nil {
+		zt := &zalotest.Terminal{Server: zsrv, In: stdio.In, Out: stdio.Out, Prompt: term.Prompt,
+			User: zalotest.From{UserID: terminalZaloUser, Name: "Admin"}}
+		err = zt.Run(ctx)
+	} else {
+		err = term.Run(ctx)
+	}
 	stop()
 	<-done
 	return err
+}
+
+// startTelegram makes the Telegram client, checks the token (getMe) and,
+// for long polling, deletes a webhook left over from another deployment
+// (getUpdates fails with 409 while one is set).
+func startTelegram(ctx context.Context, cfg Config, token, apiURL string, met *metrics.Metrics, log *slog.Logger) (*tg.Bot, *models.User, *http.Client, error) {
+	client := &http.Client{Timeout: time.Minute, Transport: met.Transport(telegramTransport())}
+	b, err := tg.New(token,
+		tg.WithServerURL(apiURL),
+		tg.WithSkipGetMe(),
+		tg.WithErrorsHandler(func(err error) { log.Error("telegram", "err", redact(err.Error(), token)) }),
+		tg.WithHTTPClient(time.Minute, client),
+	)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("telegram: %w", err)
+	}
+	me, err := b.GetMe(ctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("telegram: the Bot API at %s did not accept the token (getMe): %s", apiURL, redact(err.Error(), token))
+	}
+	// A webhook left over from another deployment makes getUpdates fail with 409.
+	if cfg.WebhookURL == "" {
+		if _, err := b.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
+			return nil, nil, nil, fmt.Errorf("telegram: deleteWebhook: %s", redact(err.Error(), token))
+		}
+	}
+	return b, me, client, nil
 }
 
 // telegramTransport is the HTTP transport to the Bot API: Go's default,
@@ -435,14 +541,20 @@ func telegramTransport() http.RoundTripper {
 // while a live copy of the bot is on it, and lets it through again at once
 // if the copy that took it died before finishing.
 func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks *doneMarks, instance string, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, u *models.Update) outcome {
-	start := time.Now()
 	req, ok := request(u)
+	return handleRequest(ctx, app, st, marks, instance, out, log, met, u.ID, req, ok)
+}
+
+// handleRequest is handleUpdate for a request of any channel, taken out of
+// the update whose id (unique across channels) is updateID.
+func handleRequest(ctx context.Context, app *handlers.App, st *store.Store, marks *doneMarks, instance string, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, updateID int64, req handlers.Request, ok bool) outcome {
+	start := time.Now()
 	kind := updateKind(req, ok)
 	result := metrics.OutcomeOK
 	defer func() {
 		met.Update(kind, result, start)
 		// Never the text: ids, kind, outcome and time only.
-		log.Debug("update", "update_id", u.ID, "kind", kind, "outcome", result, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+		log.Debug("update", "update_id", updateID, "kind", kind, "outcome", result, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 	}()
 	if !ok {
 		result = metrics.OutcomeIgnored
@@ -450,7 +562,7 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks
 	}
 	// The claim reads the user's record and language in the same round
 	// trip; the handler does not read them again.
-	claim, caller, err := st.ClaimUpdateFrom(ctx, u.ID, instance, claimLease, req.UserID)
+	claim, caller, err := st.ClaimUpdateFrom(ctx, updateID, instance, claimLease, req.UserID)
 	req.Caller = caller
 	if caller != nil {
 		// And the plans' digests: which plan is in force costs no read.
@@ -460,49 +572,49 @@ func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks
 	case err != nil && store.Unavailable(err):
 		// Redis cannot serve: say so now rather than wait out the same
 		// timeouts a second time in the handler.
-		log.Warn("update log unavailable", "update_id", u.ID, "err", err)
+		log.Warn("update log unavailable", "update_id", updateID, "err", err)
 		result = metrics.OutcomeUnavailable
 		_ = app.Fail(ctx, out, req, err)
 		return handled
 	case err != nil:
-		log.Warn("update log", "update_id", u.ID, "err", err)
+		log.Warn("update log", "update_id", updateID, "err", err)
 	case claim == store.UpdateDone:
-		log.Info("duplicate update skipped", "update_id", u.ID)
+		log.Info("duplicate update skipped", "update_id", updateID)
 		result = metrics.OutcomeDuplicate
 		// Saved again by a poller that got it before its acknowledgement:
 		// take it out of the inbox.
-		if err := marks.mark(ctx, u.ID); err != nil {
-			log.Warn("update log", "update_id", u.ID, "err", err)
+		if err := marks.mark(ctx, updateID); err != nil {
+			log.Warn("update log", "update_id", updateID, "err", err)
 		}
 		return handled
 	case claim == store.UpdateBusy:
-		log.Info("update held by a live copy", "update_id", u.ID)
+		log.Info("update held by a live copy", "update_id", updateID)
 		result = metrics.OutcomeDuplicate
 		return held
 	case claim == store.UpdateGivenUp:
 		// Taken up MaxUpdateTries times and never finished: it takes the
 		// process down. It is marked done already; tell and move on.
-		log.Error("update given up: it stopped the bot every time it was handled", "update_id", u.ID,
+		log.Error("update given up: it stopped the bot every time it was handled", "update_id", updateID,
 			"tries", store.MaxUpdateTries, "kind", kind, "chat_id", req.ChatID, "user_id", req.UserID)
 		result = metrics.OutcomeGivenUp
 		if err := app.GiveUp(ctx, out, req, store.MaxUpdateTries); err != nil {
-			log.Warn("update given up: notice", "update_id", u.ID, "err", err)
+			log.Warn("update given up: notice", "update_id", updateID, "err", err)
 		}
 		return handled
 	case claim == store.UpdateTakenOver:
-		log.Warn("update taken over from a copy that died while handling it", "update_id", u.ID)
+		log.Warn("update taken over from a copy that died while handling it", "update_id", updateID)
 	}
 	if herr := app.Handle(ctx, out, req); herr != nil {
 		result = metrics.OutcomeError
 		if store.Unavailable(herr) {
 			result = metrics.OutcomeUnavailable
 		}
-		log.Error("handle", "update_id", u.ID, "chat_id", req.ChatID, "user_id", req.UserID, "err", herr)
+		log.Error("handle", "update_id", updateID, "chat_id", req.ChatID, "user_id", req.UserID, "err", herr)
 	}
 	// The user has been answered, even if only with an apology: a
 	// redelivery must not answer again.
-	if err := marks.mark(ctx, u.ID); err != nil {
-		log.Warn("update log", "update_id", u.ID, "err", err)
+	if err := marks.mark(ctx, updateID); err != nil {
+		log.Warn("update log", "update_id", updateID, "err", err)
 	}
 	return handled
 }
@@ -515,6 +627,11 @@ func dropUpdate(ctx context.Context, app *handlers.App, out handlers.Sender, log
 	if !ok {
 		return
 	}
+	dropRequest(ctx, app, out, log, req, first)
+}
+
+// dropRequest is dropUpdate for a request of any channel.
+func dropRequest(ctx context.Context, app *handlers.App, out handlers.Sender, log *slog.Logger, req handlers.Request, first bool) {
 	if first {
 		log.Warn("flood: user muted", "user_id", req.UserID, "chat_id", req.ChatID, "for", floodMute.String())
 	}

@@ -65,6 +65,26 @@ type Config struct {
 	WebhookURL    string
 	WebhookListen string
 	WebhookSecret Secret
+	// Zalo, the second channel, when ZaloToken (ZALO_BOT_TOKEN) is set: the
+	// Zalo Bot API at ZaloAPIURL (ZALO_API_URL). It runs beside Telegram in
+	// the same process, or alone when Token is empty (package zalo).
+	ZaloToken  Secret
+	ZaloAPIURL string
+	// Zalo's webhook, when ZaloWebhookURL (TIENDO_ZALO_WEBHOOK_URL) is set:
+	// the platform posts updates there, reached at TIENDO_HTTP_LISTEN, with
+	// ZaloWebhookSecret (TIENDO_ZALO_WEBHOOK_SECRET, 8 to 256 characters;
+	// derived from the Zalo token when empty).
+	ZaloWebhookURL    string
+	ZaloWebhookSecret Secret
+	// PublicURL is TIENDO_PUBLIC_URL: the bot's public base URL, at which
+	// TIENDO_HTTP_LISTEN's /f/ is reached; files go to Zalo as signed links
+	// under it (zalo.Links), signed with FileSecret (TIENDO_FILE_SECRET;
+	// derived from the Zalo token when empty).
+	PublicURL  string
+	FileSecret Secret
+	// Channel is the terminal chat's channel: "telegram" (also "") or
+	// "zalo" (tiendo -channel zalo), against an in-process Zalo Bot API.
+	Channel string
 	// FilesDir is TIENDO_FILES_DIR: where the terminal chat writes the
 	// files the bot sends (DefaultFilesDir when unset).
 	FilesDir string
@@ -73,6 +93,7 @@ type Config struct {
 // Defaults of design §4.
 const (
 	DefaultAPIURL     = "https://api.telegram.org"
+	DefaultZaloAPIURL = "https://bot-api.zaloplatforms.com"
 	DefaultTZ         = "Asia/Ho_Chi_Minh"
 	DefaultQuietHours = "20:00-07:00"
 	DefaultUndoWindow = 24 * time.Hour
@@ -88,6 +109,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	c := Config{
 		Token:      Secret(strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN"))),
+		ZaloToken:  Secret(strings.TrimSpace(getenv("ZALO_BOT_TOKEN"))),
 		APIURL:     strings.TrimRight(strings.TrimSpace(getenv("TELEGRAM_API_URL")), "/"),
 		PlanPath:   strings.TrimSpace(getenv("TIENDO_PLAN")),
 		QuietHours: strings.TrimSpace(getenv("TIENDO_QUIET_HOURS")),
@@ -128,7 +150,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		bad("TIENDO_STORE: %q is not redis or memory", v)
 	}
-	if c.Token != "" && redisURL == "" && !c.Memory {
+	if (c.Token != "" || c.ZaloToken != "") && redisURL == "" && !c.Memory {
 		bad("REDIS_URL: not set, and a bot with a token must not keep its data in memory by accident (set REDIS_URL, or TIENDO_STORE=memory for a trial that loses everything on restart)")
 	}
 	if s := strings.TrimSpace(getenv("TIENDO_ADMINS")); s != "" {
@@ -214,6 +236,48 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.WebhookSecret != "" && !secretRE.MatchString(string(c.WebhookSecret)) {
 		bad("TIENDO_WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+	}
+	c.ZaloAPIURL = strings.TrimRight(strings.TrimSpace(getenv("ZALO_API_URL")), "/")
+	if c.ZaloToken != "" {
+		if id, rest, ok := strings.Cut(string(c.ZaloToken), ":"); !ok || id == "" || rest == "" || strings.ContainsAny(string(c.ZaloToken), " \t/") {
+			bad("ZALO_BOT_TOKEN: not a bot token (expected <bot id>:<access token> from Zalo Bot Creator)")
+		}
+	}
+	c.ZaloWebhookURL = strings.TrimSpace(getenv("TIENDO_ZALO_WEBHOOK_URL"))
+	c.ZaloWebhookSecret = Secret(strings.TrimSpace(getenv("TIENDO_ZALO_WEBHOOK_SECRET")))
+	if c.ZaloWebhookURL != "" {
+		if u, err := url.Parse(c.ZaloWebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path == "" || u.Path == "/" {
+			bad("TIENDO_ZALO_WEBHOOK_URL: %q is not the public https URL of the bot's Zalo webhook (e.g. https://bot.soct.longan.gov.vn/zalo)", c.ZaloWebhookURL)
+		} else if strings.HasPrefix(u.Path, "/f/") || u.Path == "/metrics" || u.Path == "/healthz" || u.Path == "/readyz" {
+			bad("TIENDO_ZALO_WEBHOOK_URL: the path %q is taken on TIENDO_HTTP_LISTEN: choose another, e.g. /zalo", u.Path)
+		}
+		if c.ZaloToken == "" {
+			bad("TIENDO_ZALO_WEBHOOK_URL: a webhook needs ZALO_BOT_TOKEN")
+		}
+		if c.HTTPListen == "" {
+			bad("TIENDO_ZALO_WEBHOOK_URL: Zalo's webhook is served on TIENDO_HTTP_LISTEN: set it too")
+		}
+	}
+	if n := len([]rune(string(c.ZaloWebhookSecret))); c.ZaloWebhookSecret != "" && (n < 8 || n > 256) {
+		bad("TIENDO_ZALO_WEBHOOK_SECRET: 8 to 256 characters (Zalo's rule)")
+	}
+	if c.ZaloAPIURL == "" {
+		c.ZaloAPIURL = DefaultZaloAPIURL
+	} else if u, err := url.Parse(c.ZaloAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("ZALO_API_URL: %q is not an http(s) URL", c.ZaloAPIURL)
+	}
+	c.PublicURL = strings.TrimRight(strings.TrimSpace(getenv("TIENDO_PUBLIC_URL")), "/")
+	c.FileSecret = Secret(strings.TrimSpace(getenv("TIENDO_FILE_SECRET")))
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+			bad("TIENDO_PUBLIC_URL: %q is not the bot's public https URL (e.g. https://bot.soct.longan.gov.vn)", c.PublicURL)
+		}
+		if c.HTTPListen == "" {
+			bad("TIENDO_PUBLIC_URL: files are served on TIENDO_HTTP_LISTEN (under /f/): set it too")
+		}
+	}
+	if c.FileSecret != "" && len(c.FileSecret) < 16 {
+		bad("TIENDO_FILE_SECRET: at least 16 characters")
 	}
 	c.Limits = outbox.DefaultLimits
 	for _, l := range []struct {

@@ -117,3 +117,45 @@ func TestConfigLogLevelAndHTTP(t *testing.T) {
 		t.Errorf("metrics on the webhook's port: %v", err)
 	}
 }
+
+// Zalo runs beside Telegram; its token, its API URL and the files' public
+// URL are checked like the rest, one line each, the token never quoted.
+func TestConfigZalo(t *testing.T) {
+	base := map[string]string{"TELEGRAM_BOT_TOKEN": "123:abc", "REDIS_URL": "redis://redis:6379/0"}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	c, err := LoadConfig(env(with("ZALO_BOT_TOKEN", "2000:zalosecret", "TIENDO_HTTP_LISTEN", ":9090", "TIENDO_PUBLIC_URL", "https://bot.example.vn/")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ZaloToken.Reveal() != "2000:zalosecret" || c.ZaloAPIURL != DefaultZaloAPIURL || c.PublicURL != "https://bot.example.vn" {
+		t.Errorf("%+v", c)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"ZALO_BOT_TOKEN": "2000:zalosecret"}, "REDIS_URL: not set"},
+		{with("ZALO_BOT_TOKEN", "zalosecret"), "ZALO_BOT_TOKEN: not a bot token"},
+		{with("ZALO_BOT_TOKEN", "2000:x", "ZALO_API_URL", "bot-api"), "ZALO_API_URL"},
+		{with("TIENDO_PUBLIC_URL", "https://bot.example.vn"), "set it too"},
+		{with("TIENDO_HTTP_LISTEN", ":9090", "TIENDO_FILE_SECRET", "short"), "TIENDO_FILE_SECRET"},
+		{with("ZALO_BOT_TOKEN", "2000:x", "TIENDO_ZALO_WEBHOOK_URL", "https://bot.example.vn/zalo"), "set it too"},
+		{with("TIENDO_HTTP_LISTEN", ":9090", "TIENDO_ZALO_WEBHOOK_URL", "https://bot.example.vn/zalo"), "needs ZALO_BOT_TOKEN"},
+		{with("ZALO_BOT_TOKEN", "2000:x", "TIENDO_HTTP_LISTEN", ":9090", "TIENDO_ZALO_WEBHOOK_URL", "https://bot.example.vn/metrics"), "is taken"},
+		{with("TIENDO_ZALO_WEBHOOK_SECRET", "short"), "TIENDO_ZALO_WEBHOOK_SECRET"},
+	} {
+		_, err := LoadConfig(env(tc.env))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "zalosecret") {
+			t.Errorf("%v: error %v, want %q", tc.env, err, tc.want)
+		}
+	}
+}

@@ -28,12 +28,23 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // serveOps serves /metrics, /healthz and /readyz on addr until the returned
 // function is called (or ctx ends). It returns an error when addr cannot be
 // listened on.
-func serveOps(ctx context.Context, addr string, m *metrics.Metrics, h metrics.Health, log *slog.Logger) (func(), error) {
+//
+// mounts are further handlers by path (Zalo's file links and webhook).
+func serveOps(ctx context.Context, addr string, m *metrics.Metrics, h metrics.Health, log *slog.Logger, mounts map[string]http.Handler) (func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("TIENDO_HTTP_LISTEN: %w", err)
 	}
-	srv := &http.Server{Handler: m.Handler(h), ReadHeaderTimeout: 10 * time.Second}
+	handler := m.Handler(h)
+	if len(mounts) > 0 {
+		mux := http.NewServeMux()
+		for path, h := range mounts {
+			mux.Handle(path, h)
+		}
+		mux.Handle("/", handler)
+		handler = mux
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -54,6 +54,9 @@ func (s *session) invite(ctx context.Context, args string) error {
 		return err
 	}
 	link := "https://t.me/" + s.BotUsername + "?start=" + code
+	if s.BotUsername == "" { // a Zalo-only bot: no deep links there
+		link = "/start " + code
+	}
 	return s.reply(ctx, s.t("InviteMade", "Role", s.t("Role_"+string(role)), "Unit", unitName,
 		"Link", link, "Until", inv.Created.Add(InviteTTL).In(s.Loc).Format(s.t("LayoutDateTime"))))
 }

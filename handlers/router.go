@@ -49,6 +49,8 @@ func (a *App) commands() []command {
 		{names: []string{"choduyet", "pending"}, words: []string{"cho duyet"}, need: access.Editor, run: (*session).awaitingList, menu: true}, // approval.go
 		// plans.go
 		{names: []string{"kehoach", "plan"}, words: []string{"ke hoach nam"}, need: access.Viewer, public: true, run: (*session).plans, menu: true},
+		// link.go: rights checked inside (an admin makes a code, a Zalo account uses it)
+		{names: []string{"lienket", "link"}, run: (*session).linkZalo},
 	}
 }
 

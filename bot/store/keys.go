@@ -34,6 +34,7 @@ const DefaultPrefix = "tiendo"
 //	{p}:alive:<instance>      string a running copy of the bot's heartbeat, with a short TTL
 //	{p}:in:<update id>        string an update taken from getUpdates and not yet done (JSON), with a TTL
 //	{p}:inbox                 zset   update ids of the in:<id> keys, by id; its TTL is the newest one's
+//	                          (Zalo's from 2^62 on: store.OtherChannels)
 //	{p}:tries:<update id>     string how many times the update was taken up and not finished, 24 h TTL;
 //	                          deleted when it is done (updates.go)
 //	{p}:noticed:<user>        string a stranger was told their id; the TTL is how long they hear nothing more
@@ -59,6 +60,12 @@ const DefaultPrefix = "tiendo"
 // plan, and what closes them is a report.
 //	{p}:approval:<id>         string what an editor's Duyệt / Trả lại buttons act on (JSON), with a TTL
 //	{p}:reason:<user>         string approval id whose return reason the editor's next message is, with a TTL
+//	{p}:zalo:ids              hash  int64 of a Zalo user or chat -> Zalo's string id (zalo.go)
+//	{p}:zalo:choice:<chat>    list  callback data of the numbered choices last offered in a Zalo chat, with a TTL
+//	{p}:zalo:link:<code>      string user id a one-time /lienket code links a Zalo account to, with a TTL
+//	{p}:zalo:alias            hash  linked Zalo account (int64) -> the user it acts as
+//	{p}:zalo:linked           hash  user id -> the Zalo account linked to it
+//	{p}:zalo:file:<id>        hash  name, data: a file behind a signed link (zalo.Links), with a TTL
 //	{p}:<parts...>            whatever other packages build with Key
 
 // PermanentKeys are the patterns (path.Match, after "{prefix}:") of the keys
@@ -75,6 +82,8 @@ const DefaultPrefix = "tiendo"
 //	remind:open, remind:seq, remind:leaders
 //	plans, plansum        one plan per year, as many as the department has years
 //	version               one counter
+//	zalo:ids              Zalo's string id of each Zalo user and chat: one field a person
+//	zalo:alias, zalo:linked  linked Zalo accounts: one field a person
 //
 // A test (cmd/tiendo TestEveryKeyHasALifetime) runs a session and fails on
 // any key without a TTL that is not listed here. asynq's keys (asynq:…) are
@@ -88,6 +97,7 @@ var PermanentKeys = []string{
 	"remind:open", "remind:seq", "remind:leaders",
 	"plans", "plansum",
 	"version",
+	"zalo:ids", "zalo:alias", "zalo:linked",
 }
 
 // keys builds every key the store uses. It is a value so a Store and the
@@ -112,6 +122,24 @@ func (k keys) join(parts ...string) string {
 
 func (k keys) users() string { return k.join("users") }
 func (k keys) lang() string  { return k.join("lang") }
+
+// zaloIDs maps the int64 of a Zalo user or chat to Zalo's string id (zalo.go).
+func (k keys) zaloIDs() string { return k.join("zalo", "ids") }
+
+// zaloLink is a one-time code linking a Zalo account to a user; zaloAlias
+// maps a linked Zalo account to its user, zaloLinked a user to its Zalo
+// account.
+func (k keys) zaloLink(code string) string { return k.join("zalo", "link", code) }
+func (k keys) zaloAlias() string           { return k.join("zalo", "alias") }
+func (k keys) zaloLinked() string          { return k.join("zalo", "linked") }
+
+// zaloFile holds a file behind a link: its name and bytes.
+func (k keys) zaloFile(id string) string { return k.join("zalo", "file", id) }
+
+// zaloChoices holds the numbered choices last offered in a Zalo chat.
+func (k keys) zaloChoices(chatID int64) string {
+	return k.join("zalo", "choice", strconv.FormatInt(chatID, 10))
+}
 
 // version is the data version, bumped with every change of figures, plans
 // or users (the last key of each script that makes one).

@@ -308,8 +308,25 @@ func (s *Store) SaveUpdates(ctx context.Context, ups []Inbound, keep time.Durati
 // Inbox returns up to limit saved updates that are not done, oldest first;
 // entries whose body has expired are dropped from the index. It returns an
 // error when Redis fails.
+//
+// Update ids from OtherChannels on are another channel's (package zalo's):
+// Inbox leaves them to ChannelInbox.
 func (s *Store) Inbox(ctx context.Context, limit int) ([]Inbound, error) {
-	ids, err := s.rdb.ZRange(ctx, s.keys.inbox(), 0, int64(limit)-1).Result()
+	return s.inboxRange(ctx, "-inf", "("+strconv.FormatInt(OtherChannels, 10), limit)
+}
+
+// OtherChannels is where the update ids of channels other than Telegram
+// begin (2^62): Telegram's are far below.
+const OtherChannels int64 = 1 << 62
+
+// ChannelInbox is Inbox for the updates of the other channels (ids from
+// OtherChannels on).
+func (s *Store) ChannelInbox(ctx context.Context, limit int) ([]Inbound, error) {
+	return s.inboxRange(ctx, strconv.FormatInt(OtherChannels, 10), "+inf", limit)
+}
+
+func (s *Store) inboxRange(ctx context.Context, lo, hi string, limit int) ([]Inbound, error) {
+	ids, err := s.rdb.ZRangeByScore(ctx, s.keys.inbox(), &redis.ZRangeBy{Min: lo, Max: hi, Count: int64(limit)}).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: read inbox: %w", err)
 	}

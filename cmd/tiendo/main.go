@@ -34,10 +34,18 @@ func main() {
 // problem; 1 when the start fails otherwise (Redis or Telegram unreachable,
 // the token refused, a port taken).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer, opts ...bot.Option) int {
+	channel := ""
+	if len(args) == 3 && (args[1] == "-channel" || args[1] == "--channel") {
+		channel, args = args[2], args[:1]
+		if channel != "zalo" && channel != "telegram" {
+			fmt.Fprintf(stderr, "tiendo: -channel %q: telegram or zalo\n", channel)
+			return 2
+		}
+	}
 	if len(args) > 1 {
 		switch args[1] {
 		case "-h", "--help", "help":
-			fmt.Fprintln(stdout, "usage: tiendo [-version | healthcheck]   (configured by environment variables; see README.md)")
+			fmt.Fprintln(stdout, "usage: tiendo [-version | healthcheck | -channel telegram|zalo]   (configured by environment variables; see README.md)")
 			return 0
 		case "-version", "--version", "version":
 			fmt.Fprintln(stdout, "tiendo", bot.Version())
@@ -55,6 +63,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			fmt.Fprintln(stderr, "config:", line)
 		}
 		return 2
+	}
+	if channel != "" {
+		if cfg.Token != "" {
+			fmt.Fprintln(stderr, "tiendo: -channel is for the terminal chat: unset TELEGRAM_BOT_TOKEN")
+			return 2
+		}
+		cfg.Channel = channel
 	}
 	if err := bot.Run(ctx, cfg, bot.IO{In: stdin, Out: stdout, Err: stderr}, opts...); err != nil {
 		prefix, code := "tiendo:", 1

@@ -1,0 +1,238 @@
+package bot
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"tiendo/bot/store"
+	"tiendo/bot/zalo"
+	"tiendo/handlers"
+)
+
+// zaloChannel is the Zalo channel beside Telegram: its client and its
+// Sender; run hands its requests to the same handlers through the same
+// update log as Telegram's (handleRequest).
+type zaloChannel struct {
+	api    *zalo.Client
+	out    *zalo.Sender
+	handle atomic.Value // func(context.Context, *zalo.Update) bool, once run starts
+}
+
+// newZalo checks the token (getMe) and builds the channel.
+func newZalo(ctx context.Context, cfg Config, app *handlers.App, st *store.Store, pollWait time.Duration, now func() time.Time) (*zaloChannel, error) {
+	token := cfg.ZaloToken.Reveal()
+	api := zalo.NewClient(token, cfg.ZaloAPIURL, &http.Client{Timeout: pollWait + 30*time.Second})
+	if _, err := api.GetMe(ctx); err != nil {
+		return nil, fmt.Errorf("zalo: the Bot API at %s did not accept the token (getMe): %s", cfg.ZaloAPIURL, redact(err.Error(), token))
+	}
+	if cfg.ZaloWebhookURL != "" {
+		// Registered at start: updates posted before the server listens
+		// are posted again.
+		if err := api.SetWebhook(ctx, cfg.ZaloWebhookURL, zaloWebhookSecret(cfg)); err != nil {
+			return nil, fmt.Errorf("zalo: setWebhook: %s", redact(err.Error(), token))
+		}
+	}
+	out := &zalo.Sender{API: api, Dir: st, Cat: app.Cat, LangOf: func(ctx context.Context, chatID int64) string {
+		// A private chat's id is its user's; a linked account speaks its
+		// user's language. A group reads Vietnamese.
+		if chatID < 0 {
+			return ""
+		}
+		if alias, err := st.ZaloAlias(ctx, chatID); err == nil && alias != 0 {
+			chatID = alias
+		}
+		l, _ := st.Lang(ctx, chatID)
+		return l
+	}}
+	if cfg.PublicURL != "" {
+		out.Links = &zalo.Links{Base: cfg.PublicURL, Key: fileKey(cfg), Store: st, Now: now}
+	}
+	return &zaloChannel{api: api, out: out}, nil
+}
+
+// fileKey is the key of the file links' signatures: TIENDO_FILE_SECRET, else
+// one derived from the Zalo token (a new token voids the links out).
+func fileKey(cfg Config) []byte {
+	if cfg.FileSecret != "" {
+		return []byte(cfg.FileSecret.Reveal())
+	}
+	m := hmac.New(sha256.New, []byte(cfg.ZaloToken.Reveal()))
+	m.Write([]byte("tiendo file links"))
+	return m.Sum(nil)
+}
+
+// handleFn is handleRequest with the application bound.
+type handleFn func(ctx context.Context, out handlers.Sender, id int64, req handlers.Request, ok bool) outcome
+
+// mounts are the channel's handlers on TIENDO_HTTP_LISTEN: the file links
+// and the webhook. The webhook answers 503 until run gives it the
+// handlers.
+func (z *zaloChannel) mounts(cfg Config) map[string]http.Handler {
+	m := map[string]http.Handler{}
+	if z == nil {
+		return m
+	}
+	if z.out.Links != nil {
+		m["/f/"] = z.out.Links
+	}
+	if cfg.ZaloWebhookURL != "" {
+		m[webhookPath(cfg.ZaloWebhookURL)] = &zalo.Webhook{Secret: zaloWebhookSecret(cfg), Handle: func(r *http.Request, u *zalo.Update) bool {
+			h, _ := z.handle.Load().(func(context.Context, *zalo.Update) bool)
+			return h != nil && h(context.WithoutCancel(r.Context()), u)
+		}}
+	}
+	return m
+}
+
+// zaloWebhookSecret is TIENDO_ZALO_WEBHOOK_SECRET, else one derived from the
+// Zalo token (40 hex digits).
+func zaloWebhookSecret(cfg Config) string {
+	if cfg.ZaloWebhookSecret != "" {
+		return cfg.ZaloWebhookSecret.Reveal()
+	}
+	m := hmac.New(sha256.New, []byte(cfg.ZaloToken.Reveal()))
+	m.Write([]byte("tiendo zalo webhook"))
+	return hex.EncodeToString(m.Sum(nil))[:40]
+}
+
+// run takes Zalo's updates until ctx ends: by webhook when one is
+// configured (registered by newZalo), else by long polling.
+func (z *zaloChannel) run(ctx context.Context, cfg Config, st *store.Store, pollWait time.Duration, log *slog.Logger, handle handleFn) {
+	log = log.With("channel", "zalo")
+	h := func(ctx context.Context, u *zalo.Update) bool {
+		req, ok := zalo.Request(u)
+		id := zalo.UpdateID(u.Message.MessageID)
+		if ok {
+			if err := z.prepare(ctx, st, u, &req); err != nil {
+				log.Warn("zalo: update", "update_id", id, "err", err)
+				if store.Unavailable(err) {
+					return false // tried again: the chat's way back is not kept yet
+				}
+			}
+		}
+		return handle(ctx, z.out, id, req, ok) == handled
+	}
+	z.handle.Store(h)
+	if cfg.ZaloWebhookURL != "" {
+		<-ctx.Done() // the webhook (mounts) takes the updates
+		return
+	}
+	p := &zalo.Poller{API: z.api, Timeout: pollWait, Chats: chats, Inbox: st, Keep: keepDone, Log: log, Handle: h}
+	p.Run(ctx)
+}
+
+// prepare keeps the way back to the person and the chat (for replies and
+// reminders), puts a linked account's user in the request, and makes a
+// bare number a press of the chat's latest choices.
+func (z *zaloChannel) prepare(ctx context.Context, st *store.Store, u *zalo.Update, req *handlers.Request) error {
+	chat := u.Message.Chat.ID
+	if chat == "" {
+		chat = u.Message.From.ID
+	}
+	if err := z.out.Remember(ctx, req.UserID, u.Message.From.ID); err != nil {
+		return err
+	}
+	if req.ChatID != req.UserID {
+		if err := z.out.Remember(ctx, req.ChatID, chat); err != nil {
+			return err
+		}
+	}
+	// A Zalo account linked to a user (/lienket) acts as that user.
+	alias, err := st.ZaloAlias(ctx, req.UserID)
+	if err != nil {
+		return err
+	}
+	if alias != 0 {
+		// Under the name on record: the Zalo display name would replace it
+		// (the handlers keep a user's latest name) each time they switch.
+		req.UserID = alias
+		if rec, err := st.User(ctx, alias); err == nil && rec.Name != "" {
+			req.UserName = rec.Name
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return zalo.Press(ctx, st, req, u.Message.MessageID)
+}
+
+// alsoToLinked sends what the bot sends on its own to a Telegram user to
+// the Zalo account linked to them, if any, once Telegram has it.
+func (z *zaloChannel) alsoToLinked(ctx context.Context, st *store.Store, log *slog.Logger, chatID int64, html string, kb [][]handlers.Button) {
+	if z == nil || chatID <= 0 || zalo.IsZalo(chatID) {
+		return
+	}
+	to, err := st.LinkedZalo(ctx, chatID)
+	if err == nil && to != 0 {
+		_, err = z.out.Send(ctx, to, html, kb)
+	}
+	if err != nil {
+		log.Warn("zalo: to the linked account", "user_id", chatID, "err", err)
+	}
+}
+
+// channels is the handlers' Sender for one channel's requests: replies and
+// the answer to a press go back on that channel (own); a message to another
+// chat goes out on the channel that chat belongs to — an approver on
+// Telegram asked about a figure reported on Zalo, a reporter on Zalo told
+// that an editor on Telegram approved it.
+type channels struct {
+	own handlers.Sender
+	tg  handlers.Sender // nil: Zalo alone
+	zl  handlers.Sender // nil: Telegram only
+}
+
+var (
+	_ handlers.Sender = channels{}
+	_ handlers.Files  = channels{}
+)
+
+// route returns own when there is a single channel, else the Sender that
+// picks each chat's channel.
+func route(own, tg handlers.Sender, zc *zaloChannel) handlers.Sender {
+	if zc == nil || tg == nil {
+		return own
+	}
+	return channels{own: own, tg: tg, zl: zc.out}
+}
+
+func (c channels) pick(chatID int64) handlers.Sender {
+	if zalo.IsZalo(chatID) {
+		return c.zl
+	}
+	return c.tg
+}
+
+func (c channels) Send(ctx context.Context, chatID int64, html string, kb [][]handlers.Button) (int, error) {
+	return c.pick(chatID).Send(ctx, chatID, html, kb)
+}
+
+func (c channels) Edit(ctx context.Context, chatID int64, messageID int, html string, kb [][]handlers.Button) error {
+	return c.pick(chatID).Edit(ctx, chatID, messageID, html, kb)
+}
+
+func (c channels) Answer(ctx context.Context, callbackID, text string) error {
+	return c.own.Answer(ctx, callbackID, text)
+}
+
+func (c channels) SendFile(ctx context.Context, chatID int64, f handlers.File) error {
+	if fs, ok := c.pick(chatID).(handlers.Files); ok {
+		return fs.SendFile(ctx, chatID, f)
+	}
+	return handlers.ErrNoFiles
+}
+
+// Download fetches a file the request's user sent, on their channel.
+func (c channels) Download(ctx context.Context, fileID string, max int64) ([]byte, error) {
+	if fs, ok := c.own.(handlers.Files); ok {
+		return fs.Download(ctx, fileID, max)
+	}
+	return nil, handlers.ErrNoFiles
+}

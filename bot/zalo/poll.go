@@ -1,0 +1,241 @@
+package zalo
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+
+	"tiendo/bot/store"
+)
+
+// Inbox keeps what the poller took until it is done (store.Store): the
+// platform forgets an update once getUpdates has handed it out, so the inbox
+// is what lets a copy of the bot that starts after a crash handle it.
+type Inbox interface {
+	SaveUpdates(ctx context.Context, ups []store.Inbound, keep time.Duration) error
+	ChannelInbox(ctx context.Context, limit int) ([]store.Inbound, error)
+}
+
+// Poller takes updates with getUpdates, one at a time, saves each in the
+// inbox, and handles each chat's updates in order, chats in parallel.
+type Poller struct {
+	API     *Client
+	Timeout time.Duration // long-poll wait asked of the platform
+	Chats   int           // chats handled at once
+	Inbox   Inbox         // nil: nothing survives a crash
+	Keep    time.Duration // how long a saved update is kept
+	// Handle handles one update and reports whether it is done; false
+	// means a live copy of the bot holds it: it is tried again after Retry.
+	Handle func(ctx context.Context, u *Update) bool
+	Log    *slog.Logger
+	Retry  time.Duration
+	// RecoverEvery is how often the inbox is read for updates a dead copy
+	// left (also once at start).
+	RecoverEvery time.Duration
+
+	mu     sync.Mutex
+	inHand map[int64]struct{}
+	queues map[int64][]*Update
+	sem    chan struct{}
+	wg     sync.WaitGroup
+}
+
+func (p *Poller) init() {
+	p.inHand = map[int64]struct{}{}
+	p.queues = map[int64][]*Update{}
+	p.sem = make(chan struct{}, max(p.Chats, 1))
+	if p.Retry <= 0 {
+		p.Retry = 250 * time.Millisecond
+	}
+	if p.RecoverEvery <= 0 {
+		p.RecoverEvery = 10 * time.Second
+	}
+	if p.Keep <= 0 {
+		p.Keep = 24 * time.Hour
+	}
+	if p.Timeout <= 0 {
+		p.Timeout = 30 * time.Second
+	}
+}
+
+// backoff is the next wait after a failure: doubling from 200 ms to 10 s.
+func backoff(d time.Duration) time.Duration {
+	return min(max(2*d, 200*time.Millisecond), 10*time.Second)
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// Run deletes any webhook (getUpdates does not work while one is set), then
+// polls until ctx ends, and returns once the updates being handled are
+// finished; those still queued stay in the inbox.
+func (p *Poller) Run(ctx context.Context) {
+	p.init()
+	defer p.wg.Wait()
+	wait := time.Duration(0)
+	for {
+		if !sleep(ctx, wait) {
+			return
+		}
+		err := p.API.DeleteWebhook(ctx)
+		if err == nil {
+			break
+		}
+		wait = backoff(wait)
+		p.Log.Warn("zalo: deleteWebhook failed", "err", err, "retry_in", wait.String())
+	}
+	wait = 0
+	var recovered time.Time
+	for {
+		if !sleep(ctx, wait) {
+			return
+		}
+		if time.Since(recovered) >= p.RecoverEvery {
+			p.recover(ctx)
+			recovered = time.Now()
+		}
+		u, raw, err := p.API.GetUpdates(ctx, p.Timeout)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			wait = backoff(wait)
+			p.Log.Warn("zalo: getUpdates failed", "err", err, "retry_in", wait.String())
+			continue
+		}
+		wait = 0
+		if u != nil {
+			p.accept(ctx, u, raw)
+		}
+	}
+}
+
+func (p *Poller) accept(ctx context.Context, u *Update, raw json.RawMessage) {
+	id := UpdateID(u.Message.MessageID)
+	p.mu.Lock()
+	if _, ok := p.inHand[id]; ok {
+		p.mu.Unlock()
+		return // delivered again while in hand: the first copy answers
+	}
+	p.mu.Unlock()
+	// Saved before it is handled: once getUpdates has answered, the inbox
+	// is the only copy. An update done already is not saved again.
+	if p.Inbox != nil {
+		if err := p.Inbox.SaveUpdates(ctx, []store.Inbound{{ID: id, Body: raw}}, p.Keep); err != nil {
+			p.Log.Warn("zalo: inbox: update handled unsaved", "err", err)
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.inHand[id]; !ok {
+		p.queueLocked(ctx, id, u)
+	}
+}
+
+func (p *Poller) recover(ctx context.Context) {
+	if p.Inbox == nil {
+		return
+	}
+	in, err := p.Inbox.ChannelInbox(ctx, 1000)
+	if err != nil {
+		p.Log.Warn("zalo: inbox", "err", err)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, x := range in {
+		if _, ok := p.inHand[x.ID]; ok {
+			continue
+		}
+		var u Update
+		if err := json.Unmarshal(x.Body, &u); err != nil || UpdateID(u.Message.MessageID) != x.ID {
+			p.Log.Error("zalo: inbox: unreadable update", "update_id", x.ID, "err", err)
+			continue
+		}
+		p.Log.Info("zalo: inbox: update taken up again", "update_id", x.ID)
+		p.queueLocked(ctx, x.ID, &u)
+	}
+}
+
+func chatKey(u *Update) int64 {
+	c := u.Message.Chat.ID
+	if c == "" {
+		c = u.Message.From.ID
+	}
+	return ChatID(c, u.Group())
+}
+
+func (p *Poller) queueLocked(ctx context.Context, id int64, u *Update) {
+	p.inHand[id] = struct{}{}
+	c := chatKey(u)
+	q, running := p.queues[c]
+	p.queues[c] = append(q, u)
+	if !running {
+		p.wg.Add(1)
+		go p.work(ctx, c)
+	}
+}
+
+// work handles chat's queue until it is empty or ctx ends (what is left
+// stays in the inbox).
+func (p *Poller) work(ctx context.Context, chat int64) {
+	defer p.wg.Done()
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		p.abandon(chat)
+		return
+	}
+	defer func() { <-p.sem }()
+	hctx := context.WithoutCancel(ctx)
+	for {
+		p.mu.Lock()
+		q := p.queues[chat]
+		if len(q) == 0 || ctx.Err() != nil {
+			p.abandonLocked(chat)
+			p.mu.Unlock()
+			return
+		}
+		u := q[0]
+		p.queues[chat] = q[1:]
+		p.mu.Unlock()
+		for !p.Handle(hctx, u) {
+			if !sleep(ctx, p.Retry) {
+				p.abandon(chat)
+				p.mu.Lock()
+				delete(p.inHand, UpdateID(u.Message.MessageID))
+				p.mu.Unlock()
+				return
+			}
+		}
+		p.mu.Lock()
+		delete(p.inHand, UpdateID(u.Message.MessageID))
+		p.mu.Unlock()
+	}
+}
+
+func (p *Poller) abandon(chat int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.abandonLocked(chat)
+}
+
+func (p *Poller) abandonLocked(chat int64) {
+	for _, u := range p.queues[chat] {
+		delete(p.inHand, UpdateID(u.Message.MessageID))
+	}
+	delete(p.queues, chat)
+}
