@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"tiendo/bot/chatq"
 	"tiendo/bot/store"
 )
 
@@ -77,21 +78,33 @@ type poller struct {
 	mu      sync.Mutex
 	next    int64              // the id after the newest update fetched
 	unsaved map[int64]struct{} // in hand, neither saved nor done: not to be acknowledged
-	inHand  map[int64]struct{} // queued or being handled
-	queues  map[int64][]*models.Update
-	wake    chan struct{} // an update is done
-	sem     chan struct{}
-	wg      sync.WaitGroup
+	// q holds the updates in hand (queued or being handled) by chat. It is
+	// only added to with mu held, so that a check of InHand and the Add
+	// that follows it are one step.
+	q    chatq.Queue[*models.Update]
+	wake chan struct{}  // an update is done
+	wg   sync.WaitGroup // drop calls under way
 }
 
 func (p *poller) init() {
 	p.unsaved = map[int64]struct{}{}
-	p.inHand = map[int64]struct{}{}
-	p.queues = map[int64][]*models.Update{}
 	p.wake = make(chan struct{}, 1)
-	p.sem = make(chan struct{}, max(p.chats, 1))
 	if p.retry <= 0 {
 		p.retry = 250 * time.Millisecond
+	}
+	p.q = chatq.Queue[*models.Update]{
+		Chats:  p.chats,
+		Handle: func(ctx context.Context, u *models.Update) bool { return p.handle(ctx, u) == held },
+		// A held update waits for the live copy holding it, or for ctx.
+		Retry: func(ctx context.Context) bool {
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(p.retry):
+				return true
+			}
+		},
+		Done: p.done,
 	}
 	if p.idle <= 0 {
 		p.idle = 100 * time.Millisecond
@@ -120,6 +133,7 @@ type apiResponse struct {
 func (p *poller) run(ctx context.Context) {
 	p.init()
 	defer p.wg.Wait()
+	defer p.q.Wait()
 	backoff := time.Duration(0)
 	var recovered time.Time
 	for ctx.Err() == nil {
@@ -178,7 +192,7 @@ func (p *poller) accept(ctx context.Context, ups []*models.Update, raws []json.R
 	var fresh []*models.Update
 	var save []store.Inbound
 	for i, u := range ups {
-		if _, ok := p.inHand[u.ID]; ok || u.ID < p.next {
+		if p.q.InHand(u.ID) || u.ID < p.next {
 			if p.skipped != nil {
 				p.skipped(u)
 			}
@@ -205,7 +219,7 @@ func (p *poller) accept(ctx context.Context, ups []*models.Update, raws []json.R
 	// lands is not saved at all (SaveUpdates skips what is done).
 	for _, u := range fresh {
 		if u != nil {
-			p.queueLocked(ctx, u)
+			p.q.Add(ctx, chatOf(u), u.ID, u)
 		}
 	}
 	p.mu.Unlock()
@@ -222,8 +236,10 @@ func (p *poller) accept(ctx context.Context, ups []*models.Update, raws []json.R
 		if u == nil {
 			continue
 		}
-		// Not saved: acknowledged only once done, unless done already.
-		if _, ok := p.inHand[u.ID]; ok {
+		// Not saved: acknowledged only once done, unless done already. The
+		// queue drops an update from hand before it calls done, which waits
+		// for mu: one in hand here is taken out of unsaved by done.
+		if p.q.InHand(u.ID) {
 			p.unsaved[u.ID] = struct{}{}
 		}
 	}
@@ -244,7 +260,7 @@ func (p *poller) recover(ctx context.Context) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, x := range in {
-		if _, ok := p.inHand[x.ID]; ok {
+		if p.q.InHand(x.ID) {
 			continue
 		}
 		var u models.Update
@@ -253,78 +269,15 @@ func (p *poller) recover(ctx context.Context) {
 			continue
 		}
 		p.log.Info("inbox: update taken up again", "update_id", x.ID)
-		p.queueLocked(ctx, &u)
+		p.q.Add(ctx, chatOf(&u), u.ID, &u)
 	}
 }
 
-func (p *poller) queueLocked(ctx context.Context, u *models.Update) {
-	p.inHand[u.ID] = struct{}{}
-	c := chatOf(u)
-	q, running := p.queues[c]
-	p.queues[c] = append(q, u)
-	if !running {
-		p.wg.Add(1)
-		go p.work(ctx, c)
-	}
-}
-
-// work handles chat's queue until it is empty, or ctx ends (what is left
-// stays in the inbox or unacknowledged).
-func (p *poller) work(ctx context.Context, chat int64) {
-	defer p.wg.Done()
-	select {
-	case p.sem <- struct{}{}:
-	case <-ctx.Done():
-		p.abandon(chat)
-		return
-	}
-	defer func() { <-p.sem }()
-	// Handlers run on a context that outlives a shutdown signal: a reply
-	// half sent is worse than a second's delay.
-	hctx := context.WithoutCancel(ctx)
-	for {
-		p.mu.Lock()
-		q := p.queues[chat]
-		if len(q) == 0 || ctx.Err() != nil {
-			p.abandonLocked(chat)
-			p.mu.Unlock()
-			return
-		}
-		u := q[0]
-		p.queues[chat] = q[1:]
-		p.mu.Unlock()
-		for p.handle(hctx, u) == held {
-			select {
-			case <-ctx.Done():
-				p.mu.Lock()
-				delete(p.inHand, u.ID)
-				p.abandonLocked(chat)
-				p.mu.Unlock()
-				return
-			case <-time.After(p.retry):
-			}
-		}
-		p.done(u.ID)
-	}
-}
-
-func (p *poller) abandon(chat int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.abandonLocked(chat)
-}
-
-func (p *poller) abandonLocked(chat int64) {
-	for _, u := range p.queues[chat] {
-		delete(p.inHand, u.ID)
-	}
-	delete(p.queues, chat)
-}
-
+// done is told by the queue of an update handled (no longer in hand): it
+// may now be acknowledged.
 func (p *poller) done(id int64) {
 	p.mu.Lock()
 	delete(p.unsaved, id)
-	delete(p.inHand, id)
 	p.mu.Unlock()
 	select {
 	case p.wake <- struct{}{}:

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"tiendo/bot/chatq"
 	"tiendo/bot/store"
 )
 
@@ -35,19 +36,19 @@ type Poller struct {
 	// left (also once at start).
 	RecoverEvery time.Duration
 
-	mu     sync.Mutex
-	inHand map[int64]struct{}
-	queues map[int64][]*Update
-	sem    chan struct{}
-	wg     sync.WaitGroup
+	// mu makes a check of q.InHand and the Add that follows it one step.
+	mu sync.Mutex
+	q  chatq.Queue[*Update] // the updates in hand, by chat
 }
 
 func (p *Poller) init() {
-	p.inHand = map[int64]struct{}{}
-	p.queues = map[int64][]*Update{}
-	p.sem = make(chan struct{}, max(p.Chats, 1))
 	if p.Retry <= 0 {
 		p.Retry = 250 * time.Millisecond
+	}
+	p.q = chatq.Queue[*Update]{
+		Chats:  p.Chats,
+		Handle: func(ctx context.Context, u *Update) bool { return !p.Handle(ctx, u) },
+		Retry:  func(ctx context.Context) bool { return sleep(ctx, p.Retry) },
 	}
 	if p.RecoverEvery <= 0 {
 		p.RecoverEvery = 10 * time.Second
@@ -84,7 +85,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // finished; those still queued stay in the inbox.
 func (p *Poller) Run(ctx context.Context) {
 	p.init()
-	defer p.wg.Wait()
+	defer p.q.Wait()
 	wait := time.Duration(0)
 	for {
 		if !sleep(ctx, wait) {
@@ -126,7 +127,7 @@ func (p *Poller) Run(ctx context.Context) {
 func (p *Poller) accept(ctx context.Context, u *Update, raw json.RawMessage) {
 	id := UpdateID(u.Message.MessageID)
 	p.mu.Lock()
-	if _, ok := p.inHand[id]; ok {
+	if p.q.InHand(id) {
 		p.mu.Unlock()
 		return // delivered again while in hand: the first copy answers
 	}
@@ -140,8 +141,8 @@ func (p *Poller) accept(ctx context.Context, u *Update, raw json.RawMessage) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, ok := p.inHand[id]; !ok {
-		p.queueLocked(ctx, id, u)
+	if !p.q.InHand(id) {
+		p.q.Add(ctx, chatKey(u), id, u)
 	}
 }
 
@@ -157,7 +158,7 @@ func (p *Poller) recover(ctx context.Context) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, x := range in {
-		if _, ok := p.inHand[x.ID]; ok {
+		if p.q.InHand(x.ID) {
 			continue
 		}
 		var u Update
@@ -166,7 +167,7 @@ func (p *Poller) recover(ctx context.Context) {
 			continue
 		}
 		p.Log.Info("zalo: inbox: update taken up again", "update_id", x.ID)
-		p.queueLocked(ctx, x.ID, &u)
+		p.q.Add(ctx, chatKey(&u), x.ID, &u)
 	}
 }
 
@@ -176,66 +177,4 @@ func chatKey(u *Update) int64 {
 		c = u.Message.From.ID
 	}
 	return ChatID(c, u.Group())
-}
-
-func (p *Poller) queueLocked(ctx context.Context, id int64, u *Update) {
-	p.inHand[id] = struct{}{}
-	c := chatKey(u)
-	q, running := p.queues[c]
-	p.queues[c] = append(q, u)
-	if !running {
-		p.wg.Add(1)
-		go p.work(ctx, c)
-	}
-}
-
-// work handles chat's queue until it is empty or ctx ends (what is left
-// stays in the inbox).
-func (p *Poller) work(ctx context.Context, chat int64) {
-	defer p.wg.Done()
-	select {
-	case p.sem <- struct{}{}:
-	case <-ctx.Done():
-		p.abandon(chat)
-		return
-	}
-	defer func() { <-p.sem }()
-	hctx := context.WithoutCancel(ctx)
-	for {
-		p.mu.Lock()
-		q := p.queues[chat]
-		if len(q) == 0 || ctx.Err() != nil {
-			p.abandonLocked(chat)
-			p.mu.Unlock()
-			return
-		}
-		u := q[0]
-		p.queues[chat] = q[1:]
-		p.mu.Unlock()
-		for !p.Handle(hctx, u) {
-			if !sleep(ctx, p.Retry) {
-				p.abandon(chat)
-				p.mu.Lock()
-				delete(p.inHand, UpdateID(u.Message.MessageID))
-				p.mu.Unlock()
-				return
-			}
-		}
-		p.mu.Lock()
-		delete(p.inHand, UpdateID(u.Message.MessageID))
-		p.mu.Unlock()
-	}
-}
-
-func (p *Poller) abandon(chat int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.abandonLocked(chat)
-}
-
-func (p *Poller) abandonLocked(chat int64) {
-	for _, u := range p.queues[chat] {
-		delete(p.inHand, UpdateID(u.Message.MessageID))
-	}
-	delete(p.queues, chat)
 }
