@@ -292,6 +292,7 @@ func (s *session) chooseAlternative(ctx context.Context, id string, n int) error
 		return err
 	}
 	p.Reports, p.Alternatives = p.Alternatives[n], nil
+	p.Awaiting = s.needsApproval(p.Reports) // the indicator chosen decides
 	return s.storeChosen(ctx, id, p)
 }
 
