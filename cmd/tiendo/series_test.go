@@ -100,3 +100,33 @@ func TestConfirmChecksAgainWhenTheUnitsFiguresChanged(t *testing.T) {
 	}
 	mustContain(t, h.current(admin.UserID, first.MessageID), "Mâu thuẫn", "nhỏ hơn tổng 3 tháng đã ghi 3,67 tỉ USD", "Thay số đã ghi")
 }
+
+// /hoantac after "Thay số đã ghi" undoes the replacement whole: the new
+// cumulative goes and the months it removed come back, so a wrong press
+// loses no figure.
+func TestUndoOfAReplacementRestoresTheMonths(t *testing.T) {
+	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
+	for _, line := range []string{
+		"cập nhật xuất khẩu tháng 1/2022 Bến Lức: 1.200 triệu USD",
+		"cập nhật xuất khẩu tháng 2/2022 Bến Lức: 1.200 triệu USD",
+	} {
+		h.say(admin, line)
+		h.press(admin, h.lastButtons(admin), "ok:")
+	}
+	h.say(admin, "cập nhật xuất khẩu lũy kế 2 tháng năm 2022 Bến Lức: 1,5 tỉ USD")
+	h.press(admin, h.lastButtons(admin), "rp:")
+	if rs := h.reports("xuat-khau"); len(rs) != 1 || rs[0].Period.To != 2 || rs[0].Period.From != 1 {
+		t.Fatalf("after the replacement: %+v; want the cumulative alone", rs)
+	}
+	mustContain(t, texts(h.say(admin, "/hoantac")), "Hoàn tác 3 số liệu", "lũy kế 2 tháng 2022")
+	mustContain(t, texts(h.press(admin, h.lastButtons(admin), "ud:")), "Đã hoàn tác")
+	rs := h.reports("xuat-khau")
+	if len(rs) != 2 {
+		t.Fatalf("after the undo: %+v; want January and February back", rs)
+	}
+	for _, r := range rs {
+		if r.Period.From != r.Period.To || r.Value != 1_200_000_000*1000 {
+			t.Errorf("restored %+v; want a month of 1.200 triệu USD", r)
+		}
+	}
+}
