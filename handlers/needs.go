@@ -35,7 +35,8 @@ type confirmStore interface {
 	DropPending(ctx context.Context, id string) error
 	// AllReports returns the stored reports of indicators, by indicator.
 	AllReports(ctx context.Context, planID string, indicators []string) (map[string][]kpi.Report, error)
-	// UnitBasis returns what the outlier check compares a unit's figure with.
+	// UnitBasis returns the fingerprint of a unit's stored figures that the
+	// contradiction check reads, which Confirm checks again (ErrStale).
 	UnitBasis(ctx context.Context, planID, indicator, unit string) (store.Basis, error)
 	// Confirm stores the pending submission if allow lets the user, as
 	// read in the same step, confirm it.
