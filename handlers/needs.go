@@ -35,9 +35,9 @@ type confirmStore interface {
 	DropPending(ctx context.Context, id string) error
 	// AllReports returns the stored reports of indicators, by indicator.
 	AllReports(ctx context.Context, planID string, indicators []string) (map[string][]kpi.Report, error)
-	// UnitBasis returns the fingerprint of a unit's stored figures that the
+	// UnitBases returns the fingerprints of units' stored figures that the
 	// contradiction check reads, which Confirm checks again (ErrStale).
-	UnitBasis(ctx context.Context, planID, indicator, unit string) (store.Basis, error)
+	UnitBases(ctx context.Context, planID string, want []store.Basis) ([]store.Basis, error)
 	// Confirm stores the pending submission if allow lets the user, as
 	// read in the same step, confirm it.
 	Confirm(ctx context.Context, planID, pendingID string, by int64, byName string, at time.Time, via string, allow func(access.User, store.Pending) error) ([]store.Change, error)

@@ -188,8 +188,8 @@ func (f *fakeConfirm) AllReports(_ context.Context, _ string, ids []string) (map
 	}
 	return out, nil
 }
-func (f *fakeConfirm) UnitBasis(context.Context, string, string, string) (store.Basis, error) {
-	return store.Basis{}, nil
+func (f *fakeConfirm) UnitBases(_ context.Context, _ string, want []store.Basis) ([]store.Basis, error) {
+	return want, nil
 }
 func (f *fakeConfirm) Confirm(_ context.Context, _, id string, _ int64, _ string, _ time.Time, _ string, allow func(access.User, store.Pending) error) ([]store.Change, error) {
 	p, ok := f.pending[id]

@@ -784,20 +784,16 @@ const staleRetries = 8
 // of rs, the unit's stored figures: what the contradiction check reads.
 func (s *session) basis(ctx context.Context, rs []kpi.Report) ([]store.Basis, error) {
 	seen := map[string]bool{}
-	var out []store.Basis
+	var want []store.Basis
 	for _, r := range rs {
 		ind := s.Plan.Indicator(r.Indicator)
 		if ind == nil || ind.Kind != kpi.Cumulative || r.Item != "" || seen[r.Indicator+"|"+r.Unit] {
 			continue
 		}
 		seen[r.Indicator+"|"+r.Unit] = true
-		b, err := s.confirmStore().UnitBasis(ctx, s.Plan.ID, r.Indicator, r.Unit)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
+		want = append(want, store.Basis{Indicator: r.Indicator, Unit: r.Unit})
 	}
-	return out, nil
+	return s.confirmStore().UnitBases(ctx, s.Plan.ID, want)
 }
 
 // indicatorsOf lists the indicators of rs, once each.

@@ -212,11 +212,38 @@ var (
 // planID, the basis a check is made on. Read it before the figures the
 // check reads: Confirm refuses the write if it changed (ErrStale).
 func (s *Store) UnitBasis(ctx context.Context, planID, indicator, unit string) (Basis, error) {
-	fp, err := fingerprintScript.Run(ctx, s.rdb, []string{s.keys.reports(planID, indicator)}, unit).Text()
+	bs, err := s.UnitBases(ctx, planID, []Basis{{Indicator: indicator, Unit: unit}})
 	if err != nil {
-		return Basis{}, fmt.Errorf("store: basis %s %s: %w", indicator, unit, err)
+		return Basis{}, err
 	}
-	return Basis{Indicator: indicator, Unit: unit, Fingerprint: fp}, nil
+	return bs[0], nil
+}
+
+// UnitBases returns want with each (indicator, unit)'s fingerprint filled
+// in, as UnitBasis does, in one round trip: a read-back of several
+// indicators waits on one script, not one per indicator.
+func (s *Store) UnitBases(ctx context.Context, planID string, want []Basis) ([]Basis, error) {
+	if len(want) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(want))
+	args := make([]any, len(want))
+	for i, b := range want {
+		keys[i], args[i] = s.keys.reports(planID, b.Indicator), b.Unit
+	}
+	fps, err := fingerprintScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("store: basis of %d units of %s: %w", len(want), planID, err)
+	}
+	if len(fps) != len(want) {
+		return nil, fmt.Errorf("store: basis of %d units of %s: %d answers", len(want), planID, len(fps))
+	}
+	out := make([]Basis, len(want))
+	for i, b := range want {
+		b.Fingerprint = fps[i]
+		out[i] = b
+	}
+	return out, nil
 }
 
 // History returns up to n changes of indicator in planID ("" for every

@@ -182,3 +182,35 @@ func TestCoherenceThroughTheStore(t *testing.T) {
 		}
 	}
 }
+
+// UnitBases reads several units' bases in one call, each the one UnitBasis
+// reads alone; a unit without figures has a basis too (the empty one).
+func TestUnitBasesAgreeWithUnitBasis(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s, _ := b.open(t)
+			for _, r := range []kpi.Report{monthly("xuat-khau", "ben-luc", 1, 1200), monthly("nhap-khau", "ben-luc", 1, 800)} {
+				if _, err := s.PutReport(ctx, plan, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := []store.Basis{{Indicator: "xuat-khau", Unit: "ben-luc"}, {Indicator: "nhap-khau", Unit: "ben-luc"}, {Indicator: "xuat-khau", Unit: "tan-an"}}
+			got, err := s.UnitBases(ctx, plan, want)
+			if err != nil || len(got) != len(want) {
+				t.Fatalf("UnitBases = %v, %v", got, err)
+			}
+			for i, w := range want {
+				one, err := s.UnitBasis(ctx, plan, w.Indicator, w.Unit)
+				if err != nil || got[i] != one {
+					t.Errorf("%s %s: UnitBases %v, UnitBasis %v (%v)", w.Indicator, w.Unit, got[i], one, err)
+				}
+			}
+			if got[0].Fingerprint == got[1].Fingerprint || got[0].Fingerprint == got[2].Fingerprint {
+				t.Errorf("different figures, one fingerprint: %v", got)
+			}
+		})
+	}
+}
