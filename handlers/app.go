@@ -77,7 +77,10 @@ type App struct {
 	Plan *kpi.Plan
 	// Plans, when set, gives each request the plan in force at the time of
 	// the request, or the plan of the year it names.
-	Plans       PlanSource
+	Plans PlanSource
+	// Store is the Redis store. No handler reads it: each use case reaches
+	// it as the small interface of what it needs (needs.go), which a test
+	// fakes.
 	Store       *store.Store
 	Cat         *locales.Catalog
 	Policy      access.Policy

@@ -174,7 +174,7 @@ func (s *session) stillAwaiting(ctx context.Context, a store.Approval) ([]kpi.Re
 		aw, ok := byInd[r.Indicator]
 		if !ok {
 			var err error
-			if aw, err = s.Store.Awaiting(ctx, s.Plan.ID, r.Indicator); err != nil {
+			if aw, err = s.decisionStore().Awaiting(ctx, s.Plan.ID, r.Indicator); err != nil {
 				return nil, err
 			}
 			byInd[r.Indicator] = aw
@@ -193,7 +193,7 @@ func (s *session) approvalFor(ctx context.Context, id string) (a store.Approval,
 	if !s.user.Role.AtLeast(access.Editor) {
 		return a, false, s.out.Answer(ctx, s.CallbackID, s.t("NotApprover"))
 	}
-	a, err = s.Store.Approval(ctx, id)
+	a, err = s.decisionStore().Approval(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return a, false, s.out.Answer(ctx, s.CallbackID, s.t("ApprovalHandled"))
 	}
@@ -225,7 +225,7 @@ func (s *session) approve(ctx context.Context, id string) error {
 	}
 	var done []store.Change
 	for _, r := range todo {
-		c, err := s.Store.Approve(ctx, s.Plan.ID, r.Indicator, r.Slot(), &r, s.UserID, s.UserName, s.now(), s.mayApprove)
+		c, err := s.decisionStore().Approve(ctx, s.Plan.ID, r.Indicator, r.Slot(), &r, s.UserID, s.UserName, s.now(), s.mayApprove)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // another editor was faster
 		} else if err != nil {
@@ -240,7 +240,7 @@ func (s *session) approve(ctx context.Context, id string) error {
 	// A reporter removed since they submitted: the figures still count (the
 	// approver has the right, and they were confirmed by a reporter then);
 	// the approver is told, and the former reporter is not written to.
-	if _, err := s.Store.User(ctx, a.Reporter); errors.Is(err, store.ErrNotFound) {
+	if _, err := s.decisionStore().User(ctx, a.Reporter); errors.Is(err, store.ErrNotFound) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ApprovedReporterGone", "Who", s.reporterName(a.ReporterName, a.Reporter)))
 	} else if err != nil {
 		s.Log.Warn("approve: read reporter", "err", err, "user_id", a.Reporter)
@@ -269,7 +269,7 @@ func (s *session) askReason(ctx context.Context, id string) error {
 	if len(todo) == 0 {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ApprovalHandled"))
 	}
-	if err := s.Store.ExpectReason(ctx, s.UserID, id, ReasonTTL); err != nil {
+	if err := s.decisionStore().ExpectReason(ctx, s.UserID, id, ReasonTTL); err != nil {
 		return err
 	}
 	if err := s.out.Answer(ctx, s.CallbackID, ""); err != nil {
@@ -287,11 +287,11 @@ func (s *session) returnReason(ctx context.Context, text string) (ok bool, err e
 	if s.IsGroup() || !s.user.Role.AtLeast(access.Editor) {
 		return false, nil
 	}
-	id, err := s.Store.TakeReason(ctx, s.UserID)
+	id, err := s.decisionStore().TakeReason(ctx, s.UserID)
 	if err != nil || id == "" {
 		return false, err
 	}
-	a, err := s.Store.Approval(ctx, id)
+	a, err := s.decisionStore().Approval(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return true, s.reply(ctx, s.t("ApprovalHandled"))
 	} else if err != nil {
@@ -306,7 +306,7 @@ func (s *session) returnReason(ctx context.Context, text string) (ok bool, err e
 	}
 	var done []store.Change
 	for _, r := range todo {
-		c, err := s.Store.Return(ctx, s.Plan.ID, r.Indicator, r.Slot(), s.UserID, s.UserName, text, s.now(), s.mayApprove)
+		c, err := s.decisionStore().Return(ctx, s.Plan.ID, r.Indicator, r.Slot(), s.UserID, s.UserName, text, s.now(), s.mayApprove)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -341,7 +341,7 @@ func (s *session) returnReason(ctx context.Context, text string) (ok bool, err e
 
 // reporterLang is the reporter's language now, else when they submitted.
 func (s *session) reporterLang(ctx context.Context, a store.Approval) string {
-	if u, err := s.Store.User(ctx, a.Reporter); err == nil && u.Lang != "" {
+	if u, err := s.decisionStore().User(ctx, a.Reporter); err == nil && u.Lang != "" {
 		return u.Lang
 	}
 	return a.Lang
@@ -352,7 +352,7 @@ func (s *session) reporterLang(ctx context.Context, a store.Approval) string {
 // decision is stored, and a stale button only answers "already handled".
 func (s *session) closeApproval(ctx context.Context, a store.Approval, titleID string, done []store.Change, reason string) {
 	langs := map[int64]string{}
-	if users, err := s.Store.Users(ctx); err == nil {
+	if users, err := s.decisionStore().Users(ctx); err == nil {
 		for _, u := range users {
 			langs[u.ID] = u.Lang
 		}
@@ -476,7 +476,7 @@ const maxPendingGroups = 10
 // one message per submission (who, when), each with Duyệt / Trả lại. A
 // submission is the figures one reporter confirmed together (same At).
 func (s *session) awaitingList(ctx context.Context, _ string) error {
-	figs, err := s.Store.Figures(ctx, s.Plan.ID, allIndicators(s.Plan))
+	figs, err := s.awaitingStore().Figures(ctx, s.Plan.ID, allIndicators(s.Plan))
 	if err != nil {
 		return err
 	}
@@ -511,7 +511,7 @@ func (s *session) awaitingList(ctx context.Context, _ string) error {
 		reports := groups[k]
 		name := reports[0].ByName
 		// One record per submission, whatever the number of listings.
-		id, err := s.Store.PutSubmissionApproval(ctx, s.Plan.ID, store.Approval{Reporter: k.by, ReporterName: name, Lang: s.lang, Reports: reports, Created: k.at}, ApprovalTTL)
+		id, err := s.awaitingStore().PutSubmissionApproval(ctx, s.Plan.ID, store.Approval{Reporter: k.by, ReporterName: name, Lang: s.lang, Reports: reports, Created: k.at}, ApprovalTTL)
 		if err != nil {
 			return err
 		}
@@ -528,7 +528,7 @@ func (s *session) awaitingList(ctx context.Context, _ string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.Store.AddApprovalMessages(ctx, id, []store.SentMessage{{ChatID: s.ChatID, MessageID: mid}}); err != nil {
+		if err := s.awaitingStore().AddApprovalMessages(ctx, id, []store.SentMessage{{ChatID: s.ChatID, MessageID: mid}}); err != nil {
 			return err
 		}
 	}

@@ -54,7 +54,7 @@ func (s *session) otherPlace(ctx context.Context, e *kpi.Error) error {
 	if per, err := kpi.ParsePeriodKey(e.Data["period"]); err == nil && e.Data["period"] != "" {
 		own += " " + per.Label("vi")
 	}
-	id, err := s.Store.PutChoice(ctx, s.UserID, own, PendingTTL)
+	id, err := s.choiceStore().PutChoice(ctx, s.UserID, own, PendingTTL)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *session) noPlanYear(ctx context.Context, args string, e *kpi.Error) err
 	if again == args || strings.TrimSpace(again) == "" {
 		return s.reply(ctx, msg) // "T3/21": no year written out to change
 	}
-	id, err := s.Store.PutChoice(ctx, s.UserID, again, PendingTTL)
+	id, err := s.choiceStore().PutChoice(ctx, s.UserID, again, PendingTTL)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func (s *session) reportDocument(ctx context.Context, args string) error {
 		return err
 	}
 	ids := allIndicators(s.Plan)
-	figs, err := s.Store.Figures(ctx, s.Plan.ID, ids)
+	figs, err := s.figureReader().Figures(ctx, s.Plan.ID, ids)
 	if err != nil {
 		return err
 	}

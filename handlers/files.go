@@ -122,7 +122,7 @@ func (s *session) report(ctx context.Context, args string) error {
 	if err != nil {
 		return err
 	}
-	figs, err := s.Store.Figures(ctx, s.Plan.ID, allIndicators(s.Plan))
+	figs, err := s.figureReader().Figures(ctx, s.Plan.ID, allIndicators(s.Plan))
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *session) chart(ctx context.Context, args string) error {
 	if ind != nil && ind.Kind == kpi.Cumulative {
 		ids = []string{ind.ID}
 	}
-	figs, err := s.Store.Figures(ctx, s.Plan.ID, ids)
+	figs, err := s.figureReader().Figures(ctx, s.Plan.ID, ids)
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func (s *session) rankingChart(ctx context.Context, fs Files, ind *kpi.Indicator
 	if ind.Kind != kpi.Cumulative {
 		return s.reply(ctx, s.t("ChartRankingOnlyCumulative"))
 	}
-	figs, err := s.Store.Figures(ctx, s.Plan.ID, []string{ind.ID})
+	figs, err := s.figureReader().Figures(ctx, s.Plan.ID, []string{ind.ID})
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func (a *App) GiveUp(ctx context.Context, out Sender, req Request, tries int) er
 			errs = append(errs, fmt.Errorf("tell the sender: %w", err))
 		}
 	}
-	users, err := a.Store.Users(ctx)
+	users, err := a.userLister().Users(ctx)
 	if err != nil {
 		return errors.Join(append(errs, fmt.Errorf("find the admins: %w", err))...)
 	}

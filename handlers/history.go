@@ -40,7 +40,7 @@ func (s *session) history(ctx context.Context, args string) error {
 	if q.Unit != nil {
 		unit, scope = q.Unit.ID, q.Unit.Short
 	}
-	changes, err := s.Store.History(ctx, s.Plan.ID, q.Indicator.ID, unit, historyLines)
+	changes, err := s.historyReader().History(ctx, s.Plan.ID, q.Indicator.ID, unit, historyLines)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *session) undo(ctx context.Context, _ string) error {
 	if !s.user.Role.AtLeast(access.Reporter) {
 		return kpi.Fail("ErrNotReporter", "id", itoa(s.UserID))
 	}
-	batch, err := s.Store.NextUndoBatch(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now())
+	batch, err := s.undoStore().NextUndoBatch(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now())
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -108,7 +108,7 @@ func (s *session) undo(ctx context.Context, _ string) error {
 	if lp, lerr := s.planOf(ctx, s.Plan.Year-1); lerr != nil {
 		return lerr
 	} else if lp != nil {
-		lb, lerr := s.Store.NextUndoBatch(ctx, lp.ID, s.UserID, s.UndoWindow, s.now())
+		lb, lerr := s.undoStore().NextUndoBatch(ctx, lp.ID, s.UserID, s.UndoWindow, s.now())
 		switch {
 		case lerr == nil && (err != nil || lb[0].At.After(batch[0].At) || (lb[0].At.Equal(batch[0].At) && laterEntry(lb[0].ID, batch[0].ID))):
 			batch, err, s.Plan = lb, nil, lp
@@ -175,7 +175,7 @@ func (s *session) confirmUndo(ctx context.Context, act Action) error {
 	if act.N > 0 {
 		return s.confirmUndoBatch(ctx, id, act.N)
 	}
-	c, err := s.Store.UndoIf(ctx, s.Plan.ID, s.UserID, id, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
+	c, err := s.undoStore().UndoIf(ctx, s.Plan.ID, s.UserID, id, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
 	var refused *kpi.Error
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrExpired):
@@ -199,7 +199,7 @@ func (s *session) confirmUndo(ctx context.Context, act Action) error {
 // last ones; each is one atomic step, and a refusal mid-way says what was
 // undone before it.
 func (s *session) confirmUndoBatch(ctx context.Context, head string, n int) error {
-	batch, err := s.Store.NextUndoBatch(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now())
+	batch, err := s.undoStore().NextUndoBatch(ctx, s.Plan.ID, s.UserID, s.UndoWindow, s.now())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return s.editAnswer(ctx, s.t("UndoGone"))
@@ -210,7 +210,7 @@ func (s *session) confirmUndoBatch(ctx context.Context, head string, n int) erro
 	}
 	var done []string
 	for _, b := range batch {
-		c, err := s.Store.UndoIf(ctx, s.Plan.ID, s.UserID, b.ID, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
+		c, err := s.undoStore().UndoIf(ctx, s.Plan.ID, s.UserID, b.ID, s.UndoWindow, s.now(), s.UserName, s.mayUndo)
 		var refused *kpi.Error
 		var why string
 		switch {
@@ -270,7 +270,7 @@ func (s *session) ownChange(ctx context.Context, plans []*kpi.Plan, id string) (
 			if p == nil {
 				continue
 			}
-			c, err := s.Store.ChangeByID(ctx, p.ID, id)
+			c, err := s.undoStore().ChangeByID(ctx, p.ID, id)
 			switch {
 			case errors.Is(err, store.ErrNotFound):
 				continue

@@ -49,7 +49,7 @@ func (s *session) invite(ctx context.Context, args string) error {
 	if unit != nil {
 		inv.Unit, unitName = unit.ID, unit.Short
 	}
-	code, err := s.Store.PutInvite(ctx, inv, InviteTTL)
+	code, err := s.inviteStore().PutInvite(ctx, inv, InviteTTL)
 	if err != nil {
 		return err
 	}
@@ -66,20 +66,20 @@ func (s *session) redeem(ctx context.Context, code string) error {
 	if s.known {
 		return s.reply(ctx, s.t("InviteAlreadyUser", "Role", s.t("Role_"+string(s.user.Role))))
 	}
-	inv, err := s.Store.TakeInvite(ctx, code)
+	inv, err := s.inviteStore().TakeInvite(ctx, code)
 	if errors.Is(err, store.ErrExpired) {
 		return s.reply(ctx, s.t("InviteGone", "ID", s.UserID))
 	} else if err != nil {
 		return err
 	}
 	u := access.User{ID: s.UserID, Name: s.UserName, Role: inv.Role, Unit: inv.Unit, Lang: s.lang, AddedBy: inv.By, AddedAt: s.now()}
-	created, err := s.Store.CreateUser(ctx, u)
+	created, err := s.inviteStore().CreateUser(ctx, u)
 	if err != nil {
 		return err
 	}
 	if !created {
 		// An admin added them meanwhile: that record stands.
-		if cur, err := s.Store.User(ctx, s.UserID); err == nil {
+		if cur, err := s.inviteStore().User(ctx, s.UserID); err == nil {
 			return s.reply(ctx, s.t("InviteAlreadyUser", "Role", s.t("Role_"+string(cur.Role))))
 		}
 	}

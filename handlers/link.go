@@ -23,13 +23,13 @@ func (s *session) linkZalo(ctx context.Context, args string) error {
 		if arg == "" {
 			return s.reply(ctx, s.t("ZaloLinkHowTo"))
 		}
-		uid, err := s.Store.TakeZaloLink(ctx, arg, s.UserID)
+		uid, err := s.linkStore().TakeZaloLink(ctx, arg, s.UserID)
 		if errors.Is(err, store.ErrExpired) {
 			return s.reply(ctx, s.t("ZaloLinkGone"))
 		} else if err != nil {
 			return err
 		}
-		u, err := s.Store.User(ctx, uid)
+		u, err := s.linkStore().User(ctx, uid)
 		if err != nil {
 			return err
 		}
@@ -45,13 +45,13 @@ func (s *session) linkZalo(ctx context.Context, args string) error {
 	if err != nil || id <= 0 || id >= store.OtherChannels {
 		return s.reply(ctx, s.t("ZaloLinkUsage"))
 	}
-	u, err := s.Store.User(ctx, id)
+	u, err := s.linkStore().User(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return s.reply(ctx, s.t("ZaloLinkNoUser", "ID", id))
 	} else if err != nil {
 		return err
 	}
-	code, err := s.Store.PutZaloLink(ctx, id, ZaloLinkTTL)
+	code, err := s.linkStore().PutZaloLink(ctx, id, ZaloLinkTTL)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func (n *Notifier) recipients(ctx context.Context, a remind.Assignee) ([]recipie
 		return []recipient{{chatID: a.ChatID, lang: locales.Languages[0]}}, nil
 	}
 	if a.UserID != 0 {
-		u, err := n.App.Store.User(ctx, a.UserID)
+		u, err := n.App.notifyStore().User(ctx, a.UserID)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			return nil, nil // removed since: nobody to remind
@@ -67,7 +67,7 @@ func (n *Notifier) recipients(ctx context.Context, a remind.Assignee) ([]recipie
 		}
 		return []recipient{{chatID: u.ID, lang: langOr(u.Lang), user: &u}}, nil
 	}
-	users, err := n.App.Store.Users(ctx)
+	users, err := n.App.notifyStore().Users(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +269,7 @@ func (n *Notifier) blocked(ctx context.Context, u access.User) {
 	// Only the flag is set, on the record as it is now; the admins are told
 	// by whoever set it.
 	first := false
-	_, err := n.App.Store.EditUser(ctx, u.ID, func(u *access.User) bool {
+	_, err := n.App.notifyStore().EditUser(ctx, u.ID, func(u *access.User) bool {
 		first = !u.Blocked
 		u.Blocked = true
 		return first
@@ -294,7 +294,7 @@ func (n *Notifier) blocked(ctx context.Context, u access.User) {
 // a blocked chat, for the job to retry; admins who got it are not sent it
 // again.
 func (n *Notifier) toAdmins(ctx context.Context, task string, text func(lang string) string) error {
-	users, err := n.App.Store.Users(ctx)
+	users, err := n.App.notifyStore().Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -345,7 +345,7 @@ func (n *Notifier) Overdue(ctx context.Context, task string, late []remind.Late)
 	err := n.toAdmins(ctx, task, render)
 	// A store error is not "no group": the job fails and is retried (what
 	// went out already is in the sent log and does not go again).
-	chat, cerr := n.App.Store.LeadersChat(ctx)
+	chat, cerr := n.App.notifyStore().LeadersChat(ctx)
 	if cerr != nil && !errors.Is(cerr, store.ErrNotFound) {
 		n.App.Log.Error("overdue summary: cannot read the leaders' group; retried", "task", task, "err", cerr)
 		err = errors.Join(err, cerr)
@@ -376,7 +376,7 @@ func (a *App) lateLines(ctx context.Context, lang string, late []remind.Late) []
 // Digest sends the weekly overview, behind-pace indicators first, and the
 // late units, to the leaders' group.
 func (n *Notifier) Digest(ctx context.Context, task string, late []remind.Late) error {
-	chat, err := n.App.Store.LeadersChat(ctx)
+	chat, err := n.App.notifyStore().LeadersChat(ctx)
 	switch {
 	case errors.Is(err, store.ErrNotFound) || (err == nil && chat == 0):
 		n.App.Log.Info("weekly digest skipped: no leaders' group (/hanchot nhom)")
@@ -390,7 +390,7 @@ func (n *Notifier) Digest(ctx context.Context, task string, late []remind.Late) 
 	if err != nil {
 		return err
 	}
-	all, err := n.App.Store.AllReports(ctx, plan.ID, allIndicators(plan))
+	all, err := n.App.notifyStore().AllReports(ctx, plan.ID, allIndicators(plan))
 	if err != nil {
 		return err
 	}
@@ -441,7 +441,7 @@ func (a *App) assigneeName(ctx context.Context, lang string, as remind.Assignee)
 	case as.Unit != "":
 		return a.unitName(as.Unit)
 	case as.UserID != 0:
-		if u, err := a.Store.User(ctx, as.UserID); err == nil && u.Name != "" {
+		if u, err := a.userReader().User(ctx, as.UserID); err == nil && u.Name != "" {
 			return u.Name + " (#" + itoa(as.UserID) + ")"
 		}
 		return "#" + itoa(as.UserID)

@@ -90,7 +90,7 @@ func (s *session) planFrom(ctx context.Context, name string, data []byte, book b
 	if err != nil {
 		return s.planServerFault(ctx, err)
 	}
-	id, err := s.Store.PutPlanDraft(ctx, store.PlanRecord{Year: p.Year, Name: name, Source: data, By: s.UserID, At: s.now()}, PendingTTL)
+	id, err := s.planDraftStore().PutPlanDraft(ctx, store.PlanRecord{Year: p.Year, Name: name, Source: data, By: s.UserID, At: s.now()}, PendingTTL)
 	if err != nil {
 		return s.planServerFault(ctx, err)
 	}
@@ -224,7 +224,7 @@ func (s *session) confirmPlan(ctx context.Context, id string) error {
 	if !s.user.Role.AtLeast(access.Admin) {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrNotAllowedAdmin"))
 	}
-	rec, p, _, err := s.Store.ConfirmPlanDraft(ctx, id, s.UserID, s.now())
+	rec, p, _, err := s.planDraftStore().ConfirmPlanDraft(ctx, id, s.UserID, s.now())
 	var pe *kpi.PlanError
 	switch {
 	case errors.Is(err, store.ErrExpired):
@@ -250,7 +250,7 @@ func (s *session) confirmPlan(ctx context.Context, id string) error {
 // cancelPlan drops a plan read-back, if the presser sent it: anyone else's
 // press is answered and changes nothing.
 func (s *session) cancelPlan(ctx context.Context, id string) error {
-	switch err := s.Store.DropPlanDraft(ctx, id, s.UserID); {
+	switch err := s.planDraftStore().DropPlanDraft(ctx, id, s.UserID); {
 	case errors.Is(err, store.ErrExpired):
 		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
 	case errors.Is(err, store.ErrNotYours):

@@ -115,7 +115,7 @@ func (s *session) identify(ctx context.Context) error {
 		// They write to the bot again, so they unblocked it; users added by
 		// id get their name once they write. Only those two fields change,
 		// on the record as it is now: an admin's change made meanwhile stays.
-		nu, err := s.Store.EditUser(ctx, s.UserID, func(u *access.User) bool {
+		nu, err := s.callerStore().EditUser(ctx, s.UserID, func(u *access.User) bool {
 			changed := u.Blocked || (s.UserName != "" && u.Name != s.UserName)
 			u.Blocked = false
 			if s.UserName != "" {
@@ -139,10 +139,10 @@ func (s *session) identify(ctx context.Context) error {
 		// persistence restarted): restore it rather than lock them out.
 		// CreateUser writes only if there is still no record.
 		s.user = access.User{ID: s.UserID, Name: s.UserName, Role: access.Admin, AddedAt: s.now()}
-		if _, err := s.Store.CreateUser(ctx, s.user); err != nil {
+		if _, err := s.callerStore().CreateUser(ctx, s.user); err != nil {
 			return err
 		}
-		u, err := s.Store.User(ctx, s.UserID)
+		u, err := s.callerStore().User(ctx, s.UserID)
 		if err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func (s *session) identify(ctx context.Context) error {
 func (s *session) readUser(ctx context.Context) (access.User, error) {
 	switch c := s.Caller; {
 	case c == nil:
-		return s.Store.User(ctx, s.UserID)
+		return s.callerStore().User(ctx, s.UserID)
 	case !c.Found:
 		return access.User{}, store.ErrNotFound
 	default:
@@ -183,7 +183,7 @@ func (s *session) readLang(ctx context.Context) (string, error) {
 	if s.Caller != nil {
 		return s.Caller.Lang, nil
 	}
-	return s.Store.Lang(ctx, s.UserID)
+	return s.callerStore().Lang(ctx, s.UserID)
 }
 
 func (s *session) text(ctx context.Context) error {
@@ -276,7 +276,7 @@ func (s *session) question(ctx context.Context, text string) error {
 // askIntent asks whether a message is a report or a question, with two
 // buttons; the message waits in the store under a short id.
 func (s *session) askIntent(ctx context.Context, text string) error {
-	id, err := s.Store.PutChoice(ctx, s.UserID, text, PendingTTL)
+	id, err := s.choiceStore().PutChoice(ctx, s.UserID, text, PendingTTL)
 	if err != nil {
 		return err
 	}
@@ -288,7 +288,7 @@ func (s *session) askIntent(ctx context.Context, text string) error {
 
 // choose reads the kept message the way the user chose.
 func (s *session) choose(ctx context.Context, id string, report bool) error {
-	text, err := s.Store.TakeChoice(ctx, id, s.UserID)
+	text, err := s.choiceStore().TakeChoice(ctx, id, s.UserID)
 	switch {
 	case errors.Is(err, store.ErrExpired):
 		return s.out.Answer(ctx, s.CallbackID, s.t("PendingGone"))
@@ -343,7 +343,7 @@ const (
 // Every press is answered (answerCallbackQuery), so no button keeps
 // spinning: empty, unknown or forged data gets "this button has expired".
 func (s *session) callback(ctx context.Context) error {
-	if ok, err := s.Store.Allow(ctx, s.UserID, PressLimit, PressWindow); err != nil {
+	if ok, err := s.callerStore().Allow(ctx, s.UserID, PressLimit, PressWindow); err != nil {
 		return err
 	} else if !ok {
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrTooManyPresses"))
@@ -408,7 +408,7 @@ func (s *session) expected(ctx context.Context, text string) (bool, error) {
 	if _, named := s.Plan.MatchIndicator(text); named {
 		return false, nil // a question or a full report: leave the expectation
 	}
-	what, err := s.Store.TakeExpect(ctx, s.UserID)
+	what, err := s.choiceStore().TakeExpect(ctx, s.UserID)
 	if err != nil || what == "" {
 		return false, err
 	}

@@ -89,7 +89,7 @@ func (s *session) refusalButtons(ctx context.Context, e *kpi.Error) ([]Button, e
 	}
 	var row []Button
 	add := func(label, text string) error {
-		id, err := s.Store.PutChoice(ctx, s.UserID, text, PendingTTL)
+		id, err := s.choiceStore().PutChoice(ctx, s.UserID, text, PendingTTL)
 		if err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (s *session) placeNames(ids []string) string {
 
 // rerun runs a kept message again, as if the user had written it.
 func (s *session) rerun(ctx context.Context, id string) error {
-	text, err := s.Store.TakeChoice(ctx, id, s.UserID)
+	text, err := s.choiceStore().TakeChoice(ctx, id, s.UserID)
 	switch {
 	case errors.Is(err, store.ErrExpired):
 		return s.out.Answer(ctx, s.CallbackID, s.t("ErrButtonExpired"))

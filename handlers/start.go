@@ -33,7 +33,7 @@ const StrangerQuiet = 10 * time.Minute
 // stranger tells someone the bot does not know their id and what to do,
 // once per StrangerQuiet; /start in a private chat always tells.
 func (s *session) stranger(ctx context.Context) error {
-	first, err := s.Store.NoticeOnce(ctx, s.UserID, StrangerQuiet)
+	first, err := s.callerStore().NoticeOnce(ctx, s.UserID, StrangerQuiet)
 	if err != nil || !first {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *session) setLanguage(ctx context.Context, lang string) error {
 	lang = locales.Lang(lang)
 	// Only the language is written: never the user record read at the
 	// start of this message, which an admin may have changed since.
-	if err := s.Store.SetLang(ctx, s.UserID, lang); err != nil {
+	if err := s.callerStore().SetLang(ctx, s.UserID, lang); err != nil {
 		return err
 	}
 	s.user.Lang, s.lang = lang, lang

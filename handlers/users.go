@@ -51,7 +51,7 @@ func in(w string, words []string) bool {
 }
 
 func (s *session) listUsers(ctx context.Context) error {
-	us, err := s.Store.Users(ctx)
+	us, err := s.userStore().Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (s *session) putUser(ctx context.Context, args string, change bool) error {
 	}
 	// One atomic step in the store: the role and unit change, the rest of
 	// the record stays as it is now, and the last admin is kept.
-	existed, err := s.Store.SetRole(ctx, id, role, unitID, change, s.UserID, s.now())
+	existed, err := s.userStore().SetRole(ctx, id, role, unitID, change, s.UserID, s.now())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return kpi.Fail("ErrUserNotFound", "id", itoa(id))
@@ -154,7 +154,7 @@ func (s *session) removeUser(ctx context.Context, args string) error {
 	if slices.Contains(s.Admins, id) {
 		return s.configuredAdmin(id)
 	}
-	switch err := s.Store.DeleteUser(ctx, id); {
+	switch err := s.userStore().DeleteUser(ctx, id); {
 	case errors.Is(err, store.ErrNotFound):
 		return kpi.Fail("ErrUserNotFound", "id", f[0])
 	case errors.Is(err, store.ErrLastAdmin):
