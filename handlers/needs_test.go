@@ -380,3 +380,57 @@ func TestDeadlineAddedOnce(t *testing.T) {
 		})
 	}
 }
+
+// fakeCaller lets every press through: the caller's record comes with the
+// request, as the update's claim read it (store.Caller).
+type fakeCaller struct{ callerStore } // other methods panic
+
+func (fakeCaller) Allow(context.Context, int64, int, time.Duration) (bool, error) { return true, nil }
+
+// handle runs a message from u in their private chat through App.Handle,
+// or, when data is set, a press of a button carrying data on message 5. u
+// is a stranger when u.Role is empty.
+func handle(t *testing.T, a *App, out Sender, u access.User, text, data string) {
+	t.Helper()
+	req := Request{Text: text}
+	if data != "" {
+		req.CallbackID, req.Data, req.MessageID = "cb", data, 5
+	}
+	handleReq(t, a, out, u, req)
+}
+
+// handleReq runs req from u in their private chat through App.Handle, with
+// u's record as the update's claim read it.
+func handleReq(t *testing.T, a *App, out Sender, u access.User, req Request) {
+	t.Helper()
+	if a.needs.caller == nil {
+		a.needs.caller = fakeCaller{}
+	}
+	req.UpdateID, req.ChatID, req.ChatType, req.UserID, req.UserName = 1, u.ID, "private", u.ID, u.Name
+	req.Caller = &store.Caller{Found: u.Role != "", User: u}
+	if err := a.Handle(context.Background(), out, req); err != nil {
+		t.Fatalf("Handle(%q, %q): %v", req.Text, req.Data, err)
+	}
+}
+
+// fileSender is a kbSender that sends and fetches files too (Files).
+type fileSender struct {
+	kbSender
+	files      []File
+	uploads    map[string][]byte // by file id
+	downloaded []string
+}
+
+func (f *fileSender) SendFile(_ context.Context, _ int64, file File) error {
+	f.files = append(f.files, file)
+	return nil
+}
+
+func (f *fileSender) Download(_ context.Context, id string, _ int64) ([]byte, error) {
+	f.downloaded = append(f.downloaded, id)
+	data, ok := f.uploads[id]
+	if !ok {
+		return nil, errNotFaked
+	}
+	return data, nil
+}
