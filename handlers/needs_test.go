@@ -434,3 +434,14 @@ func (f *fileSender) Download(_ context.Context, id string, _ int64) ([]byte, er
 	}
 	return data, nil
 }
+
+// fakeChoices holds the texts that buttons offered stand for.
+type fakeChoices struct {
+	choiceStore // other methods panic
+	texts       []string
+}
+
+func (f *fakeChoices) PutChoice(_ context.Context, _ int64, text string, _ time.Duration) (string, error) {
+	f.texts = append(f.texts, text)
+	return "C" + string(rune('0'+len(f.texts))), nil
+}
