@@ -3,8 +3,12 @@ package handlers
 import (
 	"context"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -444,4 +448,34 @@ type fakeChoices struct {
 func (f *fakeChoices) PutChoice(_ context.Context, _ int64, text string, _ time.Duration) (string, error) {
 	f.texts = append(f.texts, text)
 	return "C" + string(rune('0'+len(f.texts))), nil
+}
+
+// No use case reads App.Store: each reaches storage through its interface
+// in needs.go, which a test can fake.
+func TestStoreReadOnlyInNeeds(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if name == "needs.go" || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "Store" {
+				return true
+			}
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == "store" {
+				return true // the type store.Store
+			}
+			t.Errorf("%s reads App.Store: declare what it needs in needs.go", fset.Position(sel.Pos()))
+			return true
+		})
+	}
 }
