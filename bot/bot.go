@@ -6,10 +6,13 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +29,7 @@ import (
 	"tiendo/bot/outbox"
 	"tiendo/bot/remind"
 	"tiendo/bot/store"
+	"tiendo/bot/telegram"
 	"tiendo/bot/telegramtest"
 	"tiendo/bot/zalo"
 	"tiendo/bot/zalotest"
@@ -220,7 +224,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	var tgClient *http.Client
 	me := &models.User{}
 	if !zaloOnly {
-		if b, me, tgClient, err = startTelegram(sctx, cfg, token, apiURL, met, log); err != nil {
+		if b, me, tgClient, err = telegram.Start(sctx, token, apiURL, cfg.WebhookURL != "", met.Transport(telegram.Transport(chats)), log); err != nil {
 			return err
 		}
 	}
@@ -240,7 +244,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		app.LocalAdmin = local.UserID
 	}
 	if b != nil {
-		setMenus(sctx, b, app, log)
+		telegram.SetMenus(sctx, b, app.Menu, log)
 	}
 	var zc *zaloChannel // bot/zalo.go
 	var zsrv *zalotest.Server
@@ -278,8 +282,7 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		if b == nil {
 			return fmt.Errorf("chat %d: no Telegram in a Zalo-only bot", chatID)
 		}
-		_, err := b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML,
-			LinkPreviewOptions: noPreview, ReplyMarkup: keyboard(kb)})
+		err := telegram.NewSender(b, "", "", nil).SendOnce(ctx, chatID, html, kb)
 		if err == nil {
 			zc.alsoToLinked(ctx, st, log, chatID, html, kb)
 		}
@@ -292,7 +295,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			if zalo.IsZalo(chatID) || b == nil {
 				return fmt.Errorf("chat %d: files go out only on Telegram", chatID)
 			}
-			return ob.Do(ctx, chatID, func(ctx context.Context) error { return sender{b: b}.sendFile(ctx, chatID, f) })
+			return ob.Do(ctx, chatID, func(ctx context.Context) error {
+				return telegram.NewSender(b, "", "", nil).SendFileOnce(ctx, chatID, f)
+			})
 		}}, m: met},
 		Plans: func(ctx context.Context) ([]*kpi.Plan, error) {
 			ys, err := plans.Years(ctx)
@@ -376,10 +381,10 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 
 	// Each channel answers on its own and reaches other chats on theirs
 	// (bot/zalo.go). Telegram's text replies go as one JSON request.
-	tgOut := sender{b: b}
+	tgOut := telegram.NewSender(b, "", "", nil)
 	var tgs handlers.Sender
 	if b != nil {
-		tgOut.api = &botAPI{url: apiURL + "/bot" + token, token: token, client: tgClient}
+		tgOut = telegram.NewSender(b, apiURL, token, tgClient)
 		tgs = tgOut
 	}
 	out := route(tgOut, tgs, zc)
@@ -391,34 +396,34 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		// piped into it must not be muted part-way.
 		fl = nil
 	}
-	p := &poller{
-		url:     apiURL + "/bot" + token,
-		client:  &http.Client{Timeout: o.pollWait + 30*time.Second, Transport: met.Transport(nil)},
-		timeout: o.pollWait,
-		chats:   chats,
-		log:     log,
-		flood:   fl,
-		inbox:   st,
-		keep:    keepDone,
-		skipped: func(u *models.Update) {
-			req, ok := request(u)
+	p := &telegram.Poller{
+		URL:     apiURL + "/bot" + token,
+		Client:  &http.Client{Timeout: o.pollWait + 30*time.Second, Transport: met.Transport(nil)},
+		Timeout: o.pollWait,
+		Chats:   chats,
+		Log:     log,
+		Allow:   fl.allow,
+		Inbox:   st,
+		Keep:    keepDone,
+		Skipped: func(u *models.Update) {
+			req, ok := telegram.Request(u)
 			kind := updateKind(req, ok)
 			met.Update(kind, metrics.OutcomeDuplicate, time.Now())
 			log.Debug("update", "update_id", u.ID, "kind", kind, "outcome", metrics.OutcomeDuplicate, "duration_ms", 0)
 		},
-		drop: func(ctx context.Context, u *models.Update, first bool) {
+		Drop: func(ctx context.Context, u *models.Update, first bool) {
 			if o.busy != nil {
 				o.busy(1)
 				defer o.busy(-1)
 			}
 			dropUpdate(ctx, app, out, log, u, first)
 		},
-		handle: func(ctx context.Context, u *models.Update) outcome {
+		Handle: func(ctx context.Context, u *models.Update) bool {
 			if o.busy != nil {
 				o.busy(1)
 				defer o.busy(-1)
 			}
-			return handleUpdate(ctx, app, st, marks, instance, out, log, met, u)
+			return handleUpdate(ctx, app, st, marks, instance, out, log, met, u) == handled
 		},
 	}
 	if zc != nil {
@@ -446,11 +451,11 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		defer func() { stopZalo(); <-zdone }()
 	}
 	if !terminal && cfg.WebhookURL != "" {
-		w := &webhook{
-			path: webhookPath(cfg.WebhookURL), secret: webhookSecret(cfg), log: log,
-			handle: p.handle, drop: p.drop, flood: fl, health: st.Ping, chats: map[int64]*chatLock{},
+		w := &telegram.Webhook{
+			Path: webhookPath(cfg.WebhookURL), Secret: webhookSecret(cfg), Log: log,
+			Handle: p.Handle, Drop: p.Drop, Allow: fl.allow, Health: st.Ping,
 		}
-		err := serveWebhook(ctx, cfg, b, w)
+		err := telegram.ServeWebhook(ctx, b, token, cfg.WebhookListen, cfg.WebhookURL, w)
 		log.Info("stopped")
 		return err
 	}
@@ -460,20 +465,20 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		return nil
 	}
 	if !terminal {
-		lead(ctx, st, o.leaseTTL, log, met.Leading, p.run)
+		lead(ctx, st, o.leaseTTL, log, met.Leading, p.Run)
 		log.Info("stopped")
 		return nil
 	}
-	p.timeout = time.Second
-	p.client.Timeout = 30 * time.Second
+	p.Timeout = time.Second
+	p.Client.Timeout = 30 * time.Second
 	// The terminal prints an answer once the Bot API is idle: acknowledged
 	// only when done, an update being handled (a chart drawn on a busy
 	// machine) keeps it from looking idle. The terminal's Redis is in
 	// memory: an inbox would save nothing across a crash anyway.
-	p.inbox = nil
+	p.Inbox = nil
 	pctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { p.run(pctx); close(done) }()
+	go func() { p.Run(pctx); close(done) }()
 	// With updates acknowledged only when done, idle means answered: a
 	// short silence is enough.
 	term := &telegramtest.Terminal{Server: srv, In: stdio.In, Out: stdio.Out, User: local, FilesDir: cfg.FilesDir,
@@ -495,53 +500,12 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 	return err
 }
 
-// startTelegram makes the Telegram client, checks the token (getMe) and,
-// for long polling, deletes a webhook left over from another deployment
-// (getUpdates fails with 409 while one is set).
-func startTelegram(ctx context.Context, cfg Config, token, apiURL string, met *metrics.Metrics, log *slog.Logger) (*tg.Bot, *models.User, *http.Client, error) {
-	client := &http.Client{Timeout: time.Minute, Transport: met.Transport(telegramTransport())}
-	b, err := tg.New(token,
-		tg.WithServerURL(apiURL),
-		tg.WithSkipGetMe(),
-		tg.WithErrorsHandler(func(err error) { log.Error("telegram", "err", redact(err.Error(), token)) }),
-		tg.WithHTTPClient(time.Minute, client),
-	)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("telegram: %w", err)
-	}
-	me, err := b.GetMe(ctx)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("telegram: the Bot API at %s did not accept the token (getMe): %s", apiURL, redact(err.Error(), token))
-	}
-	// A webhook left over from another deployment makes getUpdates fail with 409.
-	if cfg.WebhookURL == "" {
-		if _, err := b.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
-			return nil, nil, nil, fmt.Errorf("telegram: deleteWebhook: %s", redact(err.Error(), token))
-		}
-	}
-	return b, me, client, nil
-}
-
-// telegramTransport is the HTTP transport to the Bot API: Go's default,
-// keeping as many idle connections to it as chats are answered at once.
-// The default keeps two per host, so with more replies in flight than that
-// each one beyond the second opened a new connection and closed it after.
-//
-// go-telegram/bot streams each request's form through a pipe, of unknown
-// length: sent chunked, every field is a write of its own on the socket
-// (and a read on the other side). wholeBody sends it in one.
-func telegramTransport() http.RoundTripper {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = chats + 4
-	return wholeBody{t}
-}
-
 // handleUpdate runs one update once: the update log in Redis makes a
 // redelivered update (same update_id) a no-op once it is done, holds it back
 // while a live copy of the bot is on it, and lets it through again at once
 // if the copy that took it died before finishing.
 func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks *doneMarks, instance string, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, u *models.Update) outcome {
-	req, ok := request(u)
+	req, ok := telegram.Request(u)
 	return handleRequest(ctx, app, st, marks, instance, out, log, met, u.ID, req, ok)
 }
 
@@ -623,7 +587,7 @@ func handleRequest(ctx context.Context, app *handlers.App, st *store.Store, mark
 // answered (or it spins), and the first message of a mute gets a notice in
 // a private chat. In a group nothing is said.
 func dropUpdate(ctx context.Context, app *handlers.App, out handlers.Sender, log *slog.Logger, u *models.Update, first bool) {
-	req, ok := request(u)
+	req, ok := telegram.Request(u)
 	if !ok {
 		return
 	}
@@ -672,23 +636,6 @@ func heartbeat(ctx context.Context, st *store.Store, instance string, log *slog.
 		rctx, rcancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer rcancel()
 		_ = st.Retire(rctx, instance)
-	}
-}
-
-// setMenus publishes the command menu in Vietnamese (also the default) and English.
-func setMenus(ctx context.Context, b *tg.Bot, app *handlers.App, log *slog.Logger) {
-	for _, lang := range []string{"", "vi", "en"} {
-		menuLang := lang
-		if menuLang == "" {
-			menuLang = "vi"
-		}
-		var cmds []models.BotCommand
-		for _, m := range app.Menu(menuLang) {
-			cmds = append(cmds, models.BotCommand{Command: m.Command, Description: m.Description})
-		}
-		if _, err := b.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: lang}); err != nil {
-			log.Warn("setMyCommands", "lang", lang, "err", err)
-		}
 	}
 }
 
@@ -742,4 +689,36 @@ type redisLogger struct{ log *slog.Logger }
 
 func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
 	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+// outcome is what became of one update.
+type outcome int
+
+const (
+	// handled: done (answered, a duplicate of a done one, or not for us):
+	// it may be acknowledged.
+	handled outcome = iota
+	// held: a live copy of the bot is handling it. It is not done: it must
+	// not be acknowledged, so that it comes back if that copy dies.
+	held
+)
+
+// webhookSecret is the secret Telegram sends back in every webhook request:
+// TIENDO_WEBHOOK_SECRET, or one derived from the token so that every copy
+// of the bot agrees on it without configuration.
+func webhookSecret(cfg Config) string {
+	if cfg.WebhookSecret != "" {
+		return cfg.WebhookSecret.Reveal()
+	}
+	sum := sha256.Sum256([]byte("tiendo-webhook:" + cfg.Token.Reveal()))
+	return hex.EncodeToString(sum[:])
+}
+
+// webhookPath is the path part of the public webhook URL ("/" if none).
+func webhookPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
 }

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"bytes"
@@ -22,16 +22,27 @@ import (
 // waiting longer would rather be told nothing than a minute late.
 const maxReplyWait = 10 * time.Second
 
-// sender is handlers.Sender over go-telegram/bot: HTML parse mode, long texts
+// Sender is handlers.Sender over go-telegram/bot: HTML parse mode, long texts
 // split on line boundaries, one retry after Telegram's retry_after on 429.
-type sender struct {
+type Sender struct {
 	b *tg.Bot
 	// api, when set, sends text messages as one JSON request (see
 	// sendMessage) instead of through b.
 	api *botAPI
 }
 
-var _ handlers.Sender = sender{}
+var _ handlers.Sender = Sender{}
+
+// NewSender is the Sender over b. With a client, text replies go to the Bot
+// API at apiURL as one JSON request each (botAPI); token is kept out of its
+// errors.
+func NewSender(b *tg.Bot, apiURL, token string, client *http.Client) Sender {
+	s := Sender{b: b}
+	if client != nil {
+		s.api = &botAPI{url: apiURL + "/bot" + token, token: token, client: client}
+	}
+	return s
+}
 
 func keyboard(kb [][]handlers.Button) models.ReplyMarkup {
 	if len(kb) == 0 {
@@ -53,7 +64,7 @@ func keyboard(kb [][]handlers.Button) models.ReplyMarkup {
 
 var noPreview = &models.LinkPreviewOptions{IsDisabled: tg.True()}
 
-func (s sender) Send(ctx context.Context, chatID int64, text string, kb [][]handlers.Button) (int, error) {
+func (s Sender) Send(ctx context.Context, chatID int64, text string, kb [][]handlers.Button) (int, error) {
 	parts := outbox.Split(text, outbox.MaxText)
 	id := 0
 	for i, p := range parts {
@@ -80,7 +91,15 @@ func (s sender) Send(ctx context.Context, chatID int64, text string, kb [][]hand
 	return id, nil
 }
 
-func (s sender) Edit(ctx context.Context, chatID int64, messageID int, text string, kb [][]handlers.Button) error {
+// SendOnce makes one try to send a message the bot sends on its own (a
+// reminder, an approval): the outbox splits it, paces it and retries it.
+func (s Sender) SendOnce(ctx context.Context, chatID int64, html string, kb [][]handlers.Button) error {
+	_, err := s.b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: noPreview, ReplyMarkup: keyboard(kb)})
+	return err
+}
+
+func (s Sender) Edit(ctx context.Context, chatID int64, messageID int, text string, kb [][]handlers.Button) error {
 	parts := outbox.Split(text, outbox.MaxText)
 	params := &tg.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: parts[0], ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
 	if mk := keyboard(kb); mk != nil {
@@ -103,7 +122,7 @@ func (s sender) Edit(ctx context.Context, chatID int64, messageID int, text stri
 	return nil
 }
 
-func (s sender) Answer(ctx context.Context, callbackID, text string) error {
+func (s Sender) Answer(ctx context.Context, callbackID, text string) error {
 	if callbackID == "" {
 		return nil
 	}
@@ -132,54 +151,6 @@ func retry429(ctx context.Context, f func() error) error {
 	case <-time.After(wait):
 	}
 	return f()
-}
-
-// request takes what the handlers need out of a Telegram update; ok is false
-// for updates the bot does not act on (edits, channel posts, other bots).
-func request(u *models.Update) (handlers.Request, bool) {
-	switch {
-	case u.Message != nil && u.Message.From != nil && !u.Message.From.IsBot:
-		m := u.Message
-		text := m.Text
-		if text == "" {
-			text = m.Caption
-		}
-		req := handlers.Request{
-			UpdateID: u.ID, ChatID: m.Chat.ID, ChatType: string(m.Chat.Type), MessageID: m.ID,
-			UserID: m.From.ID, UserName: displayName(m.From), LangCode: m.From.LanguageCode, Text: text,
-		}
-		if d := m.Document; d != nil { // files.go
-			req.Document = &handlers.Document{FileID: d.FileID, Name: d.FileName, MimeType: d.MimeType, Size: d.FileSize}
-		}
-		return req, true
-	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
-		q := u.CallbackQuery
-		m := q.Message.Message
-		return handlers.Request{
-			UpdateID: u.ID, ChatID: m.Chat.ID, ChatType: string(m.Chat.Type), MessageID: m.ID,
-			UserID: q.From.ID, UserName: displayName(&q.From), LangCode: q.From.LanguageCode,
-			CallbackID: q.ID, Data: q.Data,
-		}, true
-	case u.CallbackQuery != nil && u.CallbackQuery.Message.InaccessibleMessage != nil:
-		// A press on a message too old for the bot to see: still answered
-		// (the handler says the button expired), or it would keep spinning.
-		q := u.CallbackQuery
-		m := q.Message.InaccessibleMessage
-		return handlers.Request{
-			UpdateID: u.ID, ChatID: m.Chat.ID, ChatType: string(m.Chat.Type), MessageID: m.MessageID,
-			UserID: q.From.ID, UserName: displayName(&q.From), LangCode: q.From.LanguageCode,
-			CallbackID: q.ID, Data: q.Data,
-		}, true
-	}
-	return handlers.Request{}, false
-}
-
-func displayName(u *models.User) string {
-	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
-	if name == "" && u.Username != "" {
-		name = "@" + u.Username
-	}
-	return name
 }
 
 // wholeBody reads a request body of unknown length (go-telegram/bot's
