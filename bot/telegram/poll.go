@@ -238,31 +238,21 @@ func (p *Poller) accept(ctx context.Context, ups []*models.Update, raws []json.R
 	return len(fresh)
 }
 
-// recover queues what the inbox holds that is not in hand: updates a dead
-// copy of the bot had taken, or this one before a restart.
+// recover queues what the inbox holds that is not in hand (chatq's Recover).
 func (p *Poller) recover(ctx context.Context) {
 	if p.Inbox == nil {
 		return
 	}
-	in, err := p.Inbox.Inbox(ctx, 1000)
-	if err != nil {
-		p.Log.Warn("inbox", "err", err)
-		return
+	p.q.Recover(ctx, &p.mu, p.Inbox.Inbox, decodeSaved, p.Log, "")
+}
+
+// decodeSaved is the update saved in the inbox, and its chat.
+func decodeSaved(x store.Inbound) (int64, *models.Update, error) {
+	var u models.Update
+	if err := json.Unmarshal(x.Body, &u); err != nil {
+		return 0, nil, err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, x := range in {
-		if p.q.InHand(x.ID) {
-			continue
-		}
-		var u models.Update
-		if err := json.Unmarshal(x.Body, &u); err != nil {
-			p.Log.Error("inbox: unreadable update", "update_id", x.ID, "err", err)
-			continue
-		}
-		p.Log.Info("inbox: update taken up again", "update_id", x.ID)
-		p.q.Add(ctx, ChatOf(&u), u.ID, &u)
-	}
+	return ChatOf(&u), &u, nil
 }
 
 // done is told by the queue of an update handled (no longer in hand): it
