@@ -31,13 +31,13 @@ type Inbox interface {
 // offset) as soon as it is queued in memory, so a crash loses what was in
 // flight. Here an update is acknowledged only once it is safe: saved in the
 // Redis inbox, from which a copy of the bot that starts later (or this one,
-// every recoverEvery) takes what a dead copy left; or, when Redis cannot
+// every RecoverEvery) takes what a dead copy left; or, when Redis cannot
 // save it, once it and every update before it are done. The update log in
 // Redis keeps an update from being handled twice.
 //
 // There is no batch barrier: fetching goes on while updates are handled.
 // Each chat has its own queue, handled in order, one update at a time;
-// chats run in parallel (at most chats at once), so one chat's backlog —
+// chats run in parallel (at most Chats at once), so one chat's backlog —
 // replies wait for Telegram's one message a second per chat — holds back
 // no other chat. Acknowledging only the updates that are done would not
 // do: Telegram hands back at most 100 updates from the offset, so a
