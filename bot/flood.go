@@ -4,7 +4,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-telegram/bot/models"
 	"golang.org/x/time/rate"
 )
 
@@ -76,15 +75,4 @@ func (f *flood) allow(user int64) (ok, first bool) {
 	// After the mute the user starts with a full allowance again.
 	s.lim = rate.NewLimiter(rate.Every(f.every), f.burst)
 	return false, true
-}
-
-// senderOf is who sent an update: the message's author, the presser.
-func senderOf(u *models.Update) int64 {
-	switch {
-	case u.Message != nil && u.Message.From != nil:
-		return u.Message.From.ID
-	case u.CallbackQuery != nil:
-		return u.CallbackQuery.From.ID
-	}
-	return 0
 }

@@ -62,6 +62,24 @@ func serveOps(ctx context.Context, addr string, m *metrics.Metrics, h metrics.He
 	return stop, nil
 }
 
+// startOps serves the ops endpoints and Zalo's mounts on
+// TIENDO_HTTP_LISTEN until close. Ready is Redis writable and, with
+// Telegram, the Bot API reached lately; in a Zalo-only bot, Redis alone.
+func (w *wiring) startOps(ctx context.Context) error {
+	health := metrics.Health{Writable: w.st.Writable}
+	if w.tg != nil {
+		b := w.tg.b
+		health.TelegramWithin = w.o.pollWait + 2*time.Minute
+		health.Probe = func(ctx context.Context) error { _, err := b.GetMe(ctx); return err }
+	}
+	stop, err := serveOps(ctx, w.cfg.HTTPListen, w.met, health, w.log, w.zalo.mounts(w.cfg))
+	if err != nil {
+		return err
+	}
+	w.onClose(stop)
+	return nil
+}
+
 // updateKind is the kind label of an update: message, callback or other.
 func updateKind(req handlers.Request, ok bool) string {
 	switch {

@@ -1,283 +1,145 @@
 package bot
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
 	"net/http"
-	"strings"
+	"net/url"
 	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"tiendo/bot/outbox"
+	"tiendo/bot/metrics"
+	"tiendo/bot/store"
+	"tiendo/bot/telegram"
 	"tiendo/handlers"
 )
 
-// maxReplyWait bounds how long an interactive reply waits on a 429: a user
-// waiting longer would rather be told nothing than a minute late.
-const maxReplyWait = 10 * time.Second
-
-// sender is handlers.Sender over go-telegram/bot: HTML parse mode, long texts
-// split on line boundaries, one retry after Telegram's retry_after on 429.
-type sender struct {
-	b *tg.Bot
-	// api, when set, sends text messages as one JSON request (see
-	// sendMessage) instead of through b.
-	api *botAPI
+// telegramChannel is the Telegram channel (bot/telegram) beside Zalo: its
+// client and its Sender. Its updates come in by long polling, from the copy
+// of the bot that holds the polling lease (poll), or by webhook
+// (serveWebhook), and go to the same handling as Zalo's (handleRequest).
+type telegramChannel struct {
+	b     *tg.Bot
+	me    *models.User
+	out   telegram.Sender
+	url   string // base URL + "/bot" + token
+	token string
 }
 
-var _ handlers.Sender = sender{}
-
-func keyboard(kb [][]handlers.Button) models.ReplyMarkup {
-	if len(kb) == 0 {
-		return nil
-	}
-	rows := make([][]models.InlineKeyboardButton, 0, len(kb))
-	for _, r := range kb {
-		if len(r) == 0 {
-			continue
-		}
-		row := make([]models.InlineKeyboardButton, len(r))
-		for i, btn := range r {
-			row[i] = models.InlineKeyboardButton{Text: btn.Text, CallbackData: btn.Data, URL: btn.URL}
-		}
-		rows = append(rows, row)
-	}
-	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
-}
-
-var noPreview = &models.LinkPreviewOptions{IsDisabled: tg.True()}
-
-func (s sender) Send(ctx context.Context, chatID int64, text string, kb [][]handlers.Button) (int, error) {
-	parts := outbox.Split(text, outbox.MaxText)
-	id := 0
-	for i, p := range parts {
-		params := &tg.SendMessageParams{ChatID: chatID, Text: p, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
-		if i == len(parts)-1 {
-			params.ReplyMarkup = keyboard(kb)
-		}
-		err := retry429(ctx, func() error {
-			if s.api != nil {
-				var err error
-				id, err = s.api.sendMessage(ctx, params)
-				return err
-			}
-			m, err := s.b.SendMessage(ctx, params)
-			if err == nil {
-				id = m.ID
-			}
-			return err
-		})
-		if err != nil {
-			return 0, fmt.Errorf("telegram: send to chat %d: %w", chatID, err)
-		}
-	}
-	return id, nil
-}
-
-func (s sender) Edit(ctx context.Context, chatID int64, messageID int, text string, kb [][]handlers.Button) error {
-	parts := outbox.Split(text, outbox.MaxText)
-	params := &tg.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: parts[0], ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
-	if mk := keyboard(kb); mk != nil {
-		params.ReplyMarkup = mk
-	} else {
-		params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
-	}
-	err := retry429(ctx, func() error {
-		_, err := s.b.EditMessageText(ctx, params)
-		return err
-	})
-	if err != nil && !strings.Contains(err.Error(), "message is not modified") {
-		return fmt.Errorf("telegram: edit message %d in chat %d: %w", messageID, chatID, err)
-	}
-	for _, p := range parts[1:] {
-		if _, err := s.Send(ctx, chatID, p, nil); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s sender) Answer(ctx context.Context, callbackID, text string) error {
-	if callbackID == "" {
-		return nil
-	}
-	_, err := s.b.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID, Text: text})
-	if err != nil {
-		return fmt.Errorf("telegram: answer callback: %w", err)
-	}
-	return nil
-}
-
-// retry429 runs f, and once more after Telegram's retry_after when it
-// answers 429 and the wait is short enough for someone waiting for a reply.
-func retry429(ctx context.Context, f func() error) error {
-	err := f()
-	var tm *tg.TooManyRequestsError
-	if !errors.As(err, &tm) {
-		return err
-	}
-	wait := time.Duration(tm.RetryAfter) * time.Second
-	if wait > maxReplyWait {
-		return err
-	}
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(wait):
-	}
-	return f()
-}
-
-// request takes what the handlers need out of a Telegram update; ok is false
-// for updates the bot does not act on (edits, channel posts, other bots).
-func request(u *models.Update) (handlers.Request, bool) {
-	switch {
-	case u.Message != nil && u.Message.From != nil && !u.Message.From.IsBot:
-		m := u.Message
-		text := m.Text
-		if text == "" {
-			text = m.Caption
-		}
-		req := handlers.Request{
-			UpdateID: u.ID, ChatID: m.Chat.ID, ChatType: string(m.Chat.Type), MessageID: m.ID,
-			UserID: m.From.ID, UserName: displayName(m.From), LangCode: m.From.LanguageCode, Text: text,
-		}
-		if d := m.Document; d != nil { // files.go
-			req.Document = &handlers.Document{FileID: d.FileID, Name: d.FileName, MimeType: d.MimeType, Size: d.FileSize}
-		}
-		return req, true
-	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
-		q := u.CallbackQuery
-		m := q.Message.Message
-		return handlers.Request{
-			UpdateID: u.ID, ChatID: m.Chat.ID, ChatType: string(m.Chat.Type), MessageID: m.ID,
-			UserID: q.From.ID, UserName: displayName(&q.From), LangCode: q.From.LanguageCode,
-			CallbackID: q.ID, Data: q.Data,
-		}, true
-	case u.CallbackQuery != nil && u.CallbackQuery.Message.InaccessibleMessage != nil:
-		// A press on a message too old for the bot to see: still answered
-		// (the handler says the button expired), or it would keep spinning.
-		q := u.CallbackQuery
-		m := q.Message.InaccessibleMessage
-		return handlers.Request{
-			UpdateID: u.ID, ChatID: m.Chat.ID, ChatType: string(m.Chat.Type), MessageID: m.MessageID,
-			UserID: q.From.ID, UserName: displayName(&q.From), LangCode: q.From.LanguageCode,
-			CallbackID: q.ID, Data: q.Data,
-		}, true
-	}
-	return handlers.Request{}, false
-}
-
-func displayName(u *models.User) string {
-	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
-	if name == "" && u.Username != "" {
-		name = "@" + u.Username
-	}
-	return name
-}
-
-// wholeBody reads a request body of unknown length (go-telegram/bot's
-// multipart form, written into a pipe as it is built) before sending it,
-// so that it goes with a Content-Length in one write instead of chunked, a
-// write per form field. The forms are replies and files the bot made
-// itself, in memory already.
-type wholeBody struct{ next http.RoundTripper }
-
-func (t wholeBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody || r.ContentLength > 0 {
-		return t.next.RoundTrip(r)
-	}
-	body, err := io.ReadAll(r.Body)
-	r.Body.Close()
+// newTelegram checks the token (getMe) and builds the channel; its text
+// replies go to the Bot API as one JSON request each.
+func newTelegram(ctx context.Context, cfg Config, met *metrics.Metrics, log *slog.Logger) (*telegramChannel, error) {
+	token := cfg.Token.Reveal()
+	b, me, client, err := telegram.Start(ctx, token, cfg.APIURL, cfg.WebhookURL != "", met.Transport(telegram.Transport(chats)), log)
 	if err != nil {
 		return nil, err
 	}
-	r2 := r.Clone(r.Context())
-	r2.ContentLength = int64(len(body))
-	r2.Body = io.NopCloser(bytes.NewReader(body))
-	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	if len(body) == 0 {
-		r2.Body = http.NoBody
-	}
-	return t.next.RoundTrip(r2)
+	return &telegramChannel{b: b, me: me, out: telegram.NewSender(b, cfg.APIURL, token, client),
+		url: cfg.APIURL + "/bot" + token, token: token}, nil
 }
 
-// botAPI sends sendMessage as the Bot API's JSON form: one body, marshalled
-// at once, with the fields go-telegram/bot would send, and an answer of
-// which only the message id is read. go-telegram/bot builds every request
-// as multipart/form-data written field by field through a pipe (a
-// goroutine, a random boundary from the system, each nested object
-// marshalled on its own) and decodes the whole Message echoed back; for
-// the text reply that every question ends in, that was the largest part of
-// the bot's own CPU after the handler. Errors are the library's, so that
-// retry429 and the outbox tell them apart as before.
-type botAPI struct {
-	url    string // base URL + "/bot" + token
-	token  string // to keep it out of errors
-	client *http.Client
+// username is the bot's, or "" without Telegram.
+func (t *telegramChannel) username() string {
+	if t == nil {
+		return ""
+	}
+	return t.me.Username
 }
 
-func (a *botAPI) sendMessage(ctx context.Context, p *tg.SendMessageParams) (int, error) {
-	body, err := json.Marshal(p)
-	if err != nil {
-		return 0, fmt.Errorf("sendMessage: %w", err)
+// updateFuncs are what the poller and the webhook do with an update: handle it
+// (done, or held by a live copy), or answer it when flood control refused
+// it. Replies go back on Telegram, messages to Zalo chats on Zalo.
+func (t *telegramChannel) updateFuncs(w *wiring) (handle func(context.Context, *models.Update) bool, drop func(context.Context, *models.Update, bool)) {
+	out := route(t.out, t.out, w.zalo)
+	handle = func(ctx context.Context, u *models.Update) bool {
+		defer w.busy()()
+		return handleUpdate(ctx, w.app, w.st, w.marks, w.instance, out, w.log, w.met, u) == handled
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url+"/sendMessage", bytes.NewReader(body))
-	if err != nil {
-		return 0, fmt.Errorf("sendMessage: %s", redact(err.Error(), a.token))
+	drop = func(ctx context.Context, u *models.Update, first bool) {
+		defer w.busy()()
+		dropUpdate(ctx, w.app, out, w.log, u, first)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := a.client.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("error do request for method sendMessage, %s", redact(err.Error(), a.token))
-	}
-	defer resp.Body.Close()
-	var r struct {
-		OK          bool   `json:"ok"`
-		ErrorCode   int    `json:"error_code"`
-		Description string `json:"description"`
-		Result      struct {
-			MessageID int `json:"message_id"`
-		} `json:"result"`
-		Parameters struct {
-			RetryAfter      int `json:"retry_after"`
-			MigrateToChatID int `json:"migrate_to_chat_id"`
-		} `json:"parameters"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		return 0, fmt.Errorf("error decode response body for method sendMessage, HTTP %d: %w", resp.StatusCode, err)
-	}
-	if !r.OK {
-		return 0, apiError("sendMessage", r.ErrorCode, r.Description, r.Parameters.RetryAfter, r.Parameters.MigrateToChatID)
-	}
-	return r.Result.MessageID, nil
+	return handle, drop
 }
 
-// apiError is the error go-telegram/bot returns for a refusal of the Bot
-// API (rawRequest), the same values and types.
-func apiError(method string, code int, desc string, retryAfter, migrateTo int) error {
-	switch code {
-	case http.StatusForbidden:
-		return fmt.Errorf("%w, %s", tg.ErrorForbidden, desc)
-	case http.StatusBadRequest:
-		if migrateTo != 0 {
-			return &tg.MigrateError{Message: fmt.Sprintf("%s: %s", tg.ErrorBadRequest, desc), MigrateToChatID: migrateTo}
-		}
-		return fmt.Errorf("%w, %s", tg.ErrorBadRequest, desc)
-	case http.StatusUnauthorized:
-		return fmt.Errorf("%w, %s", tg.ErrorUnauthorized, desc)
-	case http.StatusNotFound:
-		return fmt.Errorf("%w, %s", tg.ErrorNotFound, desc)
-	case http.StatusConflict:
-		return fmt.Errorf("%w, %s", tg.ErrorConflict, desc)
-	case http.StatusTooManyRequests:
-		return &tg.TooManyRequestsError{Message: fmt.Sprintf("%s, %s", tg.ErrorTooManyRequests, desc), RetryAfter: retryAfter}
+// poller takes Telegram's updates by getUpdates, keeping them in the inbox
+// until done.
+func (t *telegramChannel) poller(w *wiring) *telegram.Poller {
+	handle, drop := t.updateFuncs(w)
+	met, log := w.met, w.log
+	return &telegram.Poller{
+		URL:     t.url,
+		Client:  &http.Client{Timeout: w.o.pollWait + 30*time.Second, Transport: met.Transport(nil)},
+		Timeout: w.o.pollWait,
+		Chats:   chats,
+		Log:     log,
+		Allow:   w.flood.allow,
+		Inbox:   w.st,
+		Keep:    keepDone,
+		Skipped: func(u *models.Update) {
+			req, ok := telegram.Request(u)
+			kind := updateKind(req, ok)
+			met.Update(kind, metrics.OutcomeDuplicate, time.Now())
+			log.Debug("update", "update_id", u.ID, "kind", kind, "outcome", metrics.OutcomeDuplicate, "duration_ms", 0)
+		},
+		Drop:   drop,
+		Handle: handle,
 	}
-	return fmt.Errorf("error response from telegram for method %s, %d %s", method, code, desc)
+}
+
+// poll runs the poller while this copy holds the polling lease (lead), until
+// ctx ends.
+func (t *telegramChannel) poll(ctx context.Context, w *wiring) {
+	lead(ctx, w.st, w.o.leaseTTL, w.log, w.met.Leading, t.poller(w).Run)
+}
+
+// serveWebhook registers the webhook and serves Telegram's updates on
+// TIENDO_WEBHOOK_LISTEN until ctx ends. It returns an error when it cannot
+// listen or Telegram refuses the webhook.
+func (t *telegramChannel) serveWebhook(ctx context.Context, w *wiring) error {
+	handle, drop := t.updateFuncs(w)
+	wh := &telegram.Webhook{
+		Path: webhookPath(w.cfg.WebhookURL), Secret: webhookSecret(w.cfg), Log: w.log,
+		Handle: handle, Drop: drop, Allow: w.flood.allow, Health: w.st.Ping,
+	}
+	return telegram.ServeWebhook(ctx, t.b, t.token, w.cfg.WebhookListen, w.cfg.WebhookURL, wh)
+}
+
+// handleUpdate runs one Telegram update once (handleRequest).
+func handleUpdate(ctx context.Context, app *handlers.App, st *store.Store, marks *doneMarks, instance string, out handlers.Sender, log *slog.Logger, met *metrics.Metrics, u *models.Update) outcome {
+	req, ok := telegram.Request(u)
+	return handleRequest(ctx, app, st, marks, instance, out, log, met, u.ID, req, ok)
+}
+
+// dropUpdate answers a Telegram update refused by flood control (dropRequest).
+func dropUpdate(ctx context.Context, app *handlers.App, out handlers.Sender, log *slog.Logger, u *models.Update, first bool) {
+	req, ok := telegram.Request(u)
+	if !ok {
+		return
+	}
+	dropRequest(ctx, app, out, log, req, first)
+}
+
+// webhookSecret is the secret Telegram sends back in every webhook request:
+// TIENDO_WEBHOOK_SECRET, or one derived from the token so that every copy
+// of the bot agrees on it without configuration.
+func webhookSecret(cfg Config) string {
+	if cfg.WebhookSecret != "" {
+		return cfg.WebhookSecret.Reveal()
+	}
+	sum := sha256.Sum256([]byte("tiendo-webhook:" + cfg.Token.Reveal()))
+	return hex.EncodeToString(sum[:])
+}
+
+// webhookPath is the path part of the public webhook URL ("/" if none).
+func webhookPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
 }

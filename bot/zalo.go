@@ -236,3 +236,34 @@ func (c channels) Download(ctx context.Context, fileID string, max int64) ([]byt
 	}
 	return nil, handlers.ErrNoFiles
 }
+
+// startZalo sets Zalo's updates coming in (run), by long polling or webhook,
+// until the function returned is called, which waits for the updates in hand;
+// nothing without Zalo. Flood control is Telegram's; a reply goes back on
+// Zalo, a message to a Telegram chat on Telegram.
+func startZalo(ctx context.Context, w *wiring) func() {
+	zc := w.zalo
+	if zc == nil {
+		return func() {}
+	}
+	tgs := w.telegramSender()
+	zctx, stopZalo := context.WithCancel(ctx)
+	zdone := make(chan struct{})
+	go func() {
+		defer close(zdone)
+		zc.run(zctx, w.cfg, w.st, w.o.pollWait, w.log, func(ctx context.Context, out handlers.Sender, id int64, req handlers.Request, ok bool) outcome {
+			defer w.busy()()
+			if allowed, first := w.flood.allow(req.UserID); ok && !allowed {
+				// Flood control as on Telegram; marked done, or the
+				// inbox would bring it back.
+				dropRequest(ctx, w.app, out, w.log, req, first)
+				if err := w.marks.mark(ctx, id); err != nil {
+					w.log.Warn("update log", "update_id", id, "err", err)
+				}
+				return handled
+			}
+			return w.handle(ctx, route(out, tgs, zc), id, req, ok)
+		})
+	}()
+	return func() { stopZalo(); <-zdone }
+}

@@ -857,7 +857,7 @@ func TestPressOnAMessageTheBotNeverSent(t *testing.T) {
 	}
 }
 
-// A poller that acknowledges only after handling (bot/poll.go does) makes
+// A poller that acknowledges only after handling (bot/telegram/poll.go does) makes
 // WaitIdle exact: it waits however long the handler thinks.
 func TestWaitIdleWaitsForTheAcknowledgement(t *testing.T) {
 	srv := newServer(t)

@@ -3,6 +3,7 @@ package zalo
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -146,29 +147,25 @@ func (p *Poller) accept(ctx context.Context, u *Update, raw json.RawMessage) {
 	}
 }
 
+// recover queues what the inbox holds that is not in hand (chatq's Recover).
 func (p *Poller) recover(ctx context.Context) {
 	if p.Inbox == nil {
 		return
 	}
-	in, err := p.Inbox.ChannelInbox(ctx, 1000)
-	if err != nil {
-		p.Log.Warn("zalo: inbox", "err", err)
-		return
+	p.q.Recover(ctx, &p.mu, p.Inbox.ChannelInbox, decodeSaved, p.Log, "zalo: ")
+}
+
+// decodeSaved is the update saved in the inbox, and its chat; one whose
+// message is not the saved update's is unreadable.
+func decodeSaved(x store.Inbound) (int64, *Update, error) {
+	var u Update
+	if err := json.Unmarshal(x.Body, &u); err != nil {
+		return 0, nil, err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, x := range in {
-		if p.q.InHand(x.ID) {
-			continue
-		}
-		var u Update
-		if err := json.Unmarshal(x.Body, &u); err != nil || UpdateID(u.Message.MessageID) != x.ID {
-			p.Log.Error("zalo: inbox: unreadable update", "update_id", x.ID, "err", err)
-			continue
-		}
-		p.Log.Info("zalo: inbox: update taken up again", "update_id", x.ID)
-		p.q.Add(ctx, chatKey(&u), x.ID, &u)
+	if id := UpdateID(u.Message.MessageID); id != x.ID {
+		return 0, nil, fmt.Errorf("message %q is update %d", u.Message.MessageID, id)
 	}
+	return chatKey(&u), &u, nil
 }
 
 func chatKey(u *Update) int64 {

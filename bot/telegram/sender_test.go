@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"bytes"
@@ -46,13 +46,13 @@ func TestTelegramRequestsHaveALength(t *testing.T) {
 	}))
 	defer srv.Close()
 	b, err := tg.New("1:x", tg.WithServerURL(srv.URL), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(0, &http.Client{Transport: telegramTransport()}))
+		tg.WithHTTPClient(0, &http.Client{Transport: Transport(64)}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	text := "<b>Kim ngạch xuất khẩu</b>\nLũy kế 4 tháng: 2,1 tỉ USD"
-	if _, err := (sender{b: b}).Send(ctx, 5, text, nil); err != nil {
+	if _, err := (Sender{b: b}).Send(ctx, 5, text, nil); err != nil {
 		t.Fatal(err)
 	}
 	file := bytes.Repeat([]byte("PK\x03\x04"), 5000)
@@ -87,7 +87,7 @@ func TestReplySentAsJSON(t *testing.T) {
 	defer api.Close()
 	lan := telegramtest.From{UserID: 77, FirstName: "Lan", LanguageCode: "vi"}
 	api.SendText(lan, "tiến độ xuất khẩu")
-	s := sender{api: &botAPI{url: api.URL() + "/bot" + api.Token(), token: api.Token(), client: &http.Client{Transport: telegramTransport()}}}
+	s := Sender{api: &botAPI{url: api.URL() + "/bot" + api.Token(), token: api.Token(), client: &http.Client{Transport: Transport(64)}}}
 	ctx := context.Background()
 	text := "<b>Kim ngạch xuất khẩu — năm 2022</b>\nLũy kế 4 tháng: 2,1 tỉ USD &amp; hơn"
 	kb := [][]handlers.Button{{{Text: "Từng tháng", Data: "m:xuat-khau"}}}

@@ -1,17 +1,14 @@
-package bot
+package telegram
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
@@ -31,32 +28,24 @@ const (
 	idleTimeout       = 60 * time.Second
 )
 
-// webhookSecret is the secret Telegram sends back in every webhook request:
-// TIENDO_WEBHOOK_SECRET, or one derived from the token so that every copy
-// of the bot agrees on it without configuration.
-func webhookSecret(cfg Config) string {
-	if cfg.WebhookSecret != "" {
-		return cfg.WebhookSecret.Reveal()
-	}
-	sum := sha256.Sum256([]byte("tiendo-webhook:" + cfg.Token.Reveal()))
-	return hex.EncodeToString(sum[:])
-}
-
-// webhook serves Telegram's webhook requests. It answers only after the
+// Webhook serves Telegram's webhook requests. It answers only after the
 // update is handled, so a crash or an error makes Telegram deliver it again
 // (go-telegram/bot's own handler answers on receipt, and answers 200 to a
 // wrong secret); a wrong secret gets 401 before the body is read, and the
 // connection is closed. An update that a live copy of the bot is handling
 // gets 503, so that Telegram posts it again and it is not lost if that copy
 // dies. Updates of one chat are handled one at a time.
-type webhook struct {
-	path   string
-	secret string
-	handle func(ctx context.Context, u *models.Update) outcome
-	drop   func(ctx context.Context, u *models.Update, first bool)
-	flood  *flood
-	log    *slog.Logger
-	health func(ctx context.Context) error
+type Webhook struct {
+	Path   string // the path of the public URL Telegram posts to
+	Secret string // what Telegram sends in X-Telegram-Bot-Api-Secret-Token
+	// Handle handles one update and reports whether it is done; false
+	// means a live copy of the bot holds it.
+	Handle func(ctx context.Context, u *models.Update) bool
+	Drop   func(ctx context.Context, u *models.Update, first bool)
+	// Allow is flood control, as the Poller's (nil: every update).
+	Allow  func(user int64) (ok, first bool)
+	Log    *slog.Logger
+	Health func(ctx context.Context) error // for GET /healthz
 
 	mu    sync.Mutex
 	chats map[int64]*chatLock
@@ -67,8 +56,11 @@ type chatLock struct {
 	refs int
 }
 
-func (w *webhook) lock(chat int64) func() {
+func (w *Webhook) lock(chat int64) func() {
 	w.mu.Lock()
+	if w.chats == nil {
+		w.chats = map[int64]*chatLock{}
+	}
 	l := w.chats[chat]
 	if l == nil {
 		l = &chatLock{}
@@ -87,24 +79,24 @@ func (w *webhook) lock(chat int64) func() {
 	}
 }
 
-func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+func (w *Webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/healthz" && r.Method == http.MethodGet {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
-		if err := w.health(ctx); err != nil {
+		if err := w.Health(ctx); err != nil {
 			http.Error(rw, "redis unavailable", http.StatusServiceUnavailable)
 			return
 		}
 		_, _ = io.WriteString(rw, "ok\n")
 		return
 	}
-	if r.URL.Path != w.path || r.Method != http.MethodPost {
+	if r.URL.Path != w.Path || r.Method != http.MethodPost {
 		http.NotFound(rw, r)
 		return
 	}
 	got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
-	if subtle.ConstantTimeCompare([]byte(got), []byte(w.secret)) != 1 {
-		w.log.Warn("webhook: wrong secret token", "remote", r.RemoteAddr)
+	if subtle.ConstantTimeCompare([]byte(got), []byte(w.Secret)) != 1 {
+		w.Log.Warn("webhook: wrong secret token", "remote", r.RemoteAddr)
 		refuse(rw, http.StatusUnauthorized, "unauthorized")
 		return
 	}
@@ -112,27 +104,27 @@ func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if err := json.NewDecoder(http.MaxBytesReader(rw, r.Body, maxUpdateBody)).Decode(&u); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			w.log.Error("webhook: update too large", "limit", tooBig.Limit)
+			w.Log.Error("webhook: update too large", "limit", tooBig.Limit)
 			refuse(rw, http.StatusRequestEntityTooLarge, "too large")
 			return
 		}
 		// Telegram would send the same bytes again: acknowledge and log.
-		w.log.Error("webhook: unreadable update", "err", err)
+		w.Log.Error("webhook: unreadable update", "err", err)
 		rw.WriteHeader(http.StatusOK)
 		return
 	}
 	// The handler outlives a client that hung up: the answer still goes out.
 	ctx := context.WithoutCancel(r.Context())
-	if ok, first := w.flood.allow(senderOf(&u)); !ok {
-		if w.drop != nil {
-			go w.drop(ctx, &u, first)
+	if ok, first := allow(w.Allow, SenderOf(&u)); !ok {
+		if w.Drop != nil {
+			go w.Drop(ctx, &u, first)
 		}
 		rw.WriteHeader(http.StatusOK)
 		return
 	}
-	unlock := w.lock(chatOf(&u))
+	unlock := w.lock(ChatOf(&u))
 	defer unlock()
-	if w.handle(ctx, &u) == held {
+	if !w.Handle(ctx, &u) {
 		// Another copy is on it: ask Telegram to post it again later.
 		rw.Header().Set("Retry-After", "1")
 		http.Error(rw, "update in progress elsewhere", http.StatusServiceUnavailable)
@@ -163,10 +155,12 @@ func newWebhookServer(h http.Handler) *http.Server {
 	}
 }
 
-// serveWebhook registers the webhook with Telegram and serves it until ctx
-// ends, then finishes the requests in hand.
-func serveWebhook(ctx context.Context, cfg Config, b *tg.Bot, w *webhook) error {
-	ln, err := net.Listen("tcp", cfg.WebhookListen)
+// ServeWebhook listens on listen, registers the webhook at publicURL with
+// Telegram and serves it until ctx ends, then finishes the requests in hand.
+// It returns an error when listen cannot be listened on or setWebhook fails
+// (without the token, which b's errors may quote).
+func ServeWebhook(ctx context.Context, b *tg.Bot, token, listen, publicURL string, w *Webhook) error {
+	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return err
 	}
@@ -176,14 +170,14 @@ func serveWebhook(ctx context.Context, cfg Config, b *tg.Bot, w *webhook) error 
 	sctx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
 	if _, err := b.SetWebhook(sctx, &tg.SetWebhookParams{
-		URL:            cfg.WebhookURL,
-		SecretToken:    w.secret,
+		URL:            publicURL,
+		SecretToken:    w.Secret,
 		AllowedUpdates: []string{"message", "callback_query", "my_chat_member"},
 	}); err != nil {
 		_ = srv.Close()
-		return errors.New("telegram: setWebhook failed: " + redact(err.Error(), cfg.Token.Reveal()))
+		return errors.New("telegram: setWebhook failed: " + redact(err.Error(), token))
 	}
-	w.log.Info("webhook", "url", cfg.WebhookURL, "listen", ln.Addr().String())
+	w.Log.Info("webhook", "url", publicURL, "listen", ln.Addr().String())
 	select {
 	case err := <-done:
 		return err
@@ -192,13 +186,4 @@ func serveWebhook(ctx context.Context, cfg Config, b *tg.Bot, w *webhook) error 
 	shutdown, cancel2 := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel2()
 	return srv.Shutdown(shutdown)
-}
-
-// webhookPath is the path part of the public webhook URL ("/" if none).
-func webhookPath(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	return u.Path
 }

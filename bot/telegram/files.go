@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"tiendo/handlers"
 )
 
-var _ handlers.Files = sender{}
+var _ handlers.Files = Sender{}
 
 // downloadClient fetches the files users send. Its own timeout: a stalled
 // download must not hold a chat's queue for ever.
@@ -24,17 +24,17 @@ var downloadClient = &http.Client{Timeout: time.Minute}
 
 // SendFile posts a document or a photo with an HTML caption, once more after
 // a short 429. The upload is read anew on each try.
-func (s sender) SendFile(ctx context.Context, chatID int64, f handlers.File) error {
-	err := retry429(ctx, func() error { return s.sendFile(ctx, chatID, f) })
+func (s Sender) SendFile(ctx context.Context, chatID int64, f handlers.File) error {
+	err := retry429(ctx, func() error { return s.SendFileOnce(ctx, chatID, f) })
 	if err != nil {
 		return fmt.Errorf("telegram: send file %s to chat %d: %w", f.Name, chatID, err)
 	}
 	return nil
 }
 
-// sendFile makes one try; the outbox retries it for messages the bot sends
-// on its own.
-func (s sender) sendFile(ctx context.Context, chatID int64, f handlers.File) error {
+// SendFileOnce makes one try; the outbox retries it for messages the bot
+// sends on its own.
+func (s Sender) SendFileOnce(ctx context.Context, chatID int64, f handlers.File) error {
 	upload := &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}
 	var err error
 	if f.Photo {
@@ -47,7 +47,7 @@ func (s sender) sendFile(ctx context.Context, chatID int64, f handlers.File) err
 
 // Download fetches a file a user sent through getFile and its download URL,
 // reading at most max bytes. The URL holds the token: errors never quote it.
-func (s sender) Download(ctx context.Context, fileID string, max int64) ([]byte, error) {
+func (s Sender) Download(ctx context.Context, fileID string, max int64) ([]byte, error) {
 	f, err := s.b.GetFile(ctx, &tg.GetFileParams{FileID: fileID})
 	if err != nil {
 		return nil, fmt.Errorf("telegram: getFile: %w", err)

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"bytes"
@@ -19,61 +19,53 @@ import (
 	"tiendo/bot/store"
 )
 
-// outcome is what became of one update.
-type outcome int
-
-const (
-	// handled: done (answered, a duplicate of a done one, or not for us):
-	// it may be acknowledged.
-	handled outcome = iota
-	// held: a live copy of the bot is handling it. It is not done: it must
-	// not be acknowledged, so that it comes back if that copy dies.
-	held
-)
-
-// inbox is where the poller keeps what it took from Telegram until it is
+// Inbox is where the poller keeps what it took from Telegram until it is
 // done (store.Store).
-type inbox interface {
+type Inbox interface {
 	SaveUpdates(ctx context.Context, ups []store.Inbound, keep time.Duration) error
 	Inbox(ctx context.Context, limit int) ([]store.Inbound, error)
 }
 
-// poller fetches updates with getUpdates and handles them, losing none to a
+// Poller fetches updates with getUpdates and handles them, losing none to a
 // crash. go-telegram/bot's own Start acknowledges an update (the next
 // offset) as soon as it is queued in memory, so a crash loses what was in
 // flight. Here an update is acknowledged only once it is safe: saved in the
 // Redis inbox, from which a copy of the bot that starts later (or this one,
-// every recoverEvery) takes what a dead copy left; or, when Redis cannot
+// every RecoverEvery) takes what a dead copy left; or, when Redis cannot
 // save it, once it and every update before it are done. The update log in
 // Redis keeps an update from being handled twice.
 //
 // There is no batch barrier: fetching goes on while updates are handled.
 // Each chat has its own queue, handled in order, one update at a time;
-// chats run in parallel (at most chats at once), so one chat's backlog —
+// chats run in parallel (at most Chats at once), so one chat's backlog —
 // replies wait for Telegram's one message a second per chat — holds back
 // no other chat. Acknowledging only the updates that are done would not
 // do: Telegram hands back at most 100 updates from the offset, so a
 // backlog at the offset would hide everyone behind it.
-type poller struct {
-	url     string // base URL + "/bot" + token
-	client  *http.Client
-	timeout time.Duration // long-poll wait asked of Telegram
-	chats   int           // chats handled at once
-	handle  func(ctx context.Context, u *models.Update) outcome
-	// drop answers an update refused by flood control (may be nil).
-	drop func(ctx context.Context, u *models.Update, first bool)
-	// skipped is told of an update delivered again while in hand or done
+type Poller struct {
+	URL     string // base URL + "/bot" + token
+	Client  *http.Client
+	Timeout time.Duration // long-poll wait asked of Telegram
+	Chats   int           // chats handled at once
+	// Handle handles one update and reports whether it is done; false
+	// means a live copy of the bot holds it: it is tried again after Retry.
+	Handle func(ctx context.Context, u *models.Update) bool
+	// Drop answers an update refused by flood control (may be nil).
+	Drop func(ctx context.Context, u *models.Update, first bool)
+	// Skipped is told of an update delivered again while in hand or done
 	// (may be nil): for the metrics and the log, it is not handled.
-	skipped func(u *models.Update)
-	flood   *flood
-	inbox   inbox // nil: acknowledge only what is done
-	keep    time.Duration
-	log     *slog.Logger
-	retry   time.Duration // wait before trying a held update again
-	idle    time.Duration // longest wait between fetches with unsaved updates in hand
-	// recoverEvery is how often the inbox is read for updates a dead copy
+	Skipped func(u *models.Update)
+	// Allow is flood control: whether the user's update may be handled
+	// and, if not, whether it is the first refused (nil: all are).
+	Allow func(user int64) (ok, first bool)
+	Inbox Inbox // nil: acknowledge only what is done
+	Keep  time.Duration
+	Log   *slog.Logger
+	Retry time.Duration // wait before trying a held update again
+	Idle  time.Duration // longest wait between fetches with unsaved updates in hand
+	// RecoverEvery is how often the inbox is read for updates a dead copy
 	// left (also once at start).
-	recoverEvery time.Duration
+	RecoverEvery time.Duration
 
 	mu      sync.Mutex
 	next    int64              // the id after the newest update fetched
@@ -86,34 +78,34 @@ type poller struct {
 	wg   sync.WaitGroup // drop calls under way
 }
 
-func (p *poller) init() {
+func (p *Poller) init() {
 	p.unsaved = map[int64]struct{}{}
 	p.wake = make(chan struct{}, 1)
-	if p.retry <= 0 {
-		p.retry = 250 * time.Millisecond
+	if p.Retry <= 0 {
+		p.Retry = 250 * time.Millisecond
 	}
 	p.q = chatq.Queue[*models.Update]{
-		Chats:  p.chats,
-		Handle: func(ctx context.Context, u *models.Update) bool { return p.handle(ctx, u) == held },
+		Chats:  p.Chats,
+		Handle: func(ctx context.Context, u *models.Update) bool { return !p.Handle(ctx, u) },
 		// A held update waits for the live copy holding it, or for ctx.
 		Retry: func(ctx context.Context) bool {
 			select {
 			case <-ctx.Done():
 				return false
-			case <-time.After(p.retry):
+			case <-time.After(p.Retry):
 				return true
 			}
 		},
 		Done: p.done,
 	}
-	if p.idle <= 0 {
-		p.idle = 100 * time.Millisecond
+	if p.Idle <= 0 {
+		p.Idle = 100 * time.Millisecond
 	}
-	if p.recoverEvery <= 0 {
-		p.recoverEvery = 10 * time.Second
+	if p.RecoverEvery <= 0 {
+		p.RecoverEvery = 10 * time.Second
 	}
-	if p.keep <= 0 {
-		p.keep = 24 * time.Hour
+	if p.Keep <= 0 {
+		p.Keep = 24 * time.Hour
 	}
 }
 
@@ -127,10 +119,10 @@ type apiResponse struct {
 	} `json:"parameters"`
 }
 
-// run polls until ctx is done, then returns once the updates being handled
+// Run polls until ctx is done, then returns once the updates being handled
 // are finished; those still queued stay in the inbox (or unacknowledged)
 // and are handled after the next start.
-func (p *poller) run(ctx context.Context) {
+func (p *Poller) Run(ctx context.Context) {
 	p.init()
 	defer p.wg.Wait()
 	defer p.q.Wait()
@@ -144,7 +136,7 @@ func (p *poller) run(ctx context.Context) {
 			case <-time.After(backoff):
 			}
 		}
-		if time.Since(recovered) >= p.recoverEvery {
+		if time.Since(recovered) >= p.RecoverEvery {
 			p.recover(ctx)
 			recovered = time.Now()
 		}
@@ -157,7 +149,7 @@ func (p *poller) run(ctx context.Context) {
 			if retryAfter > 0 {
 				backoff = retryAfter
 			}
-			p.log.Warn("getUpdates failed", "err", err, "retry_in", backoff.String())
+			p.Log.Warn("getUpdates failed", "err", err, "retry_in", backoff.String())
 			continue
 		}
 		backoff = 0
@@ -167,7 +159,7 @@ func (p *poller) run(ctx context.Context) {
 			select {
 			case <-ctx.Done():
 			case <-p.wake:
-			case <-time.After(p.idle):
+			case <-time.After(p.Idle):
 			}
 		}
 	}
@@ -175,7 +167,7 @@ func (p *poller) run(ctx context.Context) {
 
 // offset is what to ask getUpdates for: the oldest update neither saved nor
 // done, else the next one; it acknowledges everything before it.
-func (p *poller) offset() int64 {
+func (p *Poller) offset() int64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	off := p.next
@@ -187,24 +179,24 @@ func (p *poller) offset() int64 {
 
 // accept saves the updates not seen before in the inbox, queues them on
 // their chats, and returns how many there were.
-func (p *poller) accept(ctx context.Context, ups []*models.Update, raws []json.RawMessage) int {
+func (p *Poller) accept(ctx context.Context, ups []*models.Update, raws []json.RawMessage) int {
 	p.mu.Lock()
 	var fresh []*models.Update
 	var save []store.Inbound
 	for i, u := range ups {
 		if p.q.InHand(u.ID) || u.ID < p.next {
-			if p.skipped != nil {
-				p.skipped(u)
+			if p.Skipped != nil {
+				p.Skipped(u)
 			}
 			continue // in hand, or done and not yet acknowledged
 		}
 		p.next = u.ID + 1
-		if ok, first := p.flood.allow(senderOf(u)); !ok {
-			if p.drop != nil {
+		if ok, first := allow(p.Allow, SenderOf(u)); !ok {
+			if p.Drop != nil {
 				p.wg.Add(1)
 				go func() {
 					defer p.wg.Done()
-					p.drop(context.WithoutCancel(ctx), u, first)
+					p.Drop(context.WithoutCancel(ctx), u, first)
 				}()
 			}
 			fresh = append(fresh, nil)
@@ -219,16 +211,16 @@ func (p *poller) accept(ctx context.Context, ups []*models.Update, raws []json.R
 	// lands is not saved at all (SaveUpdates skips what is done).
 	for _, u := range fresh {
 		if u != nil {
-			p.q.Add(ctx, chatOf(u), u.ID, u)
+			p.q.Add(ctx, ChatOf(u), u.ID, u)
 		}
 	}
 	p.mu.Unlock()
-	if p.inbox != nil && len(save) > 0 {
-		err := p.inbox.SaveUpdates(ctx, save, p.keep)
+	if p.Inbox != nil && len(save) > 0 {
+		err := p.Inbox.SaveUpdates(ctx, save, p.Keep)
 		if err == nil {
 			return len(fresh)
 		}
-		p.log.Warn("inbox: updates kept unacknowledged until done", "err", err)
+		p.Log.Warn("inbox: updates kept unacknowledged until done", "err", err)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -246,36 +238,26 @@ func (p *poller) accept(ctx context.Context, ups []*models.Update, raws []json.R
 	return len(fresh)
 }
 
-// recover queues what the inbox holds that is not in hand: updates a dead
-// copy of the bot had taken, or this one before a restart.
-func (p *poller) recover(ctx context.Context) {
-	if p.inbox == nil {
+// recover queues what the inbox holds that is not in hand (chatq's Recover).
+func (p *Poller) recover(ctx context.Context) {
+	if p.Inbox == nil {
 		return
 	}
-	in, err := p.inbox.Inbox(ctx, 1000)
-	if err != nil {
-		p.log.Warn("inbox", "err", err)
-		return
+	p.q.Recover(ctx, &p.mu, p.Inbox.Inbox, decodeSaved, p.Log, "")
+}
+
+// decodeSaved is the update saved in the inbox, and its chat.
+func decodeSaved(x store.Inbound) (int64, *models.Update, error) {
+	var u models.Update
+	if err := json.Unmarshal(x.Body, &u); err != nil {
+		return 0, nil, err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, x := range in {
-		if p.q.InHand(x.ID) {
-			continue
-		}
-		var u models.Update
-		if err := json.Unmarshal(x.Body, &u); err != nil {
-			p.log.Error("inbox: unreadable update", "update_id", x.ID, "err", err)
-			continue
-		}
-		p.log.Info("inbox: update taken up again", "update_id", x.ID)
-		p.q.Add(ctx, chatOf(&u), u.ID, &u)
-	}
+	return ChatOf(&u), &u, nil
 }
 
 // done is told by the queue of an update handled (no longer in hand): it
 // may now be acknowledged.
-func (p *poller) done(id int64) {
+func (p *Poller) done(id int64) {
 	p.mu.Lock()
 	delete(p.unsaved, id)
 	p.mu.Unlock()
@@ -285,32 +267,20 @@ func (p *poller) done(id int64) {
 	}
 }
 
-func chatOf(u *models.Update) int64 {
-	switch {
-	case u.Message != nil:
-		return u.Message.Chat.ID
-	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
-		return u.CallbackQuery.Message.Message.Chat.ID
-	case u.CallbackQuery != nil:
-		return u.CallbackQuery.From.ID
-	}
-	return 0
-}
-
 // fetch asks for the updates from offset on, decoded and as sent.
-func (p *poller) fetch(ctx context.Context, offset int64) ([]*models.Update, []json.RawMessage, time.Duration, error) {
+func (p *Poller) fetch(ctx context.Context, offset int64) ([]*models.Update, []json.RawMessage, time.Duration, error) {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	_ = w.WriteField("offset", strconv.FormatInt(offset, 10))
-	_ = w.WriteField("timeout", strconv.Itoa(int(p.timeout.Seconds())))
+	_ = w.WriteField("timeout", strconv.Itoa(int(p.Timeout.Seconds())))
 	_ = w.WriteField("allowed_updates", `["message","callback_query","my_chat_member"]`)
 	_ = w.Close()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url+"/getUpdates", &body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+"/getUpdates", &body)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp, err := p.client.Do(req)
+	resp, err := p.Client.Do(req)
 	if err != nil {
 		// The URL holds the token: report the cause only.
 		var ue interface{ Unwrap() error }
@@ -338,4 +308,12 @@ func (p *poller) fetch(ctx context.Context, offset int64) ([]*models.Update, []j
 		}
 	}
 	return ups, raws, 0, nil
+}
+
+// allow is f's answer for user, or yes without flood control.
+func allow(f func(user int64) (ok, first bool), user int64) (ok, first bool) {
+	if f == nil {
+		return true, false
+	}
+	return f(user)
 }
