@@ -51,7 +51,7 @@ func (p *Plan) Intent(text, lang string) Intent {
 		// the article's, not a figure.
 		define := AsksDefinition(line)
 		question = question || define
-		ments := r.mentions(v)
+		ments := lookalikes(p, line, r.mentions(v))
 		_, rest, _, _ := ParsePeriod(line, p.Year)
 		_, rest = findDates(rest)
 		ind := r.findIndicator(newLineWords(rest))
@@ -68,8 +68,8 @@ func (p *Plan) Intent(text, lang string) Intent {
 		periods := findPeriods(line, p.Year, 0)
 		dates, _ := findDates(line)
 		for _, n := range r.numbers(v, line, periods, dates) {
-			if n.err != nil || n.role == RoleName {
-				continue
+			if n.err != nil || n.role == RoleName || timesWord(line, n) {
+				continue // "gấp 1,7 lần mức bình quân": a ratio, not a value
 			}
 			money := n.q.Measure == USD || n.q.Measure == VND || n.q.Scale != One
 			switch {
@@ -114,4 +114,27 @@ func bareValue(line string, ments []mention, periods []periodAt, n numAt) bool {
 		}
 	}
 	return false
+}
+
+// lookalikes keeps the mentions that are an indicator's or hold an
+// indicator's words ("xuất nhập khẩu"): a phrase blocked for another reason
+// ("Việt Nam") does not make a line look like a report of a figure.
+func lookalikes(p *Plan, line string, ments []mention) []mention {
+	var out []mention
+	for _, m := range ments {
+		if m.ind == nil {
+			if _, ok := p.matchIndicator(foldMap(line[m.a:m.b], "").tokens(true), nil); !ok {
+				continue
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// timesWord reports whether number n is a multiple: "lần" (times) right
+// after it ("gấp 1,7 lần", "tăng 2 lần").
+func timesWord(line string, n numAt) bool {
+	rest := strings.Fields(Fold(line[n.b:]))
+	return len(rest) > 0 && (rest[0] == "lan" || rest[0] == "times")
 }

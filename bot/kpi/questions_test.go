@@ -125,12 +125,65 @@ func TestQuestionCorpus(t *testing.T) {
 // ("GDP cả nước …", refused as no indicator rather than as another place)
 // kept. The second batch, gathered after that, measured 6/7 and was not
 // tuned on ("Nên mua hàng tại siêu thị mini hay cửa hàng tiện lợi" is
-// answered with the stores' count). The bar guards against falling back.
+// answered with the stores' count). "GDP cả nước …" is now answered as
+// another place (42/43), by the rule the 2023–2026 set asked for. The bar
+// guards against falling back.
 func TestQuestionHoldout(t *testing.T) {
 	right, all := measureQuestions(t, "testdata/questions_holdout.toml")
 	rate := float64(right) / float64(all)
 	t.Logf("held-out questions: %d/%d right (%.1f%%)", right, all, 100*rate)
 	if rate < 0.94 {
 		t.Errorf("held-out questions right: %d/%d = %.1f%%; want at least 94%%", right, all, 100*rate)
+	}
+}
+
+// wrongIndicator reports whether outcome got answers on an indicator when
+// want asks for another one or for none: a question answered on the wrong
+// thing, worse than a refusal.
+func wrongIndicator(want, got string) bool {
+	ind := func(s string) string {
+		for _, k := range []string{"answer:", "define:"} {
+			if rest, ok := strings.CutPrefix(s, k); ok {
+				id, _, _ := strings.Cut(rest, ":")
+				return id
+			}
+		}
+		return ""
+	}
+	return ind(got) != "" && ind(got) != ind(want)
+}
+
+// TestQuestionCorpus2023: the questions of 2023–2026 (testdata/questions2023.toml):
+// at least 95% right, and none taken as a report or answered on a wrong
+// indicator. At first sight, before the rules were changed for it, 91 of
+// 105 (86.7%), 5 of the misses answered on an indicator they do not ask
+// about and 1 taken as a report; now 103 of 105. The two kept are
+// headlines of a change alone ("Tổng mức bán lẻ … tăng 9,4%"), annotated
+// as reports: the bot asks "ghi hay xem?", as it does for "xuất khẩu tăng
+// 12%" (TestIntent).
+func TestQuestionCorpus2023(t *testing.T) {
+	p := DefaultPlan()
+	cases := loadQuestions(t, "testdata/questions2023.toml")
+	right := 0
+	for _, c := range cases {
+		if c.Source == "" {
+			t.Errorf("%q: no source", c.Text)
+		}
+		got := questionOutcome(p, c.Text)
+		switch {
+		case questionRight(c.Want, got):
+			right++
+			continue
+		case got == "report":
+			t.Errorf("%q: taken as a report, want %s (%s)", c.Text, c.Want, c.Source)
+		case wrongIndicator(c.Want, got):
+			t.Errorf("%q: answered %s, want %s (%s)", c.Text, got, c.Want, c.Source)
+		}
+		t.Logf("%q: got %s, want %s (%s)", c.Text, got, c.Want, c.Source)
+	}
+	rate := float64(right) / float64(len(cases))
+	t.Logf("questions 2023–2026: %d/%d right (%.1f%%)", right, len(cases), 100*rate)
+	if rate < 0.95 {
+		t.Errorf("questions 2023–2026 right: %d/%d = %.1f%%; want at least 95%%", right, len(cases), 100*rate)
 	}
 }
