@@ -158,12 +158,14 @@ func offTopic(toks []token, used []bool) (from, to int, ok bool) {
 // question about them is not about the plan's province.
 var countryPhrases = sortedPhrases("cả nước", "toàn quốc", "việt nam", "nước ta", "các tỉnh", "tỉnh thành",
 	"các tỉnh thành", "các địa phương trong cả nước", "địa phương nào", "tỉnh nào", "tỉnh thành nào",
+	"thành phố trực thuộc trung ương", "các thành phố trực thuộc trung ương",
 	"đồng bằng sông cửu long", "đông nam bộ", "whole country", "nationwide", "vietnam",
 	"provinces")
 
 // rankingPlaces are words that, after "top N", name provinces ("top 10 địa
 // phương có tốc độ tăng trưởng IIP").
-var rankingPlaces = sortedPhrases("địa phương", "tỉnh", "tỉnh thành", "tỉnh thành phố", "provinces", "localities")
+var rankingPlaces = sortedPhrases("địa phương", "tỉnh", "tỉnh thành", "tỉnh thành phố", "thành phố", "provinces",
+	"localities", "cities")
 
 // otherScope returns the length in words of a phrase at token i that names
 // the country or provinces at large ("cả nước", "top 10 địa phương", "10
@@ -224,13 +226,18 @@ func (p *Plan) countryFigure(toks []token, i int) (int, *Indicator) {
 var productWords = sortedPhrases("thủy sản", "thuỷ sản", "nông sản", "lâm sản", "nông lâm thủy sản", "gạo", "dệt may",
 	"hàng dệt may", "may mặc", "giày dép", "gỗ", "sản phẩm gỗ", "điện tử", "máy tính", "điện thoại", "rau quả", "trái cây",
 	"sầu riêng", "hạt điều", "cà phê", "cao su", "sắt thép", "thép", "xăng dầu", "phân bón", "tôm", "cá tra",
-	"nguyên liệu", "máy móc", "linh kiện", "nhóm hàng", "textiles", "garments", "seafood", "rice", "coffee", "footwear")
+	"nguyên liệu", "máy móc", "linh kiện", "nhóm hàng", "ô tô", "xe ô tô", "xe máy", "hóa chất", "chất dẻo", "nhựa",
+	"xơ sợi", "vải", "da giày", "túi xách", "chè", "hạt tiêu", "khoáng sản", "dầu thô", "than đá", "quặng",
+	"kim loại", "thức ăn gia súc", "lúa mì", "bông",
+	// a sector of industry
+	"chế biến", "chế biến chế tạo", "công nghiệp chế biến", "khai khoáng", "sản xuất và phân phối điện",
+	"textiles", "garments", "seafood", "rice", "coffee", "footwear", "cars", "manufacturing", "mining")
 
-// productAfter returns where a product group stands right after token to
-// (allowing "hàng" or "mặt hàng" between), and whether one does.
+// productAfter returns where a product group or sector stands right after
+// token to (allowing "mặt hàng" or "ngành" between), and whether one does.
 func productAfter(toks []token, to int) (from, end int, ok bool) {
 	at := to
-	for _, w := range []string{"mat", "hang"} {
+	for _, w := range []string{"mat", "hang", "nganh"} {
 		if at < len(toks) && toks[at].text == w {
 			at++
 		}

@@ -238,6 +238,11 @@ func TestQuestions2023Rules(t *testing.T) {
 		{"Sau 5 tháng tăng liên tiếp, xuất khẩu dệt may đột ngột giảm mạnh", ErrOffTopic, map[string]string{"topic": "xuất khẩu dệt may"}},
 		{"nhập khẩu hàng máy móc quý 2", ErrOffTopic, map[string]string{"topic": "nhập khẩu hàng máy móc"}},
 		{"chi phí dịch vụ logistics", ErrOffTopic, map[string]string{"topic": "chi phí"}},
+		{"nhập khẩu ô tô nguyên chiếc", ErrOffTopic, map[string]string{"topic": "nhập khẩu ô tô"}},
+		{"IIP ngành chế biến chế tạo tháng 6", ErrOffTopic, map[string]string{"topic": "IIP ngành chế biến chế tạo"}},
+		// "tổng sản phẩm trong nước" is GDP, though it holds GRDP's words.
+		{"tổng sản phẩm trong nước 6 tháng đầu năm tăng bao nhiêu", ErrNotPlanUnit, map[string]string{"place": "tổng sản phẩm trong nước", "indicator": "grdp", "period": "2022-01..06"}},
+		{"Cơ cấu, tốc độ tăng GRDP của 6 thành phố trực thuộc trung ương", ErrNotPlanUnit, map[string]string{"indicator": "grdp"}},
 		// Off-topic words before "là gì" still count.
 		{"mức bán lẻ giá điện là gì?", ErrOffTopic, map[string]string{"topic": "giá"}},
 	} {
@@ -249,7 +254,7 @@ func TestQuestions2023Rules(t *testing.T) {
 		wantError(t, err, tc.id, tc.data)
 	}
 	// What GDP is, is no indicator of the plan; GRDP beside GDP is GRDP.
-	for _, text := range []string{"GDP là gì?", "Vậy ý nghĩa của GDP là gì, công thức tính như thế nào?"} {
+	for _, text := range []string{"GDP là gì?", "Vậy ý nghĩa của GDP là gì, công thức tính như thế nào?", "tổng sản phẩm trong nước là gì"} {
 		if _, err := p.ParseQuestion(text); isError(err, ErrNotPlanUnit) || err == nil {
 			t.Errorf("ParseQuestion(%q) = %v; want it refused as no indicator", text, err)
 		}
@@ -272,7 +277,8 @@ func TestQuestions2023Rules(t *testing.T) {
 	}
 	// A ratio and a phrase blocked for its place do not make a report.
 	for _, text := range []string{"Quảng Ninh: Tốc độ tăng trưởng kinh tế gấp 1,7 lần mức bình quân chung cả nước",
-		"10 tháng năm 2025, tổng vốn FDI đăng ký vào Việt Nam đạt 31,52 tỷ USD"} {
+		"10 tháng năm 2025, tổng vốn FDI đăng ký vào Việt Nam đạt 31,52 tỷ USD",
+		"Cơ cấu, tốc độ tăng GRDP của 6 thành phố trực thuộc trung ương"} {
 		if got := p.Intent(text, "vi"); got != IntentQuestion {
 			t.Errorf("Intent(%q) = %d; want IntentQuestion", text, got)
 		}
@@ -281,6 +287,9 @@ func TestQuestions2023Rules(t *testing.T) {
 		if got := p.Intent(text, "vi"); got != IntentReport {
 			t.Errorf("Intent(%q) = %d; want IntentReport (the reader names what it refuses)", text, got)
 		}
+	}
+	if got := p.Intent("xk 520 tỉnh", "vi"); got != IntentEither {
+		t.Errorf(`Intent("xk 520 tỉnh") = %d; want IntentEither: 520 counts no provinces`, got)
 	}
 	for text, want := range map[string]SmallTalk{"Cảm ơn Sở nhé": SmallThanks, "chúc mừng năm mới": SmallHello, "em chào anh chị": SmallHello} {
 		if got := ReadSmallTalk(text); got != want {

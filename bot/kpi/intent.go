@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -68,8 +69,8 @@ func (p *Plan) Intent(text, lang string) Intent {
 		periods := findPeriods(line, p.Year, 0)
 		dates, _ := findDates(line)
 		for _, n := range r.numbers(v, line, periods, dates) {
-			if n.err != nil || n.role == RoleName || timesWord(line, n) {
-				continue // "gấp 1,7 lần mức bình quân": a ratio, not a value
+			if n.err != nil || n.role == RoleName || timesWord(line, n) || countsPlaces(line, n) {
+				continue // "gấp 1,7 lần", "của 6 thành phố": a ratio, a count of places
 			}
 			money := n.q.Measure == USD || n.q.Measure == VND || n.q.Scale != One
 			switch {
@@ -137,4 +138,19 @@ func lookalikes(p *Plan, line string, ments []mention) []mention {
 func timesWord(line string, n numAt) bool {
 	rest := strings.Fields(Fold(line[n.b:]))
 	return len(rest) > 0 && (rest[0] == "lan" || rest[0] == "times")
+}
+
+// countsPlaces reports whether number n counts provinces or cities ("10
+// địa phương", "6 thành phố trực thuộc trung ương"), not a value.
+func countsPlaces(line string, n numAt) bool {
+	if k, err := strconv.Atoi(strings.TrimSpace(line[n.a:n.b])); err != nil || k < 2 || k > 99 {
+		return false // no count of provinces: "xk 520 tỉnh" is a value
+	}
+	toks := wordTokens(line[n.b:])
+	for _, ph := range rankingPlaces {
+		if matchWords(toks, 0, ph) {
+			return true
+		}
+	}
+	return false
 }

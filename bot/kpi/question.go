@@ -142,9 +142,22 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	// indicator is that indicator asked of another place, so that the
 	// plan's own answer can be offered. What GDP is ("GDP là gì?") is no
 	// indicator of the plan.
+	// "tổng sản phẩm trong nước" holds GRDP's "tổng sản phẩm" but is GDP.
 	countryAt, countryLen := -1, 0
-	for i := 0; !found && !define && i < len(toks); i++ {
-		if n, ind := p.countryFigure(toks, i); n > 0 && ind != nil {
+	for i := 0; countryAt < 0 && i < len(toks); i++ {
+		n, ind := p.countryFigure(toks, i)
+		over := false
+		for k := i; k < i+n; k++ {
+			over = over || used[k]
+		}
+		switch {
+		case n == 0 || ind == nil || (found && !over):
+		case define && over:
+			found, q.Indicator = false, nil // what GDP is: no indicator of the plan
+			for k := range used {
+				used[k] = false
+			}
+		case !define:
 			q.Indicator, found = ind, true
 			countryAt, countryLen = i, n
 			for k := i; k < i+n; k++ {
