@@ -227,8 +227,8 @@ func TestQuestions2023Rules(t *testing.T) {
 	}{
 		// GDP is the country's GRDP: another place, with the plan's GRDP offered.
 		{"GDP cả nước quý 3 tăng bao nhiêu", ErrNotPlanUnit, map[string]string{"place": "cả nước", "indicator": "grdp", "period": "2022-07..09"}},
-		{"GDP quý 3/2025 tăng bao nhiêu %", ErrNotPlanUnit, map[string]string{"place": "GDP", "indicator": "grdp"}},
-		{"tăng trưởng GDP 6 tháng", ErrNotPlanUnit, map[string]string{"place": "GDP", "indicator": "grdp"}},
+		{"GDP quý 3/2025 tăng bao nhiêu %", ErrNotPlanUnit, map[string]string{"place": "GDP", "indicator": "grdp", "country_figure": "1"}},
+		{"tăng trưởng GDP 6 tháng", ErrNotPlanUnit, map[string]string{"place": "GDP", "indicator": "grdp", "country_figure": "1"}},
 		// "N địa phương", "địa phương nào": provinces at large.
 		{"'Lộ diện' 10 địa phương có chỉ số sản xuất công nghiệp tăng cao nhất", ErrNotPlanUnit, map[string]string{"place": "10 địa phương", "indicator": "iip"}},
 		{"Địa phương nào xuất khẩu nhiều nhất?", ErrNotPlanUnit, map[string]string{"place": "Địa phương nào"}},

@@ -85,7 +85,10 @@ func matchFiller(toks []token, i int, ph phrase) bool {
 // *Error ErrNoIndicator when nothing but fillers, a unit or a period is
 // left; ErrUnknownIndicator (Data "query": the question as written, trimmed;
 // "suggest": up to three comma-separated indicator ids from Suggest) when
-// words are left that name no indicator; and ParsePeriod's errors.
+// words are left that name no indicator; ErrNotPlanUnit (Data "place" as
+// written, "indicator", "period": its key or "", and "country_figure" "1"
+// when the place is a country's figure such as GDP) for another province
+// or the country; ErrOffTopic; and ParsePeriod's errors.
 func (p *Plan) ParseQuestion(text string) (Question, error) {
 	body := strings.TrimSpace(commandPrefix.ReplaceAllString(text, ""))
 	per, rest, _, err := ParsePeriod(body, p.Year)
@@ -233,11 +236,13 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 		if n == 0 && !named[i] {
 			n = otherScope(toks, i)
 		}
+		figure := false
 		if n == 0 && !named[i] && !define {
 			n, _ = p.countryFigure(toks, i) // "tăng trưởng GDP": the country's
+			figure = n > 0
 		}
 		if n == 0 && countryAt >= 0 && i == len(toks)-1 {
-			i, n = countryAt, countryLen // "GDP quý 3 tăng bao nhiêu": the country's, no place named
+			i, n, figure = countryAt, countryLen, true // "GDP quý 3 tăng bao nhiêu": the country's, no place named
 		}
 		if n > 0 {
 			a, b := toks[i].start, toks[i+n-1].end
@@ -245,7 +250,11 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 			if !per.IsZero() {
 				key = per.Key()
 			}
-			return Question{}, Fail(ErrNotPlanUnit, "place", foldedSource(rest, a, b), "indicator", q.Indicator.ID, "period", key)
+			data := []string{"place", foldedSource(rest, a, b), "indicator", q.Indicator.ID, "period", key}
+			if figure {
+				data = append(data, "country_figure", "1")
+			}
+			return Question{}, Fail(ErrNotPlanUnit, data...)
 		}
 	}
 	// "xuất khẩu dệt may", "nhập khẩu xăng dầu": a product group's figure,

@@ -83,6 +83,9 @@ func TestQuestionsAboutOtherPlacesAndYears(t *testing.T) {
 	mustNotContain(t, got, "không phải chỉ tiêu", "Không hiểu", "Có phải")
 	got = texts(h.press(benLuc, h.lastButtonsFor(benLuc, "rq:"), "rq:"))
 	mustContain(t, got, "Tốc độ tăng trưởng kinh tế (GRDP) —", "quý 3")
+	got = texts(h.say(benLuc, "GDP 6 tháng tăng bao nhiêu"))
+	mustContain(t, got, "«GDP» là số liệu của cả nước; bot này giữ số liệu của Long An",
+		"Bấm nút dưới để xem Tốc độ tăng trưởng kinh tế (GRDP) của Long An")
 
 	got = texts(h.say(benLuc, "xuất khẩu năm 2025"))
 	mustContain(t, got, "Chưa có kế hoạch năm 2025. Bot có kế hoạch các năm: 2022.", "Bấm nút dưới để xem năm 2022")
@@ -113,7 +116,9 @@ func TestOffTopicQuestions(t *testing.T) {
 func TestQuestionsNotAboutTheFiguresInEnglish(t *testing.T) {
 	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
 	h.addUser(english.UserID, access.Viewer, "")
-	got := texts(h.say(english, "exports of Vietnam in Q2"))
+	got := texts(h.say(english, "GDP growth in Q3"))
+	mustContain(t, got, "“GDP” is a figure of the whole country; this bot keeps those of Long An")
+	got = texts(h.say(english, "exports of Vietnam in Q2"))
 	mustContain(t, got, "This bot keeps the figures of Long An; those of “Vietnam” are not here")
 	got = texts(h.press(english, h.lastButtonsFor(english, "rq:"), "rq:"))
 	mustContain(t, got, "Export turnover —", "Q2 2022")
