@@ -73,7 +73,7 @@ var definitionPhrases = sortedPhrases(
 	"là gì", "là cái gì", "nghĩa là gì", "thế nào là", "thế nào được gọi là", "có nghĩa là", "khái niệm", "định nghĩa", "ý nghĩa",
 	"cách tính", "tính như thế nào", "tính thế nào", "tính ra sao", "được tính", "công thức",
 	"phương pháp tính", "gồm những gì", "gồm những", "bao gồm những", "gồm gì", "gồm có",
-	"khác gì so với", "khác gì với", "khác nhau", "phân biệt",
+	"khác gì so với", "khác gì với", "khác nhau", "phân biệt", "viết tắt", "stands for",
 	"definition", "define", "meaning", "what does", "mean", "calculated", "computed", "made up of",
 	"what is an", "what is a",
 )
@@ -229,15 +229,20 @@ var productWords = sortedPhrases("thủy sản", "thuỷ sản", "nông sản", 
 	"nguyên liệu", "máy móc", "linh kiện", "nhóm hàng", "ô tô", "xe ô tô", "xe máy", "hóa chất", "chất dẻo", "nhựa",
 	"xơ sợi", "vải", "da giày", "túi xách", "chè", "hạt tiêu", "khoáng sản", "dầu thô", "than đá", "quặng",
 	"kim loại", "thức ăn gia súc", "lúa mì", "bông",
+	// a sector of ownership
+	"fdi", "doanh nghiệp fdi", "khu vực fdi", "có vốn đầu tư nước ngoài", "doanh nghiệp có vốn đầu tư nước ngoài",
+	"khu vực có vốn đầu tư nước ngoài", "kinh tế nhà nước", "ngoài nhà nước", "doanh nghiệp nhà nước",
+	"doanh nghiệp trong nước", "khu vực kinh tế trong nước",
 	// a sector of industry
 	"chế biến", "chế biến chế tạo", "công nghiệp chế biến", "khai khoáng", "sản xuất và phân phối điện",
 	"textiles", "garments", "seafood", "rice", "coffee", "footwear", "cars", "manufacturing", "mining")
 
 // productAfter returns where a product group or sector stands right after
-// token to (allowing "mặt hàng" or "ngành" between), and whether one does.
+// token to (allowing "của", "mặt hàng" or "ngành" between), and whether one
+// does.
 func productAfter(toks []token, to int) (from, end int, ok bool) {
 	at := to
-	for _, w := range []string{"mat", "hang", "nganh"} {
+	for _, w := range []string{"cua", "mat", "hang", "nganh"} {
 		if at < len(toks) && toks[at].text == w {
 			at++
 		}

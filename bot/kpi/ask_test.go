@@ -239,6 +239,7 @@ func TestQuestions2023Rules(t *testing.T) {
 		{"nhập khẩu hàng máy móc quý 2", ErrOffTopic, map[string]string{"topic": "nhập khẩu hàng máy móc"}},
 		{"chi phí dịch vụ logistics", ErrOffTopic, map[string]string{"topic": "chi phí"}},
 		{"nhập khẩu ô tô nguyên chiếc", ErrOffTopic, map[string]string{"topic": "nhập khẩu ô tô"}},
+		{"xuất khẩu của doanh nghiệp FDI", ErrOffTopic, map[string]string{"topic": "xuất khẩu của doanh nghiệp FDI"}},
 		{"IIP ngành chế biến chế tạo tháng 6", ErrOffTopic, map[string]string{"topic": "IIP ngành chế biến chế tạo"}},
 		// "tổng sản phẩm trong nước" is GDP, though it holds GRDP's words.
 		{"tổng sản phẩm trong nước 6 tháng đầu năm tăng bao nhiêu", ErrNotPlanUnit, map[string]string{"place": "tổng sản phẩm trong nước", "indicator": "grdp", "period": "2022-01..06"}},
@@ -272,8 +273,17 @@ func TestQuestions2023Rules(t *testing.T) {
 			t.Errorf("ParseQuestion(%q) = %v, %v; want %s", text, q.Indicator, err, want)
 		}
 	}
-	if !AsksDefinition("GRDP khác gì so với GDP?") {
-		t.Error("a question on how GRDP differs from GDP does not ask what GRDP is")
+	for _, text := range []string{"GRDP khác gì so với GDP?", "IIP là viết tắt của gì?"} {
+		if !AsksDefinition(text) {
+			t.Errorf("%q does not ask what the indicator is", text)
+		}
+	}
+	// "có đạt 7% không?" asks whether; it reports nothing.
+	if got := p.Intent("tăng trưởng kinh tế năm nay có đạt 7% không?", "vi"); got != IntentQuestion {
+		t.Errorf("Intent of a yes-or-no question = %d; want IntentQuestion", got)
+	}
+	if q, err := p.ParseQuestion("xuất khẩu của Bến Lức quý 1"); err != nil || q.Indicator.ID != "xuat-khau" || q.Unit == nil {
+		t.Errorf("a unit after \"của\" is no product: %+v, %v", q, err)
 	}
 	// A ratio and a phrase blocked for its place do not make a report.
 	for _, text := range []string{"Quảng Ninh: Tốc độ tăng trưởng kinh tế gấp 1,7 lần mức bình quân chung cả nước",

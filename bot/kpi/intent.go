@@ -72,6 +72,10 @@ func (p *Plan) Intent(text, lang string) Intent {
 			if n.err != nil || n.role == RoleName || timesWord(line, n) || countsPlaces(line, n) {
 				continue // "gấp 1,7 lần", "của 6 thành phố": a ratio, a count of places
 			}
+			if yesNo(line, n) {
+				question = true // "có đạt 7% không?": asks whether, reports nothing
+				continue
+			}
 			money := n.q.Measure == USD || n.q.Measure == VND || n.q.Scale != One
 			switch {
 			case money && (ind == nil || isMoney(ind.Measure)):
@@ -149,6 +153,33 @@ func countsPlaces(line string, n numAt) bool {
 	toks := wordTokens(line[n.b:])
 	for _, ph := range rankingPlaces {
 		if matchWords(toks, 0, ph) {
+			return true
+		}
+	}
+	return false
+}
+
+// yesNoVerbs open a yes-or-no question about a value: "có đạt 7% không",
+// "có vượt 6,4 tỉ USD không".
+var yesNoVerbs = sortedPhrases("có đạt", "có vượt", "có kịp", "có hoàn thành", "có tăng", "có giảm", "có lên", "có về đích")
+
+// yesNo reports whether number n stands inside a yes-or-no question: one of
+// yesNoVerbs at most four words before it and "không" after it.
+func yesNo(line string, n numAt) bool {
+	before := wordTokens(line[:n.a])
+	opened := false
+	for i := max(0, len(before)-6); i < len(before) && !opened; i++ {
+		for _, ph := range yesNoVerbs {
+			if matchWords(before, i, ph) && len(before)-(i+len(ph.words)) <= 4 {
+				opened = true
+			}
+		}
+	}
+	if !opened {
+		return false
+	}
+	for _, t := range wordTokens(line[n.b:]) {
+		if t.text == "khong" {
 			return true
 		}
 	}
