@@ -238,11 +238,11 @@ var productWords = sortedPhrases("thủy sản", "thuỷ sản", "nông sản", 
 	"textiles", "garments", "seafood", "rice", "coffee", "footwear", "cars", "manufacturing", "mining")
 
 // productAfter returns where a product group or sector stands right after
-// token to (allowing "của", "mặt hàng" or "ngành" between), and whether one
+// token to (allowing "của", "of", "mặt hàng" or "ngành" between), and whether one
 // does.
 func productAfter(toks []token, to int) (from, end int, ok bool) {
 	at := to
-	for _, w := range []string{"cua", "mat", "hang", "nganh"} {
+	for _, w := range []string{"cua", "of", "mat", "hang", "nganh"} {
 		if at < len(toks) && toks[at].text == w {
 			at++
 		}

@@ -240,6 +240,7 @@ func TestQuestions2023Rules(t *testing.T) {
 		{"chi phí dịch vụ logistics", ErrOffTopic, map[string]string{"topic": "chi phí"}},
 		{"nhập khẩu ô tô nguyên chiếc", ErrOffTopic, map[string]string{"topic": "nhập khẩu ô tô"}},
 		{"xuất khẩu của doanh nghiệp FDI", ErrOffTopic, map[string]string{"topic": "xuất khẩu của doanh nghiệp FDI"}},
+		{"exports of textiles in Q2", ErrOffTopic, map[string]string{"topic": "exports of textiles"}},
 		{"IIP ngành chế biến chế tạo tháng 6", ErrOffTopic, map[string]string{"topic": "IIP ngành chế biến chế tạo"}},
 		// "tổng sản phẩm trong nước" is GDP, though it holds GRDP's words.
 		{"tổng sản phẩm trong nước 6 tháng đầu năm tăng bao nhiêu", ErrNotPlanUnit, map[string]string{"place": "tổng sản phẩm trong nước", "indicator": "grdp", "period": "2022-01..06"}},
