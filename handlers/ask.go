@@ -58,7 +58,11 @@ func (s *session) otherPlace(ctx context.Context, e *kpi.Error) error {
 	if err != nil {
 		return err
 	}
-	return s.reply(ctx, s.t("QuestionOtherPlace", "Province", s.province(), "Place", e.Data["place"], "Name", ind.Name(s.lang)),
+	msg := "QuestionOtherPlace"
+	if e.Data["country_figure"] != "" {
+		msg = "QuestionCountryFigure" // "GDP quý 3 tăng bao nhiêu": GDP is the country's
+	}
+	return s.reply(ctx, s.t(msg, "Province", s.province(), "Place", e.Data["place"], "Name", ind.Name(s.lang)),
 		[]Button{{Text: s.t("ButtonOwnAnswer", "Province", s.province()), Data: Action{Kind: cbAsQuestion, ID: id}.String()}})
 }
 

@@ -217,3 +217,94 @@ func TestQuestionsWithoutMarks(t *testing.T) {
 		}
 	}
 }
+
+// Issue 16, second round: the rules the 2023–2026 questions taught.
+func TestQuestions2023Rules(t *testing.T) {
+	p := DefaultPlan()
+	for _, tc := range []struct {
+		text, id string
+		data     map[string]string
+	}{
+		// GDP is the country's GRDP: another place, with the plan's GRDP offered.
+		{"GDP cả nước quý 3 tăng bao nhiêu", ErrNotPlanUnit, map[string]string{"place": "cả nước", "indicator": "grdp", "period": "2022-07..09"}},
+		{"GDP quý 3/2025 tăng bao nhiêu %", ErrNotPlanUnit, map[string]string{"place": "GDP", "indicator": "grdp", "country_figure": "1"}},
+		{"tăng trưởng GDP 6 tháng", ErrNotPlanUnit, map[string]string{"place": "GDP", "indicator": "grdp", "country_figure": "1"}},
+		// "N địa phương", "địa phương nào": provinces at large.
+		{"'Lộ diện' 10 địa phương có chỉ số sản xuất công nghiệp tăng cao nhất", ErrNotPlanUnit, map[string]string{"place": "10 địa phương", "indicator": "iip"}},
+		{"Địa phương nào xuất khẩu nhiều nhất?", ErrNotPlanUnit, map[string]string{"place": "Địa phương nào"}},
+		// A topic that is none of the plan's is refused whatever year it names.
+		{"Infographic: 10 mặt hàng xuất khẩu chủ lực năm 2024", ErrOffTopic, map[string]string{"topic": "mặt hàng"}},
+		// A product group's figure, and a cost, are not the indicator's.
+		{"Sau 5 tháng tăng liên tiếp, xuất khẩu dệt may đột ngột giảm mạnh", ErrOffTopic, map[string]string{"topic": "xuất khẩu dệt may"}},
+		{"nhập khẩu hàng máy móc quý 2", ErrOffTopic, map[string]string{"topic": "nhập khẩu hàng máy móc"}},
+		{"chi phí dịch vụ logistics", ErrOffTopic, map[string]string{"topic": "chi phí"}},
+		{"nhập khẩu ô tô nguyên chiếc", ErrOffTopic, map[string]string{"topic": "nhập khẩu ô tô"}},
+		{"xuất khẩu của doanh nghiệp FDI", ErrOffTopic, map[string]string{"topic": "xuất khẩu của doanh nghiệp FDI"}},
+		{"exports of textiles in Q2", ErrOffTopic, map[string]string{"topic": "exports of textiles"}},
+		{"IIP ngành chế biến chế tạo tháng 6", ErrOffTopic, map[string]string{"topic": "IIP ngành chế biến chế tạo"}},
+		// "tổng sản phẩm trong nước" is GDP, though it holds GRDP's words.
+		{"tổng sản phẩm trong nước 6 tháng đầu năm tăng bao nhiêu", ErrNotPlanUnit, map[string]string{"place": "tổng sản phẩm trong nước", "indicator": "grdp", "period": "2022-01..06"}},
+		{"Cơ cấu, tốc độ tăng GRDP của 6 thành phố trực thuộc trung ương", ErrNotPlanUnit, map[string]string{"indicator": "grdp"}},
+		// Off-topic words before "là gì" still count.
+		{"mức bán lẻ giá điện là gì?", ErrOffTopic, map[string]string{"topic": "giá"}},
+	} {
+		_, err := p.ParseQuestion(tc.text)
+		if err == nil {
+			t.Errorf("ParseQuestion(%q) = nil error; want %s", tc.text, tc.id)
+			continue
+		}
+		wantError(t, err, tc.id, tc.data)
+	}
+	// What GDP is, is no indicator of the plan; GRDP beside GDP is GRDP.
+	for _, text := range []string{"GDP là gì?", "Vậy ý nghĩa của GDP là gì, công thức tính như thế nào?", "tổng sản phẩm trong nước là gì"} {
+		if _, err := p.ParseQuestion(text); isError(err, ErrNotPlanUnit) || err == nil {
+			t.Errorf("ParseQuestion(%q) = %v; want it refused as no indicator", text, err)
+		}
+	}
+	for text, want := range map[string]string{
+		"GRDP khác gì so với GDP?": "grdp",
+		// Words after "là gì" are the article's, not another topic.
+		"Tìm hiểu tổng mức bán lẻ hàng hóa là gì để nâng cao hiểu biết về thị trường bán lẻ": "ban-le",
+		"xuất khẩu hàng hóa 6 tháng": "xuat-khau",
+		"xuất khẩu hàng tháng":       "xuat-khau",
+		"1 tỉnh xuất khẩu":           "xuat-khau",
+	} {
+		q, err := p.ParseQuestion(text)
+		if err != nil || q.Indicator.ID != want {
+			t.Errorf("ParseQuestion(%q) = %v, %v; want %s", text, q.Indicator, err, want)
+		}
+	}
+	for _, text := range []string{"GRDP khác gì so với GDP?", "IIP là viết tắt của gì?"} {
+		if !AsksDefinition(text) {
+			t.Errorf("%q does not ask what the indicator is", text)
+		}
+	}
+	// "có đạt 7% không?" asks whether; it reports nothing.
+	if got := p.Intent("tăng trưởng kinh tế năm nay có đạt 7% không?", "vi"); got != IntentQuestion {
+		t.Errorf("Intent of a yes-or-no question = %d; want IntentQuestion", got)
+	}
+	if q, err := p.ParseQuestion("xuất khẩu của Bến Lức quý 1"); err != nil || q.Indicator.ID != "xuat-khau" || q.Unit == nil {
+		t.Errorf("a unit after \"của\" is no product: %+v, %v", q, err)
+	}
+	// A ratio and a phrase blocked for its place do not make a report.
+	for _, text := range []string{"Quảng Ninh: Tốc độ tăng trưởng kinh tế gấp 1,7 lần mức bình quân chung cả nước",
+		"10 tháng năm 2025, tổng vốn FDI đăng ký vào Việt Nam đạt 31,52 tỷ USD",
+		"Cơ cấu, tốc độ tăng GRDP của 6 thành phố trực thuộc trung ương"} {
+		if got := p.Intent(text, "vi"); got != IntentQuestion {
+			t.Errorf("Intent(%q) = %d; want IntentQuestion", text, got)
+		}
+	}
+	for _, text := range []string{"kim ngạch xuất nhập khẩu 6 tháng đạt 5 tỷ USD", "xuất khẩu của Việt Nam tháng 3 đạt 30 tỷ USD"} {
+		if got := p.Intent(text, "vi"); got != IntentReport {
+			t.Errorf("Intent(%q) = %d; want IntentReport (the reader names what it refuses)", text, got)
+		}
+	}
+	if got := p.Intent("xk 520 tỉnh", "vi"); got != IntentEither {
+		t.Errorf(`Intent("xk 520 tỉnh") = %d; want IntentEither: 520 counts no provinces`, got)
+	}
+	for text, want := range map[string]SmallTalk{"Cảm ơn Sở nhé": SmallThanks, "chúc mừng năm mới": SmallHello, "em chào anh chị": SmallHello} {
+		if got := ReadSmallTalk(text); got != want {
+			t.Errorf("ReadSmallTalk(%q) = %d; want %d", text, got, want)
+		}
+	}
+}

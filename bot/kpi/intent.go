@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -51,7 +52,7 @@ func (p *Plan) Intent(text, lang string) Intent {
 		// the article's, not a figure.
 		define := AsksDefinition(line)
 		question = question || define
-		ments := r.mentions(v)
+		ments := lookalikes(p, line, r.mentions(v))
 		_, rest, _, _ := ParsePeriod(line, p.Year)
 		_, rest = findDates(rest)
 		ind := r.findIndicator(newLineWords(rest))
@@ -68,7 +69,11 @@ func (p *Plan) Intent(text, lang string) Intent {
 		periods := findPeriods(line, p.Year, 0)
 		dates, _ := findDates(line)
 		for _, n := range r.numbers(v, line, periods, dates) {
-			if n.err != nil || n.role == RoleName {
+			if n.err != nil || n.role == RoleName || timesWord(line, n) || countsPlaces(line, n) {
+				continue // "gấp 1,7 lần", "của 6 thành phố": a ratio, a count of places
+			}
+			if yesNo(line, n) {
+				question = true // "có đạt 7% không?": asks whether, reports nothing
 				continue
 			}
 			money := n.q.Measure == USD || n.q.Measure == VND || n.q.Scale != One
@@ -110,6 +115,71 @@ func bareValue(line string, ments []mention, periods []periodAt, n numAt) bool {
 			}
 		}
 		if words := strings.FieldsFunc(string(gap), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); len(words) <= 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// lookalikes keeps the mentions that are an indicator's or hold an
+// indicator's words ("xuất nhập khẩu"): a phrase blocked for another reason
+// ("Việt Nam") does not make a line look like a report of a figure.
+func lookalikes(p *Plan, line string, ments []mention) []mention {
+	var out []mention
+	for _, m := range ments {
+		if m.ind == nil {
+			if _, ok := p.matchIndicator(foldMap(line[m.a:m.b], "").tokens(true), nil); !ok {
+				continue
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// timesWord reports whether number n is a multiple: "lần" (times) right
+// after it ("gấp 1,7 lần", "tăng 2 lần").
+func timesWord(line string, n numAt) bool {
+	rest := strings.Fields(Fold(line[n.b:]))
+	return len(rest) > 0 && (rest[0] == "lan" || rest[0] == "times")
+}
+
+// countsPlaces reports whether number n counts provinces or cities ("10
+// địa phương", "6 thành phố trực thuộc trung ương"), not a value.
+func countsPlaces(line string, n numAt) bool {
+	if k, err := strconv.Atoi(strings.TrimSpace(line[n.a:n.b])); err != nil || k < 2 || k > 99 {
+		return false // no count of provinces: "xk 520 tỉnh" is a value
+	}
+	toks := wordTokens(line[n.b:])
+	for _, ph := range rankingPlaces {
+		if matchWords(toks, 0, ph) {
+			return true
+		}
+	}
+	return false
+}
+
+// yesNoVerbs open a yes-or-no question about a value: "có đạt 7% không",
+// "có vượt 6,4 tỉ USD không".
+var yesNoVerbs = sortedPhrases("có đạt", "có vượt", "có kịp", "có hoàn thành", "có tăng", "có giảm", "có lên", "có về đích")
+
+// yesNo reports whether number n stands inside a yes-or-no question: one of
+// yesNoVerbs at most four words before it and "không" after it.
+func yesNo(line string, n numAt) bool {
+	before := wordTokens(line[:n.a])
+	opened := false
+	for i := max(0, len(before)-6); i < len(before) && !opened; i++ {
+		for _, ph := range yesNoVerbs {
+			if matchWords(before, i, ph) && len(before)-(i+len(ph.words)) <= 4 {
+				opened = true
+			}
+		}
+	}
+	if !opened {
+		return false
+	}
+	for _, t := range wordTokens(line[n.b:]) {
+		if t.text == "khong" {
 			return true
 		}
 	}

@@ -85,14 +85,19 @@ func matchFiller(toks []token, i int, ph phrase) bool {
 // *Error ErrNoIndicator when nothing but fillers, a unit or a period is
 // left; ErrUnknownIndicator (Data "query": the question as written, trimmed;
 // "suggest": up to three comma-separated indicator ids from Suggest) when
-// words are left that name no indicator; and ParsePeriod's errors.
+// words are left that name no indicator; ErrNotPlanUnit (Data "place" as
+// written, "indicator", "period": its key or "", and "country_figure" "1"
+// when the place is a country's figure such as GDP) for another province
+// or the country; ErrOffTopic; and ParsePeriod's errors.
 func (p *Plan) ParseQuestion(text string) (Question, error) {
 	body := strings.TrimSpace(commandPrefix.ReplaceAllString(text, ""))
 	per, rest, _, err := ParsePeriod(body, p.Year)
 	if err != nil {
 		// "GRDP 9 tháng năm 2025 của Gia Lai": the place is the answer,
-		// whichever year it names.
-		if q, perr := p.ParseQuestion(yearless(body)); q.Indicator == nil && isError(perr, ErrNotPlanUnit) {
+		// whichever year it names; so is a topic that is none of the
+		// plan's ("10 mặt hàng xuất khẩu chủ lực năm 2024", "FDI 2025").
+		if q, perr := p.ParseQuestion(yearless(body)); q.Indicator == nil &&
+			(isError(perr, ErrNotPlanUnit) || isError(perr, ErrOffTopic) || isError(perr, ErrUnknownIndicator) || isError(perr, ErrNotUnderstood)) {
 			return q, perr
 		}
 		return Question{}, err
@@ -127,11 +132,39 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	if found && p.blocked(toks, im, growth) {
 		found = false // "giá điện", "thuế xuất khẩu": not the indicator
 	}
+	define := AsksDefinition(body)
 	if found {
 		q.Indicator = im.Indicator
 		for i, t := range toks {
 			if t.start >= im.Start && t.end <= im.End {
 				used[i] = true
+			}
+		}
+	}
+	// "GDP cả nước quý 3 tăng bao nhiêu": the country's counterpart of an
+	// indicator is that indicator asked of another place, so that the
+	// plan's own answer can be offered. What GDP is ("GDP là gì?") is no
+	// indicator of the plan.
+	// "tổng sản phẩm trong nước" holds GRDP's "tổng sản phẩm" but is GDP.
+	countryAt, countryLen := -1, 0
+	for i := 0; countryAt < 0 && i < len(toks); i++ {
+		n, ind := p.countryFigure(toks, i)
+		over := false
+		for k := i; k < i+n; k++ {
+			over = over || used[k]
+		}
+		switch {
+		case n == 0 || ind == nil || (found && !over):
+		case define && over:
+			found, q.Indicator = false, nil // what GDP is: no indicator of the plan
+			for k := range used {
+				used[k] = false
+			}
+		case !define:
+			q.Indicator, found = ind, true
+			countryAt, countryLen = i, n
+			for k := i; k < i+n; k++ {
+				used[k] = true
 			}
 		}
 	}
@@ -180,7 +213,7 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	// "GRDP Là Gì? Giải Mã Ý Nghĩa và Phương Pháp Tính …": the other words
 	// of a definition question are the article's, not a place's name; only
 	// another province among them still counts.
-	if found && AsksDefinition(body) {
+	if found && define {
 		for i := range toks {
 			if !used[i] && p.otherPlace(toks, i) == 0 {
 				used[i] = true
@@ -189,7 +222,7 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	}
 	// "thuế suất hàng xuất khẩu", "mức bán lẻ giá điện": the indicator's
 	// words, but a question about something else.
-	if from, to, ok := offTopic(toks, named); found && ok {
+	if from, to, ok := offTopic(toks, otherSide(toks, named, define)); found && ok {
 		return Question{}, Fail(ErrOffTopic, "query", clip(body),
 			"topic", foldedSource(rest, toks[from].start, toks[to-1].end), "indicators", p.allIndicatorIDs())
 	}
@@ -203,13 +236,40 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 		if n == 0 && !named[i] {
 			n = otherScope(toks, i)
 		}
+		figure := false
+		if n == 0 && !named[i] && !define {
+			n, _ = p.countryFigure(toks, i) // "tăng trưởng GDP": the country's
+			figure = n > 0
+		}
+		if n == 0 && countryAt >= 0 && i == len(toks)-1 {
+			i, n, figure = countryAt, countryLen, true // "GDP quý 3 tăng bao nhiêu": the country's, no place named
+		}
 		if n > 0 {
 			a, b := toks[i].start, toks[i+n-1].end
 			key := ""
 			if !per.IsZero() {
 				key = per.Key()
 			}
-			return Question{}, Fail(ErrNotPlanUnit, "place", foldedSource(rest, a, b), "indicator", q.Indicator.ID, "period", key)
+			data := []string{"place", foldedSource(rest, a, b), "indicator", q.Indicator.ID, "period", key}
+			if figure {
+				data = append(data, "country_figure", "1")
+			}
+			return Question{}, Fail(ErrNotPlanUnit, data...)
+		}
+	}
+	// "xuất khẩu dệt may", "nhập khẩu xăng dầu": a product group's figure,
+	// which the plan does not keep.
+	for i := 1; found && i < len(toks); i++ {
+		if !named[i-1] || named[i] {
+			continue
+		}
+		if _, to, ok := productAfter(toks, i); ok {
+			from := i - 1 // the topic from the indicator's words: "xuất khẩu dệt may"
+			for from > 0 && named[from-1] {
+				from--
+			}
+			return Question{}, Fail(ErrOffTopic, "query", clip(body),
+				"topic", foldedSource(rest, toks[from].start, toks[to-1].end), "indicators", p.allIndicatorIDs())
 		}
 	}
 	if found {
@@ -346,4 +406,47 @@ func yearless(text string) string {
 func isError(err error, id string) bool {
 	var e *Error
 	return errors.As(err, &e) && e.ID == id
+}
+
+// otherSide returns used with the words marked that stand on the other side
+// of a definition question's phrase from the indicator's words (those of
+// named): in "tổng mức bán lẻ hàng hóa là gì để nâng cao hiểu biết về thị
+// trường bán lẻ" the words after "là gì" are the article's, not the
+// question's, and name no other topic. used itself when define is false.
+func otherSide(toks []token, named []bool, define bool) []bool {
+	if !define {
+		return named
+	}
+	da, db := -1, -1
+	for i := range toks {
+		for _, ph := range definitionPhrases {
+			if da < 0 && matchWords(toks, i, ph) {
+				da, db = i, i+len(ph.words)
+			}
+		}
+	}
+	first, last := -1, -1
+	for i, n := range named {
+		if n {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if da < 0 || first < 0 {
+		return named
+	}
+	out := append([]bool{}, named...)
+	switch {
+	case last < da: // "X là gì …": what follows is the article's
+		for k := db; k < len(out); k++ {
+			out[k] = true
+		}
+	case first >= db: // "… cách tính X": what goes before is
+		for k := 0; k < da; k++ {
+			out[k] = true
+		}
+	}
+	return out
 }

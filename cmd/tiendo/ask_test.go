@@ -75,6 +75,18 @@ func TestQuestionsAboutOtherPlacesAndYears(t *testing.T) {
 	got = texts(h.say(benLuc, "kim ngạch xuất khẩu của cả nước 6 tháng đầu năm"))
 	mustContain(t, got, "Bot này giữ số liệu của Long An; số liệu của «cả nước» không có ở đây")
 
+	// GDP is the country's GRDP: the plan's GRDP is offered, for the
+	// quarter asked.
+	got = texts(h.say(benLuc, "GDP cả nước quý 3 tăng bao nhiêu"))
+	mustContain(t, got, "Bot này giữ số liệu của Long An; số liệu của «cả nước» không có ở đây",
+		"Tốc độ tăng trưởng kinh tế (GRDP) của Long An")
+	mustNotContain(t, got, "không phải chỉ tiêu", "Không hiểu", "Có phải")
+	got = texts(h.press(benLuc, h.lastButtonsFor(benLuc, "rq:"), "rq:"))
+	mustContain(t, got, "Tốc độ tăng trưởng kinh tế (GRDP) —", "quý 3")
+	got = texts(h.say(benLuc, "GDP 6 tháng tăng bao nhiêu"))
+	mustContain(t, got, "«GDP» là số liệu của cả nước; bot này giữ số liệu của Long An",
+		"Bấm nút dưới để xem Tốc độ tăng trưởng kinh tế (GRDP) của Long An")
+
 	got = texts(h.say(benLuc, "xuất khẩu năm 2025"))
 	mustContain(t, got, "Chưa có kế hoạch năm 2025. Bot có kế hoạch các năm: 2022.", "Bấm nút dưới để xem năm 2022")
 	mustNotContain(t, got, "Kim ngạch xuất khẩu —")
@@ -91,6 +103,8 @@ func TestOffTopicQuestions(t *testing.T) {
 		{"Thuế suất hàng xuất khẩu", "«Thuế suất» không phải chỉ tiêu của kế hoạch"},
 		{"mức bán lẻ giá điện", "«giá» không phải chỉ tiêu của kế hoạch"},
 		{"Nhập khẩu nhiều hơn xuất khẩu gọi là gì", "«gọi là gì» không phải chỉ tiêu của kế hoạch"},
+		{"Sau 5 tháng tăng liên tiếp, xuất khẩu dệt may đột ngột giảm mạnh", "«xuất khẩu dệt may» không phải chỉ tiêu của kế hoạch"},
+		{"Infographic: 10 mặt hàng xuất khẩu chủ lực năm 2024", "«mặt hàng» không phải chỉ tiêu của kế hoạch"},
 	} {
 		got := texts(h.say(benLuc, c.text))
 		mustContain(t, got, c.topic, "Các chỉ tiêu của kế hoạch: Tốc độ tăng trưởng kinh tế (GRDP), Chỉ số sản xuất công nghiệp (IIP)")
@@ -102,7 +116,9 @@ func TestOffTopicQuestions(t *testing.T) {
 func TestQuestionsNotAboutTheFiguresInEnglish(t *testing.T) {
 	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
 	h.addUser(english.UserID, access.Viewer, "")
-	got := texts(h.say(english, "exports of Vietnam in Q2"))
+	got := texts(h.say(english, "GDP growth in Q3"))
+	mustContain(t, got, "“GDP” is a figure of the whole country; this bot keeps those of Long An")
+	got = texts(h.say(english, "exports of Vietnam in Q2"))
 	mustContain(t, got, "This bot keeps the figures of Long An; those of “Vietnam” are not here")
 	got = texts(h.press(english, h.lastButtonsFor(english, "rq:"), "rq:"))
 	mustContain(t, got, "Export turnover —", "Q2 2022")
