@@ -280,15 +280,12 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 		}
 		_, err := b.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML,
 			LinkPreviewOptions: noPreview, ReplyMarkup: keyboard(kb)})
-		if err == nil {
-			zc.alsoToLinked(ctx, st, log, chatID, html, kb)
-		}
 		return err
 	}, limits)
 	ob.Observe = met.OutboxQueued
 	rcfg := remind.Config{
 		Redis: rdb, Store: st, Plan: plan, Loc: cfg.Loc, Quiet: quiet, Now: o.now, Logger: log,
-		Notifier: countingNotifier{next: &handlers.Notifier{App: app, Out: ob, Log: st, Photo: func(ctx context.Context, chatID int64, f handlers.File) error { // files.go
+		Notifier: countingNotifier{next: &handlers.Notifier{App: app, Out: ob, Log: st, Linked: zc.linked(st), Photo: func(ctx context.Context, chatID int64, f handlers.File) error { // files.go
 			if zalo.IsZalo(chatID) || b == nil {
 				return fmt.Errorf("chat %d: files go out only on Telegram", chatID)
 			}

@@ -163,18 +163,18 @@ func (z *zaloChannel) prepare(ctx context.Context, st *store.Store, u *zalo.Upda
 	return zalo.Press(ctx, st, req, u.Message.MessageID)
 }
 
-// alsoToLinked sends what the bot sends on its own to a Telegram user to
-// the Zalo account linked to them, if any, once Telegram has it.
-func (z *zaloChannel) alsoToLinked(ctx context.Context, st *store.Store, log *slog.Logger, chatID int64, html string, kb [][]handlers.Button) {
-	if z == nil || chatID <= 0 || zalo.IsZalo(chatID) {
-		return
+// linked is the handlers.Notifier's Linked: the Zalo account linked to a
+// Telegram user, a delivery of its own beside the user's Telegram chat;
+// nil without Zalo.
+func (z *zaloChannel) linked(st *store.Store) func(ctx context.Context, userID int64) (int64, error) {
+	if z == nil {
+		return nil
 	}
-	to, err := st.LinkedZalo(ctx, chatID)
-	if err == nil && to != 0 {
-		_, err = z.out.Send(ctx, to, html, kb)
-	}
-	if err != nil {
-		log.Warn("zalo: to the linked account", "user_id", chatID, "err", err)
+	return func(ctx context.Context, userID int64) (int64, error) {
+		if userID <= 0 || zalo.IsZalo(userID) {
+			return 0, nil
+		}
+		return st.LinkedZalo(ctx, userID)
 	}
 }
 
