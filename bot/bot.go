@@ -73,6 +73,8 @@ type runOptions struct {
 	leaseTTL time.Duration
 	hooks    []redis.Hook
 	busy     func(delta int)
+	// zaloReady: how long Zalo may be silent and /readyz say ready (zalo_ops.go).
+	zaloReady time.Duration
 }
 
 // WithBusy is told +1 when the bot takes an update up and -1 when it is
@@ -255,6 +257,10 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			return err
 		}
 	}
+	if o.zaloReady <= 0 {
+		o.zaloReady = zaloReadyWithin(o.pollWait)
+	}
+	zaloReady := zc.instrument(met, cfg, o.zaloReady) // zalo_ops.go
 	if zsrv != nil {
 		code, err := st.PutZaloLink(sctx, local.UserID, time.Minute)
 		if err == nil {
@@ -349,8 +355,9 @@ func Run(ctx context.Context, cfg Config, stdio IO, opts ...Option) error {
 			Writable:       st.Writable,
 			TelegramWithin: o.pollWait + 2*time.Minute,
 			Probe:          func(ctx context.Context) error { _, err := b.GetMe(ctx); return err },
+			Zalo:           zaloReady,
 		}
-		if b == nil { // Zalo only: ready is Redis writable
+		if b == nil { // Zalo only: no Telegram to check
 			health.TelegramWithin, health.Probe = 0, nil
 		}
 		stopOps, err := serveOps(ctx, cfg.HTTPListen, met, health, log, zc.mounts(cfg))

@@ -262,11 +262,14 @@ type Health struct {
 	// Probe asks Telegram when it has been silent too long (getMe); nil: no probe.
 	Probe func(ctx context.Context) error
 	Now   func() time.Time
+	// Zalo, when Zalo is configured, returns an error unless its channel
+	// is working (Zalo.Polling, Zalo.Webhook).
+	Zalo func(ctx context.Context) error
 }
 
 // Handler serves /metrics, /healthz (the process answers: 200) and /readyz
-// (200 when Redis accepts a write and Telegram answered recently, else 503
-// with the reason).
+// (200 when Redis accepts a write and Telegram — and Zalo, when configured —
+// answered recently, else 503 with the reason).
 func (m *Metrics) Handler(h Health) http.Handler {
 	if h.Now == nil {
 		h.Now = time.Now
@@ -289,6 +292,12 @@ func (m *Metrics) Handler(h Health) http.Handler {
 				return
 			}
 			m.TelegramAnswered()
+		}
+		if h.Zalo != nil {
+			if err := h.Zalo(ctx); err != nil {
+				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
 		}
 		_, _ = io.WriteString(w, "ready\n")
 	})

@@ -295,3 +295,46 @@ func TestLongReplyThroughThePlatform(t *testing.T) {
 		t.Fatalf("refused: %+v", srv.Refused())
 	}
 }
+
+// Each call is told to Observe with its outcome: ok, the 408 of an empty
+// long poll, a 5xx, and no answer at all (network), never with the token.
+func TestClientObservesOutcomes(t *testing.T) {
+	type call struct{ method, outcome string }
+	var got []call
+	code := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(code)
+		if code == http.StatusOK {
+			_, _ = w.Write([]byte(`{"ok":true,"result":{"message_id":"m1","date":1}}`))
+			return
+		}
+		_, _ = fmt.Fprintf(w, `{"ok":false,"error_code":%d,"description":"x"}`, code)
+	}))
+	c := NewClient("123:secret", srv.URL, nil)
+	c.Observe = func(method, outcome string, _ time.Duration) { got = append(got, call{method, outcome}) }
+	ctx := context.Background()
+	if _, err := c.SendMessage(ctx, "u1", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	code = http.StatusRequestTimeout
+	if u, _, err := c.GetUpdates(ctx, time.Second); err != nil || u != nil {
+		t.Fatalf("408: %v %v", u, err)
+	}
+	code = http.StatusBadGateway
+	if _, _, err := c.GetUpdates(ctx, time.Second); err == nil {
+		t.Fatal("502: no error")
+	}
+	code = http.StatusTooManyRequests
+	_, _ = c.SendMessage(ctx, "u1", "hi")
+	srv.Close()
+	if _, _, err := c.GetUpdates(ctx, time.Second); err == nil {
+		t.Fatal("unreachable: no error")
+	}
+	want := []call{{"sendMessage", "ok"}, {"getUpdates", "no_update"}, {"getUpdates", "5xx"}, {"sendMessage", "429"}, {"getUpdates", "network"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("observed %v, want %v", got, want)
+	}
+	if MethodLabel("bot123:secret") != "other" || MethodLabel("sendPhoto") != "sendPhoto" {
+		t.Error("MethodLabel lets an unknown method through")
+	}
+}
