@@ -24,6 +24,7 @@ type zaloChannel struct {
 	api    *zalo.Client
 	out    *zalo.Sender
 	handle atomic.Value // func(context.Context, *zalo.Update) bool, once run starts
+	upload atomic.Value // func(context.Context, zalo.Upload) zalo.UploadResult, once run starts (zalo_upload.go)
 }
 
 // newZalo checks the token (getMe) and builds the channel.
@@ -52,10 +53,12 @@ func newZalo(ctx context.Context, cfg Config, app *handlers.App, st *store.Store
 		l, _ := st.Lang(ctx, chatID)
 		return l
 	}}
+	z := &zaloChannel{api: api, out: out}
 	if cfg.PublicURL != "" {
 		out.Links = &zalo.Links{Base: cfg.PublicURL, Key: fileKey(cfg), Store: st, Now: now}
+		out.Uploads = z.newUploads(cfg, app, out.Links)
 	}
-	return &zaloChannel{api: api, out: out}, nil
+	return z, nil
 }
 
 // fileKey is the key of the file links' signatures: TIENDO_FILE_SECRET, else
@@ -82,6 +85,9 @@ func (z *zaloChannel) mounts(cfg Config) map[string]http.Handler {
 	}
 	if z.out.Links != nil {
 		m["/f/"] = z.out.Links
+	}
+	if z.out.Uploads != nil {
+		m["/u/"] = z.out.Uploads
 	}
 	if cfg.ZaloWebhookURL != "" {
 		m[webhookPath(cfg.ZaloWebhookURL)] = &zalo.Webhook{Secret: zaloWebhookSecret(cfg), Handle: func(r *http.Request, u *zalo.Update) bool {
@@ -121,6 +127,7 @@ func (z *zaloChannel) run(ctx context.Context, cfg Config, st *store.Store, poll
 		return handle(ctx, z.out, id, req, ok) == handled
 	}
 	z.handle.Store(h)
+	z.upload.Store(z.uploadFn(st, log, handle))
 	if cfg.ZaloWebhookURL != "" {
 		<-ctx.Done() // the webhook (mounts) takes the updates
 		return

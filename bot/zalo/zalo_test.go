@@ -338,3 +338,61 @@ func TestClientObservesOutcomes(t *testing.T) {
 		t.Error("MethodLabel lets an unknown method through")
 	}
 }
+
+// An upload link works for its chat and form until it expires: changed in
+// any way it is 404 before the body is read, expired it is 410; a file
+// over the limit is 413 and never reaches Handle.
+func TestUploadLinks(t *testing.T) {
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var got []Upload
+	u := &Uploads{Base: "https://bot.example", Key: []byte("0123456789abcdef"), MaxSize: 1000, Cat: cat,
+		Now:    func() time.Time { return now },
+		Handle: func(_ context.Context, up Upload) UploadResult { got = append(got, up); return UploadHandled }}
+	chat := UserID("abc")
+	link := u.Link(chat, "mau.xlsx")
+	post := func(link string, data []byte) int {
+		var body strings.Builder
+		body.WriteString("--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\x\\\\mau.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+		body.Write(data)
+		body.WriteString("\r\n--B--\r\n")
+		r := httptest.NewRequest(http.MethodPost, link, strings.NewReader(body.String()))
+		r.Header.Set("Content-Type", "multipart/form-data; boundary=B")
+		w := httptest.NewRecorder()
+		u.ServeHTTP(w, r)
+		return w.Code
+	}
+	if c := post(link, []byte("PK data")); c != http.StatusOK || len(got) != 1 || got[0].Chat != chat || got[0].Name != "mau.xlsx" || string(got[0].Data) != "PK data" {
+		t.Fatalf("upload: %d %+v", c, got)
+	}
+	if post(link, []byte("PK data")); len(got) != 2 || got[0].ID != got[1].ID {
+		t.Errorf("the same file twice through one link: ids %v, want the same", got)
+	}
+	if post(link, []byte("PK other")); got[2].ID == got[0].ID {
+		t.Error("another file has the same update id")
+	}
+	for _, bad := range []string{
+		strings.Replace(link, "mau.xlsx", "mau2.xlsx", 1),
+		strings.Replace(link, "/u/", "/u/"+fmt.Sprint(UserID("xyz"))+"/", 1),
+		link[:len(link)-3] + "abc",
+		strings.Replace(link, "e=", "e=1", 1),
+	} {
+		if c := post(bad, []byte("PK")); c != http.StatusNotFound {
+			t.Errorf("POST %s: %d, want 404", bad, c)
+		}
+	}
+	if c := post(link, make([]byte, 1001)); c != http.StatusRequestEntityTooLarge {
+		t.Errorf("1001 bytes: %d, want 413", c)
+	}
+	n := len(got)
+	now = now.Add(UploadTTL + time.Second)
+	if c := post(link, []byte("PK data")); c != http.StatusGone {
+		t.Errorf("expired: %d, want 410", c)
+	}
+	if len(got) != n {
+		t.Errorf("%d uploads handled through bad links", len(got)-n)
+	}
+}
