@@ -23,6 +23,7 @@ import (
 type zaloChannel struct {
 	api    *zalo.Client
 	out    *zalo.Sender
+	inbox  *store.Store // where the webhook saves each update first
 	handle atomic.Value // func(context.Context, *zalo.Update) bool, once run starts
 	upload atomic.Value // func(context.Context, zalo.Upload) zalo.UploadResult, once run starts (zalo_upload.go)
 }
@@ -53,7 +54,7 @@ func newZalo(ctx context.Context, cfg Config, app *handlers.App, st *store.Store
 		l, _ := st.Lang(ctx, chatID)
 		return l
 	}}
-	z := &zaloChannel{api: api, out: out}
+	z := &zaloChannel{api: api, out: out, inbox: st}
 	if cfg.PublicURL != "" {
 		out.Links = &zalo.Links{Base: cfg.PublicURL, Key: fileKey(cfg), Store: st, Now: now}
 		out.Uploads = z.newUploads(cfg, app, out.Links)
@@ -93,7 +94,7 @@ func (z *zaloChannel) mounts(cfg Config) map[string]http.Handler {
 		m[webhookPath(cfg.ZaloWebhookURL)] = &zalo.Webhook{Secret: zaloWebhookSecret(cfg), Handle: func(r *http.Request, u *zalo.Update) bool {
 			h, _ := z.handle.Load().(func(context.Context, *zalo.Update) bool)
 			return h != nil && h(context.WithoutCancel(r.Context()), u)
-		}}
+		}, Inbox: z.inbox, Keep: keepDone}
 	}
 	return m
 }
@@ -123,18 +124,28 @@ func (z *zaloChannel) run(ctx context.Context, cfg Config, st *store.Store, poll
 					return false // tried again: the chat's way back is not kept yet
 				}
 			}
+		} else if err := st.DoneUpdate(ctx, id, keepDone); err != nil {
+			// Nothing to act on (a sticker): done at once, or the inbox
+			// would hand it out again every round for a day.
+			log.Warn("zalo: update", "update_id", id, "err", err)
 		}
 		return handle(ctx, z.out, id, req, ok) == handled
 	}
 	z.handle.Store(h)
 	z.upload.Store(z.uploadFn(st, log, handle))
 	if cfg.ZaloWebhookURL != "" {
-		<-ctx.Done() // the webhook (mounts) takes the updates
+		// The webhook (mounts) takes the updates; what a copy killed while
+		// handling one left in the inbox is taken up here.
+		zalo.Recover(ctx, st, webhookRecoverEvery, log, h)
 		return
 	}
 	p := &zalo.Poller{API: z.api, Timeout: pollWait, Chats: chats, Inbox: st, Keep: keepDone, Log: log, Handle: h}
 	p.Run(ctx)
 }
+
+// webhookRecoverEvery is how often the webhook mode reads the inbox for
+// updates a dead copy left.
+const webhookRecoverEvery = 5 * time.Second
 
 // prepare keeps the way back to the person and the chat (for replies and
 // reminders), puts a linked account's user in the request, and makes a

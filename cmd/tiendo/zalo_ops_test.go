@@ -1,12 +1,21 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"tiendo/bot"
+	"tiendo/bot/access"
+	"tiendo/bot/store"
+	"tiendo/bot/store/storetest"
+	"tiendo/bot/telegramtest"
+	"tiendo/bot/zalo"
 	"tiendo/bot/zalotest"
 )
 
@@ -59,5 +68,82 @@ func TestZaloMetricsAndReadiness(t *testing.T) {
 	}
 	if strings.Contains(body, z.Token()) {
 		t.Error("the Zalo token is in /metrics")
+	}
+}
+
+// A sticker (nothing the bot acts on) leaves the inbox once taken: it is
+// not handed out again every recovery round for a day.
+func TestZaloIgnoredEventLeavesTheInbox(t *testing.T) {
+	h, z := startZalo(t)
+	u := zalotest.From{UserID: "57c4e7", Name: "Mai"}
+	if err := z.Enqueue(map[string]any{"event_name": "message.sticker.received", "message": map[string]any{
+		"message_id": "sticker1", "date": time.Now().UnixMilli(),
+		"chat": map[string]any{"id": u.UserID, "chat_type": "PRIVATE"},
+		"from": map[string]any{"id": u.UserID, "display_name": u.Name, "is_bot": false},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	settleZalo(h, z)
+	eventually(t, "the sticker out of the inbox", func() bool {
+		in, err := h.store.ChannelInbox(context.Background(), 10)
+		return err == nil && len(in) == 0
+	})
+	if n := len(z.SentTo(u.UserID)); n != 0 {
+		t.Errorf("%d answers to a sticker", n)
+	}
+}
+
+// Webhook mode, kill -9 while a Zalo message is being handled, against a
+// platform that posts each update once (its documentation does not promise
+// to post again): the webhook saved the update in the inbox before handling
+// it, so the restarted process answers it, once.
+func TestZaloWebhookKill9AnsweredFromTheInbox(t *testing.T) {
+	rdb := storetest.Redis(t)
+	redisURL := "redis://" + rdb.(*redis.Client).Options().Addr + "/0"
+	prefix := fmt.Sprintf("zwcrash%d", time.Now().UnixNano()%1e9)
+	api := telegramtest.New()
+	t.Cleanup(api.Close)
+	z := zalotest.New(zalotest.WithWebhookOnce())
+	t.Cleanup(z.Close)
+	u := zalotest.From{UserID: "bead5", Name: "Lý Thu"}
+	st := store.New(rdb, prefix)
+	if err := st.PutUser(context.Background(), access.User{ID: zalo.UserID(u.UserID), Role: access.Viewer, Name: u.Name}); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	env := []string{"ZALO_BOT_TOKEN=" + z.Token(), "ZALO_API_URL=" + z.URL(), "TIENDO_HTTP_LISTEN=" + addr,
+		"TIENDO_ZALO_WEBHOOK_URL=http://" + addr + "/zalo"}
+	p := startProcess(t, api, redisURL, prefix, env...)
+	z.SetSendDelay(5 * time.Second) // the reply is in flight when the process dies
+	before := z.Calls("sendMessage")
+	z.SendText(u, "tiến độ xuất khẩu")
+	deadline := time.Now().Add(20 * time.Second)
+	for z.Calls("sendMessage") <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("no sendMessage call:\n%s", p.out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	p.kill9(t)
+	z.SetSendDelay(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	defer cancel()
+	if err := z.WaitDrained(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	startProcess(t, api, redisURL, prefix, env...)
+	if _, err := z.WaitSentTo(ctx, u.UserID, 1); err != nil {
+		t.Fatalf("the message in flight at kill -9 was never answered: %v", err)
+	}
+	// A later message is answered too, and the first not again.
+	z.SendText(u, "tiến độ nhập khẩu")
+	for !strings.Contains(ztexts(z.SentTo(u.UserID)), "nhập khẩu") {
+		if _, err := z.WaitSentTo(ctx, u.UserID, len(z.SentTo(u.UserID))+1); err != nil {
+			t.Fatalf("the later question was not answered: %v\n%s", err, ztexts(z.SentTo(u.UserID)))
+		}
+	}
+	if n := strings.Count(ztexts(z.SentTo(u.UserID)), "Kim ngạch xuất khẩu"); n != 1 {
+		t.Errorf("the Zalo message in flight at kill -9 was answered %d times, want 1", n)
 	}
 }
