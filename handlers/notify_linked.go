@@ -6,7 +6,16 @@ import (
 
 	"tiendo/bot/access"
 	"tiendo/bot/outbox"
+	"tiendo/bot/store"
 )
+
+// otherChannel reports whether a user or chat id is of a channel other
+// than Telegram (Zalo's ids are at least 2^62 from zero).
+func otherChannel(id int64) bool { return id >= store.OtherChannels || id <= -store.OtherChannels }
+
+// linkedElsewhere reports whether req comes from an account linked to its
+// user on the other channel: a Telegram user writing on Zalo.
+func linkedElsewhere(req Request) bool { return otherChannel(req.ChatID) != otherChannel(req.UserID) }
 
 // toPerson is the recipient for a user: their own chat, and the chat of
 // the account linked to them on the other channel (Linked). A user who

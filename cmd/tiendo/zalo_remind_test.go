@@ -55,7 +55,7 @@ func zcount(z *zalotest.Server, to string, words ...string) int {
 // A person linked on Telegram and Zalo who blocked the bot on Telegram (403)
 // still gets each reminder on Zalo, exactly once; the admins are told of
 // the block once, and the next reminder goes to Zalo without trying
-// Telegram again.
+// Telegram again, even after the person wrote to the bot on Zalo.
 func TestZaloReminderWhenTelegramBlocked(t *testing.T) {
 	clk := &clock{t: time.Date(2022, 6, 20, 10, 0, 0, 0, hcm)}
 	u := zalotest.From{UserID: "b10c4ed", Name: "Tâm Zalo"}
@@ -67,6 +67,8 @@ func TestZaloReminderWhenTelegramBlocked(t *testing.T) {
 	eventually(t, "the 2-hour reminder on Zalo", func() bool { return zcount(z, u.UserID, "Nhắc hạn", "còn 2 giờ") >= 1 })
 	eventually(t, "the admins told of the block", func() bool { return h.count(admin.UserID, "chặn bot") >= 1 })
 	h.drained(clk.Now)
+	// Writing on Zalo says nothing of the Telegram chat: it stays blocked.
+	mustContain(t, ztexts(zsay(h, z, u, "tiến độ xuất khẩu")), "xuất khẩu")
 	tgCalls := h.api.Calls("sendMessage")
 
 	clk.Set(time.Date(2022, 6, 21, 8, 0, 30, 0, hcm))
