@@ -21,7 +21,7 @@ func zaloReadyWithin(pollWait time.Duration) time.Duration { return pollWait + t
 // instrument counts the channel's Bot API calls in met and returns its
 // readiness check for /readyz: getUpdates answered lately when polling;
 // Zalo answered lately, else getMe, on a webhook. nil without Zalo.
-func (z *zaloChannel) instrument(met *metrics.Metrics, cfg Config, within time.Duration) func(ctx context.Context) error {
+func (z *zaloChannel) instrument(met *metrics.Metrics, cfg Config, within time.Duration) func(ctx context.Context) (string, error) {
 	if z == nil {
 		return nil
 	}

@@ -262,9 +262,9 @@ type Health struct {
 	// Probe asks Telegram when it has been silent too long (getMe); nil: no probe.
 	Probe func(ctx context.Context) error
 	Now   func() time.Time
-	// Zalo, when Zalo is configured, returns an error unless its channel
-	// is working (Zalo.Polling, Zalo.Webhook).
-	Zalo func(ctx context.Context) error
+	// Zalo, when Zalo is configured, returns the channel's state, or an
+	// error unless it is working (Zalo.Polling, Zalo.Webhook).
+	Zalo func(ctx context.Context) (string, error)
 }
 
 // Handler serves /metrics, /healthz (the process answers: 200) and /readyz
@@ -293,13 +293,16 @@ func (m *Metrics) Handler(h Health) http.Handler {
 			}
 			m.TelegramAnswered()
 		}
+		state := ""
 		if h.Zalo != nil {
-			if err := h.Zalo(ctx); err != nil {
+			var err error
+			if state, err = h.Zalo(ctx); err != nil {
 				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
 				return
 			}
+			state += "\n"
 		}
-		_, _ = io.WriteString(w, "ready\n")
+		_, _ = io.WriteString(w, "ready\n"+state)
 	})
 	return mux
 }

@@ -76,31 +76,35 @@ func (z *Zalo) since(n int64) time.Duration {
 
 // Polling is a readiness check of a long-polling Zalo channel: an error
 // when getUpdates has not answered within (counted from NewZalo before the
-// first), naming the last outcome.
-func (z *Zalo) Polling(within time.Duration) func(ctx context.Context) error {
-	return func(context.Context) error {
-		if d := z.since(z.lastPoll.Load()); d > within {
+// first), naming the last outcome; else the poller's state.
+func (z *Zalo) Polling(within time.Duration) func(ctx context.Context) (string, error) {
+	return func(context.Context) (string, error) {
+		d := z.since(z.lastPoll.Load())
+		if d > within {
 			last, _ := z.pollOutcome.Load().(string)
 			if last == "" {
 				last = "none yet"
 			}
-			return fmt.Errorf("zalo getUpdates has not answered for %s (last outcome: %s)", d.Round(time.Second), last)
+			return "", fmt.Errorf("zalo getUpdates has not answered for %s (last outcome: %s)", d.Round(time.Second), last)
 		}
-		return nil
+		if z.lastPoll.Load() == 0 {
+			return "zalo: polling, starting", nil
+		}
+		return "zalo: polling, getUpdates answered " + d.Round(time.Second).String() + " ago", nil
 	}
 }
 
 // Webhook is a readiness check of a Zalo channel on a webhook, where the
 // bot may not call Zalo for a while: when Zalo has not answered within, it
 // asks probe (getMe).
-func (z *Zalo) Webhook(within time.Duration, probe func(ctx context.Context) error) func(ctx context.Context) error {
-	return func(ctx context.Context) error {
-		if z.since(z.lastAnswer.Load()) <= within {
-			return nil
+func (z *Zalo) Webhook(within time.Duration, probe func(ctx context.Context) error) func(ctx context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		if d := z.since(z.lastAnswer.Load()); d <= within && z.lastAnswer.Load() != 0 {
+			return "zalo: webhook, Zalo answered " + d.Round(time.Second).String() + " ago", nil
 		}
 		if err := probe(ctx); err != nil {
-			return fmt.Errorf("zalo not reached within %s", within)
+			return "", fmt.Errorf("zalo not reached within %s", within)
 		}
-		return nil
+		return "zalo: webhook, getMe answered", nil
 	}
 }

@@ -19,25 +19,26 @@ func TestZaloPollingReadiness(t *testing.T) {
 	z.start = now
 	ready := z.Polling(time.Minute)
 	ctx := context.Background()
-	if err := ready(ctx); err != nil {
-		t.Fatalf("ready at start: %v", err)
+	if st, err := ready(ctx); err != nil || st != "zalo: polling, starting" {
+		t.Fatalf("ready at start: %q %v", st, err)
 	}
 	now = now.Add(2 * time.Minute)
-	if err := ready(ctx); err == nil || !strings.Contains(err.Error(), "none yet") {
+	if _, err := ready(ctx); err == nil || !strings.Contains(err.Error(), "none yet") {
 		t.Fatalf("no getUpdates for 2 min: %v, want not ready", err)
 	}
 	z.Observe("getUpdates", "no_update", 30*time.Second)
-	if err := ready(ctx); err != nil {
-		t.Fatalf("after a 408: %v", err)
+	now = now.Add(3 * time.Second)
+	if st, err := ready(ctx); err != nil || st != "zalo: polling, getUpdates answered 3s ago" {
+		t.Fatalf("after a 408: %q %v", st, err)
 	}
-	if got := value(t, m, "tiendo_zalo_poll_last_success_timestamp_seconds", "", ""); got != float64(now.Unix()) {
-		t.Errorf("last success gauge = %v, want %v", got, now.Unix())
+	if got := value(t, m, "tiendo_zalo_poll_last_success_timestamp_seconds", "", ""); got != float64(now.Unix()-3) {
+		t.Errorf("last success gauge = %v, want %v", got, now.Unix()-3)
 	}
 	for range 5 {
 		now = now.Add(20 * time.Second)
 		z.Observe("getUpdates", "5xx", 10*time.Millisecond)
 	}
-	err := ready(ctx)
+	_, err := ready(ctx)
 	if err == nil || !strings.Contains(err.Error(), "5xx") {
 		t.Fatalf("after 100 s of 502s: %v, want not ready naming 5xx", err)
 	}
@@ -45,7 +46,7 @@ func TestZaloPollingReadiness(t *testing.T) {
 		t.Errorf("5xx counted %v times, want 5", got)
 	}
 	z.Observe("getUpdates", "ok", time.Second)
-	if err := ready(ctx); err != nil {
+	if _, err := ready(ctx); err != nil {
 		t.Errorf("after an update: %v", err)
 	}
 }
@@ -64,16 +65,16 @@ func TestZaloWebhookReadiness(t *testing.T) {
 	ctx := context.Background()
 	z.Observe("sendMessage", "ok", time.Millisecond)
 	now = now.Add(30 * time.Second)
-	if err := ready(ctx); err != nil || probes != 0 {
+	if _, err := ready(ctx); err != nil || probes != 0 {
 		t.Fatalf("answered 30 s ago: %v, %d probes", err, probes)
 	}
 	now = now.Add(time.Hour)
-	if err := ready(ctx); err != nil || probes != 1 {
+	if _, err := ready(ctx); err != nil || probes != 1 {
 		t.Fatalf("silent, probe ok: %v, %d probes", err, probes)
 	}
 	probeErr = errors.New("unreachable")
 	z.Observe("sendMessage", "network", time.Second) // not an answer
-	if err := ready(ctx); err == nil {
+	if _, err := ready(ctx); err == nil {
 		t.Fatal("silent and the probe fails: ready")
 	}
 }

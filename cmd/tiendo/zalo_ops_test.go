@@ -51,7 +51,7 @@ func TestZaloMetricsAndReadiness(t *testing.T) {
 	if v := metric(body, `tiendo_zalo_poll_last_success_timestamp_seconds`); v < float64(time.Now().Add(-time.Minute).Unix()) {
 		t.Errorf("last poll success = %v, want within the last minute", v)
 	}
-	if code, body := get(t, "http://"+addr+"/readyz"); code != http.StatusOK {
+	if code, body := get(t, "http://"+addr+"/readyz"); code != http.StatusOK || !strings.Contains(body, "zalo: polling, getUpdates answered") {
 		t.Errorf("/readyz while Zalo polls: HTTP %d %s", code, body)
 	}
 
