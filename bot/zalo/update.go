@@ -62,8 +62,9 @@ func IsZalo(id int64) bool { return id >= base || id <= -base }
 func (u *Update) Group() bool { return strings.EqualFold(u.Message.Chat.ChatType, "GROUP") }
 
 // formCommand is what an event Zalo does not deliver the content of (a
-// file) or a bare photo stands for in a private chat: the form with its
-// upload link, the Zalo way to send a filled form.
+// file), a bare photo or a text about sending a file (mentionsFile) stands
+// for in a private chat: the form with its upload link, the Zalo way to
+// send a filled form.
 const formCommand = "/maubaocao"
 
 // Request takes what the handlers need out of an update; ok is false for
@@ -77,6 +78,9 @@ func Request(u *Update) (handlers.Request, bool) {
 	text := m.Text
 	switch u.EventName {
 	case "message.text.received":
+		if !u.Group() && mentionsFile(text) {
+			text = formCommand // the file never reached the bot: how to send it
+		}
 	case "message.image.received":
 		text = m.Caption
 		if strings.TrimSpace(text) == "" && !u.Group() {

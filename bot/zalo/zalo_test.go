@@ -396,3 +396,36 @@ func TestUploadLinks(t *testing.T) {
 		t.Errorf("%d uploads handled through bad links", len(got)-n)
 	}
 }
+
+// A private text about sending a file (no figure in it), a bare photo and
+// an event Zalo does not deliver (a file) stand for /maubaocao; in a group,
+// or with a figure, a text stays what it is.
+func TestFileEventsStandForTheForm(t *testing.T) {
+	ev := func(name, text, chatType string) *Update {
+		u := &Update{EventName: name}
+		u.Message.MessageID, u.Message.From.ID, u.Message.Chat.ID, u.Message.Chat.ChatType = "m", "u", "u", chatType
+		u.Message.Text = text
+		return u
+	}
+	for _, c := range []struct {
+		u    *Update
+		want string
+		ok   bool
+	}{
+		{ev("message.text.received", "Em đã gửi file báo cáo tháng 4/2026 rồi ạ", "PRIVATE"), "/maubaocao", true},
+		{ev("message.text.received", "gửi tệp thế nào?", "PRIVATE"), "/maubaocao", true},
+		{ev("message.text.received", "FILE ĐÍNH KÈM", "PRIVATE"), "/maubaocao", true},
+		{ev("message.text.received", "gửi file: xuất khẩu tháng 4 đạt 520 triệu USD", "PRIVATE"), "gửi file: xuất khẩu tháng 4 đạt 520 triệu USD", true},
+		{ev("message.text.received", "em gửi file rồi", "GROUP"), "em gửi file rồi", true},
+		{ev("message.text.received", "profile của tôi", "PRIVATE"), "profile của tôi", true},
+		{ev("message.image.received", "", "PRIVATE"), "/maubaocao", true},
+		{ev("message.unsupported.received", "", "PRIVATE"), "/maubaocao", true},
+		{ev("message.unsupported.received", "", "GROUP"), "", false},
+		{ev("message.sticker.received", "", "PRIVATE"), "", false},
+	} {
+		req, ok := Request(c.u)
+		if ok != c.ok || req.Text != c.want {
+			t.Errorf("%s %q (%s) = %q %v, want %q %v", c.u.EventName, c.u.Message.Text, c.u.Message.Chat.ChatType, req.Text, ok, c.want, c.ok)
+		}
+	}
+}

@@ -155,8 +155,8 @@ func TestZaloFilledFormUploaded(t *testing.T) {
 	}
 }
 
-// A file (an event Zalo does not deliver) or a bare photo sent to the bot
-// is answered with the form and how to send it back.
+// A file (an event Zalo does not deliver) sent to the bot, or a text saying
+// one was sent, is answered with the form and how to send it back.
 func TestZaloUnsupportedEventAnswersWithUpload(t *testing.T) {
 	addr := freeAddr(t)
 	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
@@ -176,4 +176,6 @@ func TestZaloUnsupportedEventAnswersWithUpload(t *testing.T) {
 	}
 	got := ztexts(zwait(h, z, rep, before))
 	mustContain(t, got, "mau-bao-cao-ben-luc-2022-05.xlsx", "Zalo không chuyển tệp cho bot", "/u/")
+	// Saying the file was sent: the same answer, not "I did not understand".
+	mustContain(t, ztexts(zsay(h, z, rep, "Em đã gửi file báo cáo tháng 5 rồi ạ")), "Zalo không chuyển tệp cho bot", "/u/")
 }
