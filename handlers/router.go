@@ -110,17 +110,17 @@ func (s *session) identify(ctx context.Context) error {
 			s.lang = u.Lang
 		}
 		// A linked account writing on the other channel (notify_linked.go)
-		// says nothing of the user's own chat, which stays blocked.
-		unblock := !linkedElsewhere(s.Request)
-		if (!u.Blocked || !unblock) && (s.UserName == "" || u.Name == s.UserName) {
+		// says nothing of the user's own chat, which stays blocked, and
+		// acts under the name on record.
+		if linkedElsewhere(s.Request) || (!u.Blocked && (s.UserName == "" || u.Name == s.UserName)) {
 			return nil
 		}
 		// They write to the bot again, so they unblocked it; users added by
 		// id get their name once they write. Only those two fields change,
 		// on the record as it is now: an admin's change made meanwhile stays.
 		nu, err := s.Store.EditUser(ctx, s.UserID, func(u *access.User) bool {
-			changed := (u.Blocked && unblock) || (s.UserName != "" && u.Name != s.UserName)
-			u.Blocked = u.Blocked && !unblock
+			changed := u.Blocked || (s.UserName != "" && u.Name != s.UserName)
+			u.Blocked = false
 			if s.UserName != "" {
 				u.Name = s.UserName
 			}
