@@ -65,6 +65,8 @@ type runOptions struct {
 	leaseTTL time.Duration
 	hooks    []redis.Hook
 	busy     func(delta int)
+	// zaloReady: how long Zalo may be silent and /readyz say ready (zalo_ops.go).
+	zaloReady time.Duration
 }
 
 // WithBusy is told +1 when the bot takes an update up and -1 when it is

@@ -248,7 +248,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.ZaloWebhookURL != "" {
 		if u, err := url.Parse(c.ZaloWebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path == "" || u.Path == "/" {
 			bad("TIENDO_ZALO_WEBHOOK_URL: %q is not the public https URL of the bot's Zalo webhook (e.g. https://bot.soct.longan.gov.vn/zalo)", c.ZaloWebhookURL)
-		} else if strings.HasPrefix(u.Path, "/f/") || u.Path == "/metrics" || u.Path == "/healthz" || u.Path == "/readyz" {
+		} else if strings.HasPrefix(u.Path, "/f/") || strings.HasPrefix(u.Path, "/u/") || u.Path == "/metrics" || u.Path == "/healthz" || u.Path == "/readyz" {
 			bad("TIENDO_ZALO_WEBHOOK_URL: the path %q is taken on TIENDO_HTTP_LISTEN: choose another, e.g. /zalo", u.Path)
 		}
 		if c.ZaloToken == "" {

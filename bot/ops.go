@@ -72,6 +72,11 @@ func (w *wiring) startOps(ctx context.Context) error {
 		health.TelegramWithin = w.o.pollWait + 2*time.Minute
 		health.Probe = func(ctx context.Context) error { _, err := b.GetMe(ctx); return err }
 	}
+	zready := w.o.zaloReady
+	if zready <= 0 {
+		zready = zaloReadyWithin(w.o.pollWait)
+	}
+	health.Zalo = w.zalo.instrument(w.met, w.cfg, zready) // zalo_ops.go
 	stop, err := serveOps(ctx, w.cfg.HTTPListen, w.met, health, w.log, w.zalo.mounts(w.cfg))
 	if err != nil {
 		return err

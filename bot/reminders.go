@@ -16,14 +16,15 @@ import (
 )
 
 // newOutbox is the outbox everything the bot sends on its own goes through
-// (reminders, approvals, digests): each chat on its own channel, and what
-// goes to a Telegram user also to the Zalo account linked to them.
+// (reminders, approvals, digests): each chat on its own channel. What goes
+// to a Telegram user goes to the Zalo account linked to them as a delivery
+// of its own (handlers.Notifier's Linked).
 func (w *wiring) newOutbox() *outbox.Outbox {
 	limits := w.cfg.Limits
 	if w.o.limits != (outbox.Limits{}) {
 		limits = w.o.limits
 	}
-	tgc, zc, st, log := w.tg, w.zalo, w.st, w.log
+	tgc, zc := w.tg, w.zalo
 	ob := outbox.New(func(ctx context.Context, chatID int64, html string, kb [][]outbox.Button) error {
 		if zc != nil && zalo.IsZalo(chatID) {
 			_, err := zc.out.Send(ctx, chatID, html, kb)
@@ -32,11 +33,7 @@ func (w *wiring) newOutbox() *outbox.Outbox {
 		if tgc == nil {
 			return fmt.Errorf("chat %d: no Telegram in a Zalo-only bot", chatID)
 		}
-		err := tgc.out.SendOnce(ctx, chatID, html, kb)
-		if err == nil {
-			zc.alsoToLinked(ctx, st, log, chatID, html, kb)
-		}
-		return err
+		return tgc.out.SendOnce(ctx, chatID, html, kb)
 	}, limits)
 	ob.Observe = w.met.OutboxQueued
 	return ob
@@ -50,7 +47,7 @@ func (w *wiring) startReminders(ctx context.Context, rdb redis.UniversalClient, 
 	tgc, met := w.tg, w.met
 	rcfg := remind.Config{
 		Redis: rdb, Store: w.st, Plan: plan, Loc: w.cfg.Loc, Quiet: w.app.Quiet, Now: w.o.now, Logger: w.log,
-		Notifier: countingNotifier{next: &handlers.Notifier{App: w.app, Out: ob, Log: w.st, Photo: func(ctx context.Context, chatID int64, f handlers.File) error {
+		Notifier: countingNotifier{next: &handlers.Notifier{App: w.app, Out: ob, Log: w.st, Linked: w.zalo.linked(w.st), Photo: func(ctx context.Context, chatID int64, f handlers.File) error {
 			if zalo.IsZalo(chatID) || tgc == nil {
 				return fmt.Errorf("chat %d: files go out only on Telegram", chatID)
 			}

@@ -23,7 +23,9 @@ import (
 type zaloChannel struct {
 	api    *zalo.Client
 	out    *zalo.Sender
+	inbox  *store.Store // where the webhook saves each update first
 	handle atomic.Value // func(context.Context, *zalo.Update) bool, once run starts
+	upload atomic.Value // func(context.Context, zalo.Upload) zalo.UploadResult, once run starts (zalo_upload.go)
 }
 
 // newZalo checks the token (getMe) and builds the channel.
@@ -52,10 +54,12 @@ func newZalo(ctx context.Context, cfg Config, app *handlers.App, st *store.Store
 		l, _ := st.Lang(ctx, chatID)
 		return l
 	}}
+	z := &zaloChannel{api: api, out: out, inbox: st}
 	if cfg.PublicURL != "" {
 		out.Links = &zalo.Links{Base: cfg.PublicURL, Key: fileKey(cfg), Store: st, Now: now}
+		out.Uploads = z.newUploads(cfg, app, out.Links)
 	}
-	return &zaloChannel{api: api, out: out}, nil
+	return z, nil
 }
 
 // fileKey is the key of the file links' signatures: TIENDO_FILE_SECRET, else
@@ -83,11 +87,14 @@ func (z *zaloChannel) mounts(cfg Config) map[string]http.Handler {
 	if z.out.Links != nil {
 		m["/f/"] = z.out.Links
 	}
+	if z.out.Uploads != nil {
+		m["/u/"] = z.out.Uploads
+	}
 	if cfg.ZaloWebhookURL != "" {
 		m[webhookPath(cfg.ZaloWebhookURL)] = &zalo.Webhook{Secret: zaloWebhookSecret(cfg), Handle: func(r *http.Request, u *zalo.Update) bool {
 			h, _ := z.handle.Load().(func(context.Context, *zalo.Update) bool)
 			return h != nil && h(context.WithoutCancel(r.Context()), u)
-		}}
+		}, Inbox: z.inbox, Keep: keepDone}
 	}
 	return m
 }
@@ -117,17 +124,28 @@ func (z *zaloChannel) run(ctx context.Context, cfg Config, st *store.Store, poll
 					return false // tried again: the chat's way back is not kept yet
 				}
 			}
+		} else if err := st.DoneUpdate(ctx, id, keepDone); err != nil {
+			// Nothing to act on (a sticker): done at once, or the inbox
+			// would hand it out again every round for a day.
+			log.Warn("zalo: update", "update_id", id, "err", err)
 		}
 		return handle(ctx, z.out, id, req, ok) == handled
 	}
 	z.handle.Store(h)
+	z.upload.Store(z.uploadFn(st, log, handle))
 	if cfg.ZaloWebhookURL != "" {
-		<-ctx.Done() // the webhook (mounts) takes the updates
+		// The webhook (mounts) takes the updates; what a copy killed while
+		// handling one left in the inbox is taken up here.
+		zalo.Recover(ctx, st, webhookRecoverEvery, log, h)
 		return
 	}
 	p := &zalo.Poller{API: z.api, Timeout: pollWait, Chats: chats, Inbox: st, Keep: keepDone, Log: log, Handle: h}
 	p.Run(ctx)
 }
+
+// webhookRecoverEvery is how often the webhook mode reads the inbox for
+// updates a dead copy left.
+const webhookRecoverEvery = 5 * time.Second
 
 // prepare keeps the way back to the person and the chat (for replies and
 // reminders), puts a linked account's user in the request, and makes a
@@ -163,18 +181,18 @@ func (z *zaloChannel) prepare(ctx context.Context, st *store.Store, u *zalo.Upda
 	return zalo.Press(ctx, st, req, u.Message.MessageID)
 }
 
-// alsoToLinked sends what the bot sends on its own to a Telegram user to
-// the Zalo account linked to them, if any, once Telegram has it.
-func (z *zaloChannel) alsoToLinked(ctx context.Context, st *store.Store, log *slog.Logger, chatID int64, html string, kb [][]handlers.Button) {
-	if z == nil || chatID <= 0 || zalo.IsZalo(chatID) {
-		return
+// linked is the handlers.Notifier's Linked: the Zalo account linked to a
+// Telegram user, a delivery of its own beside the user's Telegram chat;
+// nil without Zalo.
+func (z *zaloChannel) linked(st *store.Store) func(ctx context.Context, userID int64) (int64, error) {
+	if z == nil {
+		return nil
 	}
-	to, err := st.LinkedZalo(ctx, chatID)
-	if err == nil && to != 0 {
-		_, err = z.out.Send(ctx, to, html, kb)
-	}
-	if err != nil {
-		log.Warn("zalo: to the linked account", "user_id", chatID, "err", err)
+	return func(ctx context.Context, userID int64) (int64, error) {
+		if userID <= 0 || zalo.IsZalo(userID) {
+			return 0, nil
+		}
+		return st.LinkedZalo(ctx, userID)
 	}
 }
 

@@ -35,6 +35,9 @@ type File struct {
 	Data    []byte
 	Caption string // Telegram HTML
 	Photo   bool
+	// Fill: a form the user may send back filled in (a channel without
+	// files offers a way to upload it).
+	Fill bool
 }
 
 // Files sends files and fetches the ones users send. The Sender of package
@@ -305,7 +308,7 @@ func (s *session) template(ctx context.Context, args string) error {
 	if err != nil {
 		return err
 	}
-	return fs.SendFile(ctx, s.ChatID, File{Name: tp.FileName(), Data: data,
+	return fs.SendFile(ctx, s.ChatID, File{Name: tp.FileName(), Data: data, Fill: true,
 		Caption: s.t("TemplateCaption", "Unit", unit.Name, "Period", per.Label(s.lang))})
 }
 

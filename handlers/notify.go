@@ -31,6 +31,10 @@ type Notifier struct {
 	// Photo sends a picture through the outbox (the digest's chart, files.go);
 	// nil sends none.
 	Photo func(ctx context.Context, chatID int64, f File) error
+	// Linked gives the chat of the same person on the other channel (the
+	// Zalo account linked to a Telegram user), 0 when none; nil: one
+	// channel. Each channel is a delivery of its own (notify_linked.go).
+	Linked func(ctx context.Context, userID int64) (int64, error)
 }
 
 // SentLog records what went out to whom (store.Store).
@@ -47,10 +51,15 @@ type recipient struct {
 	chatID int64
 	lang   string
 	user   *access.User // nil for a group
+	// also is the person's chat on the other channel, 0 when none; own
+	// blocked: chatID blocked the bot, only also is sent to.
+	also       int64
+	ownBlocked bool
 }
 
 // recipients resolves an assignee: a unit's reporters, a user, a group.
-// Users who blocked the bot are left out.
+// Users who blocked the bot are left out, unless they have a linked chat
+// on the other channel.
 func (n *Notifier) recipients(ctx context.Context, a remind.Assignee) ([]recipient, error) {
 	if a.ChatID != 0 {
 		return []recipient{{chatID: a.ChatID, lang: locales.Languages[0]}}, nil
@@ -62,10 +71,12 @@ func (n *Notifier) recipients(ctx context.Context, a remind.Assignee) ([]recipie
 			return nil, nil // removed since: nobody to remind
 		case err != nil:
 			return nil, err
-		case u.Blocked:
-			return nil, nil
 		}
-		return []recipient{{chatID: u.ID, lang: langOr(u.Lang), user: &u}}, nil
+		r, ok, err := n.toPerson(ctx, &u)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return []recipient{r}, nil
 	}
 	users, err := n.App.notifyStore().Users(ctx)
 	if err != nil {
@@ -74,11 +85,14 @@ func (n *Notifier) recipients(ctx context.Context, a remind.Assignee) ([]recipie
 	var out []recipient
 	for i := range users {
 		u := &users[i]
-		if u.Blocked {
-			continue
-		}
 		if (a.UserID != 0 && u.ID == a.UserID) || (a.Unit != "" && u.Unit == a.Unit && u.Role == access.Reporter) {
-			out = append(out, recipient{chatID: u.ID, lang: langOr(u.Lang), user: u})
+			r, ok, err := n.toPerson(ctx, u)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, r)
+			}
 		}
 	}
 	return out, nil
@@ -185,14 +199,17 @@ func (n *Notifier) Remind(ctx context.Context, o remind.Occurrence, d remind.Dea
 // message: the job is tried again later, and finds it sent.
 var errSending = errors.New("handlers: being sent by another worker")
 
-// deliver sends to one recipient once per task, and handles a 403. A long
-// text goes part by part, each marked sent only once Telegram took it: a
-// failure (an outage, a 5xx) leaves the rest for the job's retry, and
-// nothing that went out is sent again.
-func (n *Notifier) deliver(ctx context.Context, task string, r recipient, text string, kb [][]Button) error {
+// deliver (notify_linked.go) sends to one recipient once per task, on each
+// of their channels (the user's own chat, the linked one), and
+// handles a 403. A long text goes part by part, each marked sent only once
+// the channel took it: a failure (an outage, a 5xx) leaves the rest for
+// the job's retry, and nothing that went out is sent again.
+// deliverChat sends to one chat of the recipient, part by part, each part
+// once per task and chat.
+func (n *Notifier) deliverChat(ctx context.Context, task string, chat int64, r recipient, text string, kb [][]Button) error {
 	parts := outbox.Split(text, outbox.MaxText)
 	for i, part := range parts {
-		key := task + "#" + fmt.Sprint(r.chatID)
+		key := task + "#" + fmt.Sprint(chat)
 		if i > 0 {
 			key += "/" + fmt.Sprint(i+1)
 		}
@@ -200,14 +217,14 @@ func (n *Notifier) deliver(ctx context.Context, task string, r recipient, text s
 		if i == len(parts)-1 {
 			buttons = kb
 		}
-		if err := n.deliverOnce(ctx, key, r, part, buttons); err != nil {
+		if err := n.deliverOnce(ctx, key, chat, r, part, buttons); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (n *Notifier) deliverOnce(ctx context.Context, key string, r recipient, text string, kb [][]Button) error {
+func (n *Notifier) deliverOnce(ctx context.Context, key string, chat int64, r recipient, text string, kb [][]Button) error {
 	log := n.Log
 	if strings.HasPrefix(key, "#") {
 		log = nil // no task to log it under
@@ -223,7 +240,7 @@ func (n *Notifier) deliverOnce(ctx context.Context, key string, r recipient, tex
 			return errSending
 		}
 	}
-	err := n.Out.Send(ctx, r.chatID, text, kb)
+	err := n.Out.Send(ctx, chat, text, kb)
 	if log != nil {
 		// The job's context may be what ended; the log must still be told.
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -236,7 +253,9 @@ func (n *Notifier) deliverOnce(ctx context.Context, key string, r recipient, tex
 			n.App.Log.Warn("release send", "key", key, "err", rerr)
 		}
 	}
-	if errors.Is(err, outbox.ErrBlocked) && r.user != nil {
+	// Only the user's own chat blocking the bot marks the user: a linked
+	// account that refuses stops nothing on the user's own channel.
+	if errors.Is(err, outbox.ErrBlocked) && r.user != nil && chat == r.chatID {
 		n.blocked(ctx, *r.user)
 	}
 	if errors.Is(err, outbox.ErrRefused) {
@@ -301,10 +320,17 @@ func (n *Notifier) toAdmins(ctx context.Context, task string, text func(lang str
 	var errs []error
 	for i := range users {
 		u := &users[i]
-		if u.Role != access.Admin || u.Blocked {
+		if u.Role != access.Admin {
 			continue
 		}
-		r := recipient{chatID: u.ID, lang: langOr(u.Lang), user: u}
+		r, ok, err := n.toPerson(ctx, u)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("admin %d: %w", u.ID, err))
+			continue
+		}
+		if !ok {
+			continue
+		}
 		if err := n.deliver(ctx, task, r, text(r.lang), nil); err != nil && !errors.Is(err, outbox.ErrBlocked) {
 			errs = append(errs, fmt.Errorf("admin %d: %w", u.ID, err))
 		}

@@ -109,7 +109,10 @@ func (s *session) identify(ctx context.Context) error {
 		if u.Lang != "" {
 			s.lang = u.Lang
 		}
-		if !u.Blocked && (s.UserName == "" || u.Name == s.UserName) {
+		// A linked account writing on the other channel (notify_linked.go)
+		// says nothing of the user's own chat, which stays blocked, and
+		// acts under the name on record.
+		if linkedElsewhere(s.Request) || (!u.Blocked && (s.UserName == "" || u.Name == s.UserName)) {
 			return nil
 		}
 		// They write to the bot again, so they unblocked it; users added by

@@ -262,11 +262,14 @@ type Health struct {
 	// Probe asks Telegram when it has been silent too long (getMe); nil: no probe.
 	Probe func(ctx context.Context) error
 	Now   func() time.Time
+	// Zalo, when Zalo is configured, returns the channel's state, or an
+	// error unless it is working (Zalo.Polling, Zalo.Webhook).
+	Zalo func(ctx context.Context) (string, error)
 }
 
 // Handler serves /metrics, /healthz (the process answers: 200) and /readyz
-// (200 when Redis accepts a write and Telegram answered recently, else 503
-// with the reason).
+// (200 when Redis accepts a write and Telegram — and Zalo, when configured —
+// answered recently, else 503 with the reason).
 func (m *Metrics) Handler(h Health) http.Handler {
 	if h.Now == nil {
 		h.Now = time.Now
@@ -290,7 +293,16 @@ func (m *Metrics) Handler(h Health) http.Handler {
 			}
 			m.TelegramAnswered()
 		}
-		_, _ = io.WriteString(w, "ready\n")
+		state := ""
+		if h.Zalo != nil {
+			var err error
+			if state, err = h.Zalo(ctx); err != nil {
+				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+			state += "\n"
+		}
+		_, _ = io.WriteString(w, "ready\n"+state)
 	})
 	return mux
 }

@@ -52,6 +52,9 @@ type Client struct {
 	base  string // URL + "/bot" + token
 	token string
 	HTTP  *http.Client
+	// Observe, when set, is told of each call: its method, outcome
+	// (Outcome) and duration (metrics).
+	Observe func(method, outcome string, took time.Duration)
 }
 
 // NewClient returns a client for token at baseURL ("" means DefaultURL).
@@ -75,23 +78,37 @@ type envelope struct {
 
 // Call posts in as JSON to method and decodes the result into out (may be nil).
 func (c *Client) Call(ctx context.Context, method string, in, out any) error {
+	if c.Observe == nil {
+		_, err := c.call(ctx, method, in, out)
+		return err
+	}
+	start := time.Now()
+	status, err := c.call(ctx, method, in, out)
+	if ctx.Err() == nil || err == nil {
+		c.Observe(method, Outcome(status, err), time.Since(start))
+	}
+	return err
+}
+
+// call is Call, returning also the HTTP status (0: no answer).
+func (c *Client) call(ctx context.Context, method string, in, out any) (int, error) {
 	body, err := json.Marshal(in)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/"+method, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("zalo: %s: %w", method, c.redact(err))
+		return 0, fmt.Errorf("zalo: %s: %w", method, c.redact(err))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return fmt.Errorf("zalo: %s: %w", method, c.redact(err))
+		return 0, fmt.Errorf("zalo: %s: %w", method, c.redact(err))
 	}
 	defer resp.Body.Close()
 	var env envelope
 	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
-		return fmt.Errorf("zalo: %s: HTTP %d, unreadable answer: %w", method, resp.StatusCode, err)
+		return resp.StatusCode, fmt.Errorf("zalo: %s: HTTP %d, unreadable answer: %w", method, resp.StatusCode, err)
 	}
 	if !env.OK {
 		code := env.ErrorCode
@@ -101,14 +118,14 @@ func (c *Client) Call(ctx context.Context, method string, in, out any) error {
 		if code == 0 {
 			code = resp.StatusCode
 		}
-		return &APIError{Method: method, Code: code, Description: env.Description}
+		return resp.StatusCode, &APIError{Method: method, Code: code, Description: env.Description}
 	}
 	if out != nil && len(env.Result) > 0 {
 		if err := json.Unmarshal(env.Result, out); err != nil {
-			return fmt.Errorf("zalo: %s: %w", method, err)
+			return resp.StatusCode, fmt.Errorf("zalo: %s: %w", method, err)
 		}
 	}
-	return nil
+	return resp.StatusCode, nil
 }
 
 // redact keeps the token (in the URL) out of an error.

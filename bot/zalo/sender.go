@@ -42,9 +42,13 @@ type Sender struct {
 	// Links publishes the files the bot sends; nil (no TIENDO_PUBLIC_URL):
 	// a file is answered with a note that files need it.
 	Links *Links
+	// Uploads makes the links a form comes back through (upload.go); nil:
+	// none is offered.
+	Uploads *Uploads
 
 	ids  sync.Map // int64 → Zalo id, as read from Dir
 	last sync.Map // chat int64 → the plain text last sent there
+	held sync.Map // file id → the bytes of an upload being handled (Hold)
 }
 
 var (
@@ -94,13 +98,39 @@ func (s *Sender) SendFile(ctx context.Context, chatID int64, f handlers.File) er
 	if f.Caption != "" {
 		text = f.Caption + "\n" + text
 	}
+	text += s.uploadLine(ctx, chatID, f)
 	_, err = s.Send(ctx, chatID, text, nil)
 	return err
 }
 
-// Download refuses: files sent on Zalo are not read (yet).
-func (s *Sender) Download(context.Context, string, int64) ([]byte, error) {
-	return nil, handlers.ErrNoFiles
+// Download returns an upload being handled (Hold): Zalo delivers no files
+// to bots, so no other file can be fetched.
+func (s *Sender) Download(_ context.Context, fileID string, max int64) ([]byte, error) {
+	v, ok := s.held.Load(fileID)
+	if !ok {
+		return nil, handlers.ErrNoFiles
+	}
+	data := v.([]byte)
+	if int64(len(data)) > max {
+		return nil, handlers.ErrFileTooLarge
+	}
+	return data, nil
+}
+
+// Hold keeps data for Download under fileID until the returned function is
+// called.
+func (s *Sender) Hold(fileID string, data []byte) (release func()) {
+	s.held.Store(fileID, data)
+	return func() { s.held.Delete(fileID) }
+}
+
+// uploadLine is the line under a form that may come back filled: its
+// upload link, in a private chat, when uploads are served.
+func (s *Sender) uploadLine(ctx context.Context, chatID int64, f handlers.File) string {
+	if !f.Fill || s.Uploads == nil || chatID < 0 {
+		return ""
+	}
+	return "\n\n" + s.Cat.T(s.lang(ctx, chatID), "ZaloUploadLink", "URL", s.Uploads.Link(chatID, f.Name), "Hours", s.Uploads.Hours())
 }
 
 // Remember notes a user's or chat's Zalo id, for sending to it later.

@@ -61,6 +61,12 @@ func IsZalo(id int64) bool { return id >= base || id <= -base }
 // Group reports whether u came from a group chat.
 func (u *Update) Group() bool { return strings.EqualFold(u.Message.Chat.ChatType, "GROUP") }
 
+// formCommand is what an event Zalo does not deliver the content of (a
+// file), a bare photo or a text about sending a file (mentionsFile) stands
+// for in a private chat: the form with its upload link, the Zalo way to
+// send a filled form.
+const formCommand = "/maubaocao"
+
 // Request takes what the handlers need out of an update; ok is false for
 // updates the bot does not act on (stickers, voice, other bots). Data and
 // CallbackID are left for Press.
@@ -72,8 +78,21 @@ func Request(u *Update) (handlers.Request, bool) {
 	text := m.Text
 	switch u.EventName {
 	case "message.text.received":
+		if !u.Group() && mentionsFile(text) {
+			text = formCommand // the file never reached the bot: how to send it
+		}
 	case "message.image.received":
 		text = m.Caption
+		if strings.TrimSpace(text) == "" && !u.Group() {
+			text = formCommand // a photo of a form, perhaps: how to send it
+		}
+	case "message.unsupported.received":
+		// A file among others: Zalo does not deliver it. In a private chat
+		// the answer is the form and its upload link.
+		if u.Group() {
+			return handlers.Request{}, false
+		}
+		text = formCommand
 	default:
 		return handlers.Request{}, false
 	}

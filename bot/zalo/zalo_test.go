@@ -295,3 +295,137 @@ func TestLongReplyThroughThePlatform(t *testing.T) {
 		t.Fatalf("refused: %+v", srv.Refused())
 	}
 }
+
+// Each call is told to Observe with its outcome: ok, the 408 of an empty
+// long poll, a 5xx, and no answer at all (network), never with the token.
+func TestClientObservesOutcomes(t *testing.T) {
+	type call struct{ method, outcome string }
+	var got []call
+	code := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(code)
+		if code == http.StatusOK {
+			_, _ = w.Write([]byte(`{"ok":true,"result":{"message_id":"m1","date":1}}`))
+			return
+		}
+		_, _ = fmt.Fprintf(w, `{"ok":false,"error_code":%d,"description":"x"}`, code)
+	}))
+	c := NewClient("123:secret", srv.URL, nil)
+	c.Observe = func(method, outcome string, _ time.Duration) { got = append(got, call{method, outcome}) }
+	ctx := context.Background()
+	if _, err := c.SendMessage(ctx, "u1", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	code = http.StatusRequestTimeout
+	if u, _, err := c.GetUpdates(ctx, time.Second); err != nil || u != nil {
+		t.Fatalf("408: %v %v", u, err)
+	}
+	code = http.StatusBadGateway
+	if _, _, err := c.GetUpdates(ctx, time.Second); err == nil {
+		t.Fatal("502: no error")
+	}
+	code = http.StatusTooManyRequests
+	_, _ = c.SendMessage(ctx, "u1", "hi")
+	srv.Close()
+	if _, _, err := c.GetUpdates(ctx, time.Second); err == nil {
+		t.Fatal("unreachable: no error")
+	}
+	want := []call{{"sendMessage", "ok"}, {"getUpdates", "no_update"}, {"getUpdates", "5xx"}, {"sendMessage", "429"}, {"getUpdates", "network"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("observed %v, want %v", got, want)
+	}
+	if MethodLabel("bot123:secret") != "other" || MethodLabel("sendPhoto") != "sendPhoto" {
+		t.Error("MethodLabel lets an unknown method through")
+	}
+}
+
+// An upload link works for its chat and form until it expires: changed in
+// any way it is 404 before the body is read, expired it is 410; a file
+// over the limit is 413 and never reaches Handle.
+func TestUploadLinks(t *testing.T) {
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var got []Upload
+	u := &Uploads{Base: "https://bot.example", Key: []byte("0123456789abcdef"), MaxSize: 1000, Cat: cat,
+		Now:    func() time.Time { return now },
+		Handle: func(_ context.Context, up Upload) UploadResult { got = append(got, up); return UploadHandled }}
+	chat := UserID("abc")
+	link := u.Link(chat, "mau.xlsx")
+	post := func(link string, data []byte) int {
+		var body strings.Builder
+		body.WriteString("--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\x\\\\mau.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+		body.Write(data)
+		body.WriteString("\r\n--B--\r\n")
+		r := httptest.NewRequest(http.MethodPost, link, strings.NewReader(body.String()))
+		r.Header.Set("Content-Type", "multipart/form-data; boundary=B")
+		w := httptest.NewRecorder()
+		u.ServeHTTP(w, r)
+		return w.Code
+	}
+	if c := post(link, []byte("PK data")); c != http.StatusOK || len(got) != 1 || got[0].Chat != chat || got[0].Name != "mau.xlsx" || string(got[0].Data) != "PK data" {
+		t.Fatalf("upload: %d %+v", c, got)
+	}
+	if post(link, []byte("PK data")); len(got) != 2 || got[0].ID != got[1].ID {
+		t.Errorf("the same file twice through one link: ids %v, want the same", got)
+	}
+	if post(link, []byte("PK other")); got[2].ID == got[0].ID {
+		t.Error("another file has the same update id")
+	}
+	for _, bad := range []string{
+		strings.Replace(link, "mau.xlsx", "mau2.xlsx", 1),
+		strings.Replace(link, "/u/", "/u/"+fmt.Sprint(UserID("xyz"))+"/", 1),
+		link[:len(link)-3] + "abc",
+		strings.Replace(link, "e=", "e=1", 1),
+	} {
+		if c := post(bad, []byte("PK")); c != http.StatusNotFound {
+			t.Errorf("POST %s: %d, want 404", bad, c)
+		}
+	}
+	if c := post(link, make([]byte, 1001)); c != http.StatusRequestEntityTooLarge {
+		t.Errorf("1001 bytes: %d, want 413", c)
+	}
+	n := len(got)
+	now = now.Add(UploadTTL + time.Second)
+	if c := post(link, []byte("PK data")); c != http.StatusGone {
+		t.Errorf("expired: %d, want 410", c)
+	}
+	if len(got) != n {
+		t.Errorf("%d uploads handled through bad links", len(got)-n)
+	}
+}
+
+// A private text about sending a file (no figure in it), a bare photo and
+// an event Zalo does not deliver (a file) stand for /maubaocao; in a group,
+// or with a figure, a text stays what it is.
+func TestFileEventsStandForTheForm(t *testing.T) {
+	ev := func(name, text, chatType string) *Update {
+		u := &Update{EventName: name}
+		u.Message.MessageID, u.Message.From.ID, u.Message.Chat.ID, u.Message.Chat.ChatType = "m", "u", "u", chatType
+		u.Message.Text = text
+		return u
+	}
+	for _, c := range []struct {
+		u    *Update
+		want string
+		ok   bool
+	}{
+		{ev("message.text.received", "Em đã gửi file báo cáo tháng 4/2026 rồi ạ", "PRIVATE"), "/maubaocao", true},
+		{ev("message.text.received", "gửi tệp thế nào?", "PRIVATE"), "/maubaocao", true},
+		{ev("message.text.received", "FILE ĐÍNH KÈM", "PRIVATE"), "/maubaocao", true},
+		{ev("message.text.received", "gửi file: xuất khẩu tháng 4 đạt 520 triệu USD", "PRIVATE"), "gửi file: xuất khẩu tháng 4 đạt 520 triệu USD", true},
+		{ev("message.text.received", "em gửi file rồi", "GROUP"), "em gửi file rồi", true},
+		{ev("message.text.received", "profile của tôi", "PRIVATE"), "profile của tôi", true},
+		{ev("message.image.received", "", "PRIVATE"), "/maubaocao", true},
+		{ev("message.unsupported.received", "", "PRIVATE"), "/maubaocao", true},
+		{ev("message.unsupported.received", "", "GROUP"), "", false},
+		{ev("message.sticker.received", "", "PRIVATE"), "", false},
+	} {
+		req, ok := Request(c.u)
+		if ok != c.ok || req.Text != c.want {
+			t.Errorf("%s %q (%s) = %q %v, want %q %v", c.u.EventName, c.u.Message.Text, c.u.Message.Chat.ChatType, req.Text, ok, c.want, c.ok)
+		}
+	}
+}

@@ -290,6 +290,9 @@ func TestZaloWebhookMode(t *testing.T) {
 	if z.Calls("getUpdates") != 0 {
 		t.Fatalf("%d getUpdates calls in webhook mode", z.Calls("getUpdates"))
 	}
+	if code, body := get(t, "http://"+addr+"/readyz"); code != http.StatusOK || !strings.Contains(body, "zalo: webhook") {
+		t.Errorf("/readyz in webhook mode: HTTP %d %s", code, body)
+	}
 }
 
 // A reporter who joined on Zalo gets the deadline's reminders on Zalo,
