@@ -38,7 +38,12 @@ func handleRequest(ctx context.Context, app *handlers.App, st *store.Store, mark
 		log.Debug("update", "update_id", updateID, "kind", kind, "outcome", result, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 	}()
 	if !ok {
+		// Nothing to act on (an edit, a sticker on Zalo): done at once, or
+		// the inbox would hand it out again every recovery round for a day.
 		result = metrics.OutcomeIgnored
+		if err := marks.mark(ctx, updateID); err != nil {
+			log.Warn("update log", "update_id", updateID, "err", err)
+		}
 		return handled
 	}
 	// The claim reads the user's record and language in the same round

@@ -124,11 +124,8 @@ func (z *zaloChannel) run(ctx context.Context, cfg Config, st *store.Store, poll
 					return false // tried again: the chat's way back is not kept yet
 				}
 			}
-		} else if err := st.DoneUpdate(ctx, id, keepDone); err != nil {
-			// Nothing to act on (a sticker): done at once, or the inbox
-			// would hand it out again every round for a day.
-			log.Warn("zalo: update", "update_id", id, "err", err)
 		}
+		// Nothing to act on (a sticker): handleRequest marks it done.
 		return handle(ctx, z.out, id, req, ok) == handled
 	}
 	z.handle.Store(h)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -584,4 +585,26 @@ func TestNonTextMessageIsAnswered(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustContain(t, texts(inChat(admin, h.waitNew(before))), "chỉ đọc tin nhắn chữ")
+}
+
+// An update the bot has nothing to do with (an edited message) is done once
+// taken: it leaves the inbox rather than being handed out again every
+// recovery round for a day.
+func TestIgnoredUpdateLeavesTheInbox(t *testing.T) {
+	h := start(t, nil, bot.WithoutReminders())
+	id, err := h.api.Enqueue(map[string]any{"edited_message": map[string]any{
+		"message_id": 98, "date": time.Now().Unix(), "edit_date": time.Now().Unix(),
+		"chat": map[string]any{"id": admin.UserID, "type": "private"},
+		"from": map[string]any{"id": admin.UserID, "is_bot": false, "first_name": "Lan"},
+		"text": "tiến độ xuất khẩu",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := h.store.Key("upd", strconv.FormatInt(id, 10))
+	eventually(t, "the edited message marked done and out of the inbox", func() bool {
+		v, _ := h.rdb.Get(context.Background(), key).Result()
+		in, err := h.store.Inbox(context.Background(), 10)
+		return v == "done" && err == nil && len(in) == 0
+	})
 }
