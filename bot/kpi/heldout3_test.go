@@ -24,7 +24,9 @@ func heldOut3Gate(t *testing.T) {
 }
 
 // TestHoldout3 reads every sentence of holdout3.toml as TestCorpus does and
-// logs each one not read right with what was expected and what came.
+// logs each one not read right with what was expected and what came. Its
+// first run, on the reader before issue 16's development pass: 34 of the 46
+// readings right and 1 with only the period asked (76.1%), 16 misread.
 func TestHoldout3(t *testing.T) {
 	heldOut3Gate(t)
 	const path = "testdata/holdout3.toml"
@@ -75,7 +77,8 @@ func TestHoldout3(t *testing.T) {
 	}
 }
 
-// TestQuestionHoldout2 measures the second held-out question set.
+// TestQuestionHoldout2 measures the second held-out question set. Its first
+// run, before issue 16's development pass: 53 of 64 (82.8%).
 func TestQuestionHoldout2(t *testing.T) {
 	heldOut3Gate(t)
 	const path = "testdata/questions_holdout2.toml"
