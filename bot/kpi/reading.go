@@ -1413,6 +1413,7 @@ func (r *updateReader) mentions(v *lineView) []mention {
 			m.blocked, m.what = RoleNotIndicator, v.src[m.a:v.words[end-1].b]
 		}
 	}
+	out = r.notTheSubject(v, out)
 	// Ignore mentions nested in others after the blocks grew.
 	kept = out[:0]
 	for k, m := range out {
@@ -1646,6 +1647,10 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 					n.approx, n.rounded = true, ""
 				}
 			}
+		}
+		if role := notAFigure(v, n, first, after); role != "" {
+			n.role = role // "bằng 99,7% so cùng kỳ", "96% tiến độ", "đặt ra là 10,4%"
+			continue
 		}
 		switch {
 		case inClause(shareBefore):
