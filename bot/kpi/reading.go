@@ -575,7 +575,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		} else if last >= 0 && ownPeriod(periods, c) {
 			curStatus = ""
 		}
-		if v.hasFree(c, forecastWords, nums) {
+		if forecastIn(v, c, nums, ments) {
 			forecast = true
 		}
 		for k := range nums {
