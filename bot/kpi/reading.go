@@ -449,9 +449,10 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 	r.roles(v, nums, periods, clauses)
 	// "đứng thứ hai tiểu vùng Bắc Trung Bộ (sau Thanh Hóa)": another
 	// province named in a ranking is a side phrase, no subject.
+	listed := sideListed(v, places) // "chỉ đứng sau Phú Thọ (26,4%), Ninh Bình (22,8%)"
 	kept := places[:0]
-	for _, pl := range places {
-		if pl.unit != nil || !sidePlace(v, clauses, nums, pl) {
+	for k, pl := range places {
+		if pl.unit != nil || !(sidePlace(v, clauses, nums, pl) || listed[k]) {
 			kept = append(kept, pl)
 		}
 	}
@@ -794,7 +795,7 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				continue // "(chiếm khoảng 7% KNXK cả nước)" is an aside
 			}
 			// "Cục Thống kê (Bộ Tài chính) công bố": the country's office.
-			if k := v.phraseAt(i, nationalOffices); k > 0 && (i == 0 || v.phraseAt(i-1, wChi) == 0) {
+			if k := v.phraseAt(i, nationalOffices); k > 0 && (i == 0 || v.phraseAt(i-1, wChi) == 0) && !officeCitesProvince(v, i, own) {
 				return v.src[v.words[i].a:v.words[i+2].b]
 			}
 			// "…, chiếm gần 22,4% kim ngạch xuất khẩu của cả nước": a share
