@@ -447,6 +447,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 	nums := r.numbers(v, text, periods, dates)
 	clauses := cutClauses(v, ments, nums)
 	r.roles(v, nums, periods, clauses)
+	citePriorPeriods(v, nums, periods, r.p.Year) // "mức tăng 4,84% của quý I/2021"
 	// "đứng thứ hai tiểu vùng Bắc Trung Bộ (sau Thanh Hóa)": another
 	// province named in a ranking is a side phrase, no subject.
 	listed := sideListed(v, places) // "chỉ đứng sau Phú Thọ (26,4%), Ninh Bình (22,8%)"
