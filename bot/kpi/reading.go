@@ -805,8 +805,9 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				continue
 			}
 			if k := v.phraseAt(i, scopeWords); k > 0 && i+k <= len(all) {
-				// "Cục Thống kê Long An" is the province's own office.
-				if len(own) > 0 && i+k < len(all) && v.phraseAt(i+k, own) > 0 {
+				// "Cục Thống kê Long An" is the province's own office; "các
+				// mặt hàng xuất khẩu" are all of them.
+				if len(own) > 0 && i+k < len(all) && v.phraseAt(i+k, own) > 0 || allGoods(v, i, k) {
 					continue
 				}
 				// "đứng đầu vùng", "cao nhất khu vực": a ranking.
