@@ -48,7 +48,7 @@ func ReadSmallTalk(text string) SmallTalk {
 		for _, set := range []struct {
 			phs  []phrase
 			kind SmallTalk
-		}{{greetWords, SmallHello}, {thankWords, SmallThanks}, {politeWords, NotSmallTalk}} {
+		}{{greetWords, SmallHello}, {thankWords, SmallThanks}, {politeWords, NotSmallTalk}, {chatWords, NotSmallTalk}} {
 			for _, ph := range set.phs {
 				if len(ph.words) > n && matchWords(toks, i, ph) {
 					n, k = len(ph.words), set.kind
@@ -169,6 +169,9 @@ func otherScope(toks []token, i int) int {
 		if matchWords(toks, i, ph) {
 			return len(ph.words)
 		}
+	}
+	if n := countedPlaces(toks, i); n > 0 {
+		return n // "6 địa phương", "những tỉnh"
 	}
 	if toks[i].text == "top" && i+2 < len(toks) && isDigits(toks[i+1].text) {
 		for _, ph := range rankingPlaces {

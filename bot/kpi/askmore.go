@@ -1,0 +1,86 @@
+package kpi
+
+// More of what a question says besides an indicator: whom a greeting
+// addresses and how thanks approve ("Xin chào Sở Công Thương", "cảm ơn bot
+// nhé, số liệu chuẩn rồi"), the words after "X là gì" that are the
+// article's ("Cụm công nghiệp là gì? Quy định về lập cụm công nghiệp …"),
+// and places counted ("6 địa phương", "những tỉnh") that are not the plan's
+// province.
+
+// chatWords may stand around a greeting or thanks: the department
+// addressed, an approval of the figures.
+var chatWords = sortedPhrases("sở công thương", "sở", "phòng", "ad", "admin", "đồng chí", "các anh chị", "anh chị",
+	"số liệu chuẩn rồi", "số liệu đúng rồi", "số liệu chính xác", "chuẩn rồi", "đúng rồi", "chính xác rồi", "chính xác",
+	"chuẩn", "tốt lắm", "tốt quá", "hay quá", "tuyệt", "tuyệt vời", "rồi", "great", "perfect", "correct", "looks good", "team")
+
+// definitionTail returns named with the words after a definition phrase
+// that follows the indicator marked too: in "X là gì? …" they are the
+// article's, not a topic of the question. Words before the phrase still
+// count ("thuế xuất khẩu là gì", "nhập khẩu nhiều hơn xuất khẩu gọi là gì").
+func definitionTail(toks []token, named []bool) []bool {
+	last := -1
+	for i, n := range named {
+		if n {
+			last = i
+		}
+	}
+	if last < 0 {
+		return named
+	}
+	for i := last + 1; i < len(toks); i++ {
+		for _, ph := range definitionPhrases {
+			if !matchWords(toks, i, ph) {
+				continue
+			}
+			out := append([]bool{}, named...)
+			for k := i + len(ph.words); k < len(out); k++ {
+				out[k] = true
+			}
+			return out
+		}
+	}
+	return named
+}
+
+// placeCountWords count places in a question: "6 địa phương", "những tỉnh".
+var placeCountWords = sortedPhrases("những", "các", "nhiều", "một số", "mấy")
+
+// countedPlaces returns the length in words of a count of places at token
+// i ("6 địa phương", "những tỉnh có …"), or 0.
+func countedPlaces(toks []token, i int) int {
+	n := 0
+	switch {
+	case isDigits(toks[i].text):
+		n = 1
+	default:
+		for _, ph := range placeCountWords {
+			if matchWords(toks, i, ph) {
+				n = len(ph.words)
+			}
+		}
+	}
+	if n == 0 || i+n >= len(toks) {
+		return 0
+	}
+	for _, ph := range rankingPlaces {
+		if matchWords(toks, i+n, ph) {
+			return n + len(ph.words)
+		}
+	}
+	return 0
+}
+
+// namesOtherPlace reports whether a question names a place other than the
+// plan's province or its units, outside the words used: that is said
+// before anything else about it.
+func (p *Plan) namesOtherPlace(toks []token, used, named []bool) bool {
+	for i := range toks {
+		if !used[i] && p.otherPlace(toks, i) > 0 {
+			return true
+		}
+		if !named[i] && otherScope(toks, i) > 0 {
+			return true
+		}
+	}
+	return false
+}
