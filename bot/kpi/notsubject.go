@@ -205,3 +205,15 @@ func growthOfOther(v *lineView, own []phrase, m *mention) bool {
 	}
 	return false
 }
+
+// placesOnly reports whether every mention of a line is of places counted
+// ("Sau sáp nhập, 3 địa phương gánh 50% kim ngạch xuất khẩu cả nước"): the
+// line is news of other places, not the plan's report.
+func placesOnly(ments []mention) bool {
+	for _, m := range ments {
+		if m.blocked != RolePlace {
+			return false
+		}
+	}
+	return len(ments) > 0
+}
