@@ -38,6 +38,9 @@ func notAFigure(v *lineView, n *numAt, first, after int) Role {
 		}
 		return false
 	}
+	if inAsideAhead(v, n.a) {
+		return RolePlace // "(sau tỉnh Bắc Giang tăng trưởng 13,85%)"
+	}
 	if ends(targetBefore) {
 		return RoleForecast
 	}

@@ -173,8 +173,16 @@ func placesCounted(v *lineView, m *mention) (int, int) {
 			continue
 		}
 		if n := v.phraseAt(i+1, placeCounts); n > 0 && i+1+n <= m.from {
-			// "thứ 6/34 tỉnh" ranks; a count is not after "/".
+			// "thứ 6/34 tỉnh", "xếp tốp các tỉnh" rank; a count is not after
+			// "/" nor a ranking word.
 			if i > 0 && strings.HasSuffix(strings.TrimSpace(v.src[:w.a]), "/") {
+				continue
+			}
+			ranked := false
+			for back := 1; back <= 3 && i-back >= 0; back++ {
+				ranked = ranked || v.phraseAt(i-back, rankedPlaceWords) > 0
+			}
+			if ranked {
 				continue
 			}
 			return i, 1 + n

@@ -453,7 +453,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 	listed := sideListed(v, places) // "chỉ đứng sau Phú Thọ (26,4%), Ninh Bình (22,8%)"
 	kept := places[:0]
 	for k, pl := range places {
-		if pl.unit != nil || !(sidePlace(v, clauses, nums, pl) || listed[k]) {
+		if pl.unit != nil || !(sidePlace(v, clauses, nums, pl) || listed[k] || rankedPlace(v, clauses, nums, pl)) {
 			kept = append(kept, pl)
 		}
 	}

@@ -73,3 +73,40 @@ func sentenceStop(v *lineView, j int) int {
 	}
 	return len(v.src)
 }
+
+// asideAhead opens a bracket about the place ahead in a ranking: "(sau tỉnh
+// Bắc Giang tăng trưởng 13,85%)". Its figures are that place's.
+var asideAhead = sortedPhrases("sau", "chỉ sau", "đứng sau", "xếp sau", "behind", "after")
+
+// inAsideAhead reports whether byte a stands in a bracket that opens with
+// asideAhead and names a place.
+func inAsideAhead(v *lineView, a int) bool {
+	open := strings.LastIndexAny(v.src[:a], "([")
+	if open < 0 || strings.ContainsAny(v.src[open:a], ")]") {
+		return false
+	}
+	i := v.wordIndex(open)
+	return i < len(v.words) && v.words[i].a < a && v.phraseAt(i, asideAhead) > 0
+}
+
+// rankedPlaceWords before a place in its clause make it the field of a
+// ranking: "xếp tốp các tỉnh dẫn đầu cả nước".
+var rankedPlaceWords = append(sortedPhrases("tốp", "top", "nhóm"), rankWords...)
+
+// rankedPlace reports whether place pl is the field of a ranking in a
+// clause of no number, or the place ahead in a bracketed aside.
+func rankedPlace(v *lineView, clauses []clause, nums []numAt, pl place) bool {
+	if inAsideAhead(v, pl.a) {
+		return true
+	}
+	c := clauseOf(clauses, pl.a)
+	if numberIn(nums, c) {
+		return false
+	}
+	for i := c.from; i < pl.from; i++ {
+		if v.phraseAt(i, rankedPlaceWords) > 0 {
+			return true
+		}
+	}
+	return false
+}
