@@ -42,27 +42,32 @@ func definitionTail(toks []token, named []bool) []bool {
 	return named
 }
 
-// placeCountWords count places in a question: "6 địa phương", "những tỉnh".
-var placeCountWords = sortedPhrases("những", "các", "nhiều", "một số", "mấy")
+// placeCountWords count provinces in a question: "những tỉnh". "các địa
+// phương", "những địa phương nào" may be the plan's own units; a number of
+// them ("6 địa phương") is news of the country.
+var (
+	placeCountWords = sortedPhrases("những", "nhiều", "một số", "mấy")
+	provinceWords   = sortedPhrases("tỉnh", "tỉnh thành", "tỉnh thành phố", "provinces")
+)
 
 // countedPlaces returns the length in words of a count of places at token
 // i ("6 địa phương", "những tỉnh có …"), or 0.
 func countedPlaces(toks []token, i int) int {
-	n := 0
+	n, places := 0, rankingPlaces
 	switch {
 	case isDigits(toks[i].text):
 		n = 1
 	default:
 		for _, ph := range placeCountWords {
 			if matchWords(toks, i, ph) {
-				n = len(ph.words)
+				n, places = len(ph.words), provinceWords
 			}
 		}
 	}
 	if n == 0 || i+n >= len(toks) {
 		return 0
 	}
-	for _, ph := range rankingPlaces {
+	for _, ph := range places {
 		if matchWords(toks, i+n, ph) {
 			return n + len(ph.words)
 		}

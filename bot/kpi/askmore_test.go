@@ -23,10 +23,12 @@ func TestAskMore(t *testing.T) {
 		"GRDP bình quân đầu người là bao nhiêu?":                                           "unknown",
 		// Still: an off-topic word before the definition, the plan's own
 		// units, a thanks that asks for more.
-		"Thuế xuất khẩu là gì":                    "refuse",
-		"Nhập khẩu nhiều hơn xuất khẩu gọi là gì": "off-topic",
-		"xuất khẩu các huyện":                     "answer:xuat-khau",
-		"cảm ơn, số liệu xuất khẩu tháng 9 đâu":   "answer:xuat-khau:2022-09",
+		"Thuế xuất khẩu là gì":                      "refuse",
+		"Nhập khẩu nhiều hơn xuất khẩu gọi là gì":   "off-topic",
+		"xuất khẩu các địa phương":                  "answer:xuat-khau",
+		"những địa phương nào xuất khẩu nhiều nhất": "answer:xuat-khau",
+		"xuất khẩu các huyện":                       "answer:xuat-khau",
+		"cảm ơn, số liệu xuất khẩu tháng 9 đâu":     "answer:xuat-khau:2022-09",
 	} {
 		if got := questionOutcome(p, text); !questionRight(want, got) {
 			t.Errorf("%q: got %s, want %s", text, got, want)

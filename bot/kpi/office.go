@@ -15,7 +15,9 @@ func officeCitesProvince(v *lineView, i int, own []phrase) bool {
 		return false
 	}
 	for j := i + 1; j < len(v.words); j++ {
-		if sentenceFrom(v, j) == j {
+		// Before any number: "IIP tháng 9 tăng 8%, trong đó tỉnh Long An
+		// tăng 12%" is the country's figure first.
+		if sentenceFrom(v, j) == j || startsWithDigit(v.words[j].text) {
 			return false
 		}
 		if v.phraseAt(j, own) > 0 && v.phraseAt(j-1, ownerBefore) == 1 {

@@ -30,6 +30,7 @@ func TestSourceAndSidePlaces(t *testing.T) {
 	for _, text := range []string{
 		"Theo Cục Thống kê (Bộ Tài chính), chỉ số sản xuất công nghiệp tháng 9/2022 tăng 9,1% so với cùng kỳ.",
 		"Kim ngạch xuất khẩu năm 2022 chỉ đứng sau Bình Dương đạt 32,5 tỷ USD.",
+		"Theo Cục Thống kê, Bộ Tài chính, chỉ số sản xuất công nghiệp tháng 9/2022 tăng 8%, trong đó tỉnh Long An tăng 12%.",
 		"Năm 2022, tỉnh Bình Dương dẫn đầu các tỉnh với kim ngạch xuất khẩu 32,5 tỷ USD.",
 		"Năm 2022, các tỉnh có kim ngạch xuất khẩu tăng 12%.",
 		"Chỉ đứng sau Bình Dương (32,5 tỷ USD), Đồng Nai có kim ngạch xuất khẩu năm 2022 đạt 25,6 tỷ USD.",

@@ -33,7 +33,7 @@ func forecastIn(v *lineView, c clause, nums []numAt, ments []mention) bool {
 		if n == 0 {
 			continue
 		}
-		plan := v.phraseAt(i, planWords) == n
+		plan := v.phraseAt(i, planWords) == n && !modalIn(v, i)
 		named := v.phraseAt(i, wChiTieu) == n && !measuredAgainst(v, i) && mentionStartsAt(ments, i+n) && resultSaid(v, i+n)
 		if !(plan && measuredAgainst(v, i)) && !named {
 			return v.hasFree(clause{from: i, to: c.to}, forecastWords, nums)
@@ -66,7 +66,7 @@ func mentionStartsAt(ments []mention, i int) bool {
 // resultVerbs say a result; targetSaid words a target: "chỉ tiêu xuất khẩu
 // năm 2022 là 4 tỷ USD" is the plan.
 var (
-	resultVerbs = sortedPhrases("ước đạt", "ước tính", "ước", "đạt", "tăng", "giảm", "reached", "rose", "fell")
+	resultVerbs = sortedPhrases("ước đạt", "ước tính", "ước", "đã đạt", "sơ bộ", "tăng", "giảm", "rose", "fell")
 	targetSaid  = sortedPhrases("là", "giao", "đề ra", "đặt ra", "is", "set")
 )
 
@@ -85,6 +85,24 @@ func resultSaid(v *lineView, from int) bool {
 			return true
 		}
 		verb = verb || v.phraseAt(i, resultVerbs) > 0
+	}
+	return false
+}
+
+// modalWords in a sentence make a plan beside a result a hope: "có khả
+// năng vượt kế hoạch năm", "cần đạt kế hoạch đề ra".
+var modalWords = sortedPhrases("khả năng", "có thể", "hy vọng", "nếu", "cần", "để", "phải", "sẽ", "nhằm", "mong",
+	"likely", "could", "may", "might", "if", "need")
+
+// modalIn reports whether the sentence holding word i says a modal word.
+func modalIn(v *lineView, i int) bool {
+	for j := sentenceFrom(v, i); j < len(v.words); j++ {
+		if j > i && sentenceFrom(v, j) == j {
+			break
+		}
+		if v.phraseAt(j, modalWords) > 0 {
+			return true
+		}
 	}
 	return false
 }

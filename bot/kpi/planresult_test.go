@@ -29,6 +29,8 @@ func TestPlanBesideAResult(t *testing.T) {
 		"Kim ngạch xuất khẩu cả năm 2022 phấn đấu vượt kế hoạch năm, đạt 4 tỷ USD.",
 		"Tỉnh có nhiều khả năng đạt và vượt chỉ tiêu kim ngạch xuất khẩu năm 2022 là 400 triệu USD.",
 		"Chỉ tiêu xuất khẩu năm 2022 là 4 tỷ USD.",
+		"Chỉ tiêu xuất khẩu năm 2022 đạt 4 tỷ USD.",
+		"Xuất khẩu năm 2022 có khả năng vượt kế hoạch năm, đạt 4 tỷ USD.",
 		"Chỉ số sản xuất toàn ngành nông nghiệp tháng 9/2022 tăng 3,1%.",
 	} {
 		if got, err := readTexts(t, text); len(got) > 0 {
