@@ -46,7 +46,7 @@ var countDateWords = sortedPhrases("năm", "tháng", "quý", "ngày", "thứ", "
 // growthFillers may stand before a bare growth word in its sentence while it
 // still names the economy's growth: "Theo đó, tốc độ tăng trưởng 6 tháng đầu
 // năm của tỉnh đạt …". Any other word before it names whose growth it is.
-var growthFillers = sortedPhrases("theo đó", "cụ thể", "như vậy", "nhìn chung", "tính chung", "chung", "năm",
+var growthFillers = sortedPhrases("kinh tế", "nền kinh tế", "theo đó", "cụ thể", "như vậy", "nhìn chung", "tính chung", "chung", "năm",
 	"tháng", "quý", "đầu", "đầu năm", "nay", "qua", "cả", "trong", "của", "tỉnh", "toàn tỉnh", "đạt", "có",
 	"mức", "tốc độ", "là", "thì", "ước", "ước tính", "dự ước", "ước đạt", "sơ bộ", "i", "ii", "iii", "iv",
 	"in", "the", "of", "province", "first", "months", "quarter", "year")
@@ -78,7 +78,7 @@ func (r *updateReader) notTheSubject(v *lineView, ments []mention) []mention {
 			if i, n := sectorBefore(v, m); n > 0 {
 				block(v.src[v.words[i].a:v.words[i+n-1].b])
 			} else if i, ok := narrowedBefore(v, kept, m); ok {
-				block(v.src[kept[i].a:kept[i].b])
+				block(kept[i].what) // the part it named: "xuất khẩu cà phê của tỉnh"
 			} else if i, n := effectBefore(v, m); n > 0 {
 				block(v.src[v.words[i].a:m.b])
 			} else if i, n := placesCounted(v, m); n > 0 {

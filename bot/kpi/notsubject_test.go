@@ -20,6 +20,7 @@ func TestNotTheSubjectIsRefused(t *testing.T) {
 		"Trong 9 tháng năm 2022, khu vực công nghiệp - xây dựng giữ vai trò động lực, chiếm 52% GRDP và tăng 9,5%.",
 		// A product named before the indicator again.
 		"Tháng 9/2022, xuất khẩu hạt điều của tỉnh khởi sắc, đưa kim ngạch xuất khẩu lên 80 triệu USD.",
+		"Xuất khẩu cà phê tăng mạnh giúp kim ngạch xuất khẩu tháng 9/2022 đạt 520 triệu USD.",
 		// What one cause did.
 		"Dịch bệnh kéo dài làm GRDP quý III/2022 giảm 1,2%.",
 		// Places counted.
@@ -51,6 +52,8 @@ func TestNotTheSubjectKeepsTheWhole(t *testing.T) {
 		// The economy's growth, with only fillers before it.
 		{"Theo đó, tốc độ tăng trưởng 6 tháng đầu năm 2022 của tỉnh đạt 7,2%.",
 			"grdp 2022-01..06 7.2 status= yoy= plan="},
+		{"Nền kinh tế của tỉnh năm 2022 đạt mức tăng trưởng 8,5%.",
+			"grdp 2022-01..12 8.5 status= yoy= plan="},
 		// A year before the province counts no places.
 		{"Năm 2022, tỉnh Long An đạt kim ngạch xuất khẩu 22,8 tỷ USD.",
 			"xuat-khau 2022-01..12 22800000000 status= yoy= plan="},
