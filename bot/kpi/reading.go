@@ -737,6 +737,13 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		if changeErr != nil {
 			return nil, nil, changeErr
 		}
+		// "Với mức tăng 11,70% trong 6 tháng qua, tốc độ tăng GRDP …"
+		if rep, rest, ok, err := r.frontedValue(v, text, clauses, nums, periods, ments, skipped); ok || err != nil {
+			if err != nil {
+				return nil, nil, err
+			}
+			return []Report{rep}, rest, nil
+		}
 		for _, m := range ments {
 			if m.ind != nil && m.blocked == "" {
 				vi, en := r.examples(m.ind, Period{}, "")
