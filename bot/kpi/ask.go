@@ -50,7 +50,7 @@ func ReadSmallTalk(text string) SmallTalk {
 		for _, set := range []struct {
 			phs  []phrase
 			kind SmallTalk
-		}{{greetWords, SmallHello}, {thankWords, SmallThanks}, {politeWords, NotSmallTalk}} {
+		}{{greetWords, SmallHello}, {thankWords, SmallThanks}, {politeWords, NotSmallTalk}, {chatWords, NotSmallTalk}} {
 			for _, ph := range set.phs {
 				if len(ph.words) > n && matchWords(toks, i, ph) {
 					n, k = len(ph.words), set.kind
@@ -157,7 +157,7 @@ func offTopic(toks []token, used []bool) (from, to int, ok bool) {
 // countryPhrases name the whole country or the provinces at large: a
 // question about them is not about the plan's province.
 var countryPhrases = sortedPhrases("cả nước", "toàn quốc", "việt nam", "nước ta", "các tỉnh", "tỉnh thành",
-	"các tỉnh thành", "các địa phương trong cả nước", "địa phương nào", "tỉnh nào", "tỉnh thành nào",
+	"các tỉnh thành", "các địa phương trong cả nước", "tỉnh nào", "tỉnh thành nào",
 	"thành phố trực thuộc trung ương", "các thành phố trực thuộc trung ương",
 	"đồng bằng sông cửu long", "đông nam bộ", "whole country", "nationwide", "vietnam",
 	"provinces")
@@ -174,6 +174,11 @@ func otherScope(toks []token, i int) int {
 	for _, ph := range countryPhrases {
 		if matchWords(toks, i, ph) {
 			return len(ph.words)
+		}
+	}
+	if !isDigits(toks[i].text) {
+		if n := countedPlaces(toks, i); n > 0 {
+			return n // "những tỉnh"
 		}
 	}
 	at := i

@@ -229,9 +229,10 @@ func TestQuestions2023Rules(t *testing.T) {
 		{"GDP cả nước quý 3 tăng bao nhiêu", ErrNotPlanUnit, map[string]string{"place": "cả nước", "indicator": "grdp", "period": "2022-07..09"}},
 		{"GDP quý 3/2025 tăng bao nhiêu %", ErrNotPlanUnit, map[string]string{"place": "GDP", "indicator": "grdp", "country_figure": "1"}},
 		{"tăng trưởng GDP 6 tháng", ErrNotPlanUnit, map[string]string{"place": "GDP", "indicator": "grdp", "country_figure": "1"}},
-		// "N địa phương", "địa phương nào": provinces at large.
+		// "N địa phương": provinces at large ("địa phương nào" alone may be
+		// the plan's own units: TestAskMore).
 		{"'Lộ diện' 10 địa phương có chỉ số sản xuất công nghiệp tăng cao nhất", ErrNotPlanUnit, map[string]string{"place": "10 địa phương", "indicator": "iip"}},
-		{"Địa phương nào xuất khẩu nhiều nhất?", ErrNotPlanUnit, map[string]string{"place": "Địa phương nào"}},
+		{"Địa phương nào đứng đầu cả nước về xuất khẩu?", ErrNotPlanUnit, map[string]string{"place": "cả nước"}},
 		// A topic that is none of the plan's is refused whatever year it names.
 		{"Infographic: 10 mặt hàng xuất khẩu chủ lực năm 2024", ErrOffTopic, map[string]string{"topic": "mặt hàng"}},
 		// A product group's figure, and a cost, are not the indicator's.

@@ -53,6 +53,9 @@ func (p *Plan) Intent(text, lang string) Intent {
 		define := AsksDefinition(line)
 		question = question || define
 		ments := lookalikes(p, line, r.mentions(v))
+		if placesOnly(ments) {
+			continue // "3 địa phương gánh 50% kim ngạch xuất khẩu cả nước": news of others
+		}
 		_, rest, _, _ := ParsePeriod(line, p.Year)
 		_, rest = findDates(rest)
 		ind := r.findIndicator(newLineWords(rest))

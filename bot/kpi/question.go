@@ -222,7 +222,7 @@ func (p *Plan) ParseQuestion(text string) (Question, error) {
 	}
 	// "thuế suất hàng xuất khẩu", "mức bán lẻ giá điện": the indicator's
 	// words, but a question about something else.
-	if from, to, ok := offTopic(toks, otherSide(toks, named, define)); found && ok {
+	if from, to, ok := offTopic(toks, otherSide(toks, named, define)); found && ok && !p.namesOtherPlace(toks, used, named) {
 		return Question{}, Fail(ErrOffTopic, "query", clip(body),
 			"topic", foldedSource(rest, toks[from].start, toks[to-1].end), "indicators", p.allIndicatorIDs())
 	}

@@ -447,11 +447,13 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 	nums := r.numbers(v, text, periods, dates)
 	clauses := cutClauses(v, ments, nums)
 	r.roles(v, nums, periods, clauses)
+	citePriorPeriods(v, nums, periods, r.p.Year) // "mức tăng 4,84% của quý I/2021"
 	// "đứng thứ hai tiểu vùng Bắc Trung Bộ (sau Thanh Hóa)": another
 	// province named in a ranking is a side phrase, no subject.
+	listed := sideListed(v, places) // "chỉ đứng sau Phú Thọ (26,4%), Ninh Bình (22,8%)"
 	kept := places[:0]
-	for _, pl := range places {
-		if pl.unit != nil || !sidePlace(v, clauses, nums, pl) {
+	for k, pl := range places {
+		if pl.unit != nil || !(sidePlace(v, clauses, nums, pl) || listed[k] || rankedPlace(v, clauses, nums, pl)) {
 			kept = append(kept, pl)
 		}
 	}
@@ -575,7 +577,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		} else if last >= 0 && ownPeriod(periods, c) {
 			curStatus = ""
 		}
-		if v.hasFree(c, forecastWords, nums) {
+		if forecastIn(v, c, nums, ments) {
 			forecast = true
 		}
 		for k := range nums {
@@ -735,6 +737,13 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		if changeErr != nil {
 			return nil, nil, changeErr
 		}
+		// "Với mức tăng 11,70% trong 6 tháng qua, tốc độ tăng GRDP …"
+		if rep, rest, ok, err := r.frontedValue(v, text, clauses, nums, periods, ments, skipped); ok || err != nil {
+			if err != nil {
+				return nil, nil, err
+			}
+			return []Report{rep}, rest, nil
+		}
 		for _, m := range ments {
 			if m.ind != nil && m.blocked == "" {
 				vi, en := r.examples(m.ind, Period{}, "")
@@ -794,7 +803,7 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				continue // "(chiếm khoảng 7% KNXK cả nước)" is an aside
 			}
 			// "Cục Thống kê (Bộ Tài chính) công bố": the country's office.
-			if k := v.phraseAt(i, nationalOffices); k > 0 && (i == 0 || v.phraseAt(i-1, wChi) == 0) {
+			if k := v.phraseAt(i, nationalOffices); k > 0 && (i == 0 || v.phraseAt(i-1, wChi) == 0) && !officeCitesProvince(v, i, own) {
 				return v.src[v.words[i].a:v.words[i+2].b]
 			}
 			// "…, chiếm gần 22,4% kim ngạch xuất khẩu của cả nước": a share
@@ -803,8 +812,9 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				continue
 			}
 			if k := v.phraseAt(i, scopeWords); k > 0 && i+k <= len(all) {
-				// "Cục Thống kê Long An" is the province's own office.
-				if len(own) > 0 && i+k < len(all) && v.phraseAt(i+k, own) > 0 {
+				// "Cục Thống kê Long An" is the province's own office; "các
+				// mặt hàng xuất khẩu" are all of them.
+				if len(own) > 0 && i+k < len(all) && v.phraseAt(i+k, own) > 0 || allGoods(v, i, k) {
 					continue
 				}
 				// "đứng đầu vùng", "cao nhất khu vực": a ranking.
@@ -1413,6 +1423,7 @@ func (r *updateReader) mentions(v *lineView) []mention {
 			m.blocked, m.what = RoleNotIndicator, v.src[m.a:v.words[end-1].b]
 		}
 	}
+	out = r.notTheSubject(v, out)
 	// Ignore mentions nested in others after the blocks grew.
 	kept = out[:0]
 	for k, m := range out {
@@ -1646,6 +1657,10 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 					n.approx, n.rounded = true, ""
 				}
 			}
+		}
+		if role := notAFigure(v, n, first, after); role != "" {
+			n.role = role // "bằng 99,7% so cùng kỳ", "96% tiến độ", "đặt ra là 10,4%"
+			continue
 		}
 		switch {
 		case inClause(shareBefore):
