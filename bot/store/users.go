@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strconv"
@@ -52,6 +53,24 @@ const StrangerLangTTL = 30 * 24 * time.Hour
 // only when the same record (or, for role changes, any record) changed between
 // the read and the write; tens of users make that rare.
 const userRetries = 50
+
+// yieldTo waits a little before attempt (from 1) of a compare-and-set that
+// lost to another writer of the same record: up to attempt milliseconds,
+// at most 8, at random, so that writers hammering one record take turns
+// instead of one losing every round. It returns ctx's error if ctx ends.
+func yieldTo(ctx context.Context, attempt int) error {
+	if attempt == 0 {
+		return nil
+	}
+	t := time.NewTimer(time.Duration(rand.Int64N(int64(min(attempt, 8)) * int64(time.Millisecond))))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
 
 // User returns the user with Telegram id id, with Lang from SetLang. It
 // returns ErrNotFound when the bot does not know them.
@@ -153,7 +172,10 @@ func (s *Store) CreateUser(ctx context.Context, u access.User) (created bool, er
 func (s *Store) EditUser(ctx context.Context, id int64, edit func(u *access.User) bool) (access.User, error) {
 	field := strconv.FormatInt(id, 10)
 	keys := []string{s.keys.users(), s.keys.lang(), s.keys.strangerLang(id), s.keys.version()}
-	for range userRetries {
+	for attempt := range userRetries {
+		if err := yieldTo(ctx, attempt); err != nil {
+			return access.User{}, err
+		}
 		raw, u, err := s.actor(ctx, id)
 		if err != nil {
 			return access.User{}, err
@@ -188,7 +210,10 @@ func (s *Store) EditUser(ctx context.Context, id int64, edit func(u *access.User
 // admins demoting each other at once leave one. It returns whether the user
 // existed, and an error when Redis fails.
 func (s *Store) SetRole(ctx context.Context, id int64, role access.Role, unit string, mustExist bool, by int64, at time.Time) (existed bool, err error) {
-	for range userRetries {
+	for attempt := range userRetries {
+		if err := yieldTo(ctx, attempt); err != nil {
+			return false, err
+		}
 		raw, u, err := s.actor(ctx, id)
 		if err != nil {
 			return false, err
@@ -224,7 +249,10 @@ func (s *Store) SetRole(ctx context.Context, id int64, role access.Role, unit st
 // the removal. It returns ErrNotFound when there was no such user, and an
 // error when Redis fails.
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
-	for range userRetries {
+	for attempt := range userRetries {
+		if err := yieldTo(ctx, attempt); err != nil {
+			return err
+		}
 		raw, u, err := s.actor(ctx, id)
 		if err != nil {
 			return err
