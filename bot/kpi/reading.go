@@ -149,7 +149,7 @@ var (
 	// forecastWords make a clause a plan or a forecast, not a result.
 	forecastWords = sortedPhrases("dự kiến", "sẽ", "phấn đấu", "dự báo", "mục tiêu", "kế hoạch năm",
 		"kế hoạch đề ra", "chỉ tiêu", "kỳ vọng", "định hướng", "nhằm đạt", "hướng tới", "forecast",
-		"expected", "expects", "target", "plans to", "will", "aims")
+		"expected", "expects", "target", "plans to", "will", "aims", "dự đạt", "dự tính đạt")
 	// approxWords before a value make it an approximation. roundedWords
 	// among them say the figure was rounded ("ước đạt hơn 350.000 tỷ
 	// đồng", "gần 721 triệu USD"): it is read, marked approximate. The
@@ -213,7 +213,7 @@ var (
 	rankWords = sortedPhrases("xếp", "đứng thứ", "vị thứ", "xếp thứ", "dẫn đầu", "cao nhất", "thấp nhất", "đứng đầu")
 	// continuations open a sentence that goes on with the subject of the
 	// one before: "… 22.071 tỷ đồng. Lũy kế 2 tháng, đạt 45.294 tỷ đồng".
-	continuations = sortedPhrases("tính chung", "lũy kế", "luỹ kế", "như vậy", "cộng dồn", "tính từ đầu năm", "tính đến",
+	continuations = sortedPhrases("tính chung", "lũy kế", "luỹ kế", "bình quân trong", "tính bình quân", "như vậy", "cộng dồn", "tính từ đầu năm", "tính đến",
 		"so với", "trong đó", "cumulatively", "year to date")
 	// priorWords around a number make it last year's figure, not this
 	// one's: "(cùng kỳ năm 2021 tăng 6,8%)", "cao hơn mức tăng 8,3% của
@@ -232,8 +232,9 @@ var (
 		"so với cùng thời điểm", "so với ck", "so ck", "so với cùng kỳ năm trước", "yoy", "year on year",
 		"on the same period", "over the same period", "from a year earlier", "compared with the same period")
 	prevPeriodAfter = sortedPhrases("so với tháng trước", "so tháng trước", "so với tháng", "so với kỳ trước",
-		"so với quý trước", "so với quý", "month on month", "mom", "from the previous month", "on the previous month")
-	planAfter = sortedPhrases("kế hoạch", "kh", "so với kế hoạch", "chỉ tiêu", "mục tiêu", "nghị quyết",
+		"so với quý trước", "so với quý", "month on month", "mom", "from the previous month", "on the previous month",
+		"from a month earlier", "from the month before", "over the previous month")
+	planAfter = sortedPhrases("kế hoạch", "kh", "so với kế hoạch", "so kế hoạch", "so kh", "chỉ tiêu", "mục tiêu", "nghị quyết",
 		"of plan", "of the plan", "of target", "of the target", "dự toán")
 	shareBefore = sortedPhrases("chiếm", "chiếm tỷ trọng", "tỷ trọng", "chiếm tỷ lệ", "chiếm tỉ trọng", "tỉ trọng", "share of", "accounting for")
 	ratioBefore = sortedPhrases("gấp", "times")
@@ -357,6 +358,7 @@ type numAt struct {
 	rounded  string // the word of a rounded figure ("hơn"), as written; "" for a bound or range
 	pct      bool   // written with %
 	tail     int    // words after the number that its comparison took
+	over     bool   // "vượt 29% kế hoạch": beyond the plan, 129% of it
 }
 
 // periodAt is a period written in a line.
@@ -483,10 +485,11 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		bareStatus           bool     // curStatus was said in a clause that names no subject
 		dangling             *mention // an indicator named just before the subject, with no value of its own
 		parts                bool     // the subject is a part of a total, in brackets after it
+		totalParts           bool     // the subjects are the parts of a total not read, after "trong đó"
 	)
 	for _, c := range clauses {
 		if c.sentence != sentence {
-			prev := subject
+			prev, prevStatus := subject, curStatus
 			parts = false
 			r.dated = false
 			for _, d := range dates {
@@ -494,10 +497,11 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				r.dated = r.dated || (d.start >= sa && d.end <= sb && cutOffDate(text, d))
 			}
 			sentence, subject, curStatus, forecast, breakdown, last, pending = c.sentence, nil, "", false, false, -1, nil
+			totalParts = false
 			// A period written anywhere in the sentence is the period of
 			// its figures that have none before them ("xuất khẩu 520 triệu
 			// USD, nhập khẩu 410 triệu USD tháng 3").
-			if sp := sentencePeriod(clauses, c.sentence, periods); sp != nil && (curPeriod == nil || sp.a > c.a) {
+			if sp := sentencePeriod(text, clauses, c.sentence, periods); sp != nil && (curPeriod == nil || sp.a > c.a) {
 				if curPeriod == nil {
 					curPeriod = sp
 				}
@@ -523,8 +527,13 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			// start of what was pasted, the total is not said, and a plan's
 			// indicator named whole after it is read ("Trong đó, chỉ số sản
 			// xuất công nghiệp tăng 14,92%"); narrowed, it is still a part.
-			if c.breakAt && (prev == nil || prev.blocked == "") && !(prev == nil && c.sentence == 0 && mentionAt(ments, c)) {
+			if c.breakAt && (prev == nil || prev.blocked == "") && !(prev == nil && c.sentence == 0 && (mentionAt(ments, c) || wholeAfterBreak(v, ments, clauses, c))) {
 				breakdown = true
+			}
+			// "… xuất nhập khẩu ước đạt 18,39 tỷ USD; trong đó xuất khẩu đạt
+			// …": the parts share the status of the total before them.
+			if c.breakAt && prev != nil && prev.blocked != "" && c.a > 0 && strings.HasSuffix(strings.TrimSpace(text[:c.a]), ";") {
+				curStatus, totalParts = prevStatus, true
 			}
 		}
 		// The subject: this clause's mention, else the one carried.
@@ -539,7 +548,13 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				parts = partOfTotal
 				// "ước cả năm 2022 kim ngạch xuất khẩu hơn 2 tỷ USD": a status
 				// said on its own before any figure is of the subject after it.
-				if subject != nil && !(c.breakAt && subject.blocked != "") && !(v.statusBefore(c, ments[k].from)) && !(bareStatus && last < 0) {
+				if subject != nil && c.breakAt && subject.blocked != "" {
+					totalParts = true
+				}
+				// "Ước tính tăng trưởng Tổng sản phẩm trên địa bàn (GRDP) …":
+				// the indicator named again before its figure keeps the status.
+				again := subject != nil && last < 0 && subject.ind != nil && subject.ind == ments[k].ind
+				if subject != nil && !totalParts && !again && !(v.statusBefore(c, ments[k].from)) && !(bareStatus && last < 0) {
 					curStatus = ""
 				}
 				bareStatus = false
@@ -797,6 +812,11 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 			if k := v.phraseAt(i, nationalOffices); k > 0 && (i == 0 || v.phraseAt(i-1, wChi) == 0) {
 				return v.src[v.words[i].a:v.words[i+2].b]
 			}
+			// "được Cục Thống kê công bố": the office named by no place,
+			// publishing, is the country's.
+			if k := v.phraseAt(i, statOffice); k > 0 && (i == 0 || v.phraseAt(i-1, wChi) == 0) && i+k < len(all) && v.phraseAt(i+k, attributionAfter) > 0 {
+				return v.src[v.words[i].a:v.words[i+k-1].b]
+			}
 			// "…, chiếm gần 22,4% kim ngạch xuất khẩu của cả nước": a share
 			// of the country's is said of the figure before it.
 			if shareClause(v, c, nums) || (ci > 0 && clauses[ci-1].sentence == n && !numberIn(nums, c) && shareClause(v, clauses[ci-1], nums)) {
@@ -833,6 +853,12 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				// "xếp thứ 28/34 địa phương cả nước": after a rank, in a
 				// clause with no value of its own.
 				ranking = ranking || (!valueIn(nums, c) && rankedBefore(v, clauses, n, i))
+				// "gấp 2,2 lần so mức bình quân chung cả nước", "cao hơn mức
+				// bình quân chung của cả nước (4,24%)": the country's average
+				// compared with, not the subject.
+				for back := 1; back <= 5 && i-back >= c.from; back++ {
+					ranking = ranking || v.phraseAt(i-back, nationAverage) > 0
+				}
 				if ranking {
 					continue
 				}
@@ -899,6 +925,30 @@ var concessionWords = sortedPhrases("mặc dù", "dù", "tuy", "tuy nhiên", "b�
 // "(sau Thanh Hóa)", "chỉ sau TP.HCM".
 var sideBefore = sortedPhrases("sau", "chỉ sau", "xếp sau", "đứng sau", "trước", "sau tỉnh", "sau thành phố", "behind", "after")
 
+// rankBefore reports whether a rank word is written in sentence n before
+// word i, and a side word right before the list that holds it.
+func rankBefore(v *lineView, clauses []clause, n, i int) bool {
+	sa, _ := sentenceSpan(clauses, n)
+	rank := -1
+	for j := v.wordIndex(sa); j < i; j++ {
+		if v.phraseAt(j, rankWords) > 0 || v.phraseAt(j, sideRank) > 0 {
+			rank = j
+		}
+	}
+	if rank < 0 {
+		return false
+	}
+	for j := rank; j < i; j++ {
+		if v.phraseAt(j, sideBefore) > 0 || v.phraseAt(j, sideRank) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sideRank open a list of other places a figure is ranked against.
+var sideRank = sortedPhrases("xếp trên", "xếp sau", "đứng sau", "đứng trên")
+
 // valueIn reports whether clause c holds a number that may be a value or
 // a comparison: not part of a name, not a count ("28/34 địa phương").
 func valueIn(nums []numAt, c clause) bool {
@@ -928,6 +978,22 @@ func sidePlace(v *lineView, clauses []clause, nums []numAt, pl place) bool {
 	c := clauseOf(clauses, pl.a)
 	if v.phraseAt(c.from, concessionWords) > 0 && !numberIn(nums, c) {
 		return true // "Mặc dù chịu tác động … của Hoa Kỳ …, …"
+	}
+	// "đứng thứ 4 khu vực … sau các tỉnh Hậu Giang, Trà Vinh, Cà Mau và
+	// xếp trên các tỉnh Bạc Liêu, …": places listed after a rank, with no
+	// number after them in the sentence, rank; "(sau Bắc Giang 13,45%,
+	// Hậu Giang 12,27%)": in brackets opened by "sau" after a rank, their
+	// own figures are asides.
+	if rankBefore(v, clauses, c.sentence, pl.from) {
+		if open := strings.LastIndexAny(v.src[:pl.a], "(["); parenthesized(v.src, pl.a) && open >= 0 {
+			if w := v.wordIndex(open + 1); w < len(v.words) && v.phraseAt(w, sideBefore) > 0 {
+				return true
+			}
+		}
+		_, sb := sentenceSpan(clauses, c.sentence)
+		if !numberIn(nums, clause{a: pl.b, b: sb}) {
+			return true
+		}
 	}
 	side := false
 	for back := 1; back <= 2 && pl.from-back >= c.from; back++ {
@@ -965,6 +1031,9 @@ var nationalOffices = sortedPhrases("cục thống kê bộ tài chính")
 
 var wChi = sortedPhrases("chi")
 
+// statOffice is a statistics office; with no place after it, the country's.
+var statOffice = sortedPhrases("cục thống kê")
+
 // shareClause reports whether clause c states only shares ("chiếm gần
 // 22,4% kim ngạch xuất khẩu của cả nước").
 func shareClause(v *lineView, c clause, nums []numAt) bool {
@@ -982,6 +1051,9 @@ func shareClause(v *lineView, c clause, nums []numAt) bool {
 
 // weakRanking are the words of rankingBefore that say nothing of a rank
 // by themselves.
+// nationAverage before the country name its average, a basis of comparison.
+var nationAverage = sortedPhrases("mức bình quân", "bình quân chung", "mức trung bình", "trung bình chung", "trung bình")
+
 var weakRanking = sortedPhrases("trong", "trên", "chung", "in", "bình quân")
 
 // rankMarks say a sentence ranks: "thứ 15/63", "cao nhất", "top 5".
@@ -1056,6 +1128,30 @@ func mentionAt(ments []mention, c clause) bool {
 	return false
 }
 
+// wholeAfterBreak reports whether the first words after "Trong đó" at the
+// start of what was pasted name a plan's indicator whole, with only words
+// of value between ("Trong đó, giá trị xuất khẩu ước đạt …").
+func wholeAfterBreak(v *lineView, ments []mention, clauses []clause, c clause) bool {
+	i := c.from + v.phraseAt(c.from, breakdownWords)
+	for _, m := range ments {
+		if m.from < i || m.ind == nil || m.blocked != "" || clauseOf(clauses, v.words[m.from].a).sentence != c.sentence {
+			continue
+		}
+		for i < m.from {
+			n := v.phraseAt(i, valueFillers)
+			if n == 0 {
+				return false
+			}
+			i += n
+		}
+		return true
+	}
+	return false
+}
+
+// valueFillers stand between "Trong đó" and an indicator and narrow nothing.
+var valueFillers = sortedPhrases("giá trị", "trị giá", "kim ngạch", "tổng", "tổng kim ngạch")
+
 // periodAtWord reports whether a period begins at word i (or right after a
 // "trong"/"tính chung" opening).
 func periodAtWord(v *lineView, periods []periodAt, i int) bool {
@@ -1113,14 +1209,17 @@ func sentenceSpan(clauses []clause, n int) (a, b int) {
 
 // sentencePeriod returns the first period of sentence n that is not the
 // basis of a comparison, or nil.
-func sentencePeriod(clauses []clause, n int, periods []periodAt) *periodAt {
+// The parts of a sentence joined by ";" are one sentence here: "xuất khẩu
+// ước đạt 8,46 tỷ USD; nhập khẩu tháng 9 ước đạt 8,6 tỷ USD".
+func sentencePeriod(text string, clauses []clause, n int, periods []periodAt) *periodAt {
 	a, b := -1, -1
 	for _, c := range clauses {
-		if c.sentence == n {
+		if c.sentence == n || (c.sentence == n+1 && b > 0 && c.a >= b && strings.TrimSpace(text[b:c.a]) == "" && strings.HasSuffix(strings.TrimSpace(text[:b]), ";")) {
 			if a < 0 {
 				a = c.a
 			}
 			b = c.b
+			n = c.sentence
 		}
 	}
 	for k := range periods {
@@ -1204,6 +1303,9 @@ func pctAmount(n *numAt) Amount {
 	}
 	if n.neg {
 		a = -a
+	}
+	if n.over && n.basis == OfPlan {
+		a += 100 * AmountScale // "vượt 29% kế hoạch" is 129% of the plan
 	}
 	return a
 }
@@ -1662,6 +1764,9 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 			continue
 		case parenthesized(v.src, n.a) && !before(signBefore) && at(after, samePeriodAfter) == 0 && at(after, prevPeriodAfter) == 0 && at(after, planAfter) == 0 && !before(wDatBang),
 			parenthesized(v.src, n.a) && strings.Contains(Fold(v.src[strings.LastIndexAny(v.src[:n.a], "(["):n.a]), "cung ky"),
+			// "(bình quân 3 năm 2020-2022 tăng trưởng 9,91%)": an average of
+			// years, an aside.
+			parenthesized(v.src, n.a) && strings.HasPrefix(strings.TrimLeft(Fold(v.src[strings.LastIndexAny(v.src[:n.a], "(["):n.a]), "([ "), "binh quan"),
 			before(priorBefore), at(after, priorAfter) > 0 && strings.TrimSpace(v.src[n.b:v.words[after].a]) == "":
 			// "(6,06%)", "(cùng kỳ năm 2021 đạt 6,06%)": an aside, last year's
 			// figure; "(tăng 15,7%)" stays a comparison.
@@ -1699,8 +1804,10 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 				n.role, n.basis, n.tail = RolePrevPeriod, PrevPeriod, at(after, prevPeriodAfter)
 			case at(after, planAfter) > 0:
 				n.role, n.basis, n.tail = RolePlan, OfPlan, at(after, planAfter)+1 // "kế hoạch năm"
+				n.over = before(wOver)
 			case at(after, wSoVoi) > 0 && at(after+2, planAfter) > 0:
 				n.role, n.basis, n.tail = RolePlan, OfPlan, 2+at(after+2, planAfter)+1
+				n.over = before(wOver)
 			case n.pct && at(after, countAfter) > 0 && all[after].marks != "":
 				n.role = RoleCount
 			case sign && n.pct:
@@ -1781,6 +1888,7 @@ var (
 	wSo       = sortedPhrases("so với", "so")
 	wOrMore   = sortedPhrases("trở lên", "or more")
 	wVerbs    = sortedPhrases("tăng", "giảm", "đạt", "bằng", "là", "up", "down")
+	wOver     = sortedPhrases("vượt", "vượt mức", "vượt hơn", "cao hơn", "exceeding", "exceeded")
 	wSoPlan   = sortedPhrases("so với kế hoạch năm", "so kế hoạch năm", "so với kế hoạch", "so kế hoạch", "so với kh", "so kh")
 	wCompared = sortedPhrases("so với", "so", "compared with", "from")
 )
