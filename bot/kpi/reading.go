@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // This file reads figures the way officials write them: "Kim ngạch xuất
@@ -165,6 +167,8 @@ var (
 	notSubjects = sortedPhrases("xuất nhập khẩu", "xuất, nhập khẩu", "xuất - nhập khẩu", "xnk",
 		"xuất siêu", "nhập siêu", "cán cân thương mại", "thặng dư thương mại", "việt nam", "trade surplus", "trade deficit", "trade balance", "nationwide",
 		"whole country", "total trade")
+	// countryProduct names the country's product, never a province's.
+	countryProduct = sortedPhrases("gdp", "tổng sản phẩm trong nước", "gross domestic product")
 	// narrowers right after an indicator mention name a part of it: a
 	// product group, a market, a sector ("xuất khẩu thủy sản", "nhập khẩu
 	// từ Trung Quốc", "xuất khẩu của khu vực FDI").
@@ -240,7 +244,8 @@ var (
 	ratioBefore = sortedPhrases("gấp", "times")
 	ratioAfter  = sortedPhrases("lần", "times")
 	signBefore  = sortedPhrases("tăng", "giảm", "tăng trưởng", "up", "down", "rose", "fell", "increased", "decreased",
-		"tăng mạnh", "tăng nhẹ", "tăng cao", "tăng khá", "tăng tới", "tăng trưởng mạnh", "giảm mạnh", "giảm nhẹ", "giảm sâu")
+		"tăng mạnh", "tăng nhẹ", "tăng cao", "tăng khá", "tăng tới", "tăng trưởng mạnh", "giảm mạnh", "giảm nhẹ", "giảm sâu",
+		"tăng lần lượt", "giảm lần lượt")
 	// countAfter: a number followed by one of these counts things ("100%
 	// số xã"); written with marks where marks decide ("số", not "so").
 	countAfter = sortedPhrases("số")
@@ -266,12 +271,62 @@ var splitScale = func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)(^|[^\p{L}])(` + strings.Join(alts, "|") + `)([^\p{L}]|$)`)
 }()
 
+// gluedRun is a run of letters that may be two words glued.
+var gluedRun = regexp.MustCompile(`\p{L}{4,}`)
+
+// gluedWords are the syllables of the indicators' names and of the words
+// around them in reports, as written: a run of letters made of exactly two
+// of them, and none itself, is two words whose space copying from a PDF
+// lost. Marks decide ("so" is not "số").
+var gluedWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("tổng mức bán lẻ hàng hóa hoá và doanh thu dịch vụ tiêu dùng kim ngạch xuất nhập khẩu " +
+		"chỉ số sản phẩm công nghiệp toàn ngành tăng trưởng giảm kinh tế tốc độ trên địa bàn tỉnh ước đạt tính thực hiện " +
+		"tháng năm quý đầu lũy kế chung so với cùng kỳ trước của hộ sử dụng điện tỷ tỉ triệu nghìn ngàn đồng") {
+		m[w] = true
+	}
+	return m
+}()
+
+// splitGlued parts the glued runs of s; a run with no mark, or of a word
+// not in gluedWords, is left as written.
+func splitGlued(s string) string {
+	return gluedRun.ReplaceAllStringFunc(s, func(run string) string {
+		lower := strings.ToLower(run)
+		if gluedWords[lower] || !norm.NFC.IsNormalString(run) || isASCII(run) {
+			return run
+		}
+		rs, lrs := []rune(run), []rune(lower)
+		if len(rs) != len(lrs) {
+			return run
+		}
+		for k := 1; k < len(lrs); k++ {
+			if gluedWords[string(lrs[:k])] && gluedWords[string(lrs[k:])] {
+				return string(rs[:k]) + " " + string(rs[k:])
+			}
+		}
+		return run
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // joinSplitScales mends "515,8 ngàn t ỷ đồng" into "515,8 ngàn tỷ đồng".
 // Only in a text with digits, so that words are not glued at random.
+// It also parts two report words glued by the same copying ("tổng mứcbán
+// lẻ" is "tổng mức bán lẻ").
 func joinSplitScales(s string) string {
 	if !strings.ContainsAny(s, "0123456789") {
 		return s
 	}
+	s = splitGlued(s)
 	for range 2 { // the boundary of one match may be the start of the next
 		s = splitScale.ReplaceAllStringFunc(s, func(m string) string {
 			sub := splitScale.FindStringSubmatch(m)
@@ -486,9 +541,13 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		dangling             *mention // an indicator named just before the subject, with no value of its own
 		parts                bool     // the subject is a part of a total, in brackets after it
 		totalParts           bool     // the subjects are the parts of a total not read, after "trong đó"
+		resp                 *respGroup
 	)
 	for _, c := range clauses {
 		if c.sentence != sentence {
+			if resp.short() && firstAsk == nil {
+				firstAsk = Fail(ErrTwoValues, "text", clip(strings.TrimSpace(text)))
+			}
 			prev, prevStatus := subject, curStatus
 			parts = false
 			r.dated = false
@@ -497,7 +556,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				r.dated = r.dated || (d.start >= sa && d.end <= sb && cutOffDate(text, d))
 			}
 			sentence, subject, curStatus, forecast, breakdown, last, pending = c.sentence, nil, "", false, false, -1, nil
-			totalParts = false
+			totalParts, resp = false, nil
 			// A period written anywhere in the sentence is the period of
 			// its figures that have none before them ("xuất khẩu 520 triệu
 			// USD, nhập khẩu 410 triệu USD tháng 3").
@@ -616,7 +675,9 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				}
 				continue
 			case subject.blocked != "":
-				if firstBlock == nil && (n.role == "" || subject.ind != nil) {
+				// "GDP cả nước tăng 7,52%": a rate beside a subject that is
+				// not the plan's is that subject's too.
+				if firstBlock == nil && (n.role == "" || subject.ind != nil || (n.pct && (n.role == RoleCompare || n.basis == SamePeriod))) {
 					firstBlock = r.blockError(subject, text, c)
 				}
 				skip(n, subject.blocked, subject.what)
@@ -640,8 +701,20 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			if parts && n.role == RolePrior && parenthesized(text, n.a) {
 				n.role = "" // "(xuất khẩu 7,247 tỉ USD; …)": the part's value, not an aside
 			}
-			ind := subject.ind
-			value := r.isValue(ind, n, c, nums, last >= 0, sentencePct(nums, clauses, c.sentence))
+			ind, m := subject.ind, subject
+			// "xuất khẩu và nhập khẩu lần lượt đạt 520 triệu USD và 410
+			// triệu USD": the values, and their comparisons, in the order of
+			// the indicators.
+			if resp == nil && dangling != nil && dangling.ind != ind && dangling.ind.Kind == ind.Kind &&
+				respectively(text[dangling.b:n.a]) && dangling.b <= subject.a {
+				resp, dangling = &respGroup{ments: []*mention{dangling, subject}, stated: map[Basis]int{}}, nil
+			}
+			value := r.isValue(ind, n, c, nums, last >= 0 && resp == nil, sentencePct(nums, clauses, c.sentence))
+			if value && resp != nil && resp.next < len(resp.ments) {
+				m = resp.ments[resp.next]
+				ind = m.ind
+				resp.next++
+			}
 			if !value {
 				switch {
 				case n.role == RoleCount && isMoney(n.q.Measure) && ind.Kind == Rate && mentionHas(v, subject, indexWords):
@@ -677,7 +750,12 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 						continue
 					}
 					st := Stated{Basis: b, Pct: pctAmount(n), Approx: n.rounded}
-					if last >= 0 {
+					if resp != nil && len(resp.out) > 0 {
+						if k := resp.stated[b]; k < len(resp.out) {
+							out[resp.out[k]].Stated = addStated(out[resp.out[k]].Stated, st)
+						}
+						resp.stated[b]++
+					} else if last >= 0 {
 						out[last].Stated = addStated(out[last].Stated, st)
 					} else {
 						pending = addStated(pending, st)
@@ -701,7 +779,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				skip(n, RoleNoIndicator, "")
 				continue
 			}
-			if last >= 0 && out[last].Quote == quoteOf(text, subject, c) {
+			if last >= 0 && out[last].Quote == quoteOf(text, m, c) {
 				if firstAsk == nil {
 					firstAsk = Fail(ErrTwoValues, "text", clip(strings.TrimSpace(text[c.a:c.b])))
 				}
@@ -712,7 +790,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 					curPeriod = pa // periods carry on through a paragraph
 				}
 			}
-			rep, err := r.figure(ind, n, c, subject, curPeriod, curUnit, curStatus, text)
+			rep, err := r.figure(ind, n, c, m, curPeriod, curUnit, curStatus, text)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -738,7 +816,13 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			}
 			out = append(out, rep)
 			last = len(out) - 1
+			if resp != nil && resp.next > len(resp.out) {
+				resp.out = append(resp.out, last)
+			}
 		}
+	}
+	if resp.short() && firstAsk == nil {
+		firstAsk = Fail(ErrTwoValues, "text", clip(strings.TrimSpace(text)))
 	}
 	if firstAsk != nil {
 		return nil, nil, firstAsk
@@ -762,6 +846,25 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		skipped = skipped[:maxSkipped]
 	}
 	return out, skipped, nil
+}
+
+// respGroup is the indicators of a "lần lượt" (respectively) sentence, the
+// figures read for them so far, and the comparisons of each basis given.
+type respGroup struct {
+	ments  []*mention
+	next   int
+	out    []int
+	stated map[Basis]int
+}
+
+// short reports whether fewer values than indicators were given: "xuất
+// khẩu và nhập khẩu lần lượt đạt 520 triệu USD" is asked, not guessed.
+func (g *respGroup) short() bool { return g != nil && g.next < len(g.ments) }
+
+// respectively reports whether s says "respectively".
+func respectively(s string) bool {
+	f := Fold(s)
+	return strings.Contains(f, "lan luot") || strings.Contains(f, "respectively")
 }
 
 // addStated adds a comparison unless one on its basis is there already: the
@@ -1476,6 +1579,14 @@ func (r *updateReader) mentions(v *lineView) []mention {
 				break
 			}
 		}
+		// "GDP cả nước tăng 7,52%": the country's product, refused by its
+		// name, with the country's when it follows.
+		if k := v.phraseAt(i, countryProduct); k > 0 {
+			if i+k < len(all) {
+				k += v.phraseAt(i+k, nationWords)
+			}
+			block(i, i+k, RoleNotIndicator)
+		}
 		for n := range r.p.Indicators {
 			for _, ph := range r.p.Indicators[n].exc {
 				if matchFiller(all, i, ph) {
@@ -1819,6 +1930,12 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 				continue
 			}
 		}
+		// "tăng 12% và 8%": a rate joined to a comparison is one too.
+		if prev := k - 1; prev >= 0 && n.pct && !n.approx && before(wAnd) && nums[prev].pct && nums[prev].role == RoleCompare &&
+			v.wordIndex(nums[prev].b) == first-1 {
+			n.role, n.basis, n.neg = nums[prev].role, nums[prev].basis, nums[prev].neg
+			continue
+		}
 		if after < len(all) && at(after, wOrMore) > 0 {
 			n.approx, n.rounded = true, ""
 		}
@@ -1888,6 +2005,7 @@ var (
 	wSo       = sortedPhrases("so với", "so")
 	wOrMore   = sortedPhrases("trở lên", "or more")
 	wVerbs    = sortedPhrases("tăng", "giảm", "đạt", "bằng", "là", "up", "down")
+	wAnd      = sortedPhrases("và", "and")
 	wOver     = sortedPhrases("vượt", "vượt mức", "vượt hơn", "cao hơn", "exceeding", "exceeded")
 	wSoPlan   = sortedPhrases("so với kế hoạch năm", "so kế hoạch năm", "so với kế hoạch", "so kế hoạch", "so với kh", "so kh")
 	wCompared = sortedPhrases("so với", "so", "compared with", "from")
@@ -1958,7 +2076,7 @@ func basisPeriod(v *lineView, all []token, i int, periods []periodAt, year int) 
 
 // decreasePhrases before a number make it a decrease.
 var decreasePhrases = sortedPhrases("giảm", "down", "fell", "decreased", "declined", "dropped", "minus",
-	"giảm mạnh", "giảm nhẹ", "giảm sâu")
+	"giảm mạnh", "giảm nhẹ", "giảm sâu", "giảm lần lượt")
 
 // thingWords after a quantity make it a measure of things, not money or a rate.
 var thingWords = sortedPhrases("tấn", "kg", "tạ", "ha", "m2", "m3", "lít", "người", "hộ", "lao động", "con", "chiếc",

@@ -83,6 +83,31 @@ func TestReadingRules2023(t *testing.T) {
 		Expect: "read",
 		Figures: []corpusFigure{fig("grdp", "2022-07..09", "7.21", "", "", "", ""),
 			fig("grdp", "2022-01..09", "5.35", "", "", "", "")},
+	}, {
+		// "lần lượt": the values and comparisons in the order of the indicators.
+		ID: "respectively", Text: "Tháng 6/2022, kim ngạch xuất khẩu và nhập khẩu lần lượt đạt 520 triệu USD và 410 triệu USD, tăng 12% và 8% so với cùng kỳ.",
+		Expect: "read",
+		Figures: []corpusFigure{fig("xuat-khau", "2022-06", "520000000", "", "12", "", ""),
+			fig("nhap-khau", "2022-06", "410000000", "", "8", "", "")},
+	}, {
+		ID: "respectively-after", Text: "Kim ngạch xuất khẩu, nhập khẩu 6 tháng đầu năm 2022 ước đạt lần lượt 3,1 tỷ USD và 2,4 tỷ USD, tăng lần lượt 12,5% và 9,8%.",
+		Expect: "read",
+		Figures: []corpusFigure{fig("xuat-khau", "2022-01..06", "3100000000", "estimate", "12.5", "", ""),
+			fig("nhap-khau", "2022-01..06", "2400000000", "estimate", "9.8", "", "")},
+	}, {
+		// One value for two indicators "respectively" is asked, not guessed.
+		ID: "respectively-short", Text: "Tháng 6/2022, kim ngạch xuất khẩu và nhập khẩu lần lượt đạt 520 triệu USD.", Expect: "refuse",
+	}, {
+		ID: "and-without-respectively", Text: "Tháng 6/2022, kim ngạch xuất khẩu và nhập khẩu đạt 520 triệu USD và 410 triệu USD.", Expect: "refuse",
+	}, {
+		// Two words glued by copying from a PDF are parted.
+		ID: "glued", Text: "6 tháng đầu năm 2022, tổng mứcbán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng đạt 33.404 tỷ đồng.",
+		Expect:  "read",
+		Figures: []corpusFigure{fig("ban-le", "2022-01..06", "33404000000000", "", "", "", "")},
+	}, {
+		ID: "glued-2", Text: "Kim ngạchxuất khẩu tháng 5/2022 đạt 520 triệu USD.",
+		Expect:  "read",
+		Figures: []corpusFigure{fig("xuat-khau", "2022-05", "520000000", "", "", "", "")},
 	}} {
 		t.Run(c.ID, func(t *testing.T) {
 			res := readCorpusCase(t, p, c)
@@ -90,5 +115,21 @@ func TestReadingRules2023(t *testing.T) {
 				t.Errorf("%q (%s): %s", c.Text, c.Expect, res.why)
 			}
 		})
+	}
+}
+
+// TestCountryProductRefusedByName: "GDP cả nước" is the country's product,
+// refused naming it, not "no indicator".
+func TestCountryProductRefusedByName(t *testing.T) {
+	p := DefaultPlan()
+	for text, phrase := range map[string]string{
+		"Tính chung 6 tháng đầu năm 2022, GDP cả nước tăng 7,52%, mức cao nhất trong suốt giai đoạn 2011 - 2022.": "GDP cả nước",
+		"GDP quý II/2022 ước tăng 7,72% so với cùng kỳ năm trước.":                                                "GDP",
+		"Tổng sản phẩm trong nước (GDP) quý II/2022 tăng 7,96% so với cùng kỳ năm trước.":                         "Tổng sản phẩm trong nước",
+	} {
+		_, err := p.Read(text, UpdateOptions{Unit: p.Unit("ben-luc"), Lang: "vi", Now: corpusNow})
+		if !isError(err, ErrNotIndicator) || err.(*Error).Data["phrase"] != phrase {
+			t.Errorf("Read(%q) = %v; want ErrNotIndicator naming %q", text, err, phrase)
+		}
 	}
 }
