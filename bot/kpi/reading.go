@@ -245,7 +245,8 @@ var (
 	ratioAfter  = sortedPhrases("lần", "times")
 	signBefore  = sortedPhrases("tăng", "giảm", "tăng trưởng", "up", "down", "rose", "fell", "increased", "decreased",
 		"tăng mạnh", "tăng nhẹ", "tăng cao", "tăng khá", "tăng tới", "tăng trưởng mạnh", "giảm mạnh", "giảm nhẹ", "giảm sâu",
-		"tăng lần lượt", "giảm lần lượt")
+		"tăng lần lượt", "giảm lần lượt", "increase by", "increased by", "increase of", "rose by", "grew by", "up by",
+		"decrease by", "decreased by", "fell by", "down by")
 	// countAfter: a number followed by one of these counts things ("100%
 	// số xã"); written with marks where marks decide ("số", not "so").
 	countAfter = sortedPhrases("số")
@@ -548,7 +549,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			if resp.short() && firstAsk == nil {
 				firstAsk = Fail(ErrTwoValues, "text", clip(strings.TrimSpace(text)))
 			}
-			prev, prevStatus := subject, curStatus
+			prev, prevStatus, prevParts := subject, curStatus, parts && totalParts
 			parts = false
 			r.dated = false
 			for _, d := range dates {
@@ -594,6 +595,11 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			if c.breakAt && prev != nil && prev.blocked != "" && c.a > 0 && strings.HasSuffix(strings.TrimSpace(text[:c.a]), ";") {
 				curStatus, totalParts = prevStatus, true
 			}
+			// "(xuất khẩu 730 triệu USD, …; nhập khẩu 510 triệu USD, …)": the
+			// parts in brackets after ";" still share the total's status.
+			if prevParts && parenthesized(text, c.a) {
+				curStatus, totalParts = prevStatus, true
+			}
 		}
 		// The subject: this clause's mention, else the one carried.
 		// "(chiếm khoảng 7% KNXK cả nước)": a mention in brackets is an
@@ -603,8 +609,11 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			// "xuất nhập khẩu 11,885 tỉ USD (xuất khẩu 7,247 tỉ USD; nhập
 			// khẩu 4,638 tỉ USD)": in brackets after a total, the parts.
 			partOfTotal := parenthesized(text, ments[k].a) && partInBrackets(v, ments, k)
-			if ments[k].from >= c.from && ments[k].to <= c.to && (!parenthesized(text, ments[k].a) || partOfTotal) {
+			if ments[k].from >= c.from && ments[k].to <= c.to && (!parenthesized(text, ments[k].a) || partOfTotal || gloss(text, &ments[k])) {
 				parts = partOfTotal
+				if subject != nil && partOfTotal && subject.blocked != "" {
+					totalParts = true
+				}
 				// "ước cả năm 2022 kim ngạch xuất khẩu hơn 2 tỷ USD": a status
 				// said on its own before any figure is of the subject after it.
 				if subject != nil && c.breakAt && subject.blocked != "" {
@@ -930,6 +939,12 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				if len(own) > 0 && i+k < len(all) && v.phraseAt(i+k, own) > 0 {
 					continue
 				}
+				// "Theo số liệu công bố của Tổng cục Thống kê, … GRDP năm 2022
+				// của Long An tăng 8,42%": the country's office as the source of
+				// a figure the sentence says is the province's.
+				if v.phraseAt(i, offices) > 0 && ownAfter(v, clauses, n, i+k, own) {
+					continue
+				}
 				// "đứng đầu vùng", "cao nhất khu vực": a ranking.
 				ranking := false
 				for back := 1; i-back >= c.from; back++ {
@@ -976,6 +991,15 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 // plan's two trade indicators.
 var totalTrade = sortedPhrases("xuất nhập khẩu", "xuất, nhập khẩu", "xuất - nhập khẩu", "xnk", "total trade")
 
+// gloss reports whether m is all its brackets hold, naming the words
+// before them: "the province's gross regional domestic product (GRDP)".
+func gloss(text string, m *mention) bool {
+	open := strings.LastIndex(text[:m.a], "(")
+	end := strings.Index(text[m.b:], ")")
+	return open >= 0 && end >= 0 && strings.TrimSpace(text[open+1:m.a]) == "" && strings.TrimSpace(text[m.b:m.b+end]) == "" &&
+		strings.TrimSpace(text[:open]) != "" && !strings.HasSuffix(strings.TrimSpace(text[:open]), ",")
+}
+
 // partInBrackets reports whether mention k of the plan's indicators stands in
 // brackets right after a total of trade: "xuất nhập khẩu 11,885 tỉ USD
 // (xuất khẩu 7,247 tỉ USD; nhập khẩu 4,638 tỉ USD)".
@@ -988,12 +1012,31 @@ func partInBrackets(v *lineView, ments []mention, k int) bool {
 	if open < 0 {
 		return false
 	}
+	prevEnd := 0
 	for j := k - 1; j >= 0; j-- {
 		if ments[j].b <= open {
-			return ments[j].blocked != "" && mentionHas(v, &ments[j], totalTrade)
+			if ments[j].blocked != "" && mentionHas(v, &ments[j], totalTrade) {
+				return true
+			}
+			prevEnd = ments[j].b
+			break
 		}
 	}
-	return false
+	// "kim ngạch ước đạt 9,575 tỷ USD (xuất khẩu ước 5,827 tỷ USD, …;
+	// nhập khẩu ước 3,748 tỷ USD, …)": a bare turnover split into exports
+	// and imports in the brackets after it is the total's parts too.
+	end := len(v.src)
+	if c := strings.Index(v.src[open:], ")"); c >= 0 {
+		end = open + c
+	}
+	pair := 0
+	for j := range ments {
+		o := &ments[j]
+		if o.a > open && o.b <= end && o.ind != nil && o.blocked == "" && o.ind.Kind == Cumulative && o.ind.Measure == USD && o.ind != m.ind {
+			pair++
+		}
+	}
+	return pair > 0 && strings.Contains(Fold(v.src[prevEnd:open]), "kim ngach")
 }
 
 // onlyJoined reports whether s only joins two names: "," "và" "hoặc" "/".
@@ -1125,6 +1168,22 @@ var indexWords = sortedPhrases("chỉ số", "iip", "index")
 
 // equivalentBefore a number make it the size of the share or change said
 // before it, never a figure.
+// equivalentSigned reports whether "tương đương giảm 0,65%" stands before
+// word first: an equivalent, with its sign.
+func equivalentSigned(v *lineView, all []token, first int) bool {
+	for _, sg := range signBefore {
+		s := first - len(sg.words)
+		if s > 0 && matchFiller(all, s, sg) {
+			for _, eq := range equivalentBefore {
+				if e := s - len(eq.words); e >= 0 && matchFiller(all, e, eq) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 var equivalentBefore = sortedPhrases("tương đương", "tương ứng", "tương ứng với", "tương đương với", "equivalent to", "equal to")
 
 // nationalOffices name the country's statistics office as the source
@@ -1133,6 +1192,23 @@ var equivalentBefore = sortedPhrases("tương đương", "tương ứng", "tươ
 var nationalOffices = sortedPhrases("cục thống kê bộ tài chính")
 
 var wChi = sortedPhrases("chi")
+
+// offices are the country's offices, sources of figures of every province.
+var offices = sortedPhrases("tổng cục thống kê", "tổng cục hải quan", "cục hải quan")
+
+// ownAfter reports whether sentence n names the plan's province after word i.
+func ownAfter(v *lineView, clauses []clause, n, i int, own []phrase) bool {
+	if len(own) == 0 {
+		return false
+	}
+	_, sb := sentenceSpan(clauses, n)
+	for j := i; j < len(v.words) && v.words[j].b <= sb; j++ {
+		if v.phraseAt(j, own) > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // statOffice is a statistics office; with no place after it, the country's.
 var statOffice = sortedPhrases("cục thống kê")
@@ -1864,7 +1940,7 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 		case inClause(shareBefore):
 			n.role = RoleShare
 			continue
-		case before(equivalentBefore):
+		case before(equivalentBefore) || equivalentSigned(v, all, first):
 			n.role = RoleEquivalent // "chiếm 55,56%, tương đương 72,5 triệu USD"
 			continue
 		case inClause(realGrowth):
@@ -1874,7 +1950,7 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 			n.role = RoleRatio
 			continue
 		case parenthesized(v.src, n.a) && !before(signBefore) && at(after, samePeriodAfter) == 0 && at(after, prevPeriodAfter) == 0 && at(after, planAfter) == 0 && !before(wDatBang),
-			parenthesized(v.src, n.a) && strings.Contains(Fold(v.src[strings.LastIndexAny(v.src[:n.a], "(["):n.a]), "cung ky"),
+			parenthesized(v.src, n.a) && strings.Contains(Fold(v.src[max(strings.LastIndexAny(v.src[:n.a], "(["), strings.LastIndex(v.src[:n.a], ";")):n.a]), "cung ky"),
 			// "(bình quân 3 năm 2020-2022 tăng trưởng 9,91%)": an average of
 			// years, an aside.
 			parenthesized(v.src, n.a) && strings.HasPrefix(strings.TrimLeft(Fold(v.src[strings.LastIndexAny(v.src[:n.a], "(["):n.a]), "([ "), "binh quan"),
@@ -2076,7 +2152,7 @@ func basisPeriod(v *lineView, all []token, i int, periods []periodAt, year int) 
 
 // decreasePhrases before a number make it a decrease.
 var decreasePhrases = sortedPhrases("giảm", "down", "fell", "decreased", "declined", "dropped", "minus",
-	"giảm mạnh", "giảm nhẹ", "giảm sâu", "giảm lần lượt")
+	"giảm mạnh", "giảm nhẹ", "giảm sâu", "giảm lần lượt", "decrease by", "decreased by", "fell by", "down by")
 
 // thingWords after a quantity make it a measure of things, not money or a rate.
 var thingWords = sortedPhrases("tấn", "kg", "tạ", "ha", "m2", "m3", "lít", "người", "hộ", "lao động", "con", "chiếc",

@@ -108,6 +108,34 @@ func TestReadingRules2023(t *testing.T) {
 		ID: "glued-2", Text: "Kim ngạchxuất khẩu tháng 5/2022 đạt 520 triệu USD.",
 		Expect:  "read",
 		Figures: []corpusFigure{fig("xuat-khau", "2022-05", "520000000", "", "", "", "")},
+	}, {
+		// "tương đương giảm 0,65% GRDP": an equivalent, never the figure.
+		ID: "equivalent-signed", Text: "Đầu tháng 9/2022, cơn bão đã gây thiệt hại khoảng 28.034 tỷ đồng tại tỉnh, tương đương giảm 0,65% GRDP của tỉnh.", Expect: "refuse",
+	}, {
+		// The country's office as the source of the province's figure.
+		ID: "office-own-province", Text: "Theo số liệu công bố của Tổng cục Thống kê, tốc độ tăng trưởng kinh tế (GRDP) năm 2022 của Long An tăng 8,42%, đứng thứ 20 cả nước.",
+		Expect:  "read",
+		Figures: []corpusFigure{fig("grdp", "2022-01..12", "8.42", "", "", "", "")},
+	}, {
+		ID: "office-country", Text: "Theo số liệu công bố của Tổng cục Thống kê, tốc độ tăng trưởng kinh tế năm 2022 tăng 8,02%.", Expect: "refuse",
+	}, {
+		// English "increase by", and an indicator named by its brackets.
+		ID: "english-gloss", Text: "In the first quarter of 2022, the province's gross regional domestic product (GRDP) is estimated to increase by 8.96% over the same period in 2021.",
+		Expect:  "read",
+		Figures: []corpusFigure{fig("grdp", "2022-01..03", "8.96", "estimate", "", "", "")},
+	}, {
+		// Parts in brackets, split by ";", share the total's status and keep
+		// their own comparisons.
+		ID: "bracket-parts", Text: "Riêng trong tháng 9/2022, kim ngạch xuất nhập khẩu của tỉnh ước đạt 1.240 triệu USD (xuất khẩu 730 triệu USD, tăng 36,96% so với cùng kỳ; nhập khẩu 510 triệu USD, tăng 22,59% so với cùng kỳ).",
+		Expect: "read",
+		Figures: []corpusFigure{fig("xuat-khau", "2022-09", "730000000", "estimate", "36.96", "", ""),
+			fig("nhap-khau", "2022-09", "510000000", "estimate", "22.59", "", "")},
+	}, {
+		// A bare "kim ngạch" split into exports and imports in brackets.
+		ID: "bare-turnover-parts", Text: "Lũy kế 9 tháng đầu năm 2022, kim ngạch ước đạt 9,575 tỷ USD (xuất khẩu ước 5,827 tỷ USD, tăng 2,62% so với cùng kỳ; nhập khẩu ước 3,748 tỷ USD, tăng 16,72%).",
+		Expect: "read",
+		Figures: []corpusFigure{fig("xuat-khau", "2022-01..09", "5827000000", "estimate", "2.62", "", ""),
+			fig("nhap-khau", "2022-01..09", "3748000000", "estimate", "16.72", "", "")},
 	}} {
 		t.Run(c.ID, func(t *testing.T) {
 			res := readCorpusCase(t, p, c)
