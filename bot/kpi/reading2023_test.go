@@ -1,6 +1,9 @@
 package kpi
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestReadingRules2023 holds one sentence for each rule the 2023–2026
 // development corpus (testdata/corpus2023.toml) led to, each read as a Bến
@@ -8,10 +11,41 @@ import "testing"
 // refusal.
 func TestReadingRules2023(t *testing.T) {
 	p := DefaultPlan()
+	for _, c := range rules2023() {
+		t.Run(c.ID, func(t *testing.T) {
+			res := readCorpusCase(t, p, c)
+			if res.misread || !res.right {
+				t.Errorf("%q (%s): %s", c.Text, c.Expect, res.why)
+			}
+		})
+	}
+}
+
+// TestReadingRules2023Today: the rules' sentences, which name their
+// periods, read the same at today's clock (the README's examples).
+func TestReadingRules2023Today(t *testing.T) {
+	p := DefaultPlan()
+	now := time.Date(2026, time.December, 6, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	for _, c := range rules2023() {
+		rd, err := p.Read(c.Text, UpdateOptions{Unit: p.Unit("ben-luc"), Lang: "vi", Now: now})
+		if c.Expect != "read" {
+			if err == nil {
+				t.Errorf("%s: %q read at %s; want it refused", c.ID, c.Text, now.Format("2006-01-02"))
+			}
+			continue
+		}
+		if err != nil || len(rd.Reports) != len(c.Figures) {
+			t.Errorf("%s: %q at %s: %d figures, %v; want %d", c.ID, c.Text, now.Format("2006-01-02"), len(rd.Reports), err, len(c.Figures))
+		}
+	}
+}
+
+// rules2023 is one sentence for each rule of the 2023–2026 corpus.
+func rules2023() []corpusCase {
 	fig := func(ind, period, value, status, yoy, plan, approx string) corpusFigure {
 		return corpusFigure{Indicator: ind, Period: period, Value: value, Status: status, YoY: yoy, Plan: plan, Approx: approx}
 	}
-	for _, c := range []corpusCase{{
+	return []corpusCase{{
 		// "vượt 29% kế hoạch" is 129% of the plan, not a change of 29%.
 		ID: "over-plan", Text: "Năm 2022, kim ngạch xuất khẩu của tỉnh đạt 1,006 tỷ USD, vượt 29% so kế hoạch và tăng 32,4% so cùng kỳ.",
 		Expect:  "read",
@@ -136,14 +170,7 @@ func TestReadingRules2023(t *testing.T) {
 		Expect: "read",
 		Figures: []corpusFigure{fig("xuat-khau", "2022-01..09", "5827000000", "estimate", "2.62", "", ""),
 			fig("nhap-khau", "2022-01..09", "3748000000", "estimate", "16.72", "", "")},
-	}} {
-		t.Run(c.ID, func(t *testing.T) {
-			res := readCorpusCase(t, p, c)
-			if res.misread || !res.right {
-				t.Errorf("%q (%s): %s", c.Text, c.Expect, res.why)
-			}
-		})
-	}
+	}}
 }
 
 // TestCountryProductRefusedByName: "GDP cả nước" is the country's product,
