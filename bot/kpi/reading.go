@@ -196,7 +196,7 @@ var (
 	// the source of a sentence, not the unit of its figures: "Theo Sở Công
 	// Thương, …", "UBND tỉnh cho biết".
 	attributionBefore = sortedPhrases("theo", "according to", "báo cáo của", "thông tin từ", "từ", "tổng hợp từ", "số liệu của", "giám đốc", "lãnh đạo", "đại diện", "ông", "bà")
-	attributionAfter  = sortedPhrases("cho biết", "cho hay", "thông tin", "báo cáo", "công bố", "nhận định", "said", "reported")
+	attributionAfter  = sortedPhrases("cho biết", "cho hay", "thông tin", "báo cáo", "công bố", "nhận định", "tổ chức", "chủ trì", "said", "reported")
 	// scopeWords in a sentence make its figures those of a region, the
 	// country or a product group, not of the plan's units.
 	scopeWords = sortedPhrases("vùng", "khu vực miền", "khu vực phía", "khu vực đồng bằng", "đồng bằng sông cửu long",

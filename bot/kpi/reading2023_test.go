@@ -170,6 +170,11 @@ func rules2023() []corpusCase {
 		Expect: "read",
 		Figures: []corpusFigure{fig("xuat-khau", "2022-01..09", "5827000000", "estimate", "2.62", "", ""),
 			fig("nhap-khau", "2022-01..09", "3748000000", "estimate", "16.72", "", "")},
+	}, {
+		// The unit that organises a meeting is its source, not the figure's unit.
+		ID: "organiser", Text: "Tại buổi họp báo do Sở Công thương tổ chức ngày 03/5/2022, đại diện Sở này cho biết tổng mức bán lẻ hàng hóa và dịch vụ trên địa bàn 4 tháng đầu năm 2022 tại tỉnh đạt 366.947 tỷ đồng, tăng 12% so với cùng kỳ.",
+		Expect:  "read",
+		Figures: []corpusFigure{fig("ban-le", "2022-01..04", "366947000000000", "", "12", "", "")},
 	}}
 }
 
