@@ -240,7 +240,7 @@ var (
 		"from a month earlier", "from the month before", "over the previous month")
 	planAfter = sortedPhrases("kế hoạch", "kh", "so với kế hoạch", "so kế hoạch", "so kh", "chỉ tiêu", "mục tiêu", "nghị quyết",
 		"of plan", "of the plan", "of target", "of the target", "dự toán")
-	shareBefore = sortedPhrases("chiếm", "chiếm tỷ trọng", "tỷ trọng", "chiếm tỷ lệ", "chiếm tỉ trọng", "tỉ trọng", "share of", "accounting for")
+	shareBefore = sortedPhrases("chiếm", "chiếm tỷ trọng", "tỷ trọng", "chiếm tỷ lệ", "chiếm tỉ trọng", "tỉ trọng", "đóng góp", "share of", "accounting for", "contributing")
 	ratioBefore = sortedPhrases("gấp", "times")
 	ratioAfter  = sortedPhrases("lần", "times")
 	signBefore  = sortedPhrases("tăng", "giảm", "tăng trưởng", "up", "down", "rose", "fell", "increased", "decreased",

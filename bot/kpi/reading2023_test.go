@@ -175,6 +175,13 @@ func rules2023() []corpusCase {
 		ID: "organiser", Text: "Tại buổi họp báo do Sở Công thương tổ chức ngày 03/5/2022, đại diện Sở này cho biết tổng mức bán lẻ hàng hóa và dịch vụ trên địa bàn 4 tháng đầu năm 2022 tại tỉnh đạt 366.947 tỷ đồng, tăng 12% so với cùng kỳ.",
 		Expect:  "read",
 		Figures: []corpusFigure{fig("ban-le", "2022-01..04", "366947000000000", "", "12", "", "")},
+	}, {
+		// A contribution to growth is a share, never the growth.
+		ID: "contribution", Text: "6 tháng đầu năm 2022, khu vực công nghiệp và xây dựng đóng góp tới 76,40% tăng trưởng kinh tế toàn tỉnh; chỉ số sản xuất công nghiệp 6 tháng đầu năm 2022 tăng 11,13% so cùng kỳ năm trước.",
+		Expect:  "read",
+		Figures: []corpusFigure{fig("iip", "2022-01..06", "11.13", "", "", "", "")},
+	}, {
+		ID: "contribution-alone", Text: "Năm 2022, khu vực công nghiệp và xây dựng tăng 11,52%, đóng góp khoảng 67,15% vào mức tăng trưởng của tỉnh.", Expect: "refuse",
 	}}
 }
 
