@@ -942,7 +942,7 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				// "Theo số liệu công bố của Tổng cục Thống kê, … GRDP năm 2022
 				// của Long An tăng 8,42%": the country's office as the source of
 				// a figure the sentence says is the province's.
-				if v.phraseAt(i, offices) > 0 && ownAfter(v, clauses, n, i+k, own) {
+				if v.phraseAt(i, offices) > 0 && ownAfter(v, clauses, nums, n, i+k, own) {
 					continue
 				}
 				// "đứng đầu vùng", "cao nhất khu vực": a ranking.
@@ -975,7 +975,13 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				// bình quân chung của cả nước (4,24%)": the country's average
 				// compared with, not the subject.
 				for back := 1; back <= 5 && i-back >= c.from; back++ {
-					ranking = ranking || v.phraseAt(i-back, nationAverage) > 0
+					if v.phraseAt(i-back, nationAverage) > 0 {
+						// only after a comparison: "GRDP bình quân cả nước tăng
+						// 7%" is the country's.
+						for j := c.from; j < i-back; j++ {
+							ranking = ranking || v.phraseAt(j, averageCompared) > 0
+						}
+					}
 				}
 				if ranking {
 					continue
@@ -1196,13 +1202,23 @@ var wChi = sortedPhrases("chi")
 // offices are the country's offices, sources of figures of every province.
 var offices = sortedPhrases("tổng cục thống kê", "tổng cục hải quan", "cục hải quan")
 
-// ownAfter reports whether sentence n names the plan's province after word i.
-func ownAfter(v *lineView, clauses []clause, n, i int, own []phrase) bool {
-	if len(own) == 0 {
+// ownAfter reports whether sentence n names the plan's province after word
+// i and before the first number that may be a value: the figure is the
+// province's ("… GRDP năm 2022 của Long An tăng 8,42%"), not the country's
+// with the province ranked after it.
+func ownAfter(v *lineView, clauses []clause, nums []numAt, n, i int, own []phrase) bool {
+	if len(own) == 0 || i >= len(v.words) {
 		return false
 	}
 	_, sb := sentenceSpan(clauses, n)
-	for j := i; j < len(v.words) && v.words[j].b <= sb; j++ {
+	end := sb
+	for _, x := range nums {
+		if x.a >= v.words[i].a && x.b <= sb && x.role != RoleName && x.role != RoleCount {
+			end = x.a
+			break
+		}
+	}
+	for j := i; j < len(v.words) && v.words[j].b <= end; j++ {
 		if v.phraseAt(j, own) > 0 {
 			return true
 		}
@@ -1231,6 +1247,9 @@ func shareClause(v *lineView, c clause, nums []numAt) bool {
 // weakRanking are the words of rankingBefore that say nothing of a rank
 // by themselves.
 // nationAverage before the country name its average, a basis of comparison.
+// averageCompared compare with an average: "gấp 2,2 lần so mức bình quân".
+var averageCompared = sortedPhrases("so", "so với", "gấp", "cao hơn", "thấp hơn", "hơn", "vượt", "compared with", "above", "below")
+
 var nationAverage = sortedPhrases("mức bình quân", "bình quân chung", "mức trung bình", "trung bình chung", "trung bình")
 
 var weakRanking = sortedPhrases("trong", "trên", "chung", "in", "bình quân")

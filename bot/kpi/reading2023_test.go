@@ -182,6 +182,12 @@ func rules2023() []corpusCase {
 		Figures: []corpusFigure{fig("iip", "2022-01..06", "11.13", "", "", "", "")},
 	}, {
 		ID: "contribution-alone", Text: "Năm 2022, khu vực công nghiệp và xây dựng tăng 11,52%, đóng góp khoảng 67,15% vào mức tăng trưởng của tỉnh.", Expect: "refuse",
+	}, {
+		// The country's average is compared with only after a comparison.
+		ID: "nation-average-subject", Text: "6 tháng đầu năm 2022, tốc độ tăng trưởng GRDP bình quân cả nước đạt 6,42%.", Expect: "refuse",
+	}, {
+		// The office names the country's figure, the province ranked after it.
+		ID: "office-province-ranked", Text: "Theo Tổng cục Thống kê, tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng tháng 5/2022 ước đạt 519 ngàn tỷ đồng, Long An xếp thứ 10.", Expect: "refuse",
 	}}
 }
 
