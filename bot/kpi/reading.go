@@ -764,6 +764,10 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 							out[resp.out[k]].Stated = addStated(out[resp.out[k]].Stated, st)
 						}
 						resp.stated[b]++
+					} else if resp != nil {
+						// "tăng lần lượt 12% và 8%, đạt 3,1 tỷ USD và 2,4 tỷ
+						// USD": the comparisons before the values, in order.
+						resp.early = append(resp.early, st)
 					} else if last >= 0 {
 						out[last].Stated = addStated(out[last].Stated, st)
 					} else {
@@ -827,6 +831,13 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			last = len(out) - 1
 			if resp != nil && resp.next > len(resp.out) {
 				resp.out = append(resp.out, last)
+				seen := map[Basis]int{}
+				for _, st := range resp.early {
+					if seen[st.Basis] == len(resp.out)-1 {
+						out[last].Stated = addStated(out[last].Stated, st)
+					}
+					seen[st.Basis]++
+				}
 			}
 		}
 	}
@@ -864,6 +875,7 @@ type respGroup struct {
 	next   int
 	out    []int
 	stated map[Basis]int
+	early  []Stated // comparisons said before the values
 }
 
 // short reports whether fewer values than indicators were given: "xuất

@@ -129,6 +129,16 @@ func rules2023() []corpusCase {
 		Figures: []corpusFigure{fig("xuat-khau", "2022-01..06", "3100000000", "estimate", "12.5", "", ""),
 			fig("nhap-khau", "2022-01..06", "2400000000", "estimate", "9.8", "", "")},
 	}, {
+		ID: "respectively-before", Text: "Kim ngạch xuất khẩu và nhập khẩu 6 tháng đầu năm 2022 tăng lần lượt 12% và 8%, đạt 3,1 tỷ USD và 2,4 tỷ USD.",
+		Expect: "read",
+		Figures: []corpusFigure{fig("xuat-khau", "2022-01..06", "3100000000", "", "12", "", ""),
+			fig("nhap-khau", "2022-01..06", "2400000000", "", "8", "", "")},
+	}, {
+		ID: "respectively-rates", Text: "GRDP và IIP 6 tháng đầu năm 2022 lần lượt tăng 7,5% và 9,2%.",
+		Expect: "read",
+		Figures: []corpusFigure{fig("grdp", "2022-01..06", "7.5", "", "", "", ""),
+			fig("iip", "2022-01..06", "9.2", "", "", "", "")},
+	}, {
 		// One value for two indicators "respectively" is asked, not guessed.
 		ID: "respectively-short", Text: "Tháng 6/2022, kim ngạch xuất khẩu và nhập khẩu lần lượt đạt 520 triệu USD.", Expect: "refuse",
 	}, {
