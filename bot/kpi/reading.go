@@ -182,6 +182,11 @@ var (
 		"bình quân đầu người", "per capita")
 	// perCapita after a rate's mention make it another figure.
 	perCapita = sortedPhrases("bình quân đầu người", "bình quân một người", "theo đầu người", "per capita")
+	// goodsWords and withServices after exports or imports name goods and
+	// services together, not the plan's goods.
+	goodsWords   = sortedPhrases("hàng hóa", "hàng hoá", "of goods", "goods")
+	withServices = sortedPhrases("và dịch vụ", "và doanh thu dịch vụ", "và doanh thu ngoại tệ", "và thu ngoại tệ",
+		"và dịch vụ thu ngoại tệ", "dịch vụ", "and services", "and service revenue", "and service")
 	// notNarrowers follow a mention and narrow nothing: "xuất khẩu hàng
 	// hóa" is all merchandise exports.
 	notNarrowers = sortedPhrases("hàng hóa", "hàng hoá", "từ đầu năm", "từ tháng", "từ quý", "từ ngày")
@@ -1724,6 +1729,18 @@ func (r *updateReader) mentions(v *lineView) []mention {
 				m.blocked, m.what = RoleNotIndicator, v.src[m.a:v.words[m.to+n-1].b]
 			}
 			continue
+		}
+		// "xuất khẩu hàng hóa và doanh thu dịch vụ", "… và doanh thu ngoại
+		// tệ": goods with services, a wider figure than the plan's goods.
+		if m.ind.Measure == USD {
+			at := m.to
+			if n := v.phraseAt(at, goodsWords); n > 0 {
+				at += n
+			}
+			if n := v.phraseAt(at, withServices); n > 0 && at < len(all) {
+				m.blocked, m.what = RoleNotIndicator, v.src[m.a:v.words[at+n-1].b]
+				continue
+			}
 		}
 		if v.phraseAt(m.to, notNarrowers) > 0 {
 			continue

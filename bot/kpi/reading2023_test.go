@@ -193,6 +193,16 @@ func rules2023() []corpusCase {
 	}, {
 		ID: "contribution-alone", Text: "Năm 2022, khu vực công nghiệp và xây dựng tăng 11,52%, đóng góp khoảng 67,15% vào mức tăng trưởng của tỉnh.", Expect: "refuse",
 	}, {
+		// Exports of goods with services are not the plan's goods exports.
+		ID: "goods-and-services", Text: "Kim ngạch xuất khẩu hàng hóa và doanh thu dịch vụ 6 tháng đầu năm 2022 ước thực hiện 1.156,271 triệu USD, tăng 7,12% so với cùng kỳ.", Expect: "refuse",
+	}, {
+		ID: "goods-and-foreign-currency", Text: "Năm 2022 giá trị xuất khẩu hàng hóa và doanh thu ngoại tệ của tỉnh đạt hơn 5,5 tỷ USD, tăng 10,8% so với cùng kỳ.", Expect: "refuse",
+	}, {
+		// Retail of goods and services, joined by a comma.
+		ID: "retail-comma", Text: "Tổng mức bán lẻ hàng hóa, dịch vụ tháng 4/2022 của tỉnh ước đạt 6.762,60 tỷ đồng, tăng 6,93% so cùng kỳ.",
+		Expect:  "read",
+		Figures: []corpusFigure{fig("ban-le", "2022-04", "6762600000000", "estimate", "6.93", "", "")},
+	}, {
 		// The country's average is compared with only after a comparison.
 		ID: "nation-average-subject", Text: "6 tháng đầu năm 2022, tốc độ tăng trưởng GRDP bình quân cả nước đạt 6,42%.", Expect: "refuse",
 	}, {
@@ -208,7 +218,7 @@ func TestCountryProductRefusedByName(t *testing.T) {
 	for text, phrase := range map[string]string{
 		"Tính chung 6 tháng đầu năm 2022, GDP cả nước tăng 7,52%, mức cao nhất trong suốt giai đoạn 2011 - 2022.": "GDP cả nước",
 		"GDP quý II/2022 ước tăng 7,72% so với cùng kỳ năm trước.":                                                "GDP",
-		"Tổng sản phẩm trong nước (GDP) quý II/2022 tăng 7,96% so với cùng kỳ năm trước.":                         "Tổng sản phẩm trong nước",
+		"Tổng sản phẩm trong nước (GDP) quý II/2022 tăng 7,96% so với cùng kỳ năm trước.":                         "GDP", // the name in brackets names the figure
 	} {
 		_, err := p.Read(text, UpdateOptions{Unit: p.Unit("ben-luc"), Lang: "vi", Now: corpusNow})
 		if !isError(err, ErrNotIndicator) || err.(*Error).Data["phrase"] != phrase {
