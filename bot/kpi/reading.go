@@ -566,7 +566,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			// A period written anywhere in the sentence is the period of
 			// its figures that have none before them ("xuất khẩu 520 triệu
 			// USD, nhập khẩu 410 triệu USD tháng 3").
-			if sp := sentencePeriod(text, clauses, c.sentence, periods); sp != nil && (curPeriod == nil || sp.a > c.a) {
+			if sp := sentencePeriod(v, clauses, c.sentence, periods); sp != nil && (curPeriod == nil || sp.a > c.a) {
 				if curPeriod == nil {
 					curPeriod = sp
 				}
@@ -1425,11 +1425,14 @@ func sentenceSpan(clauses []clause, n int) (a, b int) {
 // sentencePeriod returns the first period of sentence n that is not the
 // basis of a comparison, or nil.
 // The parts of a sentence joined by ";" are one sentence here: "xuất khẩu
-// ước đạt 8,46 tỷ USD; nhập khẩu tháng 9 ước đạt 8,6 tỷ USD".
-func sentencePeriod(text string, clauses []clause, n int, periods []periodAt) *periodAt {
+// ước đạt 8,46 tỷ USD; nhập khẩu tháng 9 ước đạt 8,6 tỷ USD"; a part that
+// goes on with a period of its own ("…; lũy kế 10 tháng …") keeps it.
+func sentencePeriod(v *lineView, clauses []clause, n int, periods []periodAt) *periodAt {
+	text := v.src
 	a, b := -1, -1
 	for _, c := range clauses {
-		if c.sentence == n || (c.sentence == n+1 && b > 0 && c.a >= b && strings.TrimSpace(text[b:c.a]) == "" && strings.HasSuffix(strings.TrimSpace(text[:b]), ";")) {
+		if c.sentence == n || (c.sentence == n+1 && b > 0 && c.a >= b && strings.TrimSpace(text[b:c.a]) == "" && strings.HasSuffix(strings.TrimSpace(text[:b]), ";") &&
+			v.phraseAt(c.from, continuations) == 0) {
 			if a < 0 {
 				a = c.a
 			}
@@ -1437,12 +1440,30 @@ func sentencePeriod(text string, clauses []clause, n int, periods []periodAt) *p
 			n = c.sentence
 		}
 	}
+	all := v.toks(0, len(v.words))
 	for k := range periods {
-		if pa := &periods[k]; pa.a >= a && pa.b <= b && !pa.basis {
+		if pa := &periods[k]; pa.a >= a && pa.b <= b && !pa.basis && !ownCumulative(v, all, pa) {
 			return pa
 		}
 	}
 	return nil
+}
+
+// ownCumulative reports whether a continuation word ("lũy kế", "tính
+// chung") stands right before period pa: the period of its own clause's
+// figure, not of the figures before it ("xuất khẩu ước đạt 520 triệu USD;
+// nhập khẩu lũy kế 10 tháng …").
+func ownCumulative(v *lineView, all []token, pa *periodAt) bool {
+	i := v.wordIndex(pa.a)
+	if i < len(all) && v.phraseAt(i, continuations) > 0 {
+		return true // the period's own words: "lũy kế 10 tháng"
+	}
+	for _, ph := range continuations {
+		if s := i - len(ph.words); s >= 0 && matchFiller(all, s, ph) {
+			return true
+		}
+	}
+	return false
 }
 
 // blockError is the refusal of a value whose subject is not an indicator.

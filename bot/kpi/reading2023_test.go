@@ -27,6 +27,9 @@ func TestReadingRules2023Today(t *testing.T) {
 	p := DefaultPlan()
 	now := time.Date(2026, time.December, 6, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 	for _, c := range rules2023() {
+		if c.Expect == "period" {
+			continue // the periods offered depend on the clock
+		}
 		rd, err := p.Read(c.Text, UpdateOptions{Unit: p.Unit("ben-luc"), Lang: "vi", Now: now})
 		if c.Expect != "read" {
 			if err == nil {
@@ -84,6 +87,12 @@ func rules2023() []corpusCase {
 		Expect: "read",
 		Figures: []corpusFigure{fig("xuat-khau", "2022-09", "8460000000", "estimate", "", "", ""),
 			fig("nhap-khau", "2022-09", "8600000000", "estimate", "", "", "")},
+	}, {
+		// A year-to-date said with its own figure is not the earlier one's.
+		ID: "own-cumulative", Text: "Xuất khẩu ước đạt 520 triệu USD; nhập khẩu lũy kế 10 tháng năm 2022 đạt 3 tỷ USD.",
+		Expect: "period",
+		Figures: []corpusFigure{fig("xuat-khau", "?", "520000000", "estimate", "", "", ""),
+			fig("nhap-khau", "2022-01..10", "3000000000", "", "", "", "")},
 	}, {
 		// The parts of a total after "; trong đó" share its status.
 		ID: "parts-status", Text: "5 tháng đầu năm 2022, kim ngạch xuất nhập khẩu ước đạt 18,39 tỷ USD; trong đó xuất khẩu đạt 10,81 tỷ USD, nhập khẩu đạt 7,58 tỷ USD.",
