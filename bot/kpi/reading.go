@@ -614,7 +614,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			// "xuất nhập khẩu 11,885 tỉ USD (xuất khẩu 7,247 tỉ USD; nhập
 			// khẩu 4,638 tỉ USD)": in brackets after a total, the parts.
 			partOfTotal := parenthesized(text, ments[k].a) && partInBrackets(v, ments, k)
-			if ments[k].from >= c.from && ments[k].to <= c.to && (!parenthesized(text, ments[k].a) || partOfTotal || gloss(text, &ments[k])) {
+			if ments[k].from >= c.from && ments[k].to <= c.to && (!parenthesized(text, ments[k].a) || partOfTotal) {
 				parts = partOfTotal
 				if subject != nil && partOfTotal && subject.blocked != "" {
 					totalParts = true
@@ -1013,15 +1013,6 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 // totalTrade names exports and imports together, whose parts are the
 // plan's two trade indicators.
 var totalTrade = sortedPhrases("xuất nhập khẩu", "xuất, nhập khẩu", "xuất - nhập khẩu", "xnk", "total trade")
-
-// gloss reports whether m is all its brackets hold, naming the words
-// before them: "the province's gross regional domestic product (GRDP)".
-func gloss(text string, m *mention) bool {
-	open := strings.LastIndex(text[:m.a], "(")
-	end := strings.Index(text[m.b:], ")")
-	return open >= 0 && end >= 0 && strings.TrimSpace(text[open+1:m.a]) == "" && strings.TrimSpace(text[m.b:m.b+end]) == "" &&
-		strings.TrimSpace(text[:open]) != "" && !strings.HasSuffix(strings.TrimSpace(text[:open]), ",")
-}
 
 // partInBrackets reports whether mention k of the plan's indicators stands in
 // brackets right after a total of trade: "xuất nhập khẩu 11,885 tỉ USD

@@ -172,7 +172,7 @@ func rules2023() []corpusCase {
 	}, {
 		ID: "office-country", Text: "Theo số liệu công bố của Tổng cục Thống kê, tốc độ tăng trưởng kinh tế năm 2022 tăng 8,02%.", Expect: "refuse",
 	}, {
-		// English "increase by", and an indicator named by its brackets.
+		// English "increase by", and the long English name.
 		ID: "english-gloss", Text: "In the first quarter of 2022, the province's gross regional domestic product (GRDP) is estimated to increase by 8.96% over the same period in 2021.",
 		Expect:  "read",
 		Figures: []corpusFigure{fig("grdp", "2022-01..03", "8.96", "estimate", "", "", "")},
@@ -212,6 +212,9 @@ func rules2023() []corpusCase {
 		Expect:  "read",
 		Figures: []corpusFigure{fig("ban-le", "2022-04", "6762600000000", "estimate", "6.93", "", "")},
 	}, {
+		// A name only in brackets after other words names nothing.
+		ID: "bracket-name-only", Text: "Ngành chế biến, chế tạo (IIP) tháng 6/2022 tăng 12%.", Expect: "refuse",
+	}, {
 		// The country's average is compared with only after a comparison.
 		ID: "nation-average-subject", Text: "6 tháng đầu năm 2022, tốc độ tăng trưởng GRDP bình quân cả nước đạt 6,42%.", Expect: "refuse",
 	}, {
@@ -227,7 +230,7 @@ func TestCountryProductRefusedByName(t *testing.T) {
 	for text, phrase := range map[string]string{
 		"Tính chung 6 tháng đầu năm 2022, GDP cả nước tăng 7,52%, mức cao nhất trong suốt giai đoạn 2011 - 2022.": "GDP cả nước",
 		"GDP quý II/2022 ước tăng 7,72% so với cùng kỳ năm trước.":                                                "GDP",
-		"Tổng sản phẩm trong nước (GDP) quý II/2022 tăng 7,96% so với cùng kỳ năm trước.":                         "GDP", // the name in brackets names the figure
+		"Tổng sản phẩm trong nước (GDP) quý II/2022 tăng 7,96% so với cùng kỳ năm trước.":                         "Tổng sản phẩm trong nước",
 	} {
 		_, err := p.Read(text, UpdateOptions{Unit: p.Unit("ben-luc"), Lang: "vi", Now: corpusNow})
 		if !isError(err, ErrNotIndicator) || err.(*Error).Data["phrase"] != phrase {
