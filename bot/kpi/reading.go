@@ -54,6 +54,7 @@ const (
 	RoleNoIndicator  Role = "no-indicator"    // in a clause that names no indicator
 	RoleOtherBase    Role = "other-base"      // "tăng 9,69% so với năm 2010": on a year long past
 	RoleEquivalent   Role = "equivalent"      // "tương đương 72,5 triệu USD": the size of a share or change
+	RoleAverage      Role = "average"         // "bình quân mỗi tháng 500 triệu USD": an amount per month
 )
 
 // otherBase is the private basis of a comparison with a year that is
@@ -2003,6 +2004,12 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 		case before(equivalentBefore) || equivalentSigned(v, all, first):
 			n.role = RoleEquivalent // "chiếm 55,56%, tương đương 72,5 triệu USD"
 			continue
+		case !n.pct && isMoney(n.q.Measure) && (averageInSentence(v, clauses, n.a) || at(after, perPeriodAfter) > 0 ||
+			strings.HasPrefix(strings.TrimLeft(v.src[n.b:], " "), "/")):
+			// "bình quân mỗi tháng đạt 500 triệu USD", "500 triệu USD/tháng":
+			// an average, never the period's amount.
+			n.role = RoleAverage
+			continue
 		case inClause(realGrowth):
 			n.role = RoleCompare // "nếu loại trừ yếu tố giá thì mức tăng đạt 8,7%"
 			continue
@@ -2095,6 +2102,24 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 			n.role = RoleCount
 		}
 	}
+}
+
+// averageWords make an amount after them in the sentence an average.
+var averageWords = sortedPhrases("bình quân", "trung bình", "mỗi tháng", "hàng tháng", "on average", "an average", "per month")
+
+// perPeriodAfter after an amount make it an amount per period.
+var perPeriodAfter = sortedPhrases("mỗi tháng", "một tháng", "mỗi năm", "mỗi quý", "per month", "a month")
+
+// averageInSentence reports whether an average word stands before byte a in
+// its sentence.
+func averageInSentence(v *lineView, clauses []clause, a int) bool {
+	sa, _ := sentenceSpan(clauses, clauseOf(clauses, a).sentence)
+	for i := v.wordIndex(sa); i < len(v.words) && v.words[i].b <= a; i++ {
+		if v.phraseAt(i, averageWords) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // basisBefore before a period make it the basis of a comparison: "so với

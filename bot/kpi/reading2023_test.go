@@ -215,6 +215,15 @@ func rules2023() []corpusCase {
 		// A name only in brackets after other words names nothing.
 		ID: "bracket-name-only", Text: "Ngành chế biến, chế tạo (IIP) tháng 6/2022 tăng 12%.", Expect: "refuse",
 	}, {
+		// An average per month is never the period's amount.
+		ID: "average-after", Text: "Kim ngạch xuất khẩu 6 tháng đầu năm 2022 đạt 3 tỷ USD, bình quân mỗi tháng đạt 500 triệu USD.",
+		Expect:  "read",
+		Figures: []corpusFigure{fig("xuat-khau", "2022-01..06", "3000000000", "", "", "", "")},
+	}, {
+		ID: "average-only", Text: "Bình quân trong 6 tháng đầu năm 2022, kim ngạch xuất khẩu mỗi tháng đạt 500 triệu USD.", Expect: "refuse",
+	}, {
+		ID: "average-per-month", Text: "Kim ngạch xuất khẩu 6 tháng đầu năm 2022 bình quân đạt 500 triệu USD/tháng.", Expect: "refuse",
+	}, {
 		// The country's average is compared with only after a comparison.
 		ID: "nation-average-subject", Text: "6 tháng đầu năm 2022, tốc độ tăng trưởng GRDP bình quân cả nước đạt 6,42%.", Expect: "refuse",
 	}, {

@@ -24,6 +24,11 @@ func TestRespectivelyReadAndCountryRefused(t *testing.T) {
 		t.Fatalf("imports stored %+v; want 410 triệu USD, +8%%", nk)
 	}
 
+	// An average per month is left out, and said so.
+	got = texts(h.say(benLuc, "Kim ngạch xuất khẩu quý 1/2022 đạt 1,5 tỷ USD, bình quân mỗi tháng đạt 500 triệu USD."))
+	mustContain(t, got, "Kiểm tra lại", "Bỏ qua: 500 triệu USD — số bình quân một tháng")
+	h.press(benLuc, h.lastButtons(benLuc), "no:")
+
 	got = texts(h.say(benLuc, "Quý 1/2022, GDP cả nước tăng 5,03% so với cùng kỳ năm trước."))
 	mustContain(t, got, "«GDP cả nước» không phải chỉ tiêu")
 	mustNotContain(t, got, "Kiểm tra lại")
