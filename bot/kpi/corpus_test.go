@@ -177,7 +177,9 @@ func readCorpusCase(t testing.TB, p *Plan, c corpusCase) corpusResult {
 	var got []string
 	for _, r := range rd.Reports {
 		got = append(got, figureText(p, r))
-		if r.Quote == "" || !strings.Contains(c.Text, strings.Split(r.Quote, " … ")[len(strings.Split(r.Quote, " … "))-1]) {
+		// The words as the reader mends them: a scale split or two words
+		// glued by copying from a PDF ("t ỷ", "mứcbán").
+		if r.Quote == "" || !strings.Contains(joinSplitScales(c.Text), strings.Split(r.Quote, " … ")[len(strings.Split(r.Quote, " … "))-1]) {
 			return corpusResult{misread: true, why: fmt.Sprintf("quote %q is not from the text", r.Quote)}
 		}
 	}
@@ -235,6 +237,12 @@ func TestCorpus(t *testing.T) {
 }
 
 func testCorpus(t *testing.T, path string, least int) {
+	testCorpusAt(t, path, least, 95)
+}
+
+// testCorpusAt is testCorpus with its own bar: the share, in percent, of the
+// sentences that state figures that must be read right.
+func testCorpusAt(t *testing.T, path string, least int, bar float64) {
 	p := DefaultPlan()
 	cases := loadCorpus(t, path)
 	if len(cases) < least {
@@ -268,8 +276,8 @@ func testCorpus(t *testing.T, path string, least int) {
 	share := 100 * float64(readRight) / float64(max(reads, 1))
 	t.Logf("%s: %d sentences, %d state figures, %d of them read right (%.1f%%), %d misread",
 		path, len(cases), reads, readRight, share, misreads)
-	if share < 95 {
-		t.Errorf("%.1f%% of the sentences that state figures read right; want at least 95%%", share)
+	if share < bar {
+		t.Errorf("%.1f%% of the sentences that state figures read right; want at least %.0f%%", share, bar)
 	}
 }
 
@@ -285,4 +293,14 @@ func TestHoldout(t *testing.T) {
 // phrases: the same promises on text it was not fitted to.
 func TestHoldout2(t *testing.T) {
 	testCorpus(t, "testdata/holdout2.toml", 30)
+}
+
+// TestCorpus2023 reads a development corpus of real sentences from 2023–2026
+// pages (Hà Nội, Hải Phòng, Quảng Ninh, Bắc Ninh, Hưng Yên, Ninh Bình, TP. Hồ
+// Chí Minh, Đồng Nai, Tây Ninh, Cần Thơ, Vĩnh Long, An Giang, Đồng Tháp, Cà
+// Mau and the national statistics office), annotated before the reader was
+// run on them: no misread, and at least 97% of the sentences whose honest
+// answer is a reading read right or with only the period asked.
+func TestCorpus2023(t *testing.T) {
+	testCorpusAt(t, "testdata/corpus2023.toml", 80, 97)
 }

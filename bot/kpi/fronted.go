@@ -79,7 +79,7 @@ func (r *updateReader) frontedValue(v *lineView, text string, clauses []clause, 
 		}
 	}
 	if per == nil {
-		per = sentencePeriod(clauses, mc.sentence, periods)
+		per = sentencePeriod(v, clauses, mc.sentence, periods)
 	}
 	st, _ := v.status(c)
 	if s, found := v.status(mc); found {

@@ -111,15 +111,50 @@ func whole(v *lineView, m *mention) bool {
 	return m.to < len(v.words) && v.phraseAt(m.to, wholeWords) > 0
 }
 
+// concessions end a concessive clause: the main clause follows them.
+var concessions = sortedPhrases("nhưng", "song", "tuy nhiên", "dù vậy", "mặc dù vậy", "but", "however")
+
 // sectorBefore finds a sector named before m in its sentence, outside
-// brackets: the sentence is the sector's.
+// brackets: the sentence is the sector's. A sector that has a clause of its
+// own, ended by a comma before m's clause, does not reach it ("Khu vực dịch
+// vụ của tỉnh duy trì đà tăng trưởng cao, tổng mức bán lẻ … đạt …"); one
+// that only heads the sentence does ("Riêng khu vực FDI, xuất khẩu đạt …",
+// "Khu vực có vốn đầu tư nước ngoài …, với kim ngạch nhập khẩu …").
 func sectorBefore(v *lineView, m *mention) (int, int) {
 	for i := sentenceFrom(v, m.from); i < m.from; i++ {
 		if n := v.phraseAt(i, sectorWords); n > 0 && i+n <= m.from && !parenthesized(v.src, v.words[i].a) {
+			if ownClause(v, i+n, m) {
+				continue
+			}
 			return i, n
 		}
 	}
 	return 0, 0
+}
+
+// sectorVerbs say what a sector did in a clause of its own.
+var sectorVerbs = sortedPhrases("duy trì", "tiếp tục", "giữ vững", "phục hồi", "chiếm", "đóng góp", "tăng trưởng",
+	"gặp", "có", "là")
+
+// ownClause reports whether the words from i (after a sector) to m hold a
+// clause of the sector's own, with a verb, ended by a comma after which m
+// starts its clause (nothing before it but whole words such as "tổng").
+func ownClause(v *lineView, i int, m *mention) bool {
+	comma := -1
+	for j := i; j < m.from; j++ {
+		if strings.Contains(v.src[v.words[j].b:v.words[j+1].a], ",") {
+			comma = j + 1
+		}
+	}
+	if comma < 0 || comma != m.from && v.phraseAt(comma, wholeWords) != m.from-comma {
+		return false
+	}
+	for j := i; j < comma; j++ {
+		if v.phraseAt(j, sectorVerbs) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // narrowedBefore finds a mention of m's indicator before it in its sentence
@@ -196,7 +231,16 @@ func placesCounted(v *lineView, m *mention) (int, int) {
 // nước đạt mức tăng trưởng …", "Nguyên nhân tăng trưởng …". Only fillers,
 // periods and the province may stand before the economy's growth.
 func growthOfOther(v *lineView, own []phrase, m *mention) bool {
-	for i := sentenceFrom(v, m.from); i < m.from; {
+	// "Dù nền kinh tế … còn khó khăn nhưng tốc độ tăng trưởng … tăng
+	// 7,21%": what a concession says before its "nhưng" is not whose growth
+	// the main clause states.
+	from := sentenceFrom(v, m.from)
+	for i := from; i < m.from; i++ {
+		if n := v.phraseAt(i, concessions); n > 0 && i+n <= m.from {
+			from = i + n
+		}
+	}
+	for i := from; i < m.from; {
 		if startsWithDigit(v.words[i].text) || parenthesized(v.src, v.words[i].a) {
 			i++
 			continue

@@ -18,6 +18,8 @@ func TestNotTheSubjectIsRefused(t *testing.T) {
 		// A sector as the subject of the sentence.
 		"Các doanh nghiệp FDI tiếp tục dẫn đầu, với kim ngạch xuất khẩu tháng 9/2022 đạt 350 triệu USD.",
 		"Trong 9 tháng năm 2022, khu vực công nghiệp - xây dựng giữ vai trò động lực, chiếm 52% GRDP và tăng 9,5%.",
+		// A sector heading the sentence, with no clause of its own.
+		"Riêng khu vực FDI, kim ngạch xuất khẩu tháng 9/2022 đạt 350 triệu USD.",
 		// A product named before the indicator again.
 		"Tháng 9/2022, xuất khẩu hạt điều của tỉnh khởi sắc, đưa kim ngạch xuất khẩu lên 80 triệu USD.",
 		"Xuất khẩu cà phê tăng mạnh giúp kim ngạch xuất khẩu tháng 9/2022 đạt 520 triệu USD.",
@@ -54,6 +56,12 @@ func TestNotTheSubjectKeepsTheWhole(t *testing.T) {
 			"grdp 2022-01..06 7.2 status= yoy= plan="},
 		{"Nền kinh tế của tỉnh năm 2022 đạt mức tăng trưởng 8,5%.",
 			"grdp 2022-01..12 8.5 status= yoy= plan="},
+		// A sector with a clause of its own does not reach the next one.
+		{"Khu vực dịch vụ của tỉnh duy trì đà tăng trưởng cao, tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tháng 9/2022 đạt 9.000 tỷ đồng.",
+			"ban-le 2022-09 9000000000000 status= yoy= plan="},
+		// A concession before "nhưng" does not say whose growth it is.
+		{"Dù nền kinh tế còn nhiều khó khăn nhưng tốc độ tăng trưởng quý 3/2022 của tỉnh đã tăng 7,21%.",
+			"grdp 2022-07..09 7.21 status= yoy= plan="},
 		// A year before the province counts no places.
 		{"Năm 2022, tỉnh Long An đạt kim ngạch xuất khẩu 22,8 tỷ USD.",
 			"xuat-khau 2022-01..12 22800000000 status= yoy= plan="},

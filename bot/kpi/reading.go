@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // This file reads figures the way officials write them: "Kim ngạch xuất
@@ -52,6 +54,7 @@ const (
 	RoleNoIndicator  Role = "no-indicator"    // in a clause that names no indicator
 	RoleOtherBase    Role = "other-base"      // "tăng 9,69% so với năm 2010": on a year long past
 	RoleEquivalent   Role = "equivalent"      // "tương đương 72,5 triệu USD": the size of a share or change
+	RoleAverage      Role = "average"         // "bình quân mỗi tháng 500 triệu USD": an amount per month
 )
 
 // otherBase is the private basis of a comparison with a year that is
@@ -149,7 +152,7 @@ var (
 	// forecastWords make a clause a plan or a forecast, not a result.
 	forecastWords = sortedPhrases("dự kiến", "sẽ", "phấn đấu", "dự báo", "mục tiêu", "kế hoạch năm",
 		"kế hoạch đề ra", "chỉ tiêu", "kỳ vọng", "định hướng", "nhằm đạt", "hướng tới", "forecast",
-		"expected", "expects", "target", "plans to", "will", "aims")
+		"expected", "expects", "target", "plans to", "will", "aims", "dự đạt", "dự tính đạt")
 	// approxWords before a value make it an approximation. roundedWords
 	// among them say the figure was rounded ("ước đạt hơn 350.000 tỷ
 	// đồng", "gần 721 triệu USD"): it is read, marked approximate. The
@@ -165,6 +168,8 @@ var (
 	notSubjects = sortedPhrases("xuất nhập khẩu", "xuất, nhập khẩu", "xuất - nhập khẩu", "xnk",
 		"xuất siêu", "nhập siêu", "cán cân thương mại", "thặng dư thương mại", "việt nam", "trade surplus", "trade deficit", "trade balance", "nationwide",
 		"whole country", "total trade")
+	// countryProduct names the country's product, never a province's.
+	countryProduct = sortedPhrases("gdp", "tổng sản phẩm trong nước", "gross domestic product")
 	// narrowers right after an indicator mention name a part of it: a
 	// product group, a market, a sector ("xuất khẩu thủy sản", "nhập khẩu
 	// từ Trung Quốc", "xuất khẩu của khu vực FDI").
@@ -178,6 +183,11 @@ var (
 		"bình quân đầu người", "per capita")
 	// perCapita after a rate's mention make it another figure.
 	perCapita = sortedPhrases("bình quân đầu người", "bình quân một người", "theo đầu người", "per capita")
+	// goodsWords and withServices after exports or imports name goods and
+	// services together, not the plan's goods.
+	goodsWords   = sortedPhrases("hàng hóa", "hàng hoá", "of goods", "goods")
+	withServices = sortedPhrases("và dịch vụ", "và doanh thu dịch vụ", "và doanh thu ngoại tệ", "và thu ngoại tệ",
+		"và dịch vụ thu ngoại tệ", "dịch vụ", "and services", "and service revenue", "and service")
 	// notNarrowers follow a mention and narrow nothing: "xuất khẩu hàng
 	// hóa" is all merchandise exports.
 	notNarrowers = sortedPhrases("hàng hóa", "hàng hoá", "từ đầu năm", "từ tháng", "từ quý", "từ ngày")
@@ -192,7 +202,7 @@ var (
 	// the source of a sentence, not the unit of its figures: "Theo Sở Công
 	// Thương, …", "UBND tỉnh cho biết".
 	attributionBefore = sortedPhrases("theo", "according to", "báo cáo của", "thông tin từ", "từ", "tổng hợp từ", "số liệu của", "giám đốc", "lãnh đạo", "đại diện", "ông", "bà")
-	attributionAfter  = sortedPhrases("cho biết", "cho hay", "thông tin", "báo cáo", "công bố", "nhận định", "said", "reported")
+	attributionAfter  = sortedPhrases("cho biết", "cho hay", "thông tin", "báo cáo", "công bố", "nhận định", "tổ chức", "chủ trì", "said", "reported")
 	// scopeWords in a sentence make its figures those of a region, the
 	// country or a product group, not of the plan's units.
 	scopeWords = sortedPhrases("vùng", "khu vực miền", "khu vực phía", "khu vực đồng bằng", "đồng bằng sông cửu long",
@@ -213,7 +223,7 @@ var (
 	rankWords = sortedPhrases("xếp", "đứng thứ", "vị thứ", "xếp thứ", "dẫn đầu", "cao nhất", "thấp nhất", "đứng đầu")
 	// continuations open a sentence that goes on with the subject of the
 	// one before: "… 22.071 tỷ đồng. Lũy kế 2 tháng, đạt 45.294 tỷ đồng".
-	continuations = sortedPhrases("tính chung", "lũy kế", "luỹ kế", "như vậy", "cộng dồn", "tính từ đầu năm", "tính đến",
+	continuations = sortedPhrases("tính chung", "lũy kế", "luỹ kế", "bình quân trong", "tính bình quân", "như vậy", "cộng dồn", "tính từ đầu năm", "tính đến",
 		"so với", "trong đó", "cumulatively", "year to date")
 	// priorWords around a number make it last year's figure, not this
 	// one's: "(cùng kỳ năm 2021 tăng 6,8%)", "cao hơn mức tăng 8,3% của
@@ -232,14 +242,17 @@ var (
 		"so với cùng thời điểm", "so với ck", "so ck", "so với cùng kỳ năm trước", "yoy", "year on year",
 		"on the same period", "over the same period", "from a year earlier", "compared with the same period")
 	prevPeriodAfter = sortedPhrases("so với tháng trước", "so tháng trước", "so với tháng", "so với kỳ trước",
-		"so với quý trước", "so với quý", "month on month", "mom", "from the previous month", "on the previous month")
-	planAfter = sortedPhrases("kế hoạch", "kh", "so với kế hoạch", "chỉ tiêu", "mục tiêu", "nghị quyết",
+		"so với quý trước", "so với quý", "month on month", "mom", "from the previous month", "on the previous month",
+		"from a month earlier", "from the month before", "over the previous month")
+	planAfter = sortedPhrases("kế hoạch", "kh", "so với kế hoạch", "so kế hoạch", "so kh", "chỉ tiêu", "mục tiêu", "nghị quyết",
 		"of plan", "of the plan", "of target", "of the target", "dự toán")
-	shareBefore = sortedPhrases("chiếm", "chiếm tỷ trọng", "tỷ trọng", "chiếm tỷ lệ", "chiếm tỉ trọng", "tỉ trọng", "share of", "accounting for")
+	shareBefore = sortedPhrases("chiếm", "chiếm tỷ trọng", "tỷ trọng", "chiếm tỷ lệ", "chiếm tỉ trọng", "tỉ trọng", "đóng góp", "share of", "accounting for", "contributing")
 	ratioBefore = sortedPhrases("gấp", "times")
 	ratioAfter  = sortedPhrases("lần", "times")
 	signBefore  = sortedPhrases("tăng", "giảm", "tăng trưởng", "up", "down", "rose", "fell", "increased", "decreased",
-		"tăng mạnh", "tăng nhẹ", "tăng cao", "tăng khá", "tăng tới", "tăng trưởng mạnh", "giảm mạnh", "giảm nhẹ", "giảm sâu")
+		"tăng mạnh", "tăng nhẹ", "tăng cao", "tăng khá", "tăng tới", "tăng trưởng mạnh", "giảm mạnh", "giảm nhẹ", "giảm sâu",
+		"tăng lần lượt", "giảm lần lượt", "increase by", "increased by", "increase of", "rose by", "grew by", "up by",
+		"decrease by", "decreased by", "fell by", "down by")
 	// countAfter: a number followed by one of these counts things ("100%
 	// số xã"); written with marks where marks decide ("số", not "so").
 	countAfter = sortedPhrases("số")
@@ -265,12 +278,62 @@ var splitScale = func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)(^|[^\p{L}])(` + strings.Join(alts, "|") + `)([^\p{L}]|$)`)
 }()
 
+// gluedRun is a run of letters that may be two words glued.
+var gluedRun = regexp.MustCompile(`\p{L}{4,}`)
+
+// gluedWords are the syllables of the indicators' names and of the words
+// around them in reports, as written: a run of letters made of exactly two
+// of them, and none itself, is two words whose space copying from a PDF
+// lost. Marks decide ("so" is not "số").
+var gluedWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("tổng mức bán lẻ hàng hóa hoá và doanh thu dịch vụ tiêu dùng kim ngạch xuất nhập khẩu " +
+		"chỉ số sản phẩm công nghiệp toàn ngành tăng trưởng giảm kinh tế tốc độ trên địa bàn tỉnh ước đạt tính thực hiện " +
+		"tháng năm quý đầu lũy kế chung so với cùng kỳ trước của hộ sử dụng điện tỷ tỉ triệu nghìn ngàn đồng") {
+		m[w] = true
+	}
+	return m
+}()
+
+// splitGlued parts the glued runs of s; a run with no mark, or of a word
+// not in gluedWords, is left as written.
+func splitGlued(s string) string {
+	return gluedRun.ReplaceAllStringFunc(s, func(run string) string {
+		lower := strings.ToLower(run)
+		if gluedWords[lower] || !norm.NFC.IsNormalString(run) || isASCII(run) {
+			return run
+		}
+		rs, lrs := []rune(run), []rune(lower)
+		if len(rs) != len(lrs) {
+			return run
+		}
+		for k := 1; k < len(lrs); k++ {
+			if gluedWords[string(lrs[:k])] && gluedWords[string(lrs[k:])] {
+				return string(rs[:k]) + " " + string(rs[k:])
+			}
+		}
+		return run
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // joinSplitScales mends "515,8 ngàn t ỷ đồng" into "515,8 ngàn tỷ đồng".
 // Only in a text with digits, so that words are not glued at random.
+// It also parts two report words glued by the same copying ("tổng mứcbán
+// lẻ" is "tổng mức bán lẻ").
 func joinSplitScales(s string) string {
 	if !strings.ContainsAny(s, "0123456789") {
 		return s
 	}
+	s = splitGlued(s)
 	for range 2 { // the boundary of one match may be the start of the next
 		s = splitScale.ReplaceAllStringFunc(s, func(m string) string {
 			sub := splitScale.FindStringSubmatch(m)
@@ -357,6 +420,7 @@ type numAt struct {
 	rounded  string // the word of a rounded figure ("hơn"), as written; "" for a bound or range
 	pct      bool   // written with %
 	tail     int    // words after the number that its comparison took
+	over     bool   // "vượt 29% kế hoạch": beyond the plan, 129% of it
 }
 
 // periodAt is a period written in a line.
@@ -485,10 +549,15 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		bareStatus           bool     // curStatus was said in a clause that names no subject
 		dangling             *mention // an indicator named just before the subject, with no value of its own
 		parts                bool     // the subject is a part of a total, in brackets after it
+		totalParts           bool     // the subjects are the parts of a total not read, after "trong đó"
+		resp                 *respGroup
 	)
 	for _, c := range clauses {
 		if c.sentence != sentence {
-			prev := subject
+			if resp.short() && firstAsk == nil {
+				firstAsk = Fail(ErrTwoValues, "text", clip(strings.TrimSpace(text)))
+			}
+			prev, prevStatus, prevParts := subject, curStatus, parts && totalParts
 			parts = false
 			r.dated = false
 			for _, d := range dates {
@@ -496,10 +565,11 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				r.dated = r.dated || (d.start >= sa && d.end <= sb && cutOffDate(text, d))
 			}
 			sentence, subject, curStatus, forecast, breakdown, last, pending = c.sentence, nil, "", false, false, -1, nil
+			totalParts, resp = false, nil
 			// A period written anywhere in the sentence is the period of
 			// its figures that have none before them ("xuất khẩu 520 triệu
 			// USD, nhập khẩu 410 triệu USD tháng 3").
-			if sp := sentencePeriod(clauses, c.sentence, periods); sp != nil && (curPeriod == nil || sp.a > c.a) {
+			if sp := sentencePeriod(v, clauses, c.sentence, periods); sp != nil && (curPeriod == nil || sp.a > c.a) {
 				if curPeriod == nil {
 					curPeriod = sp
 				}
@@ -525,8 +595,18 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			// start of what was pasted, the total is not said, and a plan's
 			// indicator named whole after it is read ("Trong đó, chỉ số sản
 			// xuất công nghiệp tăng 14,92%"); narrowed, it is still a part.
-			if c.breakAt && (prev == nil || prev.blocked == "") && !(prev == nil && c.sentence == 0 && mentionAt(ments, c)) {
+			if c.breakAt && (prev == nil || prev.blocked == "") && !(prev == nil && c.sentence == 0 && (mentionAt(ments, c) || wholeAfterBreak(v, ments, clauses, c))) {
 				breakdown = true
+			}
+			// "… xuất nhập khẩu ước đạt 18,39 tỷ USD; trong đó xuất khẩu đạt
+			// …": the parts share the status of the total before them.
+			if c.breakAt && prev != nil && prev.blocked != "" && c.a > 0 && strings.HasSuffix(strings.TrimSpace(text[:c.a]), ";") {
+				curStatus, totalParts = prevStatus, true
+			}
+			// "(xuất khẩu 730 triệu USD, …; nhập khẩu 510 triệu USD, …)": the
+			// parts in brackets after ";" still share the total's status.
+			if prevParts && parenthesized(text, c.a) {
+				curStatus, totalParts = prevStatus, true
 			}
 		}
 		// The subject: this clause's mention, else the one carried.
@@ -539,9 +619,18 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			partOfTotal := parenthesized(text, ments[k].a) && partInBrackets(v, ments, k)
 			if ments[k].from >= c.from && ments[k].to <= c.to && (!parenthesized(text, ments[k].a) || partOfTotal) {
 				parts = partOfTotal
+				if subject != nil && partOfTotal && subject.blocked != "" {
+					totalParts = true
+				}
 				// "ước cả năm 2022 kim ngạch xuất khẩu hơn 2 tỷ USD": a status
 				// said on its own before any figure is of the subject after it.
-				if subject != nil && !(c.breakAt && subject.blocked != "") && !(v.statusBefore(c, ments[k].from)) && !(bareStatus && last < 0) {
+				if subject != nil && c.breakAt && subject.blocked != "" {
+					totalParts = true
+				}
+				// "Ước tính tăng trưởng Tổng sản phẩm trên địa bàn (GRDP) …":
+				// the indicator named again before its figure keeps the status.
+				again := subject != nil && last < 0 && subject.ind != nil && subject.ind == ments[k].ind
+				if subject != nil && !totalParts && !again && !(v.statusBefore(c, ments[k].from)) && !(bareStatus && last < 0) {
 					curStatus = ""
 				}
 				bareStatus = false
@@ -603,7 +692,9 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				}
 				continue
 			case subject.blocked != "":
-				if firstBlock == nil && (n.role == "" || subject.ind != nil) {
+				// "GDP cả nước tăng 7,52%": a rate beside a subject that is
+				// not the plan's is that subject's too.
+				if firstBlock == nil && (n.role == "" || subject.ind != nil || (n.pct && (n.role == RoleCompare || n.basis == SamePeriod))) {
 					firstBlock = r.blockError(subject, text, c)
 				}
 				skip(n, subject.blocked, subject.what)
@@ -627,8 +718,20 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			if parts && n.role == RolePrior && parenthesized(text, n.a) {
 				n.role = "" // "(xuất khẩu 7,247 tỉ USD; …)": the part's value, not an aside
 			}
-			ind := subject.ind
-			value := r.isValue(ind, n, c, nums, last >= 0, sentencePct(nums, clauses, c.sentence))
+			ind, m := subject.ind, subject
+			// "xuất khẩu và nhập khẩu lần lượt đạt 520 triệu USD và 410
+			// triệu USD": the values, and their comparisons, in the order of
+			// the indicators.
+			if resp == nil && dangling != nil && dangling.ind != ind && dangling.ind.Kind == ind.Kind &&
+				respectively(text[dangling.b:n.a]) && dangling.b <= subject.a {
+				resp, dangling = &respGroup{ments: []*mention{dangling, subject}, stated: map[Basis]int{}}, nil
+			}
+			value := r.isValue(ind, n, c, nums, last >= 0 && resp == nil, sentencePct(nums, clauses, c.sentence))
+			if value && resp != nil && resp.next < len(resp.ments) {
+				m = resp.ments[resp.next]
+				ind = m.ind
+				resp.next++
+			}
 			if !value {
 				switch {
 				case n.role == RoleCount && isMoney(n.q.Measure) && ind.Kind == Rate && mentionHas(v, subject, indexWords):
@@ -664,7 +767,16 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 						continue
 					}
 					st := Stated{Basis: b, Pct: pctAmount(n), Approx: n.rounded}
-					if last >= 0 {
+					if resp != nil && len(resp.out) > 0 {
+						if k := resp.stated[b]; k < len(resp.out) {
+							out[resp.out[k]].Stated = addStated(out[resp.out[k]].Stated, st)
+						}
+						resp.stated[b]++
+					} else if resp != nil {
+						// "tăng lần lượt 12% và 8%, đạt 3,1 tỷ USD và 2,4 tỷ
+						// USD": the comparisons before the values, in order.
+						resp.early = append(resp.early, st)
+					} else if last >= 0 {
 						out[last].Stated = addStated(out[last].Stated, st)
 					} else {
 						pending = addStated(pending, st)
@@ -688,7 +800,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 				skip(n, RoleNoIndicator, "")
 				continue
 			}
-			if last >= 0 && out[last].Quote == quoteOf(text, subject, c) {
+			if last >= 0 && out[last].Quote == quoteOf(text, m, c) {
 				if firstAsk == nil {
 					firstAsk = Fail(ErrTwoValues, "text", clip(strings.TrimSpace(text[c.a:c.b])))
 				}
@@ -699,7 +811,7 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 					curPeriod = pa // periods carry on through a paragraph
 				}
 			}
-			rep, err := r.figure(ind, n, c, subject, curPeriod, curUnit, curStatus, text)
+			rep, err := r.figure(ind, n, c, m, curPeriod, curUnit, curStatus, text)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -725,7 +837,20 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 			}
 			out = append(out, rep)
 			last = len(out) - 1
+			if resp != nil && resp.next > len(resp.out) {
+				resp.out = append(resp.out, last)
+				seen := map[Basis]int{}
+				for _, st := range resp.early {
+					if seen[st.Basis] == len(resp.out)-1 {
+						out[last].Stated = addStated(out[last].Stated, st)
+					}
+					seen[st.Basis]++
+				}
+			}
 		}
+	}
+	if resp.short() && firstAsk == nil {
+		firstAsk = Fail(ErrTwoValues, "text", clip(strings.TrimSpace(text)))
 	}
 	if firstAsk != nil {
 		return nil, nil, firstAsk
@@ -756,6 +881,26 @@ func (r *updateReader) figures(line string) ([]Report, []Skipped, error) {
 		skipped = skipped[:maxSkipped]
 	}
 	return out, skipped, nil
+}
+
+// respGroup is the indicators of a "lần lượt" (respectively) sentence, the
+// figures read for them so far, and the comparisons of each basis given.
+type respGroup struct {
+	ments  []*mention
+	next   int
+	out    []int
+	stated map[Basis]int
+	early  []Stated // comparisons said before the values
+}
+
+// short reports whether fewer values than indicators were given: "xuất
+// khẩu và nhập khẩu lần lượt đạt 520 triệu USD" is asked, not guessed.
+func (g *respGroup) short() bool { return g != nil && g.next < len(g.ments) }
+
+// respectively reports whether s says "respectively".
+func respectively(s string) bool {
+	f := Fold(s)
+	return strings.Contains(f, "lan luot") || strings.Contains(f, "respectively")
 }
 
 // addStated adds a comparison unless one on its basis is there already: the
@@ -806,6 +951,11 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 			if k := v.phraseAt(i, nationalOffices); k > 0 && (i == 0 || v.phraseAt(i-1, wChi) == 0) && !officeCitesProvince(v, i, own) {
 				return v.src[v.words[i].a:v.words[i+2].b]
 			}
+			// "được Cục Thống kê công bố": the office named by no place,
+			// publishing, is the country's.
+			if k := v.phraseAt(i, statOffice); k > 0 && (i == 0 || v.phraseAt(i-1, wChi) == 0) && i+k < len(all) && v.phraseAt(i+k, attributionAfter) > 0 {
+				return v.src[v.words[i].a:v.words[i+k-1].b]
+			}
 			// "…, chiếm gần 22,4% kim ngạch xuất khẩu của cả nước": a share
 			// of the country's is said of the figure before it.
 			if shareClause(v, c, nums) || (ci > 0 && clauses[ci-1].sentence == n && !numberIn(nums, c) && shareClause(v, clauses[ci-1], nums)) {
@@ -815,6 +965,12 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				// "Cục Thống kê Long An" is the province's own office; "các
 				// mặt hàng xuất khẩu" are all of them.
 				if len(own) > 0 && i+k < len(all) && v.phraseAt(i+k, own) > 0 || allGoods(v, i, k) {
+					continue
+				}
+				// "Theo số liệu công bố của Tổng cục Thống kê, … GRDP năm 2022
+				// của Long An tăng 8,42%": the country's office as the source of
+				// a figure the sentence says is the province's.
+				if v.phraseAt(i, offices) > 0 && ownAfter(v, clauses, nums, n, i+k, own) {
 					continue
 				}
 				// "đứng đầu vùng", "cao nhất khu vực": a ranking.
@@ -843,6 +999,18 @@ func sentenceScope(v *lineView, clauses []clause, nums []numAt, n int, own []phr
 				// "xếp thứ 28/34 địa phương cả nước": after a rank, in a
 				// clause with no value of its own.
 				ranking = ranking || (!valueIn(nums, c) && rankedBefore(v, clauses, n, i))
+				// "gấp 2,2 lần so mức bình quân chung cả nước", "cao hơn mức
+				// bình quân chung của cả nước (4,24%)": the country's average
+				// compared with, not the subject.
+				for back := 1; back <= 5 && i-back >= c.from; back++ {
+					if v.phraseAt(i-back, nationAverage) > 0 {
+						// only after a comparison: "GRDP bình quân cả nước tăng
+						// 7%" is the country's.
+						for j := c.from; j < i-back; j++ {
+							ranking = ranking || v.phraseAt(j, averageCompared) > 0
+						}
+					}
+				}
 				if ranking {
 					continue
 				}
@@ -869,12 +1037,31 @@ func partInBrackets(v *lineView, ments []mention, k int) bool {
 	if open < 0 {
 		return false
 	}
+	prevEnd := 0
 	for j := k - 1; j >= 0; j-- {
 		if ments[j].b <= open {
-			return ments[j].blocked != "" && mentionHas(v, &ments[j], totalTrade)
+			if ments[j].blocked != "" && mentionHas(v, &ments[j], totalTrade) {
+				return true
+			}
+			prevEnd = ments[j].b
+			break
 		}
 	}
-	return false
+	// "kim ngạch ước đạt 9,575 tỷ USD (xuất khẩu ước 5,827 tỷ USD, …;
+	// nhập khẩu ước 3,748 tỷ USD, …)": a bare turnover split into exports
+	// and imports in the brackets after it is the total's parts too.
+	end := len(v.src)
+	if c := strings.Index(v.src[open:], ")"); c >= 0 {
+		end = open + c
+	}
+	pair := 0
+	for j := range ments {
+		o := &ments[j]
+		if o.a > open && o.b <= end && o.ind != nil && o.blocked == "" && o.ind.Kind == Cumulative && o.ind.Measure == USD && o.ind != m.ind {
+			pair++
+		}
+	}
+	return pair > 0 && strings.Contains(Fold(v.src[prevEnd:open]), "kim ngach")
 }
 
 // onlyJoined reports whether s only joins two names: "," "và" "hoặc" "/".
@@ -909,6 +1096,30 @@ var concessionWords = sortedPhrases("mặc dù", "dù", "tuy", "tuy nhiên", "b�
 // "(sau Thanh Hóa)", "chỉ sau TP.HCM".
 var sideBefore = sortedPhrases("sau", "chỉ sau", "xếp sau", "đứng sau", "trước", "sau tỉnh", "sau thành phố", "behind", "after")
 
+// rankBefore reports whether a rank word is written in sentence n before
+// word i, and a side word right before the list that holds it.
+func rankBefore(v *lineView, clauses []clause, n, i int) bool {
+	sa, _ := sentenceSpan(clauses, n)
+	rank := -1
+	for j := v.wordIndex(sa); j < i; j++ {
+		if v.phraseAt(j, rankWords) > 0 || v.phraseAt(j, sideRank) > 0 {
+			rank = j
+		}
+	}
+	if rank < 0 {
+		return false
+	}
+	for j := rank; j < i; j++ {
+		if v.phraseAt(j, sideBefore) > 0 || v.phraseAt(j, sideRank) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sideRank open a list of other places a figure is ranked against.
+var sideRank = sortedPhrases("xếp trên", "xếp sau", "đứng sau", "đứng trên")
+
 // valueIn reports whether clause c holds a number that may be a value or
 // a comparison: not part of a name, not a count ("28/34 địa phương").
 func valueIn(nums []numAt, c clause) bool {
@@ -939,6 +1150,22 @@ func sidePlace(v *lineView, clauses []clause, nums []numAt, pl place) bool {
 	if v.phraseAt(c.from, concessionWords) > 0 && !numberIn(nums, c) {
 		return true // "Mặc dù chịu tác động … của Hoa Kỳ …, …"
 	}
+	// "đứng thứ 4 khu vực … sau các tỉnh Hậu Giang, Trà Vinh, Cà Mau và
+	// xếp trên các tỉnh Bạc Liêu, …": places listed after a rank, with no
+	// number after them in the sentence, rank; "(sau Bắc Giang 13,45%,
+	// Hậu Giang 12,27%)": in brackets opened by "sau" after a rank, their
+	// own figures are asides.
+	if rankBefore(v, clauses, c.sentence, pl.from) {
+		if open := strings.LastIndexAny(v.src[:pl.a], "(["); parenthesized(v.src, pl.a) && open >= 0 {
+			if w := v.wordIndex(open + 1); w < len(v.words) && v.phraseAt(w, sideBefore) > 0 {
+				return true
+			}
+		}
+		_, sb := sentenceSpan(clauses, c.sentence)
+		if !numberIn(nums, clause{a: pl.b, b: sb}) {
+			return true
+		}
+	}
 	side := false
 	for back := 1; back <= 2 && pl.from-back >= c.from; back++ {
 		side = side || v.phraseAt(pl.from-back, sideBefore) == back
@@ -966,6 +1193,22 @@ var indexWords = sortedPhrases("chỉ số", "iip", "index")
 
 // equivalentBefore a number make it the size of the share or change said
 // before it, never a figure.
+// equivalentSigned reports whether "tương đương giảm 0,65%" stands before
+// word first: an equivalent, with its sign.
+func equivalentSigned(v *lineView, all []token, first int) bool {
+	for _, sg := range signBefore {
+		s := first - len(sg.words)
+		if s > 0 && matchFiller(all, s, sg) {
+			for _, eq := range equivalentBefore {
+				if e := s - len(eq.words); e >= 0 && matchFiller(all, e, eq) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 var equivalentBefore = sortedPhrases("tương đương", "tương ứng", "tương ứng với", "tương đương với", "equivalent to", "equal to")
 
 // nationalOffices name the country's statistics office as the source
@@ -974,6 +1217,36 @@ var equivalentBefore = sortedPhrases("tương đương", "tương ứng", "tươ
 var nationalOffices = sortedPhrases("cục thống kê bộ tài chính")
 
 var wChi = sortedPhrases("chi")
+
+// offices are the country's offices, sources of figures of every province.
+var offices = sortedPhrases("tổng cục thống kê", "tổng cục hải quan", "cục hải quan")
+
+// ownAfter reports whether sentence n names the plan's province after word
+// i and before the first number that may be a value: the figure is the
+// province's ("… GRDP năm 2022 của Long An tăng 8,42%"), not the country's
+// with the province ranked after it.
+func ownAfter(v *lineView, clauses []clause, nums []numAt, n, i int, own []phrase) bool {
+	if len(own) == 0 || i >= len(v.words) {
+		return false
+	}
+	_, sb := sentenceSpan(clauses, n)
+	end := sb
+	for _, x := range nums {
+		if x.a >= v.words[i].a && x.b <= sb && x.role != RoleName && x.role != RoleCount {
+			end = x.a
+			break
+		}
+	}
+	for j := i; j < len(v.words) && v.words[j].b <= end; j++ {
+		if v.phraseAt(j, own) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// statOffice is a statistics office; with no place after it, the country's.
+var statOffice = sortedPhrases("cục thống kê")
 
 // shareClause reports whether clause c states only shares ("chiếm gần
 // 22,4% kim ngạch xuất khẩu của cả nước").
@@ -992,6 +1265,12 @@ func shareClause(v *lineView, c clause, nums []numAt) bool {
 
 // weakRanking are the words of rankingBefore that say nothing of a rank
 // by themselves.
+// nationAverage before the country name its average, a basis of comparison.
+// averageCompared compare with an average: "gấp 2,2 lần so mức bình quân".
+var averageCompared = sortedPhrases("so", "so với", "gấp", "cao hơn", "thấp hơn", "hơn", "vượt", "compared with", "above", "below")
+
+var nationAverage = sortedPhrases("mức bình quân", "bình quân chung", "mức trung bình", "trung bình chung", "trung bình")
+
 var weakRanking = sortedPhrases("trong", "trên", "chung", "in", "bình quân")
 
 // rankMarks say a sentence ranks: "thứ 15/63", "cao nhất", "top 5".
@@ -1066,6 +1345,30 @@ func mentionAt(ments []mention, c clause) bool {
 	return false
 }
 
+// wholeAfterBreak reports whether the first words after "Trong đó" at the
+// start of what was pasted name a plan's indicator whole, with only words
+// of value between ("Trong đó, giá trị xuất khẩu ước đạt …").
+func wholeAfterBreak(v *lineView, ments []mention, clauses []clause, c clause) bool {
+	i := c.from + v.phraseAt(c.from, breakdownWords)
+	for _, m := range ments {
+		if m.from < i || m.ind == nil || m.blocked != "" || clauseOf(clauses, v.words[m.from].a).sentence != c.sentence {
+			continue
+		}
+		for i < m.from {
+			n := v.phraseAt(i, valueFillers)
+			if n == 0 {
+				return false
+			}
+			i += n
+		}
+		return true
+	}
+	return false
+}
+
+// valueFillers stand between "Trong đó" and an indicator and narrow nothing.
+var valueFillers = sortedPhrases("giá trị", "trị giá", "kim ngạch", "tổng", "tổng kim ngạch")
+
 // periodAtWord reports whether a period begins at word i (or right after a
 // "trong"/"tính chung" opening).
 func periodAtWord(v *lineView, periods []periodAt, i int) bool {
@@ -1123,22 +1426,46 @@ func sentenceSpan(clauses []clause, n int) (a, b int) {
 
 // sentencePeriod returns the first period of sentence n that is not the
 // basis of a comparison, or nil.
-func sentencePeriod(clauses []clause, n int, periods []periodAt) *periodAt {
+// The parts of a sentence joined by ";" are one sentence here: "xuất khẩu
+// ước đạt 8,46 tỷ USD; nhập khẩu tháng 9 ước đạt 8,6 tỷ USD"; a part that
+// goes on with a period of its own ("…; lũy kế 10 tháng …") keeps it.
+func sentencePeriod(v *lineView, clauses []clause, n int, periods []periodAt) *periodAt {
+	text := v.src
 	a, b := -1, -1
 	for _, c := range clauses {
-		if c.sentence == n {
+		if c.sentence == n || (c.sentence == n+1 && b > 0 && c.a >= b && strings.TrimSpace(text[b:c.a]) == "" && strings.HasSuffix(strings.TrimSpace(text[:b]), ";") &&
+			v.phraseAt(c.from, continuations) == 0) {
 			if a < 0 {
 				a = c.a
 			}
 			b = c.b
+			n = c.sentence
 		}
 	}
+	all := v.toks(0, len(v.words))
 	for k := range periods {
-		if pa := &periods[k]; pa.a >= a && pa.b <= b && !pa.basis {
+		if pa := &periods[k]; pa.a >= a && pa.b <= b && !pa.basis && !ownCumulative(v, all, pa) {
 			return pa
 		}
 	}
 	return nil
+}
+
+// ownCumulative reports whether a continuation word ("lũy kế", "tính
+// chung") stands right before period pa: the period of its own clause's
+// figure, not of the figures before it ("xuất khẩu ước đạt 520 triệu USD;
+// nhập khẩu lũy kế 10 tháng …").
+func ownCumulative(v *lineView, all []token, pa *periodAt) bool {
+	i := v.wordIndex(pa.a)
+	if i < len(all) && v.phraseAt(i, continuations) > 0 {
+		return true // the period's own words: "lũy kế 10 tháng"
+	}
+	for _, ph := range continuations {
+		if s := i - len(ph.words); s >= 0 && matchFiller(all, s, ph) {
+			return true
+		}
+	}
+	return false
 }
 
 // blockError is the refusal of a value whose subject is not an indicator.
@@ -1214,6 +1541,9 @@ func pctAmount(n *numAt) Amount {
 	}
 	if n.neg {
 		a = -a
+	}
+	if n.over && n.basis == OfPlan {
+		a += 100 * AmountScale // "vượt 29% kế hoạch" is 129% of the plan
 	}
 	return a
 }
@@ -1384,6 +1714,14 @@ func (r *updateReader) mentions(v *lineView) []mention {
 				break
 			}
 		}
+		// "GDP cả nước tăng 7,52%": the country's product, refused by its
+		// name, with the country's when it follows.
+		if k := v.phraseAt(i, countryProduct); k > 0 {
+			if i+k < len(all) {
+				k += v.phraseAt(i+k, nationWords)
+			}
+			block(i, i+k, RoleNotIndicator)
+		}
 		for n := range r.p.Indicators {
 			for _, ph := range r.p.Indicators[n].exc {
 				if matchFiller(all, i, ph) {
@@ -1414,6 +1752,18 @@ func (r *updateReader) mentions(v *lineView) []mention {
 				m.blocked, m.what = RoleNotIndicator, v.src[m.a:v.words[m.to+n-1].b]
 			}
 			continue
+		}
+		// "xuất khẩu hàng hóa và doanh thu dịch vụ", "… và doanh thu ngoại
+		// tệ": goods with services, a wider figure than the plan's goods.
+		if m.ind.Measure == USD {
+			at := m.to
+			if n := v.phraseAt(at, goodsWords); n > 0 {
+				at += n
+			}
+			if n := v.phraseAt(at, withServices); n > 0 && at < len(all) {
+				m.blocked, m.what = RoleNotIndicator, v.src[m.a:v.words[at+n-1].b]
+				continue
+			}
 		}
 		if v.phraseAt(m.to, notNarrowers) > 0 {
 			continue
@@ -1666,8 +2016,14 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 		case inClause(shareBefore):
 			n.role = RoleShare
 			continue
-		case before(equivalentBefore):
+		case before(equivalentBefore) || equivalentSigned(v, all, first):
 			n.role = RoleEquivalent // "chiếm 55,56%, tương đương 72,5 triệu USD"
+			continue
+		case !n.pct && isMoney(n.q.Measure) && (averageInSentence(v, clauses, n.a) || at(after, perPeriodAfter) > 0 ||
+			strings.HasPrefix(strings.TrimLeft(v.src[n.b:], " "), "/")):
+			// "bình quân mỗi tháng đạt 500 triệu USD", "500 triệu USD/tháng":
+			// an average, never the period's amount.
+			n.role = RoleAverage
 			continue
 		case inClause(realGrowth):
 			n.role = RoleCompare // "nếu loại trừ yếu tố giá thì mức tăng đạt 8,7%"
@@ -1676,7 +2032,10 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 			n.role = RoleRatio
 			continue
 		case parenthesized(v.src, n.a) && !before(signBefore) && at(after, samePeriodAfter) == 0 && at(after, prevPeriodAfter) == 0 && at(after, planAfter) == 0 && !before(wDatBang),
-			parenthesized(v.src, n.a) && strings.Contains(Fold(v.src[strings.LastIndexAny(v.src[:n.a], "(["):n.a]), "cung ky"),
+			parenthesized(v.src, n.a) && strings.Contains(Fold(v.src[max(strings.LastIndexAny(v.src[:n.a], "(["), strings.LastIndex(v.src[:n.a], ";")):n.a]), "cung ky"),
+			// "(bình quân 3 năm 2020-2022 tăng trưởng 9,91%)": an average of
+			// years, an aside.
+			parenthesized(v.src, n.a) && strings.HasPrefix(strings.TrimLeft(Fold(v.src[strings.LastIndexAny(v.src[:n.a], "(["):n.a]), "([ "), "binh quan"),
 			before(priorBefore), at(after, priorAfter) > 0 && strings.TrimSpace(v.src[n.b:v.words[after].a]) == "":
 			// "(6,06%)", "(cùng kỳ năm 2021 đạt 6,06%)": an aside, last year's
 			// figure; "(tăng 15,7%)" stays a comparison.
@@ -1714,8 +2073,10 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 				n.role, n.basis, n.tail = RolePrevPeriod, PrevPeriod, at(after, prevPeriodAfter)
 			case at(after, planAfter) > 0:
 				n.role, n.basis, n.tail = RolePlan, OfPlan, at(after, planAfter)+1 // "kế hoạch năm"
+				n.over = before(wOver)
 			case at(after, wSoVoi) > 0 && at(after+2, planAfter) > 0:
 				n.role, n.basis, n.tail = RolePlan, OfPlan, 2+at(after+2, planAfter)+1
+				n.over = before(wOver)
 			case n.pct && at(after, countAfter) > 0 && all[after].marks != "":
 				n.role = RoleCount
 			case sign && n.pct:
@@ -1726,6 +2087,12 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 			if n.role != "" {
 				continue
 			}
+		}
+		// "tăng 12% và 8%": a rate joined to a comparison is one too.
+		if prev := k - 1; prev >= 0 && n.pct && !n.approx && before(wAnd) && nums[prev].pct && nums[prev].role == RoleCompare &&
+			v.wordIndex(nums[prev].b) == first-1 {
+			n.role, n.basis, n.neg = nums[prev].role, nums[prev].basis, nums[prev].neg
+			continue
 		}
 		if after < len(all) && at(after, wOrMore) > 0 {
 			n.approx, n.rounded = true, ""
@@ -1750,6 +2117,24 @@ func (r *updateReader) roles(v *lineView, nums []numAt, periods []periodAt, clau
 			n.role = RoleCount
 		}
 	}
+}
+
+// averageWords make an amount after them in the sentence an average.
+var averageWords = sortedPhrases("bình quân", "trung bình", "mỗi tháng", "hàng tháng", "on average", "an average", "per month")
+
+// perPeriodAfter after an amount make it an amount per period.
+var perPeriodAfter = sortedPhrases("mỗi tháng", "một tháng", "mỗi năm", "mỗi quý", "per month", "a month")
+
+// averageInSentence reports whether an average word stands before byte a in
+// its sentence.
+func averageInSentence(v *lineView, clauses []clause, a int) bool {
+	sa, _ := sentenceSpan(clauses, clauseOf(clauses, a).sentence)
+	for i := v.wordIndex(sa); i < len(v.words) && v.words[i].b <= a; i++ {
+		if v.phraseAt(i, averageWords) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // basisBefore before a period make it the basis of a comparison: "so với
@@ -1796,6 +2181,8 @@ var (
 	wSo       = sortedPhrases("so với", "so")
 	wOrMore   = sortedPhrases("trở lên", "or more")
 	wVerbs    = sortedPhrases("tăng", "giảm", "đạt", "bằng", "là", "up", "down")
+	wAnd      = sortedPhrases("và", "and")
+	wOver     = sortedPhrases("vượt", "vượt mức", "vượt hơn", "cao hơn", "exceeding", "exceeded")
 	wSoPlan   = sortedPhrases("so với kế hoạch năm", "so kế hoạch năm", "so với kế hoạch", "so kế hoạch", "so với kh", "so kh")
 	wCompared = sortedPhrases("so với", "so", "compared with", "from")
 )
@@ -1865,7 +2252,7 @@ func basisPeriod(v *lineView, all []token, i int, periods []periodAt, year int) 
 
 // decreasePhrases before a number make it a decrease.
 var decreasePhrases = sortedPhrases("giảm", "down", "fell", "decreased", "declined", "dropped", "minus",
-	"giảm mạnh", "giảm nhẹ", "giảm sâu")
+	"giảm mạnh", "giảm nhẹ", "giảm sâu", "giảm lần lượt", "decrease by", "decreased by", "fell by", "down by")
 
 // thingWords after a quantity make it a measure of things, not money or a rate.
 var thingWords = sortedPhrases("tấn", "kg", "tạ", "ha", "m2", "m3", "lít", "người", "hộ", "lao động", "con", "chiếc",

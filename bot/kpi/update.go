@@ -304,6 +304,7 @@ func (r *updateReader) ambiguous(x Report) error {
 // any count or milestone. Counts, milestones and headers keep the line
 // reader.
 func (r *updateReader) inSentences(line string) bool {
+	line = joinSplitScales(line)
 	_, rest, _, _ := ParsePeriod(line, r.p.Year)
 	_, rest = findDates(rest)
 	ind := r.findIndicator(newLineWords(rest))
@@ -316,7 +317,7 @@ func (r *updateReader) inSentences(line string) bool {
 	if !strings.ContainsAny(line, "0123456789") {
 		return false
 	}
-	for _, m := range r.mentions(newLineView(joinSplitScales(line))) {
+	for _, m := range r.mentions(newLineView(line)) {
 		if m.blocked != "" {
 			return true
 		}

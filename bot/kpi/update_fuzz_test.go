@@ -56,8 +56,10 @@ func FuzzParseUpdate(f *testing.F) {
 		f.Add(s, false, true)
 		f.Add(s, true, false)
 	}
-	for _, c := range loadCorpus(f, "testdata/corpus.toml") {
-		f.Add(c.Text, false, true)
+	for _, path := range []string{"testdata/corpus.toml", "testdata/corpus2023.toml"} {
+		for _, c := range loadCorpus(f, path) {
+			f.Add(c.Text, false, true)
+		}
 	}
 	p := DefaultPlan()
 	f.Fuzz(func(t *testing.T, text string, en, reporter bool) {
