@@ -14,6 +14,14 @@ import (
 // work, so the tests are off unless TIENDO_HELDOUT4 is set:
 //
 //	TIENDO_HELDOUT4=1 go test -run 'Holdout4|QuestionHoldout3' -v ./bot/kpi/
+//
+// First run, on the merged reader (2026-12-06): 51 of the 60 sentences to
+// read read right or with only the period asked (85,0%), 8 misread, 105 of
+// 110 refusals kept; questions 56/68 (82,4%). The bars are not met; the set
+// stays off until the next pass makes it a development set and gathers a
+// new held-out one. One of the 8 (h4-qng-xk-nam-vuot: "vượt 14,3% kế
+// hoạch", 2,4 against 2,1 tỷ USD) is the reader right and the expectation
+// wrong: 114,3% of the plan.
 
 // TestHoldout4 reads every sentence of held-out set 4: none may be misread
 // (a figure offered that the sentence does not state), and at least 97% of
