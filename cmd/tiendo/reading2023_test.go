@@ -8,7 +8,7 @@ import (
 )
 
 // A "lần lượt" sentence gives each indicator its value and comparison, in
-// order, confirmed together; "GDP cả nước" is refused naming the phrase.
+// order, confirmed together; "GDP cả nước" is refused naming the country.
 func TestRespectivelyReadAndCountryRefused(t *testing.T) {
 	h := start(t, nil, bot.WithClock(april15), bot.WithoutReminders())
 	h.addUser(benLuc.UserID, access.Reporter, "ben-luc")
@@ -30,6 +30,11 @@ func TestRespectivelyReadAndCountryRefused(t *testing.T) {
 	h.press(benLuc, h.lastButtons(benLuc), "no:")
 
 	got = texts(h.say(benLuc, "Quý 1/2022, GDP cả nước tăng 5,03% so với cùng kỳ năm trước."))
-	mustContain(t, got, "«GDP cả nước» không phải chỉ tiêu")
+	// The country's figure: said to be another place's, naming it, with
+	// nothing read back or stored.
+	mustContain(t, got, "«cả nước»")
 	mustNotContain(t, got, "Kiểm tra lại")
+	if g := h.reports("grdp"); len(g) != 0 {
+		t.Fatalf("GRDP stored from the country's GDP: %+v", g)
+	}
 }
