@@ -93,6 +93,19 @@ func startZalo(t *testing.T) (*harness, *zalotest.Server) {
 	return h, z
 }
 
+// startZaloFiles is startZalo with the bot's HTTP server on a free address
+// that is also its public URL, so files go out as signed links and come in
+// through upload links; it returns that address too.
+func startZaloFiles(t *testing.T, clock func() time.Time) (*harness, *zalotest.Server, string) {
+	addr := freeAddr(t)
+	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
+	t.Cleanup(z.Close)
+	h := start(t, map[string]string{"ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL(),
+		"TIENDO_HTTP_LISTEN": addr, "TIENDO_PUBLIC_URL": "http://" + addr},
+		bot.WithClock(clock), bot.WithoutReminders())
+	return h, z, addr
+}
+
 // A reporter invited on Telegram joins on Zalo with the code, asks, reports
 // a month, confirms by typing "1", and the admin on Telegram sees the figure.
 func TestZaloReporterConfirmsByNumber(t *testing.T) {
@@ -187,12 +200,7 @@ func fetchLink(t *testing.T, url string) (int, []byte, http.Header) {
 // gets as a document; a link changed in any way is worthless; /bieudo goes
 // out with sendPhoto pointing at its link.
 func TestZaloFilesAsSignedLinks(t *testing.T) {
-	addr := freeAddr(t)
-	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
-	t.Cleanup(z.Close)
-	h := start(t, map[string]string{"ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL(),
-		"TIENDO_HTTP_LISTEN": addr, "TIENDO_PUBLIC_URL": "http://" + addr},
-		bot.WithClock(zaloClock), bot.WithoutReminders())
+	h, z, addr := startZaloFiles(t, zaloClock)
 	u := zalotest.From{UserID: "0a0b0c0d0e0f", Name: "Lê Văn Tâm"}
 	zjoin(t, h, z, u, "/moi xem", "")
 

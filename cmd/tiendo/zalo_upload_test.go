@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"tiendo/bot"
 	"tiendo/bot/zalo"
 	"tiendo/bot/zalotest"
 )
@@ -63,12 +62,7 @@ func settleZalo(h *harness, z *zalotest.Server) {
 // is refused; a workbook bomb is refused on Zalo saying why; a file over
 // the limit is refused before it is read.
 func TestZaloFilledFormUploaded(t *testing.T) {
-	addr := freeAddr(t)
-	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
-	t.Cleanup(z.Close)
-	h := start(t, map[string]string{"ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL(),
-		"TIENDO_HTTP_LISTEN": addr, "TIENDO_PUBLIC_URL": "http://" + addr},
-		bot.WithClock(june20), bot.WithoutReminders())
+	h, z, _ := startZaloFiles(t, june20)
 	rep := zalotest.From{UserID: "f0f1f2f3", Name: "Võ Thị Lan"}
 	zjoin(t, h, z, rep, "/moi baocao Bến Lức", "Bến Lức")
 
@@ -158,12 +152,7 @@ func TestZaloFilledFormUploaded(t *testing.T) {
 // A file (an event Zalo does not deliver) sent to the bot, or a text saying
 // one was sent, is answered with the form and how to send it back.
 func TestZaloUnsupportedEventAnswersWithUpload(t *testing.T) {
-	addr := freeAddr(t)
-	z := zalotest.New(zalotest.WithMaxPoll(time.Second))
-	t.Cleanup(z.Close)
-	h := start(t, map[string]string{"ZALO_BOT_TOKEN": z.Token(), "ZALO_API_URL": z.URL(),
-		"TIENDO_HTTP_LISTEN": addr, "TIENDO_PUBLIC_URL": "http://" + addr},
-		bot.WithClock(june20), bot.WithoutReminders())
+	h, z, _ := startZaloFiles(t, june20)
 	rep := zalotest.From{UserID: "0badf11e", Name: "Đặng Hùng"}
 	zjoin(t, h, z, rep, "/moi baocao Bến Lức", "Bến Lức")
 	before := len(z.SentTo(rep.UserID))
